@@ -1,0 +1,189 @@
+/* pool.c: torch.nn.MaxPool2d and AvgPool2d (square kernel, stride, padding; floor mode; avg counts padding). */
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "layer.h"
+
+/* Both kinds share torch's rules: padding at most half the kernel (so every
+ * window holds at least one real input), and the padded input at least as
+ * large as the kernel. */
+static nn_status pool_shape(nn_layer *l, int index, const char *name) {
+    if (l->kernel < 1)
+        return nn_fail(NN_ERR_INVALID, "layer %d (%s): kernel must be at least 1, got %d", index, name, l->kernel);
+    if (l->stride < 1)
+        return nn_fail(NN_ERR_INVALID, "layer %d (%s): stride must be at least 1, got %d", index, name, l->stride);
+    if (l->padding < 0)
+        return nn_fail(NN_ERR_INVALID, "layer %d (%s): padding must be 0 or more, got %d", index, name, l->padding);
+    if (l->padding > l->kernel / 2)
+        return nn_fail(NN_ERR_INVALID,
+                       "layer %d (%s): padding %d is more than half the kernel %d (torch requires padding <= kernel/2)",
+                       index, name, l->padding, l->kernel);
+    int64_t padded_h = (int64_t)l->in_h + 2 * (int64_t)l->padding;
+    int64_t padded_w = (int64_t)l->in_w + 2 * (int64_t)l->padding;
+    /* keeps every index computed from the padding inside int */
+    if (padded_h > INT_MAX || padded_w > INT_MAX)
+        return nn_fail(NN_ERR_SHAPE, "layer %d (%s): padding %d makes the padded input of %dx%d larger than 2^31",
+                       index, name, l->padding, l->in_h, l->in_w);
+    if (l->kernel > padded_h || l->kernel > padded_w)
+        return nn_fail(NN_ERR_SHAPE,
+                       "layer %d (%s): kernel %d is larger than its padded input %lldx%lld (input %dx%dx%d, padding %d)",
+                       index, name, l->kernel, (long long)padded_h, (long long)padded_w, l->in_c, l->in_h, l->in_w,
+                       l->padding);
+    int64_t out_h = (padded_h - l->kernel) / l->stride + 1;
+    int64_t out_w = (padded_w - l->kernel) / l->stride + 1;
+    /* padding can make the output a little larger than the input; with
+     * padding <= kernel/2, out_h <= in_h + 1, so this product fits int64 */
+    if ((int64_t)l->in_c * out_h * out_w > INT_MAX)
+        return nn_fail(NN_ERR_SHAPE, "layer %d (%s): output %dx%lldx%lld has more than 2^31 values", index, name,
+                       l->in_c, (long long)out_h, (long long)out_w);
+    l->out_c = l->in_c;
+    l->out_h = (int)out_h;
+    l->out_w = (int)out_w;
+    l->w_count = l->b_count = l->buf_count = 0;
+    return NN_OK;
+}
+
+static nn_status maxpool_shape(nn_layer *l, int index) { return pool_shape(l, index, "maxpool"); }
+static nn_status avgpool_shape(nn_layer *l, int index) { return pool_shape(l, index, "avgpool"); }
+
+/* One int32 winner per output value; saturates so an absurd batch fails the
+ * memory budget instead of wrapping. */
+static size_t maxpool_aux_size(const nn_layer *l, int max_batch) {
+    size_t per_sample = (size_t)nn_out_size(l) * sizeof(int32_t);
+    if (max_batch > 0 && per_sample > SIZE_MAX / (size_t)max_batch) return SIZE_MAX;
+    return per_sample * (size_t)(max_batch > 0 ? max_batch : 0);
+}
+
+static size_t avgpool_aux_size(const nn_layer *l, int max_batch) {
+    (void)l;
+    (void)max_batch;
+    return 0;
+}
+
+/* The window of output index o along one axis, clipped to the real input [0, size). */
+static inline void pool_window(int o, int stride, int padding, int kernel, int size, int *start, int *end) {
+    int s = o * stride - padding, e = s + kernel;
+    *start = s < 0 ? 0 : s;
+    *end = e > size ? size : e;
+}
+
+/* inp [B][C][H][W] -> out [B][C][out_h][out_w]; winners (aux) [B][C][out_h][out_w],
+ * each an index y*W + x into its input plane. Padding never wins (torch pads
+ * with -inf); on ties the first maximum in row-major scan order wins, and a
+ * NaN always takes over, as torch's CPU kernel does. */
+static void maxpool_forward(nn_net *net, nn_layer *l, const float *inp, int B, int training) {
+    (void)net;
+    (void)training;
+    const int H = l->in_h, W = l->in_w, planes = B * l->in_c;
+    int32_t *winners = (int32_t *)l->aux;
+    for (int p = 0; p < planes; p++) {
+        const float *x = inp + (size_t)p * H * W;
+        float *y = l->out + (size_t)p * l->out_h * l->out_w;
+        int32_t *win = winners + (size_t)p * l->out_h * l->out_w;
+        for (int oy = 0; oy < l->out_h; oy++) {
+            int y0, y1;
+            pool_window(oy, l->stride, l->padding, l->kernel, H, &y0, &y1);
+            for (int ox = 0; ox < l->out_w; ox++) {
+                int x0, x1;
+                pool_window(ox, l->stride, l->padding, l->kernel, W, &x0, &x1);
+                float best = -INFINITY;
+                int32_t best_at = y0 * W + x0;
+                for (int iy = y0; iy < y1; iy++)
+                    for (int ix = x0; ix < x1; ix++) {
+                        float v = x[iy * W + ix];
+                        if (v > best || isnan(v)) {
+                            best = v;
+                            best_at = iy * W + ix;
+                        }
+                    }
+                y[oy * l->out_w + ox] = best;
+                win[oy * l->out_w + ox] = best_at;
+            }
+        }
+    }
+}
+
+/* dout [B][C][out_h][out_w] -> dinp [B][C][H][W] += at each window's winner */
+static void maxpool_backward(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B) {
+    (void)net;
+    (void)inp;
+    if (!dinp) return;
+    const int in_hw = l->in_h * l->in_w, out_hw = l->out_h * l->out_w, planes = B * l->in_c;
+    const int32_t *winners = (const int32_t *)l->aux;
+    for (int p = 0; p < planes; p++) {
+        float *dx = dinp + (size_t)p * in_hw;
+        const float *dy = l->dout + (size_t)p * out_hw;
+        const int32_t *win = winners + (size_t)p * out_hw;
+        for (int o = 0; o < out_hw; o++) dx[win[o]] += dy[o];
+    }
+}
+
+/* inp [B][C][H][W] -> out [B][C][out_h][out_w]. count_include_pad=True with
+ * floor mode: a window never reaches past the padding, so the divisor is
+ * always kernel*kernel; padded taps add nothing to the sum. */
+static void avgpool_forward(nn_net *net, nn_layer *l, const float *inp, int B, int training) {
+    (void)net;
+    (void)training;
+    const int H = l->in_h, W = l->in_w, planes = B * l->in_c;
+    const float divisor = (float)((int64_t)l->kernel * l->kernel);
+    for (int p = 0; p < planes; p++) {
+        const float *x = inp + (size_t)p * H * W;
+        float *y = l->out + (size_t)p * l->out_h * l->out_w;
+        for (int oy = 0; oy < l->out_h; oy++) {
+            int y0, y1;
+            pool_window(oy, l->stride, l->padding, l->kernel, H, &y0, &y1);
+            for (int ox = 0; ox < l->out_w; ox++) {
+                int x0, x1;
+                pool_window(ox, l->stride, l->padding, l->kernel, W, &x0, &x1);
+                float sum = 0.0f;
+                for (int iy = y0; iy < y1; iy++)
+                    for (int ix = x0; ix < x1; ix++) sum += x[iy * W + ix];
+                y[oy * l->out_w + ox] = sum / divisor;
+            }
+        }
+    }
+}
+
+/* dout [B][C][out_h][out_w] -> dinp [B][C][H][W] += dout / (k*k) over each window's real taps */
+static void avgpool_backward(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B) {
+    (void)net;
+    (void)inp;
+    if (!dinp) return;
+    const int H = l->in_h, W = l->in_w, planes = B * l->in_c;
+    const float divisor = (float)((int64_t)l->kernel * l->kernel);
+    for (int p = 0; p < planes; p++) {
+        float *dx = dinp + (size_t)p * H * W;
+        const float *dy = l->dout + (size_t)p * l->out_h * l->out_w;
+        for (int oy = 0; oy < l->out_h; oy++) {
+            int y0, y1;
+            pool_window(oy, l->stride, l->padding, l->kernel, H, &y0, &y1);
+            for (int ox = 0; ox < l->out_w; ox++) {
+                int x0, x1;
+                pool_window(ox, l->stride, l->padding, l->kernel, W, &x0, &x1);
+                float share = dy[oy * l->out_w + ox] / divisor;
+                for (int iy = y0; iy < y1; iy++)
+                    for (int ix = x0; ix < x1; ix++) dx[iy * W + ix] += share;
+            }
+        }
+    }
+}
+
+const nn_layer_ops nn_maxpool_ops = {
+    .name = "maxpool",
+    .shape = maxpool_shape,
+    .aux_size = maxpool_aux_size,
+    .workspace_size = NULL,
+    .forward = maxpool_forward,
+    .backward = maxpool_backward,
+};
+
+const nn_layer_ops nn_avgpool_ops = {
+    .name = "avgpool",
+    .shape = avgpool_shape,
+    .aux_size = avgpool_aux_size,
+    .workspace_size = NULL,
+    .forward = avgpool_forward,
+    .backward = avgpool_backward,
+};
