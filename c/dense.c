@@ -1,0 +1,56 @@
+/* dense.c: the fully connected layer, torch.nn.Linear (weight [out][in], bias [out]). */
+#include <string.h>
+
+#include "gemm.h"
+#include "layer.h"
+
+#define NN_MAX_UNITS (1 << 20)
+
+static nn_status dense_shape(nn_layer *l, int index) {
+    if (l->units < 1 || l->units > NN_MAX_UNITS)
+        return nn_fail(NN_ERR_SHAPE, "layer %d (dense): units must be 1 to %d, got %d", index, NN_MAX_UNITS, l->units);
+    if (l->in_h * l->in_w != 1)
+        return nn_fail(NN_ERR_SHAPE, "layer %d (dense): needs flat features, got %dx%dx%d (put a flatten layer before it)",
+                       index, l->in_c, l->in_h, l->in_w);
+    if ((uint64_t)l->units * l->in_c > (1u << 28))
+        return nn_fail(NN_ERR_SHAPE, "layer %d (dense): %d x %d = %.0f M weights is more than 268 M", index, l->in_c,
+                       l->units, (double)l->units * l->in_c / 1e6);
+    l->out_c = l->units;
+    l->out_h = l->out_w = 1;
+    l->w_count = (size_t)l->units * l->in_c;
+    l->b_count = l->has_bias ? (size_t)l->units : 0;
+    return NN_OK;
+}
+
+/* Room to pack W^T for the forward product. */
+static size_t dense_workspace(const nn_layer *l, int max_batch) {
+    (void)max_batch;
+    return l->w_count;
+}
+
+/* inp [B][K] -> out [B][N] = inp W^T + b, with W [N][K]. */
+static void dense_forward(nn_net *net, nn_layer *l, const float *inp, int B, int training) {
+    (void)training;
+    int K = l->in_c, N = l->units;
+    for (int b = 0; b < B; b++) {
+        float *o = l->out + (size_t)b * N;
+        if (l->b) memcpy(o, l->b, (size_t)N * sizeof(float));
+        else memset(o, 0, (size_t)N * sizeof(float));
+    }
+    nn_gemm_nt(B, N, K, inp, K, l->w, K, l->out, N, net->workspace);
+}
+
+/* dout [B][N]: dinp [B][K] += dout W; dW [N][K] += dout^T inp; db [N] += sum_b dout. */
+static void dense_backward(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B) {
+    (void)net;
+    int K = l->in_c, N = l->units;
+    if (dinp) nn_gemm_nn(B, K, N, l->dout, N, l->w, K, dinp, K);
+    nn_gemm_tn(N, K, B, l->dout, N, inp, K, l->dw, K);
+    if (l->db)
+        for (int b = 0; b < B; b++) {
+            const float *d = l->dout + (size_t)b * N;
+            for (int n = 0; n < N; n++) l->db[n] += d[n];
+        }
+}
+
+const nn_layer_ops nn_dense_ops = {"dense", dense_shape, NULL, dense_workspace, dense_forward, dense_backward};

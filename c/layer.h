@@ -1,0 +1,103 @@
+/* layer.h: the internal layer record, the per-kind operations table, and the net. */
+#ifndef NN_LAYER_H
+#define NN_LAYER_H
+
+#include "nn.h"
+#include "rng.h"
+
+typedef struct nn_layer nn_layer;
+
+struct nn_layer {
+    nn_layer_kind kind;
+    int in_c, in_h, in_w;    /* input shape of one sample */
+    int out_c, out_h, out_w; /* output shape of one sample */
+    /* kind-specific settings */
+    int units;               /* dense: out features; conv2d: out channels */
+    int kernel, stride, padding, has_bias;
+    float param;             /* leaky slope, ELU alpha, dropout p, batch-norm eps */
+    float momentum;          /* batch-norm running-stat momentum */
+    /* placement, as offsets (floats) into the flat buffers; filled by nn_build */
+    size_t w_off, w_count, b_off, b_count;
+    size_t buf_off, buf_count;           /* net->buffers: running mean, running var */
+    size_t aux_bytes;                    /* per-layer scratch kept between forward and backward */
+    /* resolved pointers (valid after nn_build) */
+    float *w, *b, *dw, *db;
+    float *buffers;
+    float *out, *dout;       /* [max_batch][out size] */
+    void *aux;               /* max-pool winners, dropout mask, batch-norm mean/invstd... */
+};
+
+static inline int nn_in_size(const nn_layer *l) { return l->in_c * l->in_h * l->in_w; }
+static inline int nn_out_size(const nn_layer *l) { return l->out_c * l->out_h * l->out_w; }
+
+/* What every layer kind provides. `inp` is the previous layer's output
+ * ([B][in size]); backward accumulates into dinp (may be NULL for the first
+ * layer) and into l->dw, l->db. */
+typedef struct {
+    const char *name;
+    /* Checks settings against the input shape; fills out shape, w_count,
+     * b_count, buf_count. Sets the last error (naming the layer) on failure. */
+    nn_status (*shape)(nn_layer *l, int index);
+    /* Bytes of aux scratch for a batch of max_batch. */
+    size_t (*aux_size)(const nn_layer *l, int max_batch);
+    /* Floats of shared workspace (im2col columns...) needed, may be NULL. */
+    size_t (*workspace_size)(const nn_layer *l, int max_batch);
+    void (*forward)(nn_net *net, nn_layer *l, const float *inp, int B, int training);
+    void (*backward)(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B);
+} nn_layer_ops;
+
+extern const nn_layer_ops nn_dense_ops, nn_conv2d_ops, nn_maxpool_ops, nn_avgpool_ops,
+    nn_flatten_ops, nn_dropout_ops, nn_batchnorm_ops, nn_activation_ops;
+
+const nn_layer_ops *nn_ops_for(nn_layer_kind kind);
+const char *nn_kind_name(nn_layer_kind kind);
+
+typedef struct {
+    nn_optim_kind kind;
+    double hyper[NN_HP_COUNT];
+    int64_t t; /* steps taken */
+} nn_optim;
+
+typedef struct {
+    nn_loss_kind kind;
+    nn_reduction reduction;
+    float label_smoothing;
+    float *class_weights; /* NULL or [classes], heap */
+} nn_loss_cfg;
+
+struct nn_net {
+    int in_c, in_h, in_w;
+    nn_layer *layers;
+    int count, capacity;
+    int max_batch;          /* 0 until built */
+    int built;
+    /* one arena holds everything below */
+    void *arena;
+    size_t arena_bytes;
+    float *params, *grads;  size_t param_count;
+    float *buffers;         size_t buffer_count;
+    float *optim_state;     size_t optim_state_count; /* up to 3 x param_count */
+    float *param_backup, *state_backup; /* the last finite weights and state, restored on NaN/Inf */
+    float *workspace;       size_t workspace_count;
+    float *input_copy;      /* [max_batch][in size]: the batch the last forward saw */
+    float *dinput;          /* gradient w.r.t. the input (unused, but the first layer needs somewhere) */
+    int last_batch;
+    int has_output_grad;    /* nn_loss filled the last layer's dout */
+    nn_loss_cfg loss;
+    nn_optim optim;
+    nn_rng init_rng, dropout_rng, shuffle_rng;
+    uint64_t seed;
+    /* epoch order for nn_train_step */
+    uint32_t *order; size_t order_count, order_pos; int64_t epoch;
+    float *batch_x; int32_t *batch_y; /* heap, [max_batch] */
+    uint32_t *batch_idx;
+};
+
+/* Sets the message nn_last_error returns (printf-style). Returns status. */
+nn_status nn_fail(nn_status status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+#endif

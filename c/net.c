@@ -1,0 +1,391 @@
+/* net.c: the layer list, the one arena, forward/backward orchestration and the last-error message. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layer.h"
+
+#define NN_MAX_LAYERS 256
+#define NN_MAX_DIM 65536
+#define NN_MAX_FEATURES (1u << 24) /* per sample, per layer: 16 M floats */
+#define NN_MAX_BATCH 65536
+
+static char last_error[512] = "no error";
+static size_t memory_budget = (size_t)1 << 30;
+
+nn_status nn_fail(nn_status status, const char *fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, args);
+    va_end(args);
+    return status;
+}
+
+const char *nn_last_error(void) { return last_error; }
+void *nn_malloc(size_t bytes) { return malloc(bytes ? bytes : 1); }
+void nn_free(void *p) { free(p); }
+void nn_set_memory_budget(size_t bytes) { memory_budget = bytes; }
+size_t nn_memory_budget(void) { return memory_budget; }
+
+static const char *const kind_names[NN_LAYER_KIND_COUNT] = {
+    "dense", "conv2d", "maxpool", "avgpool", "flatten", "dropout", "batchnorm", "tanh",
+    "sigmoid", "relu", "leaky_relu", "elu", "swish", "softmax", "identity"};
+
+const char *nn_kind_name(nn_layer_kind kind) {
+    return (unsigned)kind < NN_LAYER_KIND_COUNT ? kind_names[kind] : "unknown";
+}
+
+const nn_layer_ops *nn_ops_for(nn_layer_kind kind) {
+    switch (kind) {
+    case NN_LAYER_DENSE: return &nn_dense_ops;
+    case NN_LAYER_CONV2D: return &nn_conv2d_ops;
+    case NN_LAYER_MAXPOOL: return &nn_maxpool_ops;
+    case NN_LAYER_AVGPOOL: return &nn_avgpool_ops;
+    case NN_LAYER_FLATTEN: return &nn_flatten_ops;
+    case NN_LAYER_DROPOUT: return &nn_dropout_ops;
+    case NN_LAYER_BATCHNORM: return &nn_batchnorm_ops;
+    case NN_LAYER_TANH: case NN_LAYER_SIGMOID: case NN_LAYER_RELU: case NN_LAYER_LEAKY_RELU:
+    case NN_LAYER_ELU: case NN_LAYER_SWISH: case NN_LAYER_SOFTMAX: case NN_LAYER_IDENTITY:
+        return &nn_activation_ops;
+    default: return NULL;
+    }
+}
+
+nn_net *nn_net_create(int channels, int height, int width) {
+    if (channels < 1 || height < 1 || width < 1 || channels > NN_MAX_DIM || height > NN_MAX_DIM ||
+        width > NN_MAX_DIM || (uint64_t)channels * height * width > NN_MAX_FEATURES) {
+        nn_fail(NN_ERR_SHAPE, "input shape %dx%dx%d: each size must be 1 to %d and their product at most %u", channels,
+                height, width, NN_MAX_DIM, NN_MAX_FEATURES);
+        return NULL;
+    }
+    nn_net *net = calloc(1, sizeof *net);
+    if (!net) {
+        nn_fail(NN_ERR_NOMEM, "out of memory creating the network");
+        return NULL;
+    }
+    net->in_c = channels;
+    net->in_h = height;
+    net->in_w = width;
+    nn_seed(net, 0);
+    nn_set_loss(net, NN_LOSS_CROSS_ENTROPY, NN_REDUCTION_MEAN, 0.0f, NULL);
+    nn_set_optimizer(net, NN_OPTIM_SGD);
+    return net;
+}
+
+void nn_net_free(nn_net *net) {
+    if (!net) return;
+    free(net->layers);
+    free(net->arena);
+    free(net->loss.class_weights);
+    free(net->order);
+    free(net->batch_x);
+    free(net->batch_y);
+    free(net->batch_idx);
+    free(net);
+}
+
+/* Appends a copy of proto once its kind's shape check accepts the input shape. */
+static nn_status add_layer(nn_net *net, const nn_layer *proto) {
+    if (!net) return nn_fail(NN_ERR_INVALID, "no network");
+    if (net->built) return nn_fail(NN_ERR_INVALID, "layers cannot be added after the network is built");
+    if (net->count >= NN_MAX_LAYERS)
+        return nn_fail(NN_ERR_INVALID, "too many layers: at most %d", NN_MAX_LAYERS);
+    const nn_layer_ops *ops = nn_ops_for(proto->kind);
+    if (!ops) return nn_fail(NN_ERR_INVALID, "layer %d: unknown kind %d", net->count, (int)proto->kind);
+    nn_layer l = *proto;
+    if (net->count == 0) {
+        l.in_c = net->in_c; l.in_h = net->in_h; l.in_w = net->in_w;
+    } else {
+        const nn_layer *prev = &net->layers[net->count - 1];
+        l.in_c = prev->out_c; l.in_h = prev->out_h; l.in_w = prev->out_w;
+    }
+    nn_status st = ops->shape(&l, net->count);
+    if (st != NN_OK) return st;
+    if (l.out_c < 1 || l.out_h < 1 || l.out_w < 1 ||
+        (uint64_t)l.out_c * l.out_h * l.out_w > NN_MAX_FEATURES)
+        return nn_fail(NN_ERR_SHAPE, "layer %d (%s): output %dx%dx%d is empty or larger than %u values per sample",
+                       net->count, nn_kind_name(l.kind), l.out_c, l.out_h, l.out_w, NN_MAX_FEATURES);
+    if (net->count == net->capacity) {
+        int cap = net->capacity ? net->capacity * 2 : 8;
+        nn_layer *grown = realloc(net->layers, (size_t)cap * sizeof *grown);
+        if (!grown) return nn_fail(NN_ERR_NOMEM, "out of memory adding layer %d", net->count);
+        net->layers = grown;
+        net->capacity = cap;
+    }
+    net->layers[net->count++] = l;
+    return NN_OK;
+}
+
+nn_status nn_add_dense(nn_net *net, int out_features, int bias) {
+    nn_layer l = {.kind = NN_LAYER_DENSE, .units = out_features, .has_bias = bias != 0};
+    return add_layer(net, &l);
+}
+
+nn_status nn_add_conv2d(nn_net *net, int out_channels, int kernel, int stride, int padding, int bias) {
+    nn_layer l = {.kind = NN_LAYER_CONV2D, .units = out_channels, .kernel = kernel, .stride = stride,
+                  .padding = padding, .has_bias = bias != 0};
+    return add_layer(net, &l);
+}
+
+nn_status nn_add_pool(nn_net *net, nn_layer_kind kind, int kernel, int stride, int padding) {
+    if (kind != NN_LAYER_MAXPOOL && kind != NN_LAYER_AVGPOOL)
+        return nn_fail(NN_ERR_INVALID, "layer %d: pool kind must be maxpool or avgpool", net ? net->count : 0);
+    nn_layer l = {.kind = kind, .kernel = kernel, .stride = stride, .padding = padding};
+    return add_layer(net, &l);
+}
+
+nn_status nn_add_flatten(nn_net *net) {
+    nn_layer l = {.kind = NN_LAYER_FLATTEN};
+    return add_layer(net, &l);
+}
+
+nn_status nn_add_dropout(nn_net *net, float p) {
+    nn_layer l = {.kind = NN_LAYER_DROPOUT, .param = p};
+    return add_layer(net, &l);
+}
+
+nn_status nn_add_batchnorm(nn_net *net, float eps, float momentum) {
+    nn_layer l = {.kind = NN_LAYER_BATCHNORM, .param = eps, .momentum = momentum};
+    return add_layer(net, &l);
+}
+
+nn_status nn_add_activation(nn_net *net, nn_layer_kind kind, float param) {
+    if (kind < NN_LAYER_TANH || kind > NN_LAYER_IDENTITY)
+        return nn_fail(NN_ERR_INVALID, "layer %d: kind %d is not an activation", net ? net->count : 0, (int)kind);
+    nn_layer l = {.kind = kind, .param = param};
+    return add_layer(net, &l);
+}
+
+/* ---- the arena ---- */
+
+typedef struct {
+    uint64_t params, buffers, optim, workspace, acts, aux, input, total_bytes;
+} arena_plan;
+
+static uint64_t align16(uint64_t bytes) { return (bytes + 15) & ~(uint64_t)15; }
+
+static nn_status plan_arena(const nn_net *net, int max_batch, arena_plan *p) {
+    if (!net) return nn_fail(NN_ERR_INVALID, "no network");
+    if (net->count == 0) return nn_fail(NN_ERR_INVALID, "the network has no layers");
+    if (max_batch < 1 || max_batch > NN_MAX_BATCH)
+        return nn_fail(NN_ERR_INVALID, "batch size %d: must be 1 to %d", max_batch, NN_MAX_BATCH);
+    memset(p, 0, sizeof *p);
+    for (int i = 0; i < net->count; i++) {
+        const nn_layer *l = &net->layers[i];
+        const nn_layer_ops *ops = nn_ops_for(l->kind);
+        p->params += l->w_count + l->b_count;
+        p->buffers += l->buf_count;
+        p->acts += (uint64_t)max_batch * nn_out_size(l);
+        p->aux += align16(ops->aux_size ? ops->aux_size(l, max_batch) : 0);
+        if (ops->workspace_size) {
+            uint64_t ws = ops->workspace_size(l, max_batch);
+            if (ws > p->workspace) p->workspace = ws;
+        }
+    }
+    p->optim = 3 * p->params; /* the most any optimizer keeps: Adam+AMSGrad m, v, v_max */
+    p->input = (uint64_t)max_batch * ((uint64_t)net->in_c * net->in_h * net->in_w);
+    /* params, grads, backup of params, optimizer state, backup of state, buffers, workspace,
+     * outputs and their gradients, the gathered batch */
+    uint64_t floats = 3 * p->params + 2 * p->optim + p->buffers + p->workspace + 2 * p->acts + p->input;
+    p->total_bytes = floats * sizeof(float) + p->aux + 16 * 16 + (uint64_t)max_batch * 8;
+    if (p->total_bytes > memory_budget) {
+        return nn_fail(NN_ERR_NOMEM,
+                       "this network needs %.1f MB at batch %d, over the memory budget of %.0f MB "
+                       "(%.1f M parameters, %.1f M activation values): use fewer or smaller layers or a smaller batch",
+                       p->total_bytes / 1048576.0, max_batch, memory_budget / 1048576.0, p->params / 1e6,
+                       2.0 * p->acts / 1e6);
+    }
+    return NN_OK;
+}
+
+size_t nn_build_bytes(const nn_net *net, int max_batch) {
+    arena_plan p;
+    if (plan_arena(net, max_batch, &p) != NN_OK) return 0;
+    return (size_t)p.total_bytes;
+}
+
+nn_status nn_build(nn_net *net, int max_batch) {
+    if (!net) return nn_fail(NN_ERR_INVALID, "no network");
+    if (net->built) return nn_fail(NN_ERR_INVALID, "the network is already built");
+    arena_plan p;
+    nn_status st = plan_arena(net, max_batch, &p);
+    if (st != NN_OK) return st;
+    char *arena = calloc(1, (size_t)p.total_bytes);
+    size_t in_size = (size_t)net->in_c * net->in_h * net->in_w;
+    float *bx = malloc((size_t)max_batch * in_size * sizeof(float));
+    int32_t *by = malloc((size_t)max_batch * sizeof(int32_t));
+    uint32_t *bi = malloc((size_t)max_batch * sizeof(uint32_t));
+    if (!arena || !bx || !by || !bi) {
+        free(arena); free(bx); free(by); free(bi);
+        return nn_fail(NN_ERR_NOMEM, "could not allocate %.1f MB for the network",
+                       (double)p.total_bytes / 1048576.0);
+    }
+    char *cursor = arena;
+#define TAKE(ptr, type, count) \
+    do { ptr = (type *)(void *)cursor; cursor += align16((uint64_t)(count) * sizeof(type)); } while (0)
+    TAKE(net->params, float, p.params);
+    TAKE(net->grads, float, p.params);
+    TAKE(net->param_backup, float, p.params);
+    TAKE(net->optim_state, float, p.optim);
+    TAKE(net->state_backup, float, p.optim);
+    TAKE(net->buffers, float, p.buffers);
+    TAKE(net->workspace, float, p.workspace);
+    TAKE(net->input_copy, float, p.input);
+    net->param_count = (size_t)p.params;
+    net->buffer_count = (size_t)p.buffers;
+    net->optim_state_count = (size_t)p.optim;
+    net->workspace_count = (size_t)p.workspace;
+    /* All output gradients lie in one block so one memset clears them. */
+    float *outs, *douts;
+    TAKE(outs, float, p.acts);
+    TAKE(douts, float, p.acts);
+    size_t poff = 0, boff = 0, aoff = 0;
+    for (int i = 0; i < net->count; i++) {
+        nn_layer *l = &net->layers[i];
+        const nn_layer_ops *ops = nn_ops_for(l->kind);
+        l->w_off = poff; poff += l->w_count;
+        l->b_off = poff; poff += l->b_count;
+        l->w = l->w_count ? net->params + l->w_off : NULL;
+        l->dw = l->w_count ? net->grads + l->w_off : NULL;
+        l->b = l->b_count ? net->params + l->b_off : NULL;
+        l->db = l->b_count ? net->grads + l->b_off : NULL;
+        l->buf_off = boff;
+        l->buffers = l->buf_count ? net->buffers + boff : NULL;
+        boff += l->buf_count;
+        l->out = outs + aoff;
+        l->dout = douts + aoff;
+        aoff += (size_t)max_batch * nn_out_size(l);
+        l->aux_bytes = ops->aux_size ? ops->aux_size(l, max_batch) : 0;
+        l->aux = NULL;
+        if (l->aux_bytes) TAKE(l->aux, char, l->aux_bytes);
+    }
+#undef TAKE
+    net->arena = arena;
+    net->arena_bytes = (size_t)p.total_bytes;
+    net->batch_x = bx;
+    net->batch_y = by;
+    net->batch_idx = bi;
+    net->max_batch = max_batch;
+    net->built = 1;
+    /* batch-norm running statistics start at mean 0, variance 1 */
+    for (int i = 0; i < net->count; i++) {
+        nn_layer *l = &net->layers[i];
+        if (l->kind == NN_LAYER_BATCHNORM)
+            for (size_t c = 0; c < l->buf_count / 2; c++) l->buffers[l->buf_count / 2 + c] = 1.0f;
+    }
+    return nn_init_all(net, NN_INIT_TORCH_DEFAULT, 0, 0, NN_FAN_IN, NN_GAIN_LEAKY_RELU);
+}
+
+/* ---- accessors ---- */
+
+int nn_layer_count(const nn_net *net) { return net ? net->count : 0; }
+
+nn_layer_kind nn_layer_kind_of(const nn_net *net, int layer) {
+    return net && layer >= 0 && layer < net->count ? net->layers[layer].kind : NN_LAYER_KIND_COUNT;
+}
+
+void nn_layer_out_shape(const nn_net *net, int layer, int *out_shape) {
+    if (!net || layer < 0 || layer >= net->count) {
+        out_shape[0] = out_shape[1] = out_shape[2] = 0;
+        return;
+    }
+    const nn_layer *l = &net->layers[layer];
+    out_shape[0] = l->out_c; out_shape[1] = l->out_h; out_shape[2] = l->out_w;
+}
+
+static const nn_layer *layer_at(const nn_net *net, int layer) {
+    return net && layer >= 0 && layer < net->count ? &net->layers[layer] : NULL;
+}
+
+size_t nn_layer_param_offset(const nn_net *net, int layer, nn_param_role role) {
+    const nn_layer *l = layer_at(net, layer);
+    if (!l) return 0;
+    return role == NN_PARAM_BIAS ? l->b_off : l->w_off;
+}
+
+size_t nn_layer_param_count(const nn_net *net, int layer, nn_param_role role) {
+    const nn_layer *l = layer_at(net, layer);
+    if (!l) return 0;
+    return role == NN_PARAM_BIAS ? l->b_count : l->w_count;
+}
+
+size_t nn_param_count(const nn_net *net) {
+    if (!net) return 0;
+    if (net->built) return net->param_count;
+    size_t n = 0;
+    for (int i = 0; i < net->count; i++) n += net->layers[i].w_count + net->layers[i].b_count;
+    return n;
+}
+
+float *nn_params(nn_net *net) { return net ? net->params : NULL; }
+float *nn_grads(nn_net *net) { return net ? net->grads : NULL; }
+size_t nn_buffer_count(const nn_net *net) { return net ? net->buffer_count : 0; }
+float *nn_buffers(nn_net *net) { return net ? net->buffers : NULL; }
+size_t nn_layer_buffer_offset(const nn_net *net, int layer) {
+    const nn_layer *l = layer_at(net, layer);
+    return l ? l->buf_off : 0;
+}
+size_t nn_optim_state_count(const nn_net *net) { return net ? net->optim_state_count : 0; }
+float *nn_optim_state(nn_net *net) { return net ? net->optim_state : NULL; }
+int64_t nn_optim_step_count(const nn_net *net) { return net ? net->optim.t : 0; }
+void nn_set_optim_step_count(nn_net *net, int64_t t) {
+    if (net && t >= 0) net->optim.t = t;
+}
+
+int nn_input_size(const nn_net *net) { return net ? net->in_c * net->in_h * net->in_w : 0; }
+int nn_output_size(const nn_net *net) {
+    if (!net) return 0;
+    if (net->count == 0) return nn_input_size(net);
+    return nn_out_size(&net->layers[net->count - 1]);
+}
+float *nn_output(nn_net *net) { return net && net->count ? net->layers[net->count - 1].out : NULL; }
+float *nn_layer_output(nn_net *net, int layer) {
+    return net && net->built && layer >= 0 && layer < net->count ? net->layers[layer].out : NULL;
+}
+float *nn_layer_output_grad(nn_net *net, int layer) {
+    return net && net->built && layer >= 0 && layer < net->count ? net->layers[layer].dout : NULL;
+}
+
+/* ---- forward and backward ---- */
+
+nn_status nn_forward(nn_net *net, const float *x, int batch, int training) {
+    if (!net || !net->built) return nn_fail(NN_ERR_INVALID, "the network is not built");
+    if (!x) return nn_fail(NN_ERR_INVALID, "no input");
+    if (batch < 1 || batch > net->max_batch)
+        return nn_fail(NN_ERR_INVALID, "batch of %d samples: the network was built for 1 to %d", batch,
+                       net->max_batch);
+    /* Keep our own copy so backward does not depend on the caller's buffer. */
+    size_t n = (size_t)batch * nn_input_size(net);
+    if (x != net->input_copy) memcpy(net->input_copy, x, n * sizeof(float));
+    const float *inp = net->input_copy;
+    for (int i = 0; i < net->count; i++) {
+        nn_layer *l = &net->layers[i];
+        nn_ops_for(l->kind)->forward(net, l, inp, batch, training);
+        inp = l->out;
+    }
+    net->last_batch = batch;
+    net->has_output_grad = 0;
+    return NN_OK;
+}
+
+void nn_zero_grad(nn_net *net) {
+    if (net && net->built) memset(net->grads, 0, net->param_count * sizeof(float));
+}
+
+nn_status nn_backward(nn_net *net) {
+    if (!net || !net->built) return nn_fail(NN_ERR_INVALID, "the network is not built");
+    if (!net->has_output_grad) return nn_fail(NN_ERR_INVALID, "backward needs a forward and a loss first");
+    int B = net->last_batch;
+    /* Gradients of every output but the last (which the loss wrote) accumulate from zero. */
+    for (int i = 0; i + 1 < net->count; i++)
+        memset(net->layers[i].dout, 0, (size_t)B * nn_out_size(&net->layers[i]) * sizeof(float));
+    for (int i = net->count - 1; i >= 0; i--) {
+        nn_layer *l = &net->layers[i];
+        const float *inp = i ? net->layers[i - 1].out : net->input_copy;
+        float *dinp = i ? net->layers[i - 1].dout : NULL;
+        nn_ops_for(l->kind)->backward(net, l, inp, dinp, B);
+    }
+    return NN_OK;
+}
