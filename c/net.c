@@ -178,7 +178,11 @@ static nn_status plan_arena(const nn_net *net, int max_batch, arena_plan *p) {
         p->params += l->w_count + l->b_count;
         p->buffers += l->buf_count;
         p->acts += (uint64_t)max_batch * nn_out_size(l);
-        p->aux += align16(ops->aux_size ? ops->aux_size(l, max_batch) : 0);
+        uint64_t aux = ops->aux_size ? ops->aux_size(l, max_batch) : 0;
+        if (aux > ((uint64_t)1 << 40)) /* saturated by the layer: no budget could hold it */
+            return nn_fail(NN_ERR_NOMEM, "layer %d (%s): its scratch memory at batch %d is beyond any budget", i,
+                           nn_kind_name(l->kind), max_batch);
+        p->aux += align16(aux);
         if (ops->workspace_size) {
             uint64_t ws = ops->workspace_size(l, max_batch);
             if (ws > p->workspace) p->workspace = ws;
@@ -356,6 +360,16 @@ nn_status nn_forward(nn_net *net, const float *x, int batch, int training) {
     if (batch < 1 || batch > net->max_batch)
         return nn_fail(NN_ERR_INVALID, "batch of %d samples: the network was built for 1 to %d", batch,
                        net->max_batch);
+    if (training)
+        for (int i = 0; i < net->count; i++) {
+            const nn_layer *l = &net->layers[i];
+            if (l->kind == NN_LAYER_BATCHNORM && batch * l->in_h * l->in_w == 1)
+                return nn_fail(NN_ERR_SHAPE,
+                               "layer %d (batchnorm): needs more than 1 value per channel when training, got a batch "
+                               "of 1 (use a larger batch, or a batch size that does not leave 1 sample at the end of "
+                               "an epoch)",
+                               i);
+        }
     /* Keep our own copy so backward does not depend on the caller's buffer. */
     size_t n = (size_t)batch * nn_input_size(net);
     if (x != net->input_copy) memcpy(net->input_copy, x, n * sizeof(float));

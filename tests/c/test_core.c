@@ -221,6 +221,13 @@ static void test_validation_messages(void) {
           nn_last_error());
     CHECK(nn_forward(small, x, 5, 1) == NN_ERR_INVALID, "batch over max refused");
     nn_net_free(small);
+    nn_net *bn = nn_net_create(4, 1, 1);
+    nn_add_batchnorm(bn, 1e-5f, 0.1f);
+    CHECK_OK(nn_build(bn, 2));
+    CHECK(nn_forward(bn, x, 1, 1) == NN_ERR_SHAPE && strstr(nn_last_error(), "more than 1 value per channel"),
+          "batch-norm refuses a training batch of 1: %s", nn_last_error());
+    CHECK_OK(nn_forward(bn, x, 1, 0));
+    nn_net_free(bn);
 }
 
 static nn_net *xor_net(nn_layer_kind act, uint64_t seed) {
