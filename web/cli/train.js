@@ -1,0 +1,231 @@
+#!/usr/bin/env node
+// train.js: the headless runner. Trains an experiment (a JSON file) in the same wasm core the page
+// uses and prints one JSON object a line: progress every --log-every steps, a summary per epoch,
+// and a last line with "final": true.
+//
+// Exit codes: 0 trained; 2 bad input (options, experiment file, weights file), with one line on
+// stderr naming the problem; 3 the run diverged (loss or weights NaN/Inf; the last finite weights
+// are kept, evaluated and saved); 1 anything unexpected.
+
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { NnError } from '../src/engine/core.js';
+import { Status } from '../src/engine/enums.js';
+import { Session } from '../src/engine/session.js';
+import { ExperimentError, formatError, MAX_EXPERIMENT_BYTES, parseExperiment, parseExperimentJson } from '../src/experiment/validate.js';
+import { nodeCore, nodeMnistSource } from '../src/node.js';
+
+const USAGE = `usage: npm run train -- FILE.json [options]
+  --epochs N        train N epochs (overrides the experiment's)
+  --steps N         stop after N optimizer steps in all
+  --seed N          override the experiment's seed
+  --log-every N     print a progress line every N steps (default 100)
+  --save FILE       write the trained weights as .safetensors
+  --load FILE       start from weights in a .safetensors file
+  --stats           print per-layer weight statistics after each epoch
+  --quiet           print only the final line`;
+
+/** A problem with what the user gave us: exit code 2, one line, no stack trace. */
+class InputError extends Error {}
+
+const print = (obj) => process.stdout.write(`${JSON.stringify(obj)}\n`);
+
+function parseOptions(argv) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        epochs: { type: 'string' },
+        steps: { type: 'string' },
+        seed: { type: 'string' },
+        'log-every': { type: 'string' },
+        save: { type: 'string' },
+        load: { type: 'string' },
+        stats: { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new InputError(`${err.message.split('\n')[0]}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  if (positionals.length !== 1) throw new InputError(`expected one experiment file, got ${positionals.length}\n${USAGE}`);
+  const integer = (name, lo, hi) => {
+    const text = values[name];
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < lo || n > hi) {
+      throw new InputError(`--${name}: must be an integer from ${lo} to ${hi}, got ${JSON.stringify(text)}`);
+    }
+    return n;
+  };
+  return {
+    file: positionals[0],
+    epochs: integer('epochs', 1, 1000),
+    steps: integer('steps', 1, Number.MAX_SAFE_INTEGER),
+    seed: integer('seed', 0, Number.MAX_SAFE_INTEGER),
+    logEvery: integer('log-every', 1, Number.MAX_SAFE_INTEGER) ?? 100,
+    save: values.save,
+    load: values.load,
+    stats: Boolean(values.stats),
+    quiet: Boolean(values.quiet),
+  };
+}
+
+async function readInput(file, what, maxBytes) {
+  try {
+    const bytes = await readFile(file);
+    if (maxBytes && bytes.length > maxBytes) throw new InputError(`${file}: ${bytes.length} bytes is too large for ${what}`);
+    return bytes;
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(`cannot read ${what} ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+  }
+}
+
+async function loadExperiment(opts) {
+  const bytes = await readInput(opts.file, 'the experiment file', MAX_EXPERIMENT_BYTES);
+  let text;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(`${opts.file}: not UTF-8 text`);
+  }
+  try {
+    let experiment = parseExperimentJson(text);
+    if (opts.epochs !== undefined || opts.seed !== undefined) {
+      experiment = parseExperiment({ ...experiment, epochs: opts.epochs ?? experiment.epochs, seed: opts.seed ?? experiment.seed });
+    }
+    return experiment;
+  } catch (err) {
+    if (err instanceof ExperimentError) throw new InputError(`${opts.file}: ${err.errors.map(formatError).join('; ')}`);
+    throw err;
+  }
+}
+
+async function main() {
+  const opts = parseOptions(process.argv.slice(2));
+  const experiment = await loadExperiment(opts);
+  const core = await nodeCore();
+  let session;
+  try {
+    session = await Session.open(core, experiment, { mnistSource: nodeMnistSource() });
+  } catch (err) {
+    if (err instanceof ExperimentError) throw new InputError(`${opts.file}: ${err.errors.map(formatError).join('; ')}`);
+    throw err;
+  }
+  if (opts.load) {
+    const weights = await readInput(opts.load, 'the weights file');
+    try {
+      session.loadWeights(new Uint8Array(weights.buffer, weights.byteOffset, weights.length));
+    } catch (err) {
+      if (err instanceof NnError) throw new InputError(`${opts.load}: ${err.message}`);
+      throw err;
+    }
+  }
+
+  const log = opts.quiet ? () => {} : print;
+  const printStats = (epoch) => {
+    if (!opts.stats || opts.quiet) return;
+    for (const s of session.allStats()) {
+      print({ stats: s.name, epoch, count: s.count, min: s.min, max: s.max, mean: s.mean, std: s.std, l2: s.l2 });
+    }
+  };
+
+  const started = performance.now();
+  let window = { steps: 0, loss: 0, correct: 0, samples: 0, since: performance.now() };
+  let diverged = null;
+  let lastTrain = null;
+  let epochsDone = 0;
+  let totalSamples = 0;
+  let sums;
+  training: for (let epoch = 0; epoch < experiment.epochs; epoch++) {
+    sums = { loss: 0, correct: 0, samples: 0 };
+    for (;;) {
+      if (opts.steps !== undefined && session.step >= opts.steps) break training;
+      let r;
+      try {
+        r = session.trainStep();
+      } catch (err) {
+        if (err instanceof NnError && err.status === Status.ERR_NUMERIC) {
+          diverged = { message: err.message, step: err.step };
+          break training;
+        }
+        throw err;
+      }
+      // Loss is the batch mean (or sum) the optimizer saw; weight it by the batch to average over samples.
+      sums.loss += r.loss * r.batch;
+      sums.correct += r.correct;
+      sums.samples += r.batch;
+      totalSamples += r.batch;
+      window.steps += 1;
+      window.loss += r.loss;
+      window.correct += r.correct;
+      window.samples += r.batch;
+      if (session.step % opts.logEvery === 0) {
+        const now = performance.now();
+        log({
+          step: session.step,
+          epoch: r.epoch,
+          loss: window.loss / window.steps,
+          accuracy: window.correct / window.samples,
+          samples_per_s: Math.round(window.samples / ((now - window.since) / 1000)),
+        });
+        window = { steps: 0, loss: 0, correct: 0, samples: 0, since: performance.now() };
+      }
+      if (r.epochEnd) break;
+    }
+    const test = session.evaluate('test');
+    lastTrain = { loss: sums.loss / sums.samples, accuracy: sums.correct / sums.samples };
+    sums = null;
+    epochsDone = epoch + 1;
+    log({ epoch, train_loss: lastTrain.loss, train_accuracy: lastTrain.accuracy, test_loss: test.loss, test_accuracy: test.accuracy });
+    printStats(epoch);
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  // A run stopped inside an epoch (--steps, divergence) reports that epoch's running averages.
+  if (sums?.samples) lastTrain = { loss: sums.loss / sums.samples, accuracy: sums.correct / sums.samples };
+  const test = session.evaluate('test');
+  if (diverged) process.stderr.write(`train: ${diverged.message}\n`);
+  if (opts.save) {
+    await writeFile(opts.save, session.saveWeights());
+  }
+  print({
+    final: true,
+    test_accuracy: test.accuracy,
+    test_loss: test.loss,
+    train_loss: lastTrain?.loss ?? null,
+    train_accuracy: lastTrain?.accuracy ?? null,
+    steps: session.step,
+    epochs: epochsDone,
+    seconds: Math.round(seconds * 1000) / 1000,
+    samples_per_s: Math.round(totalSamples / seconds),
+    ...(diverged ? { diverged: true, error: diverged.message } : {}),
+  });
+  session.dispose();
+  return diverged ? 3 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    if (err instanceof InputError) {
+      process.stderr.write(`train: ${err.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`train: ${err?.message ?? err}\n`);
+      if (process.env.NN_DEBUG) process.stderr.write(`${err?.stack}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

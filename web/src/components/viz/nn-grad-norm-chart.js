@@ -1,0 +1,144 @@
+// nn-grad-norm-chart.js: <nn-grad-norm-chart>, the L2 norm of each layer's gradient over steps, on
+// a log axis by default so that vanishing gradients (deep sigmoid nets) show as lines sinking
+// decades below the others instead of a flat line at zero.
+
+import { html, nothing } from 'lit';
+import uPlot from 'uplot';
+import { UplotChart, mergeLabels } from './chart-base.js';
+import { viridisSteps } from './colormap.js';
+import { format, formatNumber, positiveOnly, seriesLength } from './stats.js';
+
+/** English defaults; the page passes translated strings through `labels`. */
+export const GRAD_NORM_CHART_LABELS = {
+  title: 'Gradient norm per layer',
+  step: 'step',
+  logScale: 'log scale',
+  summary: 'gradient L2 norm at step {step}: {parts}',
+  noData: 'gradient L2 norm: no data yet',
+};
+
+/**
+ * One line per layer: the L2 norm of that layer's gradient (nn_l2_norm over its weight gradient)
+ * at each logged step. Layers are coloured along viridis from the input (dark) to the output
+ * (light), so depth reads as a gradient of colour.
+ *
+ * @element nn-grad-norm-chart
+ *
+ * @property {string[]} layers - one label per layer, input first (e.g. 'dense 1', 'layers.0.weight')
+ * @property {ArrayLike<number>} steps - the logged steps, ascending
+ * @property {Array<ArrayLike<number>>} norms - per layer, the norm at each step (same order as layers)
+ * @property {number|undefined} length - how many entries of steps/norms to use (for preallocated arrays)
+ * @property {boolean} log - log-scale y axis, default true (attribute `log`; set `.log=${false}` to turn off)
+ * @property {boolean} noControls - hides the log-scale box
+ * @property {object} labels - translated strings, see GRAD_NORM_CHART_LABELS
+ * @property {number} height - plot height in CSS pixels
+ *
+ * @fires log-change - {detail: {log}} when the user toggles the log-scale box
+ *
+ * @csspart plot - the chart (role="img", aria-label with the latest norms)
+ * @csspart legend - one entry per layer; clicking hides or shows it
+ *
+ * Append in place and call refresh(), or assign new arrays; at most one redraw per frame.
+ * Read-only for tests: pointCount, drawn, drawCount, buildCount, `data-points` on the host.
+ */
+export class NnGradNormChart extends UplotChart {
+  static properties = {
+    ...UplotChart.properties,
+    layers: { attribute: false },
+    steps: { attribute: false },
+    norms: { attribute: false },
+    length: { type: Number },
+    log: { type: Boolean, reflect: true },
+    noControls: { type: Boolean, attribute: 'no-controls' },
+    labels: { attribute: false },
+  };
+
+  constructor() {
+    super();
+    this.layers = [];
+    this.steps = [];
+    this.norms = [];
+    this.length = undefined;
+    this.log = true;
+    this.noControls = false;
+    this.labels = undefined;
+  }
+
+  get _l() {
+    return mergeLabels(GRAD_NORM_CHART_LABELS, this.labels);
+  }
+
+  _count() {
+    const steps = this.steps ?? [];
+    let n = this.length ?? steps.length;
+    n = Math.min(n, steps.length);
+    for (const col of this.norms ?? []) n = Math.min(n, col?.length ?? 0);
+    return Math.max(0, n);
+  }
+
+  model() {
+    const l = this._l;
+    const layers = this.layers ?? [];
+    const colors = viridisSteps(layers.length);
+    const n = this._count();
+    const x = Float64Array.from({ length: n }, (_, i) => this.steps[i]);
+    const columns = layers.map((_, k) => {
+      const src = this.norms?.[k] ?? [];
+      const col = new Array(n);
+      for (let i = 0; i < n; i++) col[i] = Number.isFinite(src[i]) ? src[i] : null;
+      return this.log ? positiveOnly(col) : col;
+    });
+    const series = layers.map((label, k) => ({ label, stroke: colors[k], width: 1.5, spanGaps: true, points: { show: false }, legendKey: `layer:${k}:${label}` }));
+    const range = (u, min, max) => {
+      if (!Number.isFinite(min) || !Number.isFinite(max)) return this.log ? [1e-4, 10] : [0, 1];
+      if (this.log) return uPlot.rangeLog(Math.max(min, 1e-30), Math.max(max, 1e-30), 10, true);
+      const [a, b] = uPlot.rangeNum(min, max, 0.1, true);
+      return [Math.max(0, a), b];
+    };
+    return {
+      key: [this.log, this.height, layers.join('\u0001'), JSON.stringify(l)].join(';'),
+      data: [x, ...columns],
+      series,
+      scales: { x: { time: false }, y: this.log ? { distr: 3, log: 10, range } : { range } },
+      axes: [
+        this.axis({ label: l.step, labelSize: 18, size: 34 }),
+        this.axis({ size: 58, values: (u, vals) => vals.map((v) => formatNumber(v, 2)) }),
+      ],
+      padding: [12, 12, 0, 0],
+      meta: { n },
+    };
+  }
+
+  formatTooltipX(x) {
+    return `${this._l.step} ${x}`;
+  }
+
+  summary(m) {
+    const l = this._l;
+    const n = m.meta.n;
+    if (!n) return l.noData;
+    const parts = (this.layers ?? []).map((name, k) => `${name} ${formatNumber(this.norms?.[k]?.[n - 1], 3)}`);
+    return format(l.summary, { step: this.steps[n - 1], parts: parts.join(', ') });
+  }
+
+  legendGroups() {
+    const colors = viridisSteps((this.layers ?? []).length);
+    return [{ items: (this.layers ?? []).map((label, k) => ({ key: `layer:${k}:${label}`, label, color: colors[k], series: [k] })) }];
+  }
+
+  renderTitle() {
+    return html`<span class="title">${this._l.title}</span>`;
+  }
+
+  renderControls() {
+    if (this.noControls) return nothing;
+    return html`<label><input type="checkbox" .checked=${this.log} @change=${this._onLog} />${this._l.logScale}</label>`;
+  }
+
+  _onLog(e) {
+    this.log = e.target.checked;
+    this.dispatchEvent(new CustomEvent('log-change', { detail: { log: this.log }, bubbles: true, composed: true }));
+  }
+}
+
+customElements.define('nn-grad-norm-chart', NnGradNormChart);

@@ -1,0 +1,80 @@
+// client.js: the page's side of the training worker. Each method sends one request of
+// protocol.js and resolves with its result (or rejects with a WorkerError carrying the worker's
+// message); pushed messages are re-dispatched as events named after their type
+// ('steps', 'stats', 'eval', 'grid', 'boundary', 'progress', 'stopped'), the message in `detail`.
+
+import { Request, transferables } from './protocol.js';
+
+/** A request the worker refused: `message` is the worker's (often the C core's) sentence. */
+export class WorkerError extends Error {
+  constructor({ name, message, status, errors }) {
+    super(message);
+    this.name = name === 'Error' ? 'WorkerError' : name;
+    this.status = status;
+    this.errors = errors;
+  }
+}
+
+export class TrainingClient extends EventTarget {
+  #worker;
+  #pending = new Map();
+  #nextId = 1;
+
+  /** worker: a Worker running worker.js (tests may pass a stand-in with postMessage). */
+  constructor(worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })) {
+    super();
+    this.#worker = worker;
+    worker.onmessage = (event) => this.#receive(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      this.#failAll(new WorkerError({ name: 'WorkerError', message: `the training worker crashed: ${event.message ?? 'unknown error'}` }));
+      this.dispatchEvent(new CustomEvent('crash', { detail: { message: event.message } }));
+    };
+  }
+
+  #receive(msg) {
+    if (!msg || typeof msg !== 'object') return;
+    if (typeof msg.id === 'number') {
+      const pending = this.#pending.get(msg.id);
+      if (!pending) return;
+      this.#pending.delete(msg.id);
+      if (msg.error) pending.reject(new WorkerError(msg.error));
+      else pending.resolve(msg.result);
+      return;
+    }
+    if (typeof msg.type === 'string') this.dispatchEvent(new CustomEvent(msg.type, { detail: msg }));
+  }
+
+  #failAll(err) {
+    for (const { reject } of this.#pending.values()) reject(err);
+    this.#pending.clear();
+  }
+
+  /** Sends {id, type, ...fields}; typed arrays in fields are transferred (the caller loses them). */
+  request(type, fields = {}) {
+    const id = this.#nextId++;
+    const msg = { id, type, ...fields };
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage(msg, transferables(fields));
+    });
+  }
+
+  /** Loads the wasm core; urls are absolute (resolved against the page, not the worker). */
+  init(wasmUrl, dataUrl) {
+    return this.request(Request.INIT, { wasmUrl: String(wasmUrl), dataUrl: String(dataUrl) });
+  }
+  describe(experiment) { return this.request(Request.DESCRIBE, { experiment }); }
+  configure(experiment) { return this.request(Request.CONFIGURE, { experiment }); }
+  train() { return this.request(Request.TRAIN); }
+  pause() { return this.request(Request.PAUSE); }
+  step() { return this.request(Request.STEP); }
+  reset() { return this.request(Request.RESET); }
+  /** x: Float32Array of n samples (copied, so the caller keeps its array). */
+  predict(x, n) { return this.request(Request.PREDICT, { x: x.slice(), n }); }
+
+  terminate() {
+    this.#worker.terminate();
+    this.#failAll(new WorkerError({ name: 'WorkerError', message: 'the training worker was stopped' }));
+  }
+}

@@ -1,0 +1,110 @@
+// protocol.js: the messages between the page (client.js) and the training worker (worker.js).
+//
+// Requests go page -> worker as {id, type, ...fields}; each is answered exactly once with
+// {id, result} or {id, error: {message, name, status, errors?}}. The worker also pushes messages
+// with no id, {type, ...}, while it loads data or trains. Typed arrays travel as transferred
+// buffers (postMessage(msg, [array.buffer])), never as views into wasm memory.
+
+/** Request types (page -> worker) and what each answers. */
+export const Request = Object.freeze({
+  /** {wasmUrl, dataUrl} -> {ok: true}. Loads the wasm core once (one init promise). */
+  INIT: 'init',
+  /**
+   * {experiment} -> Description. Builds the layer stack in the core without allocating the arena
+   * and reports every layer's output shape and parameter count, the memory nn_build would take,
+   * and the first layer the core refuses, with the core's own sentence.
+   */
+  DESCRIBE: 'describe',
+  /**
+   * {experiment} -> SessionInfo. Stops any run, loads the data set (pushing Push.PROGRESS while
+   * MNIST downloads), builds and initialises the network from the seed.
+   */
+  CONFIGURE: 'configure',
+  /** {} -> {step}. Starts (or resumes) training in slices; metrics arrive as pushes. */
+  TRAIN: 'train',
+  /** {} -> {step}. Stops after the step in progress; answered once stopped. */
+  PAUSE: 'pause',
+  /** {} -> {step}. Pauses, then trains exactly one batch and pushes its metrics and stats. */
+  STEP: 'step',
+  /** {} -> SessionInfo. Pauses, rebuilds the network and re-initialises it from the seed. */
+  RESET: 'reset',
+  /** {x: Float32Array, n} -> {probs: Float32Array, classes}. Eval-mode forward (the draw pad). */
+  PREDICT: 'predict',
+});
+
+/** Pushed messages (worker -> page, no id). */
+export const Push = Object.freeze({
+  /** {loaded, total, file, phase: 'download' | 'cache' | 'verify'}: MNIST loading. */
+  PROGRESS: 'progress',
+  /**
+   * {first, loss: Float32Array, accuracy: Float32Array, epoch, epochStep, stepsPerEpoch,
+   *  samples, trainMs}: the steps trained in one slice, first = step number of loss[0] (1-based).
+   */
+  STEPS: 'steps',
+  /** Stats: per-tensor histograms and norms, gradients, first-layer filters (throttled). */
+  STATS: 'stats',
+  /** {step, split, subset, loss, accuracy, confusion?: Int32Array, classes}: an evaluation. */
+  EVAL: 'eval',
+  /** {step, probs: Float32Array, classes} for the fixed grid of test digits. */
+  GRID: 'grid',
+  /** {step, width, height, probs: Float32Array, classes}: decision boundary of a 2-D set. */
+  BOUNDARY: 'boundary',
+  /** {step, reason: 'done' | 'paused' | 'failed', message?}: training stopped. */
+  STOPPED: 'stopped',
+});
+
+/**
+ * @typedef {object} LayerDescription
+ * @property {number} index
+ * @property {string} type
+ * @property {number[]} outShape  [c, h, w] (flat features are [F, 1, 1])
+ * @property {number} params      trainable values of this layer
+ * @property {string} [error]     the core's sentence when this layer cannot be added
+ *
+ * @typedef {object} Description
+ * @property {boolean} ok
+ * @property {number[]} inputShape
+ * @property {number} classes
+ * @property {LayerDescription[]} layers   up to and including the first refused layer
+ * @property {number} params
+ * @property {number} bytes                nn_build_bytes for the experiment's batch size (0 if refused)
+ * @property {{layer: number, message: string} | null} error
+ *
+ * @typedef {object} SessionInfo
+ * @property {number} step
+ * @property {number} trainCount
+ * @property {number} testCount
+ * @property {number} stepsPerEpoch
+ * @property {number} totalSteps
+ * @property {number} classes
+ * @property {number[]} inputShape
+ * @property {number} params
+ * @property {{name: string, layer: number, role: string, shape: number[], count: number}[]} tensors
+ * @property {{pixels: Uint8Array, labels: Uint8Array, count: number, size: number} | null} grid
+ * @property {{x: Float32Array, labels: Uint8Array, bounds: number[]} | null} points
+ */
+
+/** The error of a failed request, as a plain object that survives structured clone. */
+export function serializeError(err) {
+  return {
+    name: err?.name ?? 'Error',
+    message: err?.message ?? String(err),
+    status: err?.status,
+    errors: err?.errors,
+  };
+}
+
+/** The typed arrays in a message, for postMessage's transfer list (each buffer once). */
+export function transferables(msg) {
+  const out = new Set();
+  const visit = (x, depth) => {
+    if (!x || typeof x !== 'object' || depth > 4) return;
+    if (ArrayBuffer.isView(x)) {
+      if (x.buffer instanceof ArrayBuffer) out.add(x.buffer);
+      return;
+    }
+    for (const v of Array.isArray(x) ? x : Object.values(x)) visit(v, depth + 1);
+  };
+  visit(msg, 0);
+  return [...out];
+}

@@ -1,0 +1,125 @@
+// safetensors.js: a strict reader and a writer for the .safetensors format (8-byte little-endian
+// header length, a JSON header, then the raw little-endian tensor bytes). No maintained npm
+// library reads and writes it without pulling in a hub client, so this is the small version,
+// checking what the reference implementation checks: offsets inside the file, sizes that match
+// the shapes, no overlaps or gaps.
+
+export const DTYPE_BYTES = Object.freeze({
+  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1, BOOL: 1,
+});
+const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+
+export class SafetensorsError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'SafetensorsError';
+  }
+}
+
+const fail = (message) => {
+  throw new SafetensorsError(message);
+};
+
+const isCount = (x) => Number.isSafeInteger(x) && x >= 0;
+
+/**
+ * Reads a .safetensors file. Returns {tensors: Map(name -> {dtype, shape, bytes}), metadata}
+ * where bytes is a Uint8Array into `file`. Throws SafetensorsError naming what is wrong.
+ */
+export function readSafetensors(file) {
+  if (!(file instanceof Uint8Array)) fail('not a byte array');
+  if (file.length < 8) fail(`the file is ${file.length} bytes long, too short to hold a header`);
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const headerLength = view.getBigUint64(0, true);
+  if (headerLength > BigInt(Math.min(MAX_HEADER_BYTES, file.length - 8))) {
+    fail(`the header claims ${headerLength} bytes but the file holds ${file.length - 8} after the length`);
+  }
+  const n = Number(headerLength);
+  if (n < 2) fail('the header is empty');
+  let header;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(file.subarray(8, 8 + n)));
+  } catch (err) {
+    fail(`the header is not valid UTF-8 JSON (${err.message})`);
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('the header is not a JSON object');
+  const dataStart = 8 + n;
+  const dataLength = file.length - dataStart;
+
+  let metadata = {};
+  const tensors = new Map();
+  const spans = [];
+  for (const [name, info] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      if (info === null || typeof info !== 'object' || Array.isArray(info)) fail('__metadata__ is not an object');
+      for (const [k, val] of Object.entries(info)) if (typeof val !== 'string') fail(`__metadata__.${k} is not a string`);
+      metadata = info;
+      continue;
+    }
+    if (info === null || typeof info !== 'object' || Array.isArray(info)) fail(`tensor ${name}: its entry is not an object`);
+    const { dtype, shape, data_offsets: offsets } = info;
+    const extra = Object.keys(info).filter((k) => !['dtype', 'shape', 'data_offsets'].includes(k));
+    if (extra.length) fail(`tensor ${name}: unknown field ${extra[0]}`);
+    if (!Object.hasOwn(DTYPE_BYTES, dtype)) fail(`tensor ${name}: unknown dtype ${JSON.stringify(dtype)}`);
+    if (!Array.isArray(shape) || !shape.every(isCount)) fail(`tensor ${name}: shape must be a list of sizes`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
+      fail(`tensor ${name}: data_offsets must be two byte offsets [begin, end]`);
+    }
+    const [begin, end] = offsets;
+    if (begin > end || end > dataLength) {
+      fail(`tensor ${name}: data_offsets [${begin}, ${end}] lie outside the ${dataLength} bytes of data`);
+    }
+    const elements = shape.reduce((a, b) => a * b, 1);
+    if (!Number.isSafeInteger(elements * DTYPE_BYTES[dtype]) || elements * DTYPE_BYTES[dtype] !== end - begin) {
+      fail(`tensor ${name}: shape [${shape.join(', ')}] of ${dtype} needs ${elements * DTYPE_BYTES[dtype]} bytes but its offsets span ${end - begin}`);
+    }
+    tensors.set(name, { dtype, shape: [...shape], bytes: file.subarray(dataStart + begin, dataStart + end) });
+    spans.push([begin, end, name]);
+  }
+  // The data must be exactly the tensors, back to back (as the reference implementation demands).
+  spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let at = 0;
+  for (const [begin, end, name] of spans) {
+    if (begin !== at) fail(begin < at ? `tensor ${name} overlaps the tensor before it` : `a gap of ${begin - at} bytes lies before tensor ${name}`);
+    at = end;
+  }
+  if (at !== dataLength) fail(`${dataLength - at} bytes after the last tensor belong to no tensor`);
+  return { tensors, metadata };
+}
+
+/** F32 tensor bytes as a fresh Float32Array (the data may not be 4-byte aligned in the file). */
+export function toFloat32(bytes) {
+  const copy = new Uint8Array(bytes);
+  return new Float32Array(copy.buffer, 0, copy.length / 4);
+}
+
+/**
+ * Writes tensors [{name, dtype: 'F32', shape, data: Float32Array}] with string metadata.
+ * The header is padded with spaces so the data starts 8-byte aligned.
+ */
+export function writeSafetensors(tensors, metadata = {}) {
+  const header = {};
+  if (Object.keys(metadata).length) header.__metadata__ = Object.fromEntries(Object.entries(metadata).map(([k, x]) => [k, String(x)]));
+  let offset = 0;
+  for (const t of tensors) {
+    if (t.name === '__metadata__' || Object.hasOwn(header, t.name)) fail(`tensor name ${t.name} used twice or reserved`);
+    const size = t.data.byteLength;
+    const elements = t.shape.reduce((a, b) => a * b, 1);
+    if (elements * DTYPE_BYTES[t.dtype] !== size) fail(`tensor ${t.name}: shape [${t.shape}] does not match its ${size} bytes`);
+    header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + size] };
+    offset += size;
+  }
+  let json = new TextEncoder().encode(JSON.stringify(header));
+  const padded = Math.ceil(json.length / 8) * 8;
+  const out = new Uint8Array(8 + padded + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(padded), true);
+  out.set(json, 8);
+  out.fill(0x20, 8 + json.length, 8 + padded);
+  let at = 8 + padded;
+  for (const t of tensors) {
+    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
+    at += t.data.byteLength;
+  }
+  json = null;
+  return out;
+}

@@ -1,0 +1,461 @@
+// session.js: one training run of one validated experiment inside the core. The headless runner
+// and the page's worker both drive training through this class, so the same experiment and seed
+// give the same numbers in Node and in the browser.
+
+import { NnError } from './core.js';
+import { FanMode, Gain, Hyper, InitKind, LayerKind, LossKind, OptimKind, ParamRole, Reduction, Status } from './enums.js';
+import { readSafetensors, SafetensorsError, toFloat32, writeSafetensors } from './safetensors.js';
+import { ExperimentError } from '../experiment/validate.js';
+import { loadDataset } from '../data/datasets.js';
+
+/** The default cap on what one network may allocate (parameters, state, activations). */
+export const DEFAULT_MEMORY_BUDGET = 1024 * 1024 * 1024;
+
+const ACTIVATIONS = {
+  tanh: LayerKind.TANH, sigmoid: LayerKind.SIGMOID, relu: LayerKind.RELU, leaky_relu: LayerKind.LEAKY_RELU,
+  elu: LayerKind.ELU, swish: LayerKind.SWISH, softmax: LayerKind.SOFTMAX, identity: LayerKind.IDENTITY,
+};
+const INIT_KINDS = {
+  torch_default: InitKind.TORCH_DEFAULT, zeros: InitKind.ZEROS, constant: InitKind.CONSTANT, uniform: InitKind.UNIFORM,
+  normal: InitKind.NORMAL, xavier_uniform: InitKind.XAVIER_UNIFORM, xavier_normal: InitKind.XAVIER_NORMAL,
+  kaiming_uniform: InitKind.KAIMING_UNIFORM, kaiming_normal: InitKind.KAIMING_NORMAL, msra_lesson: InitKind.MSRA_LESSON,
+};
+const GAINS = {
+  linear: Gain.LINEAR, sigmoid: Gain.SIGMOID, tanh: Gain.TANH, relu: Gain.RELU, leaky_relu: Gain.LEAKY_RELU, selu: Gain.SELU,
+};
+const OPTIMIZERS = { sgd: OptimKind.SGD, adagrad: OptimKind.ADAGRAD, rmsprop: OptimKind.RMSPROP, adam: OptimKind.ADAM, adamw: OptimKind.ADAMW };
+// Experiment field -> the core's hyper-parameter (betas are split into two).
+const HYPERS = {
+  lr: Hyper.LR, momentum: Hyper.MOMENTUM, dampening: Hyper.DAMPENING, weight_decay: Hyper.WEIGHT_DECAY,
+  nesterov: Hyper.NESTEROV, maximize: Hyper.MAXIMIZE, alpha: Hyper.ALPHA, eps: Hyper.EPS, centered: Hyper.CENTERED,
+  amsgrad: Hyper.AMSGRAD, lr_decay: Hyper.LR_DECAY, initial_accumulator_value: Hyper.INITIAL_ACCUMULATOR,
+};
+
+/** The arguments nn_init_param / nn_init_all take for an initialiser of the schema. */
+function initArgs(spec) {
+  const kind = INIT_KINDS[spec.type];
+  switch (spec.type) {
+    case 'constant': return [kind, spec.value, 0, FanMode.FAN_IN, Gain.LINEAR];
+    case 'uniform': return [kind, spec.a, spec.b, FanMode.FAN_IN, Gain.LINEAR];
+    case 'normal': return [kind, spec.mean, spec.std, FanMode.FAN_IN, Gain.LINEAR];
+    case 'xavier_uniform':
+    case 'xavier_normal': return [kind, spec.gain, 0, FanMode.FAN_IN, Gain.LINEAR];
+    case 'kaiming_uniform':
+    case 'kaiming_normal':
+      return [kind, spec.a, 0, spec.mode === 'fan_out' ? FanMode.FAN_OUT : FanMode.FAN_IN, GAINS[spec.nonlinearity]];
+    default: return [kind, 0, 0, FanMode.FAN_IN, Gain.LINEAR];
+  }
+}
+
+/** A core error about one part of the experiment, as an ExperimentError naming that part. */
+function blame(path, err) {
+  if (!(err instanceof NnError)) return err;
+  // The core names layers "layer 3 (conv2d): ..."; the experiment calls it layers[3].
+  const message = path[0] === 'layers' ? err.message.replace(/^layer \d+ \([a-z0-9_]+\): /, '') : err.message;
+  const wrapped = new ExperimentError([{ path, message }]);
+  wrapped.status = err.status;
+  return wrapped;
+}
+
+const product = (xs) => xs.reduce((a, b) => a * b, 1);
+
+export class Session {
+  /**
+   * Opens a session, loading the experiment's data set unless one is given. A given data set is
+   * borrowed (the caller disposes it, and may share it between sessions); a loaded one is owned.
+   * options: {dataset, mnistSource, onProgress, memoryBudget}
+   */
+  static async open(core, experiment, options = {}) {
+    let { dataset } = options;
+    let owns = false;
+    if (!dataset) {
+      dataset = await loadDataset(core, experiment, options);
+      owns = true;
+    }
+    try {
+      const session = new Session(core, experiment, dataset, options);
+      session.ownsDataset = owns;
+      return session;
+    } catch (err) {
+      if (owns) dataset.dispose();
+      throw err;
+    }
+  }
+
+  /** Builds the network of a validated experiment over a data set already in wasm memory. */
+  constructor(core, experiment, dataset, { memoryBudget = DEFAULT_MEMORY_BUDGET } = {}) {
+    this.core = core;
+    this.experiment = experiment;
+    this.dataset = dataset;
+    this.ownsDataset = false;
+    this.step = 0;
+    this.net = 0;
+    this.trainData = 0;
+    this.testData = 0;
+    try {
+      this.#create(memoryBudget);
+    } catch (err) {
+      this.dispose();
+      throw err;
+    }
+  }
+
+  #create(memoryBudget) {
+    const { core, experiment: e, dataset } = this;
+    const fn = core.fn;
+    this.net = fn.nn_net_create(...dataset.shape);
+    e.layers.forEach((layer, i) => {
+      try {
+        this.#addLayer(layer);
+      } catch (err) {
+        throw blame(['layers', i], err);
+      }
+    });
+    const outputs = fn.nn_output_size(this.net);
+    if (outputs !== dataset.classes) {
+      throw new ExperimentError([{
+        path: ['layers', e.layers.length - 1],
+        message: `the network ends with ${outputs} outputs per sample, but the ${dataset.name} data set has ${dataset.classes} classes: the last layer must give ${dataset.classes}`,
+      }]);
+    }
+    this.batchSize = e.batch_size;
+    fn.nn_set_memory_budget(memoryBudget);
+    try {
+      fn.nn_build(this.net, this.batchSize);
+    } catch (err) {
+      throw blame([], err);
+    }
+    this.#describe();
+    this.#initialise();
+    this.#setLoss(outputs);
+    this.#setOptimizer();
+    const data = (split, limit) => {
+      const count = Math.min(split.count, limit ?? split.count);
+      return split.type === 'u8'
+        ? fn.nn_data_create_u8(split.x, split.y, count, dataset.features, split.scale)
+        : fn.nn_data_create_f32(split.x, split.y, count, dataset.features);
+    };
+    this.trainData = data(dataset.train, e.data.train_samples);
+    this.testData = data(dataset.test, e.data.test_samples);
+    fn.nn_reset_epoch(this.net);
+  }
+
+  #addLayer(layer) {
+    const { fn } = this.core;
+    const net = this.net;
+    switch (layer.type) {
+      case 'dense': return fn.nn_add_dense(net, layer.units, layer.bias ? 1 : 0);
+      case 'conv2d': return fn.nn_add_conv2d(net, layer.filters, layer.kernel, layer.stride, layer.padding, layer.bias ? 1 : 0);
+      case 'maxpool': return fn.nn_add_pool(net, LayerKind.MAXPOOL, layer.kernel, layer.stride, layer.padding);
+      case 'avgpool': return fn.nn_add_pool(net, LayerKind.AVGPOOL, layer.kernel, layer.stride, layer.padding);
+      case 'flatten': return fn.nn_add_flatten(net);
+      case 'dropout': return fn.nn_add_dropout(net, layer.p);
+      case 'batchnorm': return fn.nn_add_batchnorm(net, layer.eps, layer.momentum);
+      default: {
+        const kind = ACTIVATIONS[layer.type];
+        if (kind === undefined) throw new NnError(Status.ERR_INVALID, `unknown layer type ${JSON.stringify(layer.type)}`, 'addLayer');
+        return fn.nn_add_activation(net, kind, layer.negative_slope ?? layer.alpha ?? 0);
+      }
+    }
+  }
+
+  /** Layer shapes and the named tensors (torch's names) with their place in the flat buffers. */
+  #describe() {
+    const { core, net, experiment: e, dataset } = this;
+    const fn = core.fn;
+    this.paramCount = fn.nn_param_count(net);
+    this.bufferCount = fn.nn_buffer_count(net);
+    this.layers = [];
+    this.tensors = [];
+    let inShape = [...dataset.shape];
+    e.layers.forEach((layer, i) => {
+      const outShape = core.layerOutShape(net, i);
+      const info = { index: i, type: layer.type, inShape, outShape, params: 0 };
+      for (const [role, code] of [['weight', ParamRole.WEIGHT], ['bias', ParamRole.BIAS]]) {
+        const count = fn.nn_layer_param_count(net, i, code);
+        if (!count) continue;
+        let shape = [count];
+        if (role === 'weight' && layer.type === 'dense') shape = [layer.units, product(inShape)];
+        if (role === 'weight' && layer.type === 'conv2d') shape = [layer.filters, inShape[0], layer.kernel, layer.kernel];
+        if (product(shape) !== count) shape = [count];
+        this.tensors.push({ name: `layers.${i}.${role}`, layer: i, role, shape, count, offset: fn.nn_layer_param_offset(net, i, code), buffer: 'params' });
+        info.params += count;
+      }
+      if (layer.type === 'batchnorm') {
+        const channels = inShape[0]; // per channel, or per feature for flat input (BatchNorm1d)
+        const offset = fn.nn_layer_buffer_offset(net, i);
+        this.tensors.push({ name: `layers.${i}.running_mean`, layer: i, role: 'running_mean', shape: [channels], count: channels, offset, buffer: 'buffers' });
+        this.tensors.push({ name: `layers.${i}.running_var`, layer: i, role: 'running_var', shape: [channels], count: channels, offset: offset + channels, buffer: 'buffers' });
+      }
+      this.layers.push(info);
+      inShape = outShape;
+    });
+  }
+
+  #initialise() {
+    const { fn } = this.core;
+    const { net, experiment: e } = this;
+    fn.nn_seed(net, e.seed);
+    try {
+      fn.nn_init_all(net, ...initArgs(e.init));
+    } catch (err) {
+      throw blame(['init'], err);
+    }
+    // Overrides come after the default, in layer order, so the random streams stay reproducible.
+    e.layers.forEach((layer, i) => {
+      for (const [role, code] of [['weight', ParamRole.WEIGHT], ['bias', ParamRole.BIAS]]) {
+        const spec = layer.init?.[role];
+        if (!spec) continue;
+        try {
+          fn.nn_init_param(net, i, code, ...initArgs(spec));
+        } catch (err) {
+          throw blame(['layers', i, 'init', role], err);
+        }
+      }
+    });
+  }
+
+  #setLoss(outputs) {
+    const { core, net, experiment: e } = this;
+    const loss = e.loss;
+    const reduction = loss.reduction === 'sum' ? Reduction.SUM : Reduction.MEAN;
+    try {
+      if (loss.type === 'mse') {
+        core.fn.nn_set_loss(net, LossKind.MSE, reduction, 0, 0);
+      } else if (loss.class_weights) {
+        if (loss.class_weights.length !== outputs) {
+          throw new ExperimentError([{ path: ['loss', 'class_weights'], message: `must have one weight for each of the ${outputs} classes, got ${loss.class_weights.length}` }]);
+        }
+        core.withCopy(new Float32Array(loss.class_weights), (ptr) =>
+          core.fn.nn_set_loss(net, LossKind.CROSS_ENTROPY, reduction, loss.label_smoothing, ptr));
+      } else {
+        core.fn.nn_set_loss(net, LossKind.CROSS_ENTROPY, reduction, loss.label_smoothing, 0);
+      }
+    } catch (err) {
+      throw blame(['loss'], err);
+    }
+  }
+
+  #setOptimizer() {
+    const { fn } = this.core;
+    const { net, experiment: e } = this;
+    const o = e.optimizer;
+    fn.nn_set_optimizer(net, OPTIMIZERS[o.type]);
+    const set = (field, which, value) => {
+      try {
+        fn.nn_set_hyper(net, which, typeof value === 'boolean' ? Number(value) : value);
+      } catch (err) {
+        throw blame(['optimizer', field], err);
+      }
+    };
+    for (const [field, value] of Object.entries(o)) {
+      if (field === 'type') continue;
+      if (field === 'betas') {
+        set('betas', Hyper.BETA1, value[0]);
+        set('betas', Hyper.BETA2, value[1]);
+      } else if (HYPERS[field] !== undefined) {
+        set(field, HYPERS[field], value);
+      }
+    }
+  }
+
+  // ---- training ----
+
+  /**
+   * One optimizer step on the next mini-batch. Returns {step, epoch, epochEnd, loss, correct,
+   * batch, accuracy}. A step whose loss or weights would become NaN/Inf throws an NnError with
+   * status ERR_NUMERIC and leaves the last finite weights in place.
+   */
+  trainStep() {
+    const { shuffle } = this.experiment;
+    let r;
+    try {
+      r = this.core.trainStep(this.net, this.trainData, this.batchSize, shuffle);
+    } catch (err) {
+      if (err instanceof NnError) err.step = this.step + 1;
+      throw err;
+    }
+    if (!Number.isFinite(r.loss)) {
+      const err = new NnError(Status.ERR_NUMERIC, `loss became NaN/Inf at step ${this.step + 1}`, 'nn_train_step');
+      err.step = this.step + 1;
+      throw err;
+    }
+    this.step += 1;
+    return { step: this.step, ...r, accuracy: r.batch ? r.correct / r.batch : 0 };
+  }
+
+  /** Number of training samples (after the experiment's limit). */
+  get trainCount() {
+    return this.core.fn.nn_data_count(this.trainData);
+  }
+
+  get testCount() {
+    return this.core.fn.nn_data_count(this.testData);
+  }
+
+  /**
+   * Loss and accuracy over the test (or train) set in eval mode.
+   * {confusion: true} adds a classes x classes Int32Array (row = true label);
+   * {predictions: true} adds a Uint8Array with one predicted label per sample.
+   */
+  evaluate(split = 'test', { confusion = false, predictions = false } = {}) {
+    const { core, net } = this;
+    const data = split === 'train' ? this.trainData : this.testData;
+    const classes = core.fn.nn_output_size(net);
+    const count = core.fn.nn_data_count(data);
+    let confusionPtr = 0;
+    let predictionsPtr = 0;
+    try {
+      if (confusion) confusionPtr = core.alloc(classes * classes * 4);
+      if (predictions) predictionsPtr = core.alloc(count);
+      const { loss, accuracy } = core.evaluate(net, data, this.batchSize, confusionPtr, predictionsPtr);
+      // The core's accuracy is a float32; the exact fraction reads better (0.9645, not 0.96450001).
+      const correct = Math.round(accuracy * count);
+      const result = { loss, accuracy: correct / count, correct, count };
+      if (confusion) result.confusion = core.i32(confusionPtr, classes * classes).slice();
+      if (predictions) result.predictions = core.u8(predictionsPtr, count).slice();
+      return result;
+    } finally {
+      core.free(confusionPtr);
+      core.free(predictionsPtr);
+    }
+  }
+
+  /** Class probabilities (raw outputs for MSE) of n samples x (Float32Array, [n][features]). */
+  predict(x, n = x.length / this.dataset.features) {
+    const { core, net } = this;
+    const features = this.dataset.features;
+    const outputs = core.fn.nn_output_size(net);
+    if (!Number.isInteger(n) || n < 1 || x.length < n * features) {
+      throw new NnError(Status.ERR_INVALID, `predict needs ${features} values per sample, got ${x.length} for ${n} samples`, 'predict');
+    }
+    const probs = new Float32Array(n * outputs);
+    const inPtr = core.alloc(this.batchSize * features * 4);
+    const outPtr = core.alloc(this.batchSize * outputs * 4);
+    try {
+      for (let start = 0; start < n; start += this.batchSize) {
+        const m = Math.min(this.batchSize, n - start);
+        core.f32(inPtr, m * features).set(x.subarray(start * features, (start + m) * features));
+        core.fn.nn_predict(net, inPtr, m, outPtr);
+        probs.set(core.f32(outPtr, m * outputs), start * outputs);
+      }
+      return probs;
+    } finally {
+      core.free(inPtr);
+      core.free(outPtr);
+    }
+  }
+
+  // ---- parameters, gradients, statistics ----
+
+  /** A fresh view of every parameter (valid until the next call into the core). */
+  paramsView() {
+    return this.core.f32(this.core.fn.nn_params(this.net), this.paramCount);
+  }
+
+  /** A fresh view of every gradient (valid until the next call into the core). */
+  gradsView() {
+    return this.core.f32(this.core.fn.nn_grads(this.net), this.paramCount);
+  }
+
+  #tensor(nameOrTensor) {
+    const t = typeof nameOrTensor === 'string' ? this.tensors.find((x) => x.name === nameOrTensor) : nameOrTensor;
+    if (!t) throw new NnError(Status.ERR_INVALID, `no tensor named ${nameOrTensor}`, 'tensor');
+    return t;
+  }
+
+  #tensorPtr(t, grads) {
+    const fn = this.core.fn;
+    if (t.buffer === 'buffers') return fn.nn_buffers(this.net) + 4 * t.offset;
+    return (grads ? fn.nn_grads(this.net) : fn.nn_params(this.net)) + 4 * t.offset;
+  }
+
+  /** A copy of one tensor's values (or of its gradient). */
+  tensorValues(name, { grads = false } = {}) {
+    const t = this.#tensor(name);
+    return this.core.f32(this.#tensorPtr(t, grads), t.count).slice();
+  }
+
+  /**
+   * Statistics of one tensor (or its gradient): {min, max, mean, std, l2}, plus a histogram of
+   * `bins` equal bins over [lo, hi] (default: the tensor's own range) when bins > 0.
+   */
+  tensorStats(name, { grads = false, bins = 0, lo, hi } = {}) {
+    const { core } = this;
+    const t = this.#tensor(name);
+    const ptr = this.#tensorPtr(t, grads && t.buffer === 'params');
+    const { min, max, mean, std } = core.histogram(ptr, t.count, 1, 0, 1);
+    const l2 = core.fn.nn_l2_norm(ptr, t.count);
+    const stats = { name: t.name, layer: t.layer, role: t.role, count: t.count, min, max, mean, std, l2 };
+    if (bins > 0) {
+      stats.lo = lo ?? min;
+      stats.hi = hi ?? (max > stats.lo ? max : stats.lo + 1);
+      stats.counts = core.histogram(ptr, t.count, bins, stats.lo, stats.hi).counts;
+    }
+    return stats;
+  }
+
+  /** tensorStats of every weight and bias (and batch-norm buffer unless params only). */
+  allStats(options = {}) {
+    return this.tensors.filter((t) => !options.grads || t.buffer === 'params').map((t) => this.tensorStats(t, options));
+  }
+
+  // ---- weights as .safetensors ----
+
+  /** The weights (and batch-norm running statistics) as .safetensors bytes, torch names. */
+  saveWeights(metadata = {}) {
+    const tensors = this.tensors.map((t) => ({ name: t.name, dtype: 'F32', shape: t.shape, data: this.tensorValues(t) }));
+    return writeSafetensors(tensors, {
+      format: 'pt',
+      experiment: JSON.stringify(this.experiment),
+      step: String(this.step),
+      ...metadata,
+    });
+  }
+
+  /** Loads weights saved by saveWeights (or torch's safetensors) after checking every tensor. */
+  loadWeights(bytes) {
+    let file;
+    try {
+      file = readSafetensors(bytes);
+    } catch (err) {
+      if (err instanceof SafetensorsError) throw new NnError(Status.ERR_DATA, `weights file: ${err.message}`, 'loadWeights');
+      throw err;
+    }
+    const refuse = (message) => {
+      throw new NnError(Status.ERR_DATA, `weights file: ${message}`, 'loadWeights');
+    };
+    const values = new Map();
+    for (const t of this.tensors) {
+      const entry = file.tensors.get(t.name);
+      if (!entry) refuse(`tensor ${t.name} is missing (the model has ${this.tensors.map((x) => x.name).join(', ')})`);
+      if (entry.dtype !== 'F32') refuse(`tensor ${t.name} is ${entry.dtype}; only F32 is read`);
+      if (entry.shape.length !== t.shape.length || entry.shape.some((d, k) => d !== t.shape[k])) {
+        refuse(`tensor ${t.name} has shape [${entry.shape.join(', ')}] but the model's is [${t.shape.join(', ')}]`);
+      }
+      const data = toFloat32(entry.bytes);
+      const bad = data.findIndex((x) => !Number.isFinite(x));
+      if (bad >= 0) refuse(`tensor ${t.name} holds ${data[bad]} at index ${bad}`);
+      values.set(t, data);
+    }
+    for (const name of file.tensors.keys()) {
+      // torch's BatchNorm also saves a step counter that this core does not keep.
+      if (!this.tensors.some((t) => t.name === name) && !name.endsWith('.num_batches_tracked')) {
+        refuse(`tensor ${name} does not belong to this model`);
+      }
+    }
+    for (const [t, data] of values) this.core.f32(this.#tensorPtr(t, false), t.count).set(data);
+    return file.metadata;
+  }
+
+  /** Frees everything this session allocated in the core (and its data set, if it loaded it). */
+  dispose() {
+    const { fn } = this.core;
+    if (this.trainData) fn.nn_data_free(this.trainData);
+    if (this.testData) fn.nn_data_free(this.testData);
+    if (this.net) fn.nn_net_free(this.net);
+    this.trainData = this.testData = this.net = 0;
+    if (this.ownsDataset) this.dataset.dispose();
+    this.ownsDataset = false;
+  }
+}

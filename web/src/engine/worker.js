@@ -1,0 +1,480 @@
+// worker.js: the training worker. It owns the one wasm instance (one init promise), loads the data
+// set, drives a Session, and answers the page's requests (protocol.js). Training runs in slices of
+// about SLICE_MS, each ending with one STEPS push; between slices the worker yields to its message
+// queue, so a pause or step request is handled after at most one slice. Everything sent out is a
+// copy (slice()) transferred with postMessage, never a view of wasm memory.
+
+import { initCore, NnError } from './core.js';
+import { LayerKind, ParamRole, Status } from './enums.js';
+import { Session } from './session.js';
+import { loadMnist, makeSynth } from '../data/datasets.js';
+import { cachedSource } from '../data/cache.js';
+import { Push, Request, serializeError, transferables } from './protocol.js';
+
+const SLICE_MS = 16; // one slice of training between looks at the message queue
+const STATS_MS = 250; // histograms and norms at most this often...
+const STATS_STEPS = 20; // ...and at least every this many steps while training
+const EVAL_MS = 1000; // test evaluation on a fixed subset at most this often
+const EVAL_SUBSET = 1000; // test samples in that evaluation (the whole set at each epoch end)
+const GRID_DIGITS = 40; // test digits whose predictions the page shows
+const HIST_BINS = 40;
+const BOUNDARY_SIZE = 48; // cells per side of the 2-D decision boundary
+const MAX_FILTERS = 64;
+
+let core = null;
+let corePromise = null;
+let source = null;
+let mnistPromise = null;
+let synth = null; // {key, dataset}
+let session = null;
+let experiment = null;
+let evalData = 0; // nn_data over the first EVAL_SUBSET test samples (borrows the set's memory)
+let running = false;
+const clock = { lastStats: 0, lastStatsStep: 0, lastEval: 0, trainMs: 0, samples: 0 };
+
+const post = (msg) => self.postMessage(msg, transferables(msg));
+
+// ---- the core and the data sets ----
+
+function ensureCore(wasmUrl) {
+  corePromise ??= initCore(wasmUrl).then((c) => {
+    core = c;
+    return c;
+  });
+  corePromise.catch(() => {
+    corePromise = null;
+  });
+  return corePromise;
+}
+
+function progressReporter(phase) {
+  let last = 0;
+  return ({ loaded, total, file }) => {
+    const now = performance.now();
+    if (now - last < 80 && loaded < total) return;
+    last = now;
+    post({ type: Push.PROGRESS, phase, loaded, total, file });
+  };
+}
+
+/** MNIST, loaded once per worker; a cached copy that fails the checks is dropped and refetched. */
+function mnist() {
+  mnistPromise ??= (async () => {
+    try {
+      return await loadMnist(core, source.readFile, { onProgress: progressReporter('download') });
+    } catch (err) {
+      if (!source.hits) throw err;
+      await source.forget();
+      return loadMnist(core, source.readFile, { onProgress: progressReporter('download') });
+    }
+  })();
+  mnistPromise.catch(() => {
+    mnistPromise = null;
+  });
+  return mnistPromise;
+}
+
+async function datasetFor(e) {
+  if (e.data.set === 'mnist') {
+    const set = await mnist();
+    post({ type: Push.PROGRESS, phase: 'ready', loaded: 1, total: 1, file: '' });
+    return set;
+  }
+  const key = JSON.stringify([e.data, e.seed]);
+  if (synth?.key !== key) {
+    if (synth && synth.dataset !== session?.dataset) synth.dataset.dispose();
+    synth = { key, dataset: makeSynth(core, e.data, e.seed) };
+  }
+  return synth.dataset;
+}
+
+// ---- describing a layer stack without building it ----
+
+const ACTIVATIONS = {
+  tanh: LayerKind.TANH, sigmoid: LayerKind.SIGMOID, relu: LayerKind.RELU, leaky_relu: LayerKind.LEAKY_RELU,
+  elu: LayerKind.ELU, swish: LayerKind.SWISH, softmax: LayerKind.SOFTMAX, identity: LayerKind.IDENTITY,
+};
+
+/** The same nn_add_* calls Session makes for a layer of the schema. */
+function addLayer(net, layer) {
+  const { fn } = core;
+  switch (layer.type) {
+    case 'dense': return fn.nn_add_dense(net, layer.units, layer.bias ? 1 : 0);
+    case 'conv2d': return fn.nn_add_conv2d(net, layer.filters, layer.kernel, layer.stride, layer.padding, layer.bias ? 1 : 0);
+    case 'maxpool': return fn.nn_add_pool(net, LayerKind.MAXPOOL, layer.kernel, layer.stride, layer.padding);
+    case 'avgpool': return fn.nn_add_pool(net, LayerKind.AVGPOOL, layer.kernel, layer.stride, layer.padding);
+    case 'flatten': return fn.nn_add_flatten(net);
+    case 'dropout': return fn.nn_add_dropout(net, layer.p);
+    case 'batchnorm': return fn.nn_add_batchnorm(net, layer.eps, layer.momentum);
+    default: return fn.nn_add_activation(net, ACTIVATIONS[layer.type], layer.negative_slope ?? layer.alpha ?? 0);
+  }
+}
+
+function dataShape(e) {
+  if (e.data.set === 'mnist') return { shape: [1, 28, 28], classes: 10, name: 'mnist' };
+  return { shape: [2, 1, 1], classes: 2, name: e.data.set }; // every 2-D set has two classes
+}
+
+const stripLayerPrefix = (message) => message.replace(/^layer \d+ \([a-z0-9_]+\): /, '');
+
+function describe(e) {
+  const { fn } = core;
+  const { shape, classes, name } = dataShape(e);
+  const out = { ok: true, inputShape: shape, classes, layers: [], params: 0, bytes: 0, error: null };
+  const net = fn.nn_net_create(...shape);
+  try {
+    for (let i = 0; i < e.layers.length; i++) {
+      const layer = e.layers[i];
+      try {
+        addLayer(net, layer);
+      } catch (err) {
+        if (!(err instanceof NnError)) throw err;
+        const message = stripLayerPrefix(err.message);
+        out.layers.push({ index: i, type: layer.type, outShape: null, params: 0, error: message });
+        out.ok = false;
+        out.error = { layer: i, message };
+        return out;
+      }
+      const params = fn.nn_layer_param_count(net, i, ParamRole.WEIGHT) + fn.nn_layer_param_count(net, i, ParamRole.BIAS);
+      out.layers.push({ index: i, type: layer.type, outShape: core.layerOutShape(net, i), params });
+      out.params += params;
+    }
+    const outputs = fn.nn_output_size(net);
+    if (outputs !== classes) {
+      const last = e.layers.length - 1;
+      const message = `the network ends with ${outputs} outputs per sample, but the ${name} data set has ${classes} classes: the last layer must give ${classes}`;
+      out.layers[last].error = message;
+      out.ok = false;
+      out.error = { layer: last, message };
+      return out;
+    }
+    try {
+      out.bytes = fn.nn_build_bytes(net, e.batch_size);
+    } catch (err) {
+      if (!(err instanceof NnError)) throw err;
+      out.ok = false;
+      out.error = { layer: -1, message: err.message };
+    }
+    return out;
+  } finally {
+    fn.nn_net_free(net);
+  }
+}
+
+// ---- sessions ----
+
+function disposeSession() {
+  running = false;
+  if (evalData) core.fn.nn_data_free(evalData);
+  evalData = 0;
+  session?.dispose();
+  session = null;
+}
+
+const sameExceptEpochs = (a, b) => a && b && JSON.stringify({ ...a, epochs: 0 }) === JSON.stringify({ ...b, epochs: 0 });
+
+async function configure(e) {
+  if (session && sameExceptEpochs(experiment, e)) {
+    // Epochs only say when to stop: the run so far stays valid.
+    experiment = e;
+    session.experiment = { ...session.experiment, epochs: e.epochs };
+    return info();
+  }
+  disposeSession();
+  experiment = e;
+  const dataset = await datasetFor(e);
+  if (experiment !== e) throw new Error('superseded by a newer experiment');
+  session = new Session(core, e, dataset);
+  const test = dataset.test;
+  const count = Math.min(EVAL_SUBSET, session.testCount);
+  evalData = test.type === 'u8'
+    ? core.fn.nn_data_create_u8(test.x, test.y, count, dataset.features, test.scale)
+    : core.fn.nn_data_create_f32(test.x, test.y, count, dataset.features);
+  Object.assign(clock, { lastStats: 0, lastStatsStep: 0, lastEval: 0, trainMs: 0, samples: 0 });
+  return info();
+}
+
+function totals() {
+  const stepsPerEpoch = Math.ceil(session.trainCount / session.batchSize);
+  return { stepsPerEpoch, totalSteps: stepsPerEpoch * experiment.epochs };
+}
+
+function info() {
+  const { dataset } = session;
+  const out = {
+    step: session.step,
+    trainCount: session.trainCount,
+    testCount: session.testCount,
+    ...totals(),
+    classes: dataset.classes,
+    inputShape: dataset.shape,
+    params: session.paramCount,
+    layers: session.layers.map(({ index, type, outShape, params }) => ({ index, type, outShape, params })),
+    tensors: session.tensors.map(({ name, layer, role, shape, count }) => ({ name, layer, role, shape, count })),
+    grid: null,
+    points: null,
+  };
+  if (dataset.name === 'mnist') {
+    const n = Math.min(GRID_DIGITS, dataset.test.count);
+    out.grid = {
+      count: n, size: 28,
+      pixels: core.u8(dataset.test.x, n * 784).slice(),
+      labels: core.u8(dataset.test.y, n).slice(),
+    };
+  } else {
+    const n = dataset.train.count;
+    out.points = {
+      x: core.f32(dataset.train.x, 2 * n).slice(),
+      labels: core.u8(dataset.train.y, n).slice(),
+      bounds: [-1.5, 1.5, -1.5, 1.5],
+    };
+  }
+  return out;
+}
+
+// ---- what the page sees of a run ----
+
+function stats() {
+  const tensors = session.tensors.filter((t) => t.buffer === 'params').map((t) => ({
+    name: t.name, layer: t.layer, role: t.role,
+    weights: session.tensorStats(t.name, { bins: HIST_BINS }),
+    grads: session.tensorStats(t.name, { grads: true, bins: HIST_BINS }),
+  }));
+  return { type: Push.STATS, step: session.step, tensors, filters: filters() };
+}
+
+/** The first layer's weights as small images: dense over 28x28 pixels, or conv2d kernels. */
+function filters() {
+  const first = session.tensors.find((t) => t.role === 'weight' && t.buffer === 'params');
+  if (!first) return null;
+  const layer = session.layers[first.layer];
+  const [units, ...rest] = first.shape;
+  const data = session.dataset.shape;
+  let channels;
+  let height;
+  let width;
+  if (layer.type === 'conv2d') {
+    [channels, height, width] = rest;
+  } else if (layer.type === 'dense' && data[1] > 1 && rest[0] === data[0] * data[1] * data[2]) {
+    [channels, height, width] = data; // a dense layer straight over the pixels: one image per unit
+  } else {
+    return null; // a dense layer over 2-D points or features has nothing to picture
+  }
+  const count = Math.min(units, MAX_FILTERS);
+  const values = session.tensorValues(first.name).subarray(0, count * channels * height * width).slice();
+  return { layer: first.layer, name: first.name, count, channels, height, width, values };
+}
+
+function evaluate(full) {
+  const classes = session.dataset.classes;
+  let result;
+  if (full) {
+    result = session.evaluate('test', { confusion: true });
+  } else {
+    const confusion = core.alloc(classes * classes * 4);
+    try {
+      result = core.evaluate(session.net, evalData, session.batchSize, confusion, 0);
+      result.confusion = core.i32(confusion, classes * classes).slice();
+    } finally {
+      core.free(confusion);
+    }
+  }
+  const subset = full ? session.testCount : core.fn.nn_data_count(evalData);
+  return { type: Push.EVAL, step: session.step, split: 'test', subset, full, classes, ...result };
+}
+
+function grid() {
+  const { dataset } = session;
+  if (dataset.name !== 'mnist') return null;
+  const n = Math.min(GRID_DIGITS, session.testCount);
+  const idx = core.alloc(n * 4);
+  const x = core.alloc(n * dataset.features * 4);
+  let pixels;
+  try {
+    core.u32(idx, n).set(Array.from({ length: n }, (_, i) => i));
+    core.fn.nn_data_gather(session.testData, idx, n, x, 0);
+    pixels = core.f32(x, n * dataset.features).slice();
+  } finally {
+    core.free(idx);
+    core.free(x);
+  }
+  return { type: Push.GRID, step: session.step, classes: dataset.classes, probs: session.predict(pixels, n) };
+}
+
+function boundary() {
+  if (session.dataset.name === 'mnist') return null;
+  const size = BOUNDARY_SIZE;
+  const [x0, x1, y0, y1] = [-1.5, 1.5, -1.5, 1.5];
+  const points = new Float32Array(size * size * 2);
+  for (let j = 0; j < size; j++) {
+    for (let i = 0; i < size; i++) {
+      points[2 * (j * size + i)] = x0 + ((i + 0.5) / size) * (x1 - x0);
+      points[2 * (j * size + i) + 1] = y1 - ((j + 0.5) / size) * (y1 - y0); // row 0 at the top
+    }
+  }
+  return {
+    type: Push.BOUNDARY, step: session.step, width: size, height: size, bounds: [x0, x1, y0, y1],
+    classes: session.dataset.classes, probs: session.predict(points, size * size),
+  };
+}
+
+/** Posts the throttled views of the run; `force` posts all of them now. */
+function report(force, fullEval = false) {
+  const now = performance.now();
+  const statsDue = force || (now - clock.lastStats >= STATS_MS) || (session.step - clock.lastStatsStep >= STATS_STEPS && now - clock.lastStats >= 50);
+  if (statsDue) {
+    clock.lastStats = now;
+    clock.lastStatsStep = session.step;
+    post(stats());
+  }
+  if (force || fullEval || now - clock.lastEval >= EVAL_MS) {
+    clock.lastEval = now;
+    post(evaluate(fullEval));
+    const g = grid();
+    if (g) post(g);
+    const b = boundary();
+    if (b) post(b);
+  }
+}
+
+// ---- training in slices ----
+
+const tickChannel = new MessageChannel();
+tickChannel.port1.onmessage = tick;
+const schedule = () => tickChannel.port2.postMessage(0);
+
+/** Trains until the run or an epoch ends, maxSteps are done or budgetMs is spent; posts the steps. */
+function trainSlice(budgetMs, maxSteps = Infinity) {
+  const { totalSteps, stepsPerEpoch } = totals();
+  const first = session.step + 1;
+  const losses = [];
+  const accuracies = [];
+  const t0 = performance.now();
+  let outcome = null;
+  let epochEnded = false;
+  let samples = 0;
+  try {
+    while (losses.length < maxSteps) {
+      if (session.step >= totalSteps) {
+        outcome = 'done';
+        break;
+      }
+      const r = session.trainStep();
+      losses.push(r.loss);
+      accuracies.push(r.accuracy);
+      samples += r.batch;
+      if (session.step >= totalSteps) outcome = 'done';
+      if (r.epochEnd) epochEnded = true;
+      if (outcome || epochEnded || performance.now() - t0 >= budgetMs) break;
+    }
+  } catch (err) {
+    outcome = { reason: 'failed', message: err.message, status: err.status };
+  }
+  const elapsed = performance.now() - t0;
+  clock.trainMs += elapsed;
+  clock.samples += samples;
+  if (losses.length) {
+    const epochStep = ((session.step - 1) % stepsPerEpoch) + 1;
+    post({
+      type: Push.STEPS, first,
+      loss: Float32Array.from(losses), accuracy: Float32Array.from(accuracies),
+      epoch: Math.floor((session.step - 1) / stepsPerEpoch), epochStep, stepsPerEpoch, totalSteps,
+      samples: clock.samples, trainMs: clock.trainMs,
+    });
+  }
+  return { outcome, epochEnded };
+}
+
+function tick() {
+  if (!running || !session) return;
+  const { outcome, epochEnded } = trainSlice(SLICE_MS);
+  if (outcome) {
+    running = false;
+    const failed = typeof outcome === 'object';
+    if (session.step > 0) report(true, !failed);
+    post({ type: Push.STOPPED, step: session.step, reason: failed ? 'failed' : outcome, message: failed ? outcome.message : undefined });
+    return;
+  }
+  report(false, epochEnded);
+  schedule();
+}
+
+function requireSession() {
+  if (!session) throw new NnError(Status.ERR_INVALID, 'no experiment is configured yet', 'worker');
+}
+
+// ---- requests ----
+
+const handlers = {
+  async [Request.INIT]({ wasmUrl, dataUrl }) {
+    source ??= cachedSource(dataUrl);
+    await ensureCore(wasmUrl);
+    return { ok: true };
+  },
+  async [Request.DESCRIBE]({ experiment: e }) {
+    await corePromise;
+    return describe(e);
+  },
+  async [Request.CONFIGURE]({ experiment: e }) {
+    await corePromise;
+    const result = await configure(e);
+    report(true);
+    return result;
+  },
+  async [Request.TRAIN]() {
+    requireSession();
+    if (!running) {
+      running = true;
+      schedule();
+    }
+    return { step: session.step };
+  },
+  async [Request.PAUSE]() {
+    const was = running;
+    running = false;
+    if (session && was) {
+      report(true);
+      post({ type: Push.STOPPED, step: session.step, reason: 'paused' });
+    }
+    return { step: session?.step ?? 0 };
+  },
+  async [Request.STEP]() {
+    requireSession();
+    const was = running;
+    running = false;
+    if (was) post({ type: Push.STOPPED, step: session.step, reason: 'paused' });
+    const { outcome } = trainSlice(Infinity, 1);
+    report(true, outcome === 'done');
+    if (typeof outcome === 'object' && outcome) {
+      post({ type: Push.STOPPED, step: session.step, reason: 'failed', message: outcome.message });
+    } else if (outcome === 'done') {
+      post({ type: Push.STOPPED, step: session.step, reason: 'done' });
+    }
+    return { step: session.step };
+  },
+  async [Request.RESET]() {
+    requireSession();
+    const e = experiment;
+    experiment = null; // force a rebuild from the seed
+    const result = await configure(e);
+    report(true);
+    return result;
+  },
+  async [Request.PREDICT]({ x, n }) {
+    requireSession();
+    return { probs: session.predict(x, n), classes: session.dataset.classes };
+  },
+};
+
+self.onmessage = async (event) => {
+  const msg = event.data;
+  if (!msg || typeof msg.id !== 'number') return;
+  const handler = handlers[msg.type];
+  try {
+    if (!handler) throw new Error(`unknown request ${JSON.stringify(msg.type)}`);
+    const result = await handler(msg);
+    post({ id: msg.id, result });
+  } catch (err) {
+    post({ id: msg.id, error: serializeError(err) });
+  }
+};

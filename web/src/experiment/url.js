@@ -1,0 +1,450 @@
+// url.js: the experiment <-> URL hash codec. ONE table of properties (PROPERTIES) drives both
+// writing and reading, as in TensorFlow Playground's state.ts; the hash stays readable:
+//   #v=1&data=mnist&layers=flatten,dense:128,relu,dense:10&loss=ce&opt=sgd&lr=0.1&momentum=0.9&batch=64&epochs=1&seed=1&lang=zh
+// Reading is defensive: the text of a link is untrusted, so every value is checked for form and
+// size here, then the whole experiment goes through the schema (validate.js); any failure gives
+// {ok: false, errors} with messages a person can read, and the page falls back to its defaults.
+// Nothing read here is ever interpreted as markup: the page shows messages with text bindings.
+
+import { LAYER_TYPES, INIT_TYPES, LIMITS, EXPERIMENT_VERSION, show } from './schema.js';
+import { validateExperiment, formatError } from './validate.js';
+
+/** A hash longer than this is refused unread (a real one is a few hundred characters). */
+export const MAX_HASH_LENGTH = 4096;
+/** Settings a hash may hold at most (the table has about 35). */
+const MAX_KEYS = 64;
+const MAX_VALUE_LENGTH = 2048;
+export const LANGUAGES = Object.freeze(['en', 'zh']);
+
+// ---- value codecs: parse(text) -> value or throws a sentence; format(value) -> text ----
+
+const NUMBER_RE = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+const INT_RE = /^[-+]?\d+$/;
+
+class HashError extends Error {}
+const fail = (message) => {
+  throw new HashError(message);
+};
+
+function parseNumber(text) {
+  if (text.length > 32 || !NUMBER_RE.test(text)) fail(`must be a number, got ${show(text)}`);
+  const x = Number(text);
+  if (!Number.isFinite(x)) fail(`must be a finite number, got ${show(text)}`);
+  return x;
+}
+
+function parseInteger(text) {
+  if (text.length > 20 || !INT_RE.test(text)) fail(`must be a whole number, got ${show(text)}`);
+  const x = Number(text);
+  if (!Number.isSafeInteger(x)) fail(`is too large, got ${show(text)}`);
+  return x;
+}
+
+function parseBool(text) {
+  if (text === '1' || text === 'true') return true;
+  if (text === '0' || text === 'false') return false;
+  return fail(`must be 1 or 0, got ${show(text)}`);
+}
+
+/** Shortest text that reads back as the same double. */
+const formatNumber = (x) => (Object.is(x, -0) ? '0' : String(x));
+const formatBool = (b) => (b ? '1' : '0');
+
+const codecs = {
+  number: { parse: parseNumber, format: formatNumber },
+  int: { parse: parseInteger, format: formatNumber },
+  bool: { parse: parseBool, format: formatBool },
+  /** A short list of numbers: "0.9,0.999". */
+  numbers: {
+    parse(text) {
+      const parts = text.split(',');
+      if (parts.length > LIMITS.classes) fail(`must be a list of at most ${LIMITS.classes} numbers`);
+      return parts.map(parseNumber);
+    },
+    format: (xs) => xs.map(formatNumber).join(','),
+  },
+};
+
+/** A name from a closed list, with short aliases a person may type (ce = cross_entropy). */
+function choice(options, aliases = {}) {
+  const back = Object.fromEntries(Object.entries(aliases).map(([short, full]) => [full, short]));
+  return {
+    parse(text) {
+      const value = aliases[text] ?? text;
+      if (!options.includes(value)) fail(`must be one of ${[...Object.keys(aliases), ...options].join(', ')}, got ${show(text)}`);
+      return value;
+    },
+    format: (value) => back[value] ?? value,
+  };
+}
+
+// ---- initialisers: "name" or "name(key=value;key=value)", only non-default arguments ----
+
+const INIT_ARGS = {
+  constant: { value: 'number' },
+  uniform: { a: 'number', b: 'number' },
+  normal: { mean: 'number', std: 'number' },
+  xavier_uniform: { gain: 'number' },
+  xavier_normal: { gain: 'number' },
+  kaiming_uniform: { a: 'number', mode: ['fan_in', 'fan_out'], nonlinearity: ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'selu'] },
+  kaiming_normal: { a: 'number', mode: ['fan_in', 'fan_out'], nonlinearity: ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'selu'] },
+};
+/** torch.nn.init's defaults (the schema fills the same). */
+const INIT_DEFAULTS = {
+  uniform: { a: 0, b: 1 },
+  normal: { mean: 0, std: 1 },
+  xavier_uniform: { gain: 1 },
+  xavier_normal: { gain: 1 },
+  kaiming_uniform: { a: 0, mode: 'fan_in', nonlinearity: 'leaky_relu' },
+  kaiming_normal: { a: 0, mode: 'fan_in', nonlinearity: 'leaky_relu' },
+};
+const INIT_RE = /^([a-z_]+)(?:\(([^()]*)\))?$/;
+
+function parseArgValue(kind, text, where) {
+  try {
+    if (Array.isArray(kind)) {
+      if (!kind.includes(text)) fail(`must be one of ${kind.join(', ')}, got ${show(text)}`);
+      return text;
+    }
+    return codecs[kind].parse(text);
+  } catch (err) {
+    if (err instanceof HashError) fail(`${where}: ${err.message}`);
+    throw err;
+  }
+}
+
+const initCodec = {
+  parse(text) {
+    const m = INIT_RE.exec(text);
+    if (!m) fail(`must be an initialiser such as xavier_normal or normal(std=0.01), got ${show(text)}`);
+    const [, type, argText] = m;
+    if (!INIT_TYPES.includes(type)) fail(`unknown initialiser ${show(type)} (known: ${INIT_TYPES.join(', ')})`);
+    const spec = { type };
+    if (argText === undefined || argText === '') return spec;
+    const allowed = INIT_ARGS[type] ?? {};
+    for (const pair of argText.split(';')) {
+      const eq = pair.indexOf('=');
+      const key = eq < 0 ? pair : pair.slice(0, eq);
+      if (!Object.hasOwn(allowed, key)) {
+        fail(`${type} has no argument ${show(key)}${Object.keys(allowed).length ? ` (it takes ${Object.keys(allowed).join(', ')})` : ''}`);
+      }
+      if (eq < 0) fail(`${type}(${key}) needs a value: ${key}=...`);
+      if (Object.hasOwn(spec, key)) fail(`${type} gives ${key} twice`);
+      spec[key] = parseArgValue(allowed[key], pair.slice(eq + 1), `${type}(${key})`);
+    }
+    return spec;
+  },
+  format(spec) {
+    const defaults = INIT_DEFAULTS[spec.type] ?? {};
+    const args = Object.keys(INIT_ARGS[spec.type] ?? {})
+      .filter((key) => spec[key] !== undefined && spec[key] !== defaults[key])
+      .map((key) => `${key}=${typeof spec[key] === 'number' ? formatNumber(spec[key]) : spec[key]}`);
+    return args.length ? `${spec.type}(${args.join(';')})` : spec.type;
+  },
+};
+
+// ---- layers: "type[:main][:key=value]...", joined by commas ----
+
+/**
+ * One entry per layer type: `main` is the field written bare after the type (dense:128), `args`
+ * the fields written as key=value when they differ from `defaults`. Fields must match schema.js.
+ */
+const LAYER_CODEC = {
+  dense: { main: ['units', 'int'], args: { bias: 'bool', init: 'init', bias_init: 'init' }, defaults: { bias: true } },
+  conv2d: {
+    main: ['filters', 'int'],
+    args: { kernel: 'int', stride: 'int', padding: 'int', bias: 'bool', init: 'init', bias_init: 'init' },
+    defaults: { stride: 1, padding: 0, bias: true },
+    always: ['kernel'],
+  },
+  maxpool: { main: ['kernel', 'int'], args: { stride: 'int', padding: 'int' }, defaults: { padding: 0 } },
+  avgpool: { main: ['kernel', 'int'], args: { stride: 'int', padding: 'int' }, defaults: { padding: 0 } },
+  flatten: {},
+  dropout: { main: ['p', 'number'] },
+  batchnorm: { args: { eps: 'number', momentum: 'number' }, defaults: { eps: 1e-5, momentum: 0.1 } },
+  tanh: {},
+  sigmoid: {},
+  relu: {},
+  leaky_relu: { main: ['negative_slope', 'number'] },
+  elu: { main: ['alpha', 'number'] },
+  swish: {},
+  softmax: {},
+  identity: {},
+};
+
+function parseLayer(token, index) {
+  const where = `layer ${index + 1} (${show(token)})`;
+  const parts = token.split(':');
+  const type = parts[0];
+  if (!LAYER_TYPES.includes(type)) fail(`${where}: unknown layer type ${show(type)} (known: ${LAYER_TYPES.join(', ')})`);
+  const codec = LAYER_CODEC[type];
+  const layer = { type };
+  let rest = parts.slice(1);
+  if (codec.main && rest.length && !rest[0].includes('=')) {
+    layer[codec.main[0]] = parseArgValue(codec.main[1], rest[0], where);
+    rest = rest.slice(1);
+  }
+  for (const item of rest) {
+    const eq = item.indexOf('=');
+    const key = eq < 0 ? item : item.slice(0, eq);
+    const kind = codec.args?.[key] ?? (codec.main?.[0] === key ? codec.main[1] : undefined);
+    if (!kind) {
+      const known = [codec.main?.[0], ...Object.keys(codec.args ?? {})].filter(Boolean);
+      fail(`${where}: a ${type} layer has no setting ${show(key)}${known.length ? ` (it takes ${known.join(', ')})` : ''}`);
+    }
+    if (eq < 0) fail(`${where}: ${key} needs a value: ${key}=...`);
+    const text = item.slice(eq + 1);
+    if (key === 'init' || key === 'bias_init') {
+      const role = key === 'init' ? 'weight' : 'bias';
+      if (layer.init?.[role]) fail(`${where}: ${key} is given twice`);
+      let spec;
+      try {
+        spec = initCodec.parse(text);
+      } catch (err) {
+        if (err instanceof HashError) fail(`${where} ${key}: ${err.message}`);
+        throw err;
+      }
+      layer.init = { ...layer.init, [role]: spec };
+    } else {
+      if (Object.hasOwn(layer, key)) fail(`${where}: ${key} is given twice`);
+      layer[key] = parseArgValue(kind, text, `${where} ${key}`);
+    }
+  }
+  return layer;
+}
+
+function formatLayer(layer) {
+  const codec = LAYER_CODEC[layer.type] ?? {};
+  const parts = [layer.type];
+  if (codec.main && layer[codec.main[0]] !== undefined) parts.push(formatNumber(layer[codec.main[0]]));
+  for (const [key, kind] of Object.entries(codec.args ?? {})) {
+    if (kind === 'init') {
+      const spec = layer.init?.[key === 'init' ? 'weight' : 'bias'];
+      if (spec) parts.push(`${key}=${initCodec.format(spec)}`);
+      continue;
+    }
+    const value = layer[key];
+    if (value === undefined) continue;
+    // A pool's stride defaults to its kernel (torch), so it is written only when it differs.
+    const fallback = key === 'stride' && (layer.type === 'maxpool' || layer.type === 'avgpool') ? layer.kernel : codec.defaults?.[key];
+    if (value === fallback && !codec.always?.includes(key)) continue;
+    parts.push(`${key}=${codecs[kind].format(value)}`);
+  }
+  return parts.join(':');
+}
+
+const layersCodec = {
+  parse(text) {
+    if (text === '') fail('must list at least one layer');
+    // Count before splitting anything further: a link with thousands of layers is refused at once.
+    let count = 1;
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 44) count++;
+    if (count > LIMITS.layers) fail(`lists ${count} layers; a network here has at most ${LIMITS.layers}`);
+    return text.split(',').map(parseLayer);
+  },
+  format: (layers) => layers.map(formatLayer).join(','),
+};
+
+// ---- THE table ----
+
+const OPTIMIZERS = ['sgd', 'adagrad', 'rmsprop', 'adam', 'adamw'];
+const SYNTH = ['xor', 'circles', 'spirals', 'gaussians'];
+const isSynth = (e) => SYNTH.includes(e.data.set);
+
+/**
+ * Every setting of an experiment in the hash. key: the hash name; path: where it lives in the
+ * experiment; codec; always: written even when it equals the default (the settings a reader
+ * looks for first). A setting absent from an experiment (momentum of Adam) is not written.
+ * `section` marks the field whose change starts its section afresh on reading (opt=adam drops
+ * the default SGD's momentum).
+ */
+export const PROPERTIES = Object.freeze([
+  { key: 'data', path: ['data', 'set'], codec: choice(['mnist', ...SYNTH]), always: true, section: 'data' },
+  { key: 'train', path: ['data', 'train_samples'], codec: codecs.int },
+  { key: 'test', path: ['data', 'test_samples'], codec: codecs.int },
+  { key: 'count', path: ['data', 'count'], codec: codecs.int, always: true },
+  { key: 'test_count', path: ['data', 'test_count'], codec: codecs.int, defaultFrom: ['data', 'count'] },
+  { key: 'noise', path: ['data', 'noise'], codec: codecs.number, always: true },
+  { key: 'layers', path: ['layers'], codec: layersCodec, always: true },
+  { key: 'loss', path: ['loss', 'type'], codec: choice(['cross_entropy', 'mse'], { ce: 'cross_entropy' }), always: true, section: 'loss' },
+  { key: 'smoothing', path: ['loss', 'label_smoothing'], codec: codecs.number },
+  { key: 'reduction', path: ['loss', 'reduction'], codec: choice(['mean', 'sum']) },
+  { key: 'class_weights', path: ['loss', 'class_weights'], codec: codecs.numbers },
+  { key: 'opt', path: ['optimizer', 'type'], codec: choice(OPTIMIZERS), always: true, section: 'optimizer' },
+  { key: 'lr', path: ['optimizer', 'lr'], codec: codecs.number, always: true },
+  { key: 'momentum', path: ['optimizer', 'momentum'], codec: codecs.number },
+  { key: 'dampening', path: ['optimizer', 'dampening'], codec: codecs.number },
+  { key: 'nesterov', path: ['optimizer', 'nesterov'], codec: codecs.bool },
+  { key: 'alpha', path: ['optimizer', 'alpha'], codec: codecs.number },
+  { key: 'centered', path: ['optimizer', 'centered'], codec: codecs.bool },
+  { key: 'betas', path: ['optimizer', 'betas'], codec: codecs.numbers },
+  { key: 'eps', path: ['optimizer', 'eps'], codec: codecs.number },
+  { key: 'amsgrad', path: ['optimizer', 'amsgrad'], codec: codecs.bool },
+  { key: 'lr_decay', path: ['optimizer', 'lr_decay'], codec: codecs.number },
+  { key: 'acc0', path: ['optimizer', 'initial_accumulator_value'], codec: codecs.number },
+  { key: 'wd', path: ['optimizer', 'weight_decay'], codec: codecs.number },
+  { key: 'maximize', path: ['optimizer', 'maximize'], codec: codecs.bool },
+  { key: 'init', path: ['init'], codec: initCodec, always: true },
+  { key: 'batch', path: ['batch_size'], codec: codecs.int, always: true },
+  { key: 'epochs', path: ['epochs'], codec: codecs.int, always: true },
+  { key: 'shuffle', path: ['shuffle'], codec: codecs.bool },
+  { key: 'seed', path: ['seed'], codec: codecs.int, always: true },
+]);
+const BY_KEY = new Map(PROPERTIES.map((p) => [p.key, p]));
+/** Keys of the page's own state (not the experiment's). */
+const PAGE_KEYS = new Set(['v', 'lang']);
+
+const get = (obj, path) => path.reduce((o, k) => (o == null ? undefined : o[k]), obj);
+function set(obj, path, value) {
+  let o = obj;
+  for (const k of path.slice(0, -1)) o = o[k] ??= {};
+  o[path[path.length - 1]] = value;
+}
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The schema's defaults for one section of `experiment` (the optimizer of its type, ...). */
+function sectionDefaults(experiment) {
+  const minimal = {
+    version: EXPERIMENT_VERSION,
+    data: { set: experiment.data.set, ...(isSynth(experiment) ? { count: experiment.data.count } : {}) },
+    layers: experiment.layers,
+    loss: { type: experiment.loss.type },
+    optimizer: { type: experiment.optimizer.type },
+  };
+  const r = validateExperiment(minimal);
+  return r.ok ? r.experiment : null;
+}
+
+// Only characters that could break the hash's own structure (or a chat client's link detection)
+// are escaped, so `:`, `,`, `(`, `)`, `;` and `=` inside values stay readable.
+const escapeValue = (text) => text.replace(/[^A-Za-z0-9_.\-:,()=;+~!*]/g, (c) => encodeURIComponent(c));
+
+/**
+ * Writes a validated experiment (and the page's language) as a hash, without the leading '#'.
+ * Settings equal to torch's default are left out unless the table says `always`.
+ */
+export function encodeHash(experiment, { lang } = {}) {
+  const defaults = sectionDefaults(experiment);
+  const parts = [`v=${EXPERIMENT_VERSION}`];
+  for (const p of PROPERTIES) {
+    const value = get(experiment, p.path);
+    if (value === undefined || value === null) continue;
+    if (p.path[0] === 'data' && p.key !== 'data') {
+      const mine = isSynth(experiment) ? ['count', 'test_count', 'noise'] : ['train', 'test'];
+      if (!mine.includes(p.key)) continue;
+    }
+    if (!p.always) {
+      const fallback = p.defaultFrom ? get(experiment, p.defaultFrom) : get(defaults, p.path);
+      if (same(value, fallback)) continue;
+    }
+    parts.push(`${p.key}=${escapeValue(p.codec.format(value))}`);
+  }
+  if (lang) parts.push(`lang=${lang}`);
+  return parts.join('&');
+}
+
+/**
+ * Reads a hash ('#...' or without '#'). `defaults` is the validated experiment that settings
+ * absent from the hash come from. Returns
+ *   {ok: true, experiment, lang, empty}           when the hash reads as a valid experiment,
+ *   {ok: false, errors: [{key, message}], message, lang, experiment: defaults}  otherwise.
+ * `empty` is true when the hash held no experiment settings at all; `lang` is the page language
+ * if the hash names a known one (kept even when the rest is broken).
+ */
+export function decodeHash(hash, defaults) {
+  const text = typeof hash === 'string' ? hash.replace(/^#/, '') : '';
+  const errors = [];
+  const result = (extra) => ({ ...extra, errors, message: errors.map((e) => (e.key ? `${e.key}: ${e.message}` : e.message)).join('\n') });
+  const refuse = (message) => {
+    errors.push({ key: '', message });
+    return result({ ok: false, experiment: defaults, lang: undefined, empty: false });
+  };
+  if (text === '') return result({ ok: true, experiment: defaults, lang: undefined, empty: true });
+  if (text.length > MAX_HASH_LENGTH) return refuse(`the link's settings are ${text.length} characters long; at most ${MAX_HASH_LENGTH} are read`);
+
+  const pairs = text.split('&').filter((p) => p !== '');
+  if (pairs.length > MAX_KEYS) return refuse(`the link holds ${pairs.length} settings; at most ${MAX_KEYS} are read`);
+  const values = new Map();
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    let key;
+    let value;
+    try {
+      key = decodeURIComponent(eq < 0 ? pair : pair.slice(0, eq));
+      value = eq < 0 ? undefined : decodeURIComponent(pair.slice(eq + 1));
+    } catch {
+      errors.push({ key: '', message: `${show(pair)} is not a valid part of a link (a broken %-escape)` });
+      continue;
+    }
+    if (!BY_KEY.has(key) && !PAGE_KEYS.has(key)) {
+      errors.push({ key: '', message: `unknown setting ${show(key)}` });
+      continue;
+    }
+    if (value === undefined) {
+      errors.push({ key, message: 'needs a value (key=value)' });
+      continue;
+    }
+    if (value.length > MAX_VALUE_LENGTH) {
+      errors.push({ key, message: `is ${value.length} characters long; at most ${MAX_VALUE_LENGTH}` });
+      continue;
+    }
+    if (values.has(key)) {
+      errors.push({ key, message: 'is given twice' });
+      continue;
+    }
+    values.set(key, value);
+  }
+
+  const langText = values.get('lang');
+  const lang = LANGUAGES.includes(langText) ? langText : undefined;
+  if (langText !== undefined && !lang) errors.push({ key: 'lang', message: `must be one of ${LANGUAGES.join(', ')}, got ${show(langText)}` });
+  const version = values.get('v');
+  if (version !== undefined && version !== String(EXPERIMENT_VERSION)) {
+    errors.push({ key: 'v', message: `this link was made for settings version ${show(version)}; this playground reads version ${EXPERIMENT_VERSION}` });
+  }
+  const empty = [...values.keys()].every((k) => PAGE_KEYS.has(k));
+  if (errors.length) return result({ ok: false, experiment: defaults, lang, empty });
+  if (empty) return result({ ok: true, experiment: defaults, lang, empty: true });
+
+  // Start from the defaults; a section whose type the link changes starts from that type alone.
+  const draft = structuredClone(defaults);
+  delete draft.name;
+  delete draft.description;
+  for (const p of PROPERTIES) {
+    if (!p.section || !values.has(p.key)) continue;
+    let type;
+    try {
+      type = p.codec.parse(values.get(p.key));
+    } catch (err) {
+      if (!(err instanceof HashError)) throw err;
+      errors.push({ key: p.key, message: err.message });
+      continue;
+    }
+    if (type !== get(defaults, p.path)) draft[p.section] = { [p.path[1]]: type };
+  }
+  if (draft.data.set !== defaults.data.set) {
+    // Sizes of the default data set do not carry over to another.
+    if (SYNTH.includes(draft.data.set) && !values.has('count')) draft.data.count = 500;
+  }
+  for (const p of PROPERTIES) {
+    if (p.section || !values.has(p.key)) continue;
+    try {
+      set(draft, p.path, p.codec.parse(values.get(p.key)));
+    } catch (err) {
+      if (!(err instanceof HashError)) throw err;
+      errors.push({ key: p.key, message: err.message });
+    }
+  }
+  // The layer list of the defaults belongs to their data set: a link to another set must say its own.
+  if (!values.has('layers') && draft.data.set !== defaults.data.set) {
+    errors.push({ key: 'layers', message: `the link changes the data set to ${draft.data.set} but gives no layers` });
+  }
+  if (errors.length) return result({ ok: false, experiment: defaults, lang, empty: false });
+
+  const checked = validateExperiment(draft);
+  if (!checked.ok) {
+    for (const e of checked.errors) errors.push({ key: '', message: formatError(e), path: e.path });
+    return result({ ok: false, experiment: defaults, lang, empty: false });
+  }
+  return result({ ok: true, experiment: checked.experiment, lang, empty: false });
+}

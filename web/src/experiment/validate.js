@@ -1,0 +1,116 @@
+// validate.js: turns untrusted input (a JSON text, a decoded URL, a form) into a validated
+// experiment with every default filled in, or into a list of errors that each name a field.
+
+import * as v from 'valibot';
+import { experimentSchema, show } from './schema.js';
+
+/** The largest experiment text we read: a real one is a few hundred bytes. */
+export const MAX_EXPERIMENT_BYTES = 256 * 1024;
+
+/** Thrown for an experiment that cannot run; `errors` holds every {path, message} found. */
+export class ExperimentError extends Error {
+  constructor(errors) {
+    super(errors.map(formatError).join('; '));
+    this.name = 'ExperimentError';
+    this.errors = errors;
+  }
+}
+
+/** ['layers', 2, 'kernel'] -> "layers[2].kernel" */
+export function formatPath(path) {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${key}` : key;
+  return out;
+}
+
+export function formatError({ path, message }) {
+  return path.length ? `${formatPath(path)}: ${message}` : message;
+}
+
+function issuesToErrors(issues) {
+  const seen = new Set();
+  const errors = [];
+  for (const issue of issues) {
+    const path = (issue.path ?? []).map((item) => item.key);
+    // A strict object reports an unknown key with the key's own value as input; keep the path to the key.
+    const error = { path, message: path.length ? issue.message : `experiment: ${issue.message}` };
+    const key = formatError(error);
+    if (!seen.has(key)) {
+      seen.add(key);
+      errors.push(error);
+    }
+  }
+  return errors;
+}
+
+/** Fills the defaults that depend on other fields (torch's pool stride defaults to its kernel). */
+function complete(experiment) {
+  const layers = experiment.layers.map((layer) =>
+    (layer.type === 'maxpool' || layer.type === 'avgpool') && layer.stride === undefined
+      ? { ...layer, stride: layer.kernel }
+      : layer,
+  );
+  const data = experiment.data.set !== 'mnist' && experiment.data.test_count === undefined
+    ? { ...experiment.data, test_count: experiment.data.count }
+    : experiment.data;
+  return { ...experiment, data, layers };
+}
+
+/** Checks that need several fields at once; returns errors like the schema's. */
+function crossChecks(e) {
+  const errors = [];
+  e.layers.forEach((layer, i) => {
+    if (layer.init?.bias && layer.bias === false) {
+      errors.push({ path: ['layers', i, 'init', 'bias'], message: 'the layer has no bias ("bias": false), so it cannot have a bias init' });
+    }
+    if (layer.type === 'maxpool' || layer.type === 'avgpool') {
+      if (layer.padding * 2 > layer.kernel) {
+        errors.push({ path: ['layers', i, 'padding'], message: `must be at most half the kernel (${Math.floor(layer.kernel / 2)}), got ${layer.padding}` });
+      }
+    }
+  });
+  const weights = e.loss.type === 'cross_entropy' ? e.loss.class_weights : null;
+  if (weights && e.data.set === 'mnist' && weights.length !== 10) {
+    errors.push({ path: ['loss', 'class_weights'], message: `must have one weight for each of mnist's 10 classes, got ${weights.length}` });
+  }
+  return errors;
+}
+
+/**
+ * Validates an experiment object. Returns {ok: true, experiment} with every default filled in,
+ * or {ok: false, errors: [{path, message}], message} where message joins them one a line.
+ */
+export function validateExperiment(input) {
+  const result = v.safeParse(experimentSchema, input, { abortPipeEarly: true });
+  let errors;
+  if (result.success) {
+    const experiment = complete(result.output);
+    errors = crossChecks(experiment);
+    if (!errors.length) return { ok: true, experiment };
+  } else {
+    errors = issuesToErrors(result.issues);
+  }
+  return { ok: false, errors, message: errors.map(formatError).join('\n') };
+}
+
+/** Like validateExperiment, but throws an ExperimentError. */
+export function parseExperiment(input) {
+  const result = validateExperiment(input);
+  if (!result.ok) throw new ExperimentError(result.errors);
+  return result.experiment;
+}
+
+/** Parses and validates an experiment given as JSON text; throws ExperimentError. */
+export function parseExperimentJson(text) {
+  if (typeof text !== 'string') throw new ExperimentError([{ path: [], message: `experiment: must be JSON text, got ${show(text)}` }]);
+  if (text.length > MAX_EXPERIMENT_BYTES) {
+    throw new ExperimentError([{ path: [], message: `experiment: the text is ${text.length} characters long; an experiment is at most ${MAX_EXPERIMENT_BYTES}` }]);
+  }
+  let input;
+  try {
+    input = JSON.parse(text);
+  } catch (err) {
+    throw new ExperimentError([{ path: [], message: `experiment: not valid JSON (${err.message})` }]);
+  }
+  return parseExperiment(input);
+}

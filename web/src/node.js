@@ -1,0 +1,45 @@
+// node.js: where the Node side (the runner, the tests) finds the build's files. Not for the page.
+
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCore, initCore } from './engine/core.js';
+
+/** web/public: nn.wasm and data/ as build.sh leaves them (Vite serves the same folder). */
+export const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
+export const WASM_PATH = fileURLToPath(new URL('../public/nn.wasm', import.meta.url));
+export const DATA_DIR = fileURLToPath(new URL('../public/data/', import.meta.url));
+
+async function wasmBytes() {
+  try {
+    return await readFile(WASM_PATH);
+  } catch (err) {
+    if (err.code === 'ENOENT') throw new Error(`${WASM_PATH} is missing: run ./build.sh first`);
+    throw err;
+  }
+}
+
+/** The shared core of this process. */
+let shared = null;
+export function nodeCore() {
+  shared ??= wasmBytes().then(initCore);
+  shared.catch(() => { shared = null; });
+  return shared;
+}
+
+/** A fresh, independent core (tests comparing two runs). */
+export async function freshCore() {
+  return createCore(await wasmBytes());
+}
+
+/** A readFile for loadMnist reading build.sh's copies of the gzip'ed IDX files. */
+export function nodeMnistSource(dir = DATA_DIR) {
+  return async (name) => {
+    try {
+      return new Uint8Array(await readFile(path.join(dir, name)));
+    } catch (err) {
+      if (err.code === 'ENOENT') throw new Error(`${path.join(dir, name)} is missing: run ./build.sh first`);
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,13 @@
+// vite.config.js: the page lives in web/; static files (nn.wasm, data/*.gz, made by build.sh)
+// are served from web/public/ and copied into web/dist/ by `vite build`.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  publicDir: 'public',
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+  worker: { format: 'es' },
+  server: { host: '127.0.0.1', port: 5173 },
+  preview: { host: '127.0.0.1', port: 4173 },
+});
