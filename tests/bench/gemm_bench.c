@@ -1,0 +1,199 @@
+/* gemm_bench.c: GFLOP/s of a packed register-blocked micro-kernel (the ceiling) and of the
+ * core's GEMMs at the exact shapes the two benchmark networks use.
+ *
+ * W1 = MLP 784-128-10, W2 = conv 8x5x5 p2, pool 2, conv 16x5x5 p2, pool 2, dense 10; batch 64.
+ * Built with emcc -O3 -msimd128 for the numbers that matter (tests/bench/run.sh), or natively. */
+#define _POSIX_C_SOURCE 199309L /* clock_gettime */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../c/gemm.h"
+#include "../../c/simd.h"
+#include "bench.h"
+
+/* ---- the ceiling: C[R][4V] += Apanel[K][R] * Bpanel[K][4V], operands packed once ---- */
+
+#define DEFINE_MICRO(R, V)                                                                          \
+    static void micro_##R##x##V(int K, const float *ap, const float *bp, float *c, int ldc) {       \
+        f32x4 acc[R][V];                                                                            \
+        for (int r = 0; r < R; r++)                                                                 \
+            for (int v = 0; v < V; v++) acc[r][v] = f32x4_load(c + (size_t)r * ldc + 4 * v);        \
+        for (int k = 0; k < K; k++, ap += R, bp += 4 * V) {                                         \
+            f32x4 b[V];                                                                             \
+            for (int v = 0; v < V; v++) b[v] = f32x4_load(bp + 4 * v);                              \
+            for (int r = 0; r < R; r++) {                                                           \
+                f32x4 a = f32x4_splat(ap[r]);                                                       \
+                for (int v = 0; v < V; v++) acc[r][v] = f32x4_add(acc[r][v], f32x4_mul(a, b[v]));   \
+            }                                                                                       \
+        }                                                                                           \
+        for (int r = 0; r < R; r++)                                                                 \
+            for (int v = 0; v < V; v++) f32x4_store(c + (size_t)r * ldc + 4 * v, acc[r][v]);        \
+    }
+
+DEFINE_MICRO(4, 2)
+DEFINE_MICRO(4, 1)
+DEFINE_MICRO(8, 1)
+DEFINE_MICRO(2, 4)
+DEFINE_MICRO(3, 3)
+DEFINE_MICRO(6, 2)
+DEFINE_MICRO(4, 3)
+DEFINE_MICRO(8, 2)
+DEFINE_MICRO(1, 8)
+DEFINE_MICRO(2, 3)
+DEFINE_MICRO(2, 5)
+DEFINE_MICRO(2, 6)
+DEFINE_MICRO(3, 4)
+DEFINE_MICRO(1, 4)
+
+typedef void (*micro_fn)(int, const float *, const float *, float *, int);
+typedef struct {
+    const char *name;
+    int rows, vecs;
+    micro_fn fn;
+} micro_variant;
+
+static const micro_variant variants[] = {
+    {"4x8 (4 rows x 2 vectors)", 4, 2, micro_4x2}, {"4x4", 4, 1, micro_4x1},   {"8x4", 8, 1, micro_8x1},
+    {"2x16", 2, 4, micro_2x4},                     {"3x12", 3, 3, micro_3x3},  {"6x8", 6, 2, micro_6x2},
+    {"4x12", 4, 3, micro_4x3},                     {"8x8 (16 accumulators)", 8, 2, micro_8x2},
+    {"1x32", 1, 8, micro_1x8},                     {"2x12", 2, 3, micro_2x3},  {"2x20", 2, 5, micro_2x5},
+    {"2x24", 2, 6, micro_2x6},                     {"3x16", 3, 4, micro_3x4},  {"1x16", 1, 4, micro_1x4},
+};
+
+/* Seconds per call: the fastest of several timed batches of calls. The machine is shared, so
+ * the minimum, not the mean, is what the code can do; slower batches measured someone else. */
+typedef void (*work_fn)(void *ctx);
+static double time_per_call(work_fn fn, void *ctx, double min_seconds) {
+    fn(ctx); /* warm caches and the JIT's tiers */
+    int reps = 1;
+    double batch = min_seconds / 10, best = 1e30, spent = 0;
+    for (;;) { /* grow the batch until it lasts about a tenth of the budget */
+        double t0 = bench_now();
+        for (int r = 0; r < reps; r++) fn(ctx);
+        double dt = bench_now() - t0;
+        spent += dt;
+        if (dt >= batch) break;
+        reps = dt <= 0 ? reps * 10 : (int)(reps * (batch * 1.2 / dt)) + 1;
+    }
+    for (int trial = 0; trial < 5 || spent < min_seconds; trial++) {
+        double t0 = bench_now();
+        for (int r = 0; r < reps; r++) fn(ctx);
+        double dt = bench_now() - t0;
+        spent += dt;
+        if (dt / reps < best) best = dt / reps;
+    }
+    return best;
+}
+
+typedef struct {
+    const micro_variant *v;
+    int M, N, K;
+    float *ap, *bp, *c;
+} ceiling_ctx;
+
+static void ceiling_run(void *p) {
+    ceiling_ctx *x = p;
+    int R = x->v->rows, W = 4 * x->v->vecs;
+    for (int j = 0; j < x->N; j += W)
+        for (int i = 0; i < x->M; i += R)
+            x->v->fn(x->K, x->ap + (size_t)i * x->K, x->bp + (size_t)j * x->K, x->c + (size_t)i * x->N + j, x->N);
+}
+
+static double ceiling(const micro_variant *v, int size) {
+    ceiling_ctx x = {v, size / v->rows * v->rows, size / (4 * v->vecs) * (4 * v->vecs), size, 0, 0, 0};
+    x.ap = malloc(sizeof(float) * x.M * x.K);
+    x.bp = malloc(sizeof(float) * x.N * x.K);
+    x.c = calloc((size_t)x.M * x.N, sizeof(float));
+    bench_fill(x.ap, (size_t)x.M * x.K, 1);
+    bench_fill(x.bp, (size_t)x.N * x.K, 2);
+    double s = time_per_call(ceiling_run, &x, 0.3);
+    bench_sink = x.c[0];
+    free(x.ap); free(x.bp); free(x.c);
+    return 2.0 * x.M * x.N * x.K / s * 1e-9;
+}
+
+/* ---- the core's products at the networks' shapes ---- */
+
+typedef enum { L_NN, L_TN, L_NT } layout;
+typedef struct {
+    const char *net, *what;
+    layout lay;
+    int M, N, K;
+    int per_step; /* calls per training step of batch 64 */
+} shape;
+
+/* As dense.c and conv2d.c call them today: the dense layers once per batch, the
+ * convolutions once per sample on im2col matrices. */
+static const shape shapes[] = {
+    {"W1", "dense1 forward   x[64x784] W1^T", L_NT, 64, 128, 784, 1},
+    {"W1", "dense1 dW        dout^T x", L_TN, 128, 784, 64, 1},
+    {"W1", "dense2 forward", L_NT, 64, 10, 128, 1},
+    {"W1", "dense2 dinp      dout W", L_NN, 64, 128, 10, 1},
+    {"W1", "dense2 dW", L_TN, 10, 128, 64, 1},
+    {"W2", "conv1 forward    W[8x25] col[25x784]", L_NN, 8, 784, 25, 64},
+    {"W2", "conv1 dW         dy col^T", L_NT, 8, 25, 784, 64},
+    {"W2", "conv2 forward    W[16x200] col[200x196]", L_NN, 16, 196, 200, 64},
+    {"W2", "conv2 dW         dy col^T", L_NT, 16, 200, 196, 64},
+    {"W2", "conv2 dcol       W^T dy", L_TN, 200, 196, 16, 64},
+    {"W2", "dense forward    x[64x784] W^T", L_NT, 64, 10, 784, 1},
+    {"W2", "dense dinp", L_NN, 64, 784, 10, 1},
+    {"W2", "dense dW", L_TN, 10, 784, 64, 1},
+};
+
+typedef struct {
+    const shape *s;
+    float *A, *B, *C, *pack;
+} shape_ctx;
+
+static void shape_run(void *p) {
+    shape_ctx *x = p;
+    const shape *s = x->s;
+    switch (s->lay) {
+    case L_NN: nn_gemm_nn(s->M, s->N, s->K, x->A, s->K, x->B, s->N, x->C, s->N); break;
+    case L_TN: nn_gemm_tn(s->M, s->N, s->K, x->A, s->M, x->B, s->N, x->C, s->N); break;
+    case L_NT: nn_gemm_nt(s->M, s->N, s->K, x->A, s->K, x->B, s->K, x->C, s->N, x->pack); break;
+    }
+}
+
+int main(int argc, char **argv) {
+    double min_seconds = argc > 1 ? atof(argv[1]) : 0.2;
+    printf("gemm_bench (%s): GFLOP/s, one thread\n\n", NN_SIMD_NAME);
+    double best = 0;
+    const char *best_name = "";
+    for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++) {
+        double g = ceiling(&variants[v], 256);
+        printf("  ceiling 256^3 packed micro-kernel %-26s %6.2f\n", variants[v].name, g);
+        if (g > best) { best = g; best_name = variants[v].name; }
+    }
+    printf("  ceiling: %.2f GFLOP/s (%s)\n\n", best, best_name);
+    printf("  %-3s %-42s %-13s %8s %7s %10s\n", "net", "product", "M x N x K", "GFLOP/s", "ceiling", "us/step");
+    double step_us[2] = {0, 0}, step_flop[2] = {0, 0};
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        const shape *s = &shapes[i];
+        shape_ctx x = {s, 0, 0, 0, 0};
+        x.A = malloc(sizeof(float) * s->M * s->K);
+        x.B = malloc(sizeof(float) * s->K * s->N);
+        x.C = calloc((size_t)s->M * s->N, sizeof(float));
+        x.pack = malloc(sizeof(float) * s->K * s->N);
+        bench_fill(x.A, (size_t)s->M * s->K, 3);
+        bench_fill(x.B, (size_t)s->K * s->N, 4);
+        double sec = time_per_call(shape_run, &x, min_seconds);
+        double flop = 2.0 * s->M * s->N * s->K;
+        double g = flop / sec * 1e-9;
+        char dims[32];
+        snprintf(dims, sizeof dims, "%dx%dx%d", s->M, s->N, s->K);
+        printf("  %-3s %-42s %-13s %8.2f %6.0f%% %10.1f\n", s->net, s->what, dims, g, 100.0 * g / best,
+               sec * s->per_step * 1e6);
+        int w = s->net[1] == '2';
+        step_us[w] += sec * s->per_step * 1e6;
+        step_flop[w] += flop * s->per_step;
+        bench_sink = x.C[0];
+        free(x.A); free(x.B); free(x.C); free(x.pack);
+    }
+    for (int w = 0; w < 2; w++)
+        printf("\n  W%d: all products of one step: %.0f us, %.2f GFLOP/s (%.0f%% of the ceiling)", w + 1, step_us[w],
+               step_flop[w] / step_us[w] * 1e-3, 100.0 * step_flop[w] / step_us[w] * 1e-3 / best);
+    printf("\n");
+    return 0;
+}

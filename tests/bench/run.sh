@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# run.sh: builds the benchmarks with emcc (-O3 -msimd128, as the page's core is built) and runs
+# them under node; --native builds them with gcc -O2 instead (the scalar f32x4 path).
+#
+#   bash tests/bench/run.sh            gemm_bench, then train_bench on MNIST
+#   bash tests/bench/run.sh gemm       one of them (gemm | train), extra arguments passed on
+#   bash tests/bench/run.sh --native   the same natively
+set -euo pipefail
+shopt -s inherit_errexit
+cd "$(dirname "$0")/../.."
+
+NATIVE=0
+if [[ ${1:-} == --native ]]; then NATIVE=1; shift; fi
+WHICH=${1:-all}
+[[ $# -gt 0 ]] && shift
+
+OUT=tests/.build/bench
+mkdir -p "$OUT"
+CORE=(c/*.c)
+
+build() { # build NAME: compiles tests/bench/NAME.c with the core, prints the command to run it
+  local name=$1 src=tests/bench/$1.c
+  if [[ $NATIVE -eq 1 ]]; then
+    gcc -std=c11 -O2 -ffp-contract=off -Wall -Wextra -Ic "$src" "${CORE[@]}" -lm -o "$OUT/$name"
+    echo "$OUT/$name"
+  else
+    # NODERAWFS: fopen reads the real files (MNIST); synchronous compilation because this
+    # emcc's loader would otherwise try node's fetch() on a file path.
+    NODE_PATH=${NODE_PATH:-/usr/share/nodejs} emcc -O3 -msimd128 -std=c11 -ffp-contract=off -Wall -Wextra -Ic \
+      "$src" "${CORE[@]}" -sALLOW_MEMORY_GROWTH=1 -sNODERAWFS=1 -sWASM_ASYNC_COMPILATION=0 \
+      -o "$OUT/$name.cjs"
+    echo "node $OUT/$name.cjs"
+  fi
+}
+
+if [[ $WHICH == all || $WHICH == gemm ]]; then
+  cmd=$(build gemm_bench)
+  $cmd "$@"
+fi
+if [[ $WHICH == all || $WHICH == train ]]; then
+  cmd=$(build train_bench)
+  $cmd "$@"
+fi
