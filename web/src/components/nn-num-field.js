@@ -25,8 +25,6 @@ export class NnNumField extends LitElement {
     label: { type: String },
     /** The value to show (a number; NaN shows the text being typed). */
     value: { type: Number },
-    /** Step for the spin buttons and arrow keys. */
-    step: { type: String },
     /** A one-line explanation under the field. */
     hint: { type: String },
     /** An error sentence; marks the field invalid. */
@@ -84,7 +82,6 @@ export class NnNumField extends LitElement {
     super();
     this.label = '';
     this.value = NaN;
-    this.step = 'any';
     this.hint = '';
     this.error = '';
     this.integer = false;

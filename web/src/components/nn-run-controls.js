@@ -1,0 +1,195 @@
+// nn-run-controls.js: Train, Pause, Step (one batch) and Reset (re-initialise from the seed), with
+// the data download's progress, the epoch's progress, the latest numbers, speed and elapsed time.
+
+import { LitElement, css, html, nothing } from 'lit';
+import { LocaleController, formatBytes, formatDuration, formatInteger, t } from '../i18n/index.js';
+
+/**
+ * @element nn-run-controls
+ * @fires run-action - a button was pressed; detail: {action: 'train' | 'pause' | 'step' | 'reset'}
+ * @csspart buttons - the row of buttons
+ * @csspart progress - the epoch <progress>
+ */
+export class NnRunControls extends LitElement {
+  static properties = {
+    /** 'loading' | 'ready' | 'training' | 'paused' | 'done' | 'failed' | 'invalid' */
+    status: { type: String, reflect: true },
+    /** Steps trained so far and the run's length. */
+    step: { type: Number },
+    totalSteps: { type: Number, attribute: 'total-steps' },
+    stepsPerEpoch: { type: Number, attribute: 'steps-per-epoch' },
+    /** Training speed and time spent training (seconds). */
+    samplesPerSecond: { type: Number, attribute: 'samples-per-second' },
+    elapsed: { type: Number },
+    /** The data download: {loaded, total, phase} or null. */
+    loading: { type: Object },
+    /** Latest loss (batch), batch accuracy, and test accuracy with the number of test samples. */
+    loss: { type: Number },
+    trainAccuracy: { type: Number, attribute: 'train-accuracy' },
+    testAccuracy: { type: Number, attribute: 'test-accuracy' },
+    testCount: { type: Number, attribute: 'test-count' },
+    /** A sentence about why training stopped or cannot start. */
+    message: { type: String },
+  };
+
+  static styles = css`
+    :host {
+      display: block;
+    }
+    .buttons {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 6px;
+    }
+    button {
+      font: inherit;
+      font-weight: 600;
+      min-width: 76px;
+      min-height: 34px;
+      padding: 0 14px;
+      border-radius: 6px;
+      border: 1px solid var(--nn-border, #b8bcc4);
+      background: var(--nn-button, #f6f7f9);
+      color: inherit;
+      cursor: pointer;
+    }
+    button.primary {
+      background: var(--nn-accent, #1a73e8);
+      border-color: var(--nn-accent, #1a73e8);
+      color: #fff;
+    }
+    button:disabled {
+      opacity: 0.45;
+      cursor: default;
+    }
+    button:focus-visible {
+      outline: 2px solid var(--nn-focus, #1a73e8);
+      outline-offset: 2px;
+    }
+    .bar {
+      margin-top: 10px;
+    }
+    .bar label {
+      display: flex;
+      justify-content: space-between;
+      gap: 8px;
+      font-size: 12.5px;
+      color: var(--nn-muted, #555);
+      margin-bottom: 3px;
+      font-variant-numeric: tabular-nums;
+    }
+    progress {
+      width: 100%;
+      height: 10px;
+      accent-color: var(--nn-accent, #1a73e8);
+    }
+    .readout {
+      display: grid;
+      grid-template-columns: repeat(auto-fit, minmax(100px, 1fr));
+      gap: 6px;
+      margin-top: 10px;
+    }
+    .readout div {
+      background: var(--nn-soft, #f1f3f6);
+      border-radius: 6px;
+      padding: 4px 8px;
+    }
+    .readout dt {
+      font-size: 11.5px;
+      color: var(--nn-muted, #555);
+    }
+    .readout dd {
+      margin: 0;
+      font-size: 17px;
+      font-weight: 600;
+      font-variant-numeric: tabular-nums;
+    }
+    dl {
+      margin: 0;
+    }
+    .status {
+      margin-top: 8px;
+      font-size: 13px;
+      min-height: 1.4em;
+    }
+    :host([status='failed']) .status,
+    :host([status='invalid']) .status {
+      color: var(--nn-error, #c5221f);
+    }
+  `;
+
+  #locale = new LocaleController(this);
+
+  constructor() {
+    super();
+    this.status = 'loading';
+    this.step = 0;
+    this.totalSteps = 0;
+    this.stepsPerEpoch = 0;
+    this.samplesPerSecond = 0;
+    this.elapsed = 0;
+    this.loading = null;
+    this.loss = NaN;
+    this.trainAccuracy = NaN;
+    this.testAccuracy = NaN;
+    this.testCount = 0;
+    this.message = '';
+  }
+
+  #act(action) {
+    this.dispatchEvent(new CustomEvent('run-action', { detail: { action }, bubbles: true, composed: true }));
+  }
+
+  render() {
+    const s = this.status;
+    const ready = s === 'ready' || s === 'paused';
+    const training = s === 'training';
+    const configured = ready || training || s === 'done' || s === 'failed';
+    const epochs = this.stepsPerEpoch ? Math.max(1, Math.round(this.totalSteps / this.stepsPerEpoch)) : 0;
+    const epoch = this.stepsPerEpoch ? Math.min(epochs, Math.floor(Math.max(0, this.step - 1) / this.stepsPerEpoch) + 1) : 0;
+    const inEpoch = this.stepsPerEpoch ? this.step - (epoch - 1) * this.stepsPerEpoch : 0;
+    const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '—');
+    return html`
+      <div class="buttons" part="buttons">
+        <button type="button" class="primary" ?disabled=${!ready} @click=${() => this.#act('train')}>${t('run.train')}</button>
+        <button type="button" ?disabled=${!training} @click=${() => this.#act('pause')}>${t('run.pause')}</button>
+        <button type="button" ?disabled=${!(ready || training)} @click=${() => this.#act('step')}>${t('run.step')}</button>
+        <button type="button" ?disabled=${!configured} @click=${() => this.#act('reset')}>${t('run.reset')}</button>
+      </div>
+      ${this.loading ? this.#renderLoading() : nothing}
+      <div class="bar">
+        <label for="epoch">
+          <span>${epochs ? t('run.epoch', { epoch, epochs, step: formatInteger(inEpoch), steps: formatInteger(this.stepsPerEpoch) }) : t('run.noRun')}</span>
+          <span>${t('run.total', { step: formatInteger(this.step), total: formatInteger(this.totalSteps) })}</span>
+        </label>
+        <progress id="epoch" part="progress" max=${this.stepsPerEpoch || 1} .value=${inEpoch}></progress>
+      </div>
+      <dl class="readout">
+        <div><dt>${t('run.loss')}</dt><dd data-readout="loss">${Number.isFinite(this.loss) ? this.loss.toFixed(4) : '—'}</dd></div>
+        <div><dt>${t('run.trainAccuracy')}</dt><dd>${pct(this.trainAccuracy)}</dd></div>
+        <div><dt>${t('run.testAccuracy', { n: formatInteger(this.testCount) })}</dt><dd data-readout="test-accuracy">${pct(this.testAccuracy)}</dd></div>
+        <div><dt>${t('run.speed')}</dt><dd>${this.samplesPerSecond ? formatInteger(this.samplesPerSecond) : '—'}</dd></div>
+        <div><dt>${t('run.elapsed')}</dt><dd>${formatDuration(this.elapsed)}</dd></div>
+      </dl>
+      <div class="status" role="status" aria-live="polite">${this.#statusText()}</div>
+    `;
+  }
+
+  #renderLoading() {
+    const { loaded, total, phase } = this.loading;
+    const text = phase === 'verify'
+      ? t('run.verifying')
+      : t('run.downloading', { loaded: formatBytes(loaded), total: formatBytes(total) });
+    return html`<div class="bar">
+      <label for="download"><span>${text}</span><span>${total ? `${Math.floor((100 * loaded) / total)} %` : ''}</span></label>
+      <progress id="download" max=${total || 1} .value=${loaded}></progress>
+    </div>`;
+  }
+
+  #statusText() {
+    const key = `status.${this.status}`;
+    const base = t(key);
+    return this.message ? `${base} ${this.message}` : base;
+  }
+}
+customElements.define('nn-run-controls', NnRunControls);
