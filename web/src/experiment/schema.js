@@ -212,7 +212,9 @@ const decay = (fallback) => opt(num(0, 1e3), fallback);
 const eps = (fallback) => opt(num(0, 1, { highOpen: true }), fallback);
 const beta = num(0, 1, { highOpen: true });
 const betas = opt(
-  v.tuple([beta, beta], (issue) => `must be a list of two numbers [beta1, beta2], got ${show(issue.input)}`),
+  v.strictTuple([beta, beta], (issue) => (issue.expected === 'never'
+    ? 'is one item too many: betas is a list of two numbers [beta1, beta2]'
+    : `must be a list of two numbers [beta1, beta2], got ${show(issue.input)}`)),
   [0.9, 0.999],
 );
 const optimizerSchema = v.pipe(

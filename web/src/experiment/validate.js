@@ -81,6 +81,10 @@ function crossChecks(e) {
  * or {ok: false, errors: [{path, message}], message} where message joins them one a line.
  */
 export function validateExperiment(input) {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    const errors = [{ path: [], message: `experiment: must be a JSON object, got ${show(input)}` }];
+    return { ok: false, errors, message: errors[0].message };
+  }
   const result = v.safeParse(experimentSchema, input, { abortPipeEarly: true });
   let errors;
   if (result.success) {

@@ -1,0 +1,24 @@
+// fixtures.js: small things the web tests share.
+import { readFileSync } from 'node:fs';
+import { parseExperiment } from '../../web/src/experiment/validate.js';
+
+/** A validated copy of one of web/experiments/*.json, with some fields replaced. */
+export function example(name, changes = {}) {
+  const raw = JSON.parse(readFileSync(new URL(`../../web/experiments/${name}.json`, import.meta.url), 'utf8'));
+  return parseExperiment({ ...raw, ...changes });
+}
+
+/** An MNIST-shaped data set of `count` made-up images, for tests that need no real pixels. */
+export function fakeMnist(core, count = 32) {
+  const x = core.alloc(count * 784);
+  const y = core.alloc(count);
+  const pixels = core.u8(x, count * 784);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 37 + (i >> 9)) & 255;
+  const labels = core.u8(y, count);
+  for (let i = 0; i < count; i++) labels[i] = i % 10;
+  const split = { type: 'u8', x, y, count, scale: 1 / 255 };
+  return {
+    name: 'mnist', shape: [1, 28, 28], features: 784, classes: 10, train: split, test: split,
+    dispose: () => { core.free(x); core.free(y); },
+  };
+}
