@@ -17,6 +17,7 @@ export const VIZ_LABELS_ZH = {
     summary: '{metric}：{parts}',
     summaryPart: '{split} 第 {step} 步为 {value}',
     noData: '暂无数据',
+    separator: '，',
   },
   'nn-distribution-chart': {
     weights: '权重',
@@ -45,6 +46,7 @@ export const VIZ_LABELS_ZH = {
     logScale: '对数坐标',
     summary: '第 {step} 步各层梯度 L2 范数：{parts}',
     noData: '梯度 L2 范数：暂无数据',
+    separator: '，',
   },
   'nn-confusion-matrix': {
     title: '混淆矩阵',
@@ -56,6 +58,7 @@ export const VIZ_LABELS_ZH = {
     summary: '{total} 个测试样本的混淆矩阵，准确率 {accuracy}；最常混淆：{pairs}',
     summaryPair: '{true} 被认成 {predicted} {count} 次',
     noData: '混淆矩阵：暂无数据',
+    separator: '，',
   },
   'nn-digit-grid': {
     title: '测试数字',

@@ -19,6 +19,7 @@ export const CONFUSION_MATRIX_LABELS = {
   summary: 'confusion matrix of {total} test samples, accuracy {accuracy}; most confused: {pairs}',
   summaryPair: '{true} taken for {predicted} {count} times',
   noData: 'confusion matrix: no data yet',
+  separator: ', ',
 };
 
 /**
@@ -169,7 +170,8 @@ export class NnConfusionMatrix extends CanvasElement {
         const y = top + i * cell;
         if (count > 0) {
           const share = rowTotal > 0 ? count / rowTotal : 0;
-          const rgb = viridis(Math.sqrt(share));
+          // Reversed viridis: more samples, more ink; the square root lifts the rare confusions.
+          const rgb = viridis(1 - Math.sqrt(share));
           ctx.fillStyle = toHex(rgb);
           ctx.fillRect(x, y, cell, cell);
           if (cell >= 16) {
@@ -186,12 +188,16 @@ export class NnConfusionMatrix extends CanvasElement {
       const acc = rowTotal > 0 ? m[i * c + i] / rowTotal : NaN;
       const y = top + i * cell;
       if (Number.isFinite(acc)) {
-        const rgb = viridis(acc);
-        ctx.fillStyle = toHex(rgb);
-        ctx.fillRect(left + gridSize + 6, y + 1, accWidth - 8, cell - 2);
-        ctx.fillStyle = textColorOn(rgb);
+        // A bar under the text: its length is the class's accuracy.
+        const barX = left + gridSize + 6;
+        const barW = accWidth - 8;
+        ctx.fillStyle = '#eeeeee';
+        ctx.fillRect(barX, y + 2, barW, cell - 4);
+        ctx.fillStyle = '#c6dbef';
+        ctx.fillRect(barX, y + 2, barW * acc, cell - 4);
+        ctx.fillStyle = fg;
         ctx.font = `${Math.min(11, fontSize)}px system-ui, sans-serif`;
-        ctx.fillText(`${(acc * 100).toFixed(acc >= 0.9995 ? 0 : 1)}%`, left + gridSize + 6 + (accWidth - 8) / 2, y + cell / 2 + 0.5);
+        ctx.fillText(`${(acc * 100).toFixed(acc >= 0.9995 ? 0 : 1)}%`, barX + barW / 2, y + cell / 2 + 0.5);
       }
     }
     // Thin white lines between cells, then the diagonal outlined so the eye finds it.
@@ -237,7 +243,7 @@ export class NnConfusionMatrix extends CanvasElement {
   _summary(accuracy, total) {
     const l = this._l;
     const pairs = this.topConfusions(3).map((p) => format(l.summaryPair, { true: this._name(p.trueClass), predicted: this._name(p.predictedClass), count: p.count }));
-    return format(l.summary, { total, accuracy: pct(accuracy), pairs: pairs.join(', ') || '–' });
+    return format(l.summary, { total, accuracy: pct(accuracy), pairs: pairs.join(l.separator) || '–' });
   }
 
   _cellAt(e) {

@@ -142,19 +142,19 @@ export class NnDistributionChart extends UplotChart {
       spanGaps: true,
       points: { show: false },
     }));
-    const fill = toRgba(base, 0.16);
+    // Each band is filled on its own, so the inner ones (drawn over the outer) come out darker.
     return {
       key: ['bands', this.height, JSON.stringify(l)].join(';'),
       data: [x, ...cols],
       series,
       bands: [
-        { series: [7, 1], fill },
-        { series: [6, 2], fill },
-        { series: [5, 3], fill },
+        { series: [7, 1], fill: toRgba(base, 0.1) },
+        { series: [6, 2], fill: toRgba(base, 0.2) },
+        { series: [5, 3], fill: toRgba(base, 0.3) },
       ],
       scales: { x: { time: false }, y: { range: (u, min, max) => (Number.isFinite(min) ? uPlot.rangeNum(min, max, 0.1, true) : [-1, 1]) } },
       axes: [this.axis({ label: l.step, labelSize: 18, size: 34 }), this.axis({ size: 56, values: (u, vals) => vals.map((v) => formatNumber(v, 2)) })],
-      padding: [12, 12, 0, 0],
+      padding: [12, 24, 0, 0],
       // Points: one per snapshot and percentile drawn.
       meta: { view: 'bands' },
     };
@@ -219,7 +219,7 @@ export class NnDistributionChart extends UplotChart {
         this.axis({ label: l.value, labelSize: 18, size: 34, values: (u, vals) => vals.map((v) => formatNumber(v, 2)) }),
         this.axis({ size: 56, values: (u, vals) => vals.map((v) => formatNumber(v, 3)) }),
       ],
-      padding: [12, 12, 0, 0],
+      padding: [12, 24, 0, 0],
       points: shown >= 0 ? current.length : 0,
       meta: { view: 'histogram', shown },
     };

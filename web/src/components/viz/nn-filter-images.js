@@ -135,8 +135,11 @@ export class NnFilterImages extends CanvasElement {
     // In a conv layer with several input channels, one row of tiles per filter; else a grid.
     const tilesPerRow = conv && perGroup > 1 ? perGroup : null;
     const aspect = w / h;
-    let tile = this.tileSize || Math.max(24, Math.min(72, Math.floor((width - 4) / Math.ceil(Math.sqrt(groups * perGroup * 1.6))) - gap));
-    const cols = tilesPerRow ?? Math.max(1, Math.floor((width + gap) / (tile * aspect + gap)));
+    // A grid a little wider than tall, tiles as large as fit (up to 96 px), unless the page
+    // fixed the tile size.
+    const n = groups * perGroup;
+    const cols = tilesPerRow ?? gridColumns(n);
+    let tile = this.tileSize || Math.max(12, Math.min(96, Math.floor((width - gap * (cols - 1)) / cols / aspect)));
     if (tilesPerRow) tile = Math.max(8, Math.min(tile, Math.floor((width - gap * (perGroup - 1)) / perGroup / aspect)));
     const rows = tilesPerRow ? groups : Math.ceil(groups / cols);
     const tileW = Math.round(tile * aspect);
@@ -145,7 +148,7 @@ export class NnFilterImages extends CanvasElement {
     const ctx = this.sizeCanvas(canvas, cssW, cssH);
     ctx.clearRect(0, 0, cssW, cssH);
     ctx.imageSmoothingEnabled = false;
-    const count = groups * perGroup;
+    const count = n;
     const stride = h * w;
     // The shared scale covers the tiles drawn; per-tile scale each tile's own max |w|.
     let globalMax = 0;
@@ -246,6 +249,20 @@ export class NnFilterImages extends CanvasElement {
       <canvas class="tiles" part="canvas" role="img" aria-label=""></canvas>
       <div class="legend"><canvas class="ramp" aria-hidden="true"></canvas><span>${l.scaleLegend}</span><span class="range"></span><span class="shown"></span></div>`;
   }
+}
+
+/** Columns for n tiles: between square and twice as wide as tall, leaving the fewest empty slots. */
+function gridColumns(n) {
+  let best = Math.max(1, Math.ceil(Math.sqrt(n)));
+  let bestWaste = Infinity;
+  for (let c = best; c <= Math.max(best, Math.ceil(Math.sqrt(n * 2))); c++) {
+    const waste = Math.ceil(n / c) * c - n;
+    if (waste < bestWaste) {
+      best = c;
+      bestWaste = waste;
+    }
+  }
+  return Math.min(n, best);
 }
 
 customElements.define('nn-filter-images', NnFilterImages);

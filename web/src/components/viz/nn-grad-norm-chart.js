@@ -15,6 +15,7 @@ export const GRAD_NORM_CHART_LABELS = {
   logScale: 'log scale',
   summary: 'gradient L2 norm at step {step}: {parts}',
   noData: 'gradient L2 norm: no data yet',
+  separator: ', ',
 };
 
 /**
@@ -104,7 +105,7 @@ export class NnGradNormChart extends UplotChart {
         this.axis({ label: l.step, labelSize: 18, size: 34 }),
         this.axis({ size: 58, values: (u, vals) => vals.map((v) => formatNumber(v, 2)) }),
       ],
-      padding: [12, 12, 0, 0],
+      padding: [12, 24, 0, 0],
       meta: { n },
     };
   }
@@ -118,7 +119,7 @@ export class NnGradNormChart extends UplotChart {
     const n = m.meta.n;
     if (!n) return l.noData;
     const parts = (this.layers ?? []).map((name, k) => `${name} ${formatNumber(this.norms?.[k]?.[n - 1], 3)}`);
-    return format(l.summary, { step: this.steps[n - 1], parts: parts.join(', ') });
+    return format(l.summary, { step: this.steps[n - 1], parts: parts.join(l.separator) });
   }
 
   legendGroups() {

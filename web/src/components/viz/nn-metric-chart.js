@@ -22,6 +22,7 @@ export const METRIC_CHART_LABELS = {
   summary: '{metric}: {parts}',
   summaryPart: '{split} {value} at step {step}',
   noData: 'no data yet',
+  separator: ', ',
 };
 
 /**
@@ -185,7 +186,7 @@ export class NnMetricChart extends UplotChart {
           values: isAcc ? (u, vals) => vals.map((v) => `${+(v * 100).toFixed(1)} %`) : (u, vals) => vals.map((v) => formatNumber(v, 3)),
         }),
       ],
-      padding: [12, 12, 0, 0],
+      padding: [12, 24, 0, 0],
       meta: { runs, metric },
     };
   }
@@ -263,7 +264,7 @@ export class NnMetricChart extends UplotChart {
         parts.push(format(l.summaryPart, { split: name, value, step: log.steps[n - 1] }));
       }
     }
-    const text = format(l.summary, { metric: metricName, parts: parts.length ? parts.join(', ') : l.noData });
+    const text = format(l.summary, { metric: metricName, parts: parts.length ? parts.join(l.separator) : l.noData });
     const ref = this.referenceLoss;
     return ref === null ? text : `${text}; ${this._referenceText()}`;
   }
