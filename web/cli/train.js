@@ -17,7 +17,7 @@ import { nodeCore, nodeMnistSource } from '../src/node.js';
 
 const USAGE = `usage: npm run train -- FILE.json [options]
   --epochs N        train N epochs (overrides the experiment's)
-  --steps N         stop after N optimizer steps in all
+  --steps N         stop after N optimizer steps in all (0: only evaluate)
   --seed N          override the experiment's seed
   --log-every N     print a progress line every N steps (default 100)
   --save FILE       write the trained weights as .safetensors
@@ -69,7 +69,7 @@ function parseOptions(argv) {
   return {
     file: positionals[0],
     epochs: integer('epochs', 1, 1000),
-    steps: integer('steps', 1, Number.MAX_SAFE_INTEGER),
+    steps: integer('steps', 0, Number.MAX_SAFE_INTEGER),
     seed: integer('seed', 0, Number.MAX_SAFE_INTEGER),
     logEvery: integer('log-every', 1, Number.MAX_SAFE_INTEGER) ?? 100,
     save: values.save,

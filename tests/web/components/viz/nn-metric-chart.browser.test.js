@@ -1,0 +1,118 @@
+// <nn-metric-chart> in Chromium: draws, streams without rebuilding, reference line, runs, events.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { frames, imageOf, inBrowser, loadViz, mount, syntheticRun } from './helpers.js';
+
+describe.skipIf(!inBrowser)('<nn-metric-chart>', () => {
+  let mounted;
+  beforeAll(loadViz);
+  afterEach(() => mounted?.remove());
+
+  it('draws every train and test point and summarises the latest loss', async () => {
+    mounted = await mount('nn-metric-chart', { runs: [syntheticRun('a', 300, 50)] });
+    const { el } = mounted;
+    expect(el.drawn).toBe(true);
+    expect(el.pointCount).toBe(300 + 6);
+    expect(el.getAttribute('data-points')).toBe('306');
+    expect(el.shadowRoot.querySelector('canvas')).not.toBeNull();
+    expect(imageOf(el).getAttribute('aria-label')).toMatch(/^Loss: train 0\.1\d* at step 300, test 0\.1\d* at step 300/);
+  });
+
+  it('streams: appending in place and refreshing redraws once a frame and never rebuilds', async () => {
+    const live = syntheticRun('live', 10, 5);
+    mounted = await mount('nn-metric-chart', { runs: [live] });
+    const { el } = mounted;
+    const builds = el.buildCount;
+    const draws = el.drawCount;
+    for (let s = 11; s <= 200; s++) {
+      live.train.steps.push(s);
+      live.train.loss.push(1 / s);
+      live.train.accuracy.push(0.9);
+      el.refresh();
+    }
+    await frames(2);
+    expect(el.drawCount - draws).toBe(1);
+    expect(el.buildCount).toBe(builds);
+    expect(el.pointCount).toBe(200 + 2);
+    // A new runs array with the same runs is a data change, not a rebuild either.
+    el.runs = [...el.runs];
+    await el.updateComplete;
+    await frames(2);
+    expect(el.buildCount).toBe(builds);
+  });
+
+  it('draws the ln C reference for cross-entropy and shows the measured first loss', async () => {
+    mounted = await mount('nn-metric-chart', { runs: [syntheticRun('a')], classes: 10 });
+    const { el } = mounted;
+    expect(el.referenceLoss).toBeCloseTo(Math.log(10), 12);
+    expect(el.firstLoss).toBeCloseTo(0.1 + 2.2 * Math.exp(-1 / 80), 6);
+    const note = el.shadowRoot.querySelector('[part="reference"]').textContent.replace(/\s+/g, ' ');
+    expect(note).toContain('expected at init: ln 10 = 2.30');
+    expect(note).toContain('measured at step 1: 2.27');
+    el.lossKind = 'mse';
+    await el.updateComplete;
+    expect(el.referenceLoss).toBeNull();
+    expect(el.shadowRoot.querySelector('[part="reference"]')).toBeNull();
+  });
+
+  it('overlays runs grouped in the legend, and hides a series on a legend click', async () => {
+    mounted = await mount('nn-metric-chart', { runs: [syntheticRun('sgd', 100, 20, 'SGD'), syntheticRun('adam', 150, 50, 'Adam')] });
+    const { el } = mounted;
+    const groups = [...el.shadowRoot.querySelectorAll('.legend-group')].map((g) => g.textContent.replace(/\s+/g, ' ').trim());
+    expect(groups).toEqual(['SGD train test', 'Adam train test']);
+    expect(el.pointCount).toBe(100 + 5 + 150 + 3);
+    const button = el.shadowRoot.querySelectorAll('.legend button')[2]; // Adam train
+    button.click();
+    await el.updateComplete;
+    expect(button.getAttribute('aria-pressed')).toBe('false');
+    expect(el.plot.series[3].show).toBe(false);
+  });
+
+  it('log scale and smoothing rebuild the chart; setting them from code emits nothing', async () => {
+    mounted = await mount('nn-metric-chart', { runs: [syntheticRun('a')] });
+    const { el, events } = mounted;
+    const builds = el.buildCount;
+    el.log = true;
+    el.smoothing = 0.8;
+    await el.updateComplete;
+    await frames(2);
+    expect(el.buildCount).toBe(builds + 1);
+    expect(el.plot.scales.y.distr).toBe(3);
+    // Raw train faint behind the smoothed one: one more series.
+    expect(el.plot.series).toHaveLength(1 + 3);
+    el.runs = [syntheticRun('b')];
+    el.labels = { loss: '损失', train: '训练', test: '测试' };
+    await el.updateComplete;
+    await frames(2);
+    expect(events).toEqual([]);
+    expect(el.shadowRoot.querySelector('.title').textContent).toBe('损失');
+  });
+
+  it('emits log-change and smoothing-change on user input only', async () => {
+    mounted = await mount('nn-metric-chart', { runs: [syntheticRun('a')] });
+    const { el, events } = mounted;
+    const box = el.shadowRoot.querySelector('input[type="checkbox"]');
+    box.click();
+    const slider = el.shadowRoot.querySelector('input[type="range"]');
+    slider.value = '0.5';
+    slider.dispatchEvent(new Event('input', { bubbles: true }));
+    expect(events.map((e) => [e.type, e.detail])).toEqual([
+      ['log-change', { log: true }],
+      ['smoothing-change', { smoothing: 0.5 }],
+    ]);
+    expect(el.log).toBe(true);
+    expect(el.smoothing).toBe(0.5);
+  });
+
+  it('draws nothing and says so without data', async () => {
+    mounted = await mount('nn-metric-chart', {});
+    const { el } = mounted;
+    expect(el.pointCount).toBe(0);
+    expect(el.drawn).toBe(false);
+    expect(imageOf(el).getAttribute('aria-label')).toBe('Loss: no data yet');
+  });
+
+  it('draws accuracy as a percentage', async () => {
+    mounted = await mount('nn-metric-chart', { metric: 'accuracy', runs: [syntheticRun('a', 100, 50)] });
+    expect(imageOf(mounted.el).getAttribute('aria-label')).toBe('Accuracy: train 70.8 % at step 100, test 67.9 % at step 100');
+  });
+});

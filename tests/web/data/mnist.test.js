@@ -1,0 +1,139 @@
+// mnist.test.js: the IDX/MNIST loader: real MNIST loads as bytes with the right counts; truncated,
+// corrupted or mismatched files are refused with a message naming the file and the problem.
+import { gzipSync } from 'fflate';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NnError } from '../../../web/src/engine/core.js';
+import { Status } from '../../../web/src/engine/enums.js';
+import { gunzip, loadIdx } from '../../../web/src/data/idx.js';
+import { loadMnist, MNIST_FILES } from '../../../web/src/data/datasets.js';
+import { freshCore, nodeMnistSource } from '../../../web/src/node.js';
+
+let core;
+beforeAll(async () => {
+  core = await freshCore();
+});
+
+/** An IDX file of unsigned bytes with the given dimensions, filled by fill(i). */
+function idx(dims, fill = (i) => i & 255) {
+  const size = dims.reduce((a, b) => a * b, 1);
+  const out = new Uint8Array(4 + 4 * dims.length + size);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, 0x0800 | dims.length, false);
+  dims.forEach((d, i) => dv.setUint32(4 + 4 * i, d, false));
+  for (let i = 0; i < size; i++) out[4 + 4 * dims.length + i] = fill(i);
+  return out;
+}
+
+/** A readFile for loadMnist over in-memory files (gzip'ed here), some replaced. */
+function memorySource(n, replace = {}) {
+  const files = {
+    [MNIST_FILES.trainImages]: gzipSync(idx([n, 28, 28])),
+    [MNIST_FILES.trainLabels]: gzipSync(idx([n], (i) => i % 10)),
+    [MNIST_FILES.testImages]: gzipSync(idx([n, 28, 28])),
+    [MNIST_FILES.testLabels]: gzipSync(idx([n], (i) => (i * 3) % 10)),
+    ...replace,
+  };
+  return async (name) => files[name];
+}
+
+async function refusal(promiseOrFn) {
+  try {
+    await (typeof promiseOrFn === 'function' ? promiseOrFn() : promiseOrFn);
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('IDX files', () => {
+  it('parses a valid file without copying its values', () => {
+    const file = loadIdx(core, idx([3, 28, 28]), 'x');
+    try {
+      expect(file.dims).toEqual([3, 28, 28]);
+      expect(file.dataPtr).toBe(file.ptr + 16);
+      expect(core.u8(file.dataPtr + 5, 1)[0]).toBe(5);
+    } finally {
+      file.free();
+    }
+  });
+
+  const good = idx([2, 28, 28]);
+  const cases = [
+    ['a truncated file', good.subarray(0, good.length - 1), /a.idx: IDX file: truncated: header promises 1568 bytes of data, file has 1567/],
+    ['a truncated header', good.subarray(0, 10), /a.idx: IDX file: truncated in its header/],
+    ['extra bytes', new Uint8Array([...good, 0]), /unexpected bytes after the data/],
+    ['a bad magic number', Object.assign(new Uint8Array(good), { 0: 0x12, 1: 0x34 }), /bad magic number 1234/],
+    ['a still gzip\'ed file', gzipSync(good).subarray(0, 100), /bad magic number 1f8b/],
+    ['floats instead of bytes', Object.assign(new Uint8Array(good), { 2: 0x0d }), /element type 0x0d is not unsigned bytes/],
+    ['a zero dimension', idx([0, 28, 28]), /dimension 0 is zero/],
+    ['nothing at all', new Uint8Array(0), /too short/],
+  ];
+  for (const [what, bytes, message] of cases) {
+    it(`refuses ${what}`, async () => {
+      const err = await refusal(() => loadIdx(core, bytes, 'a.idx'));
+      expect(err).toBeInstanceOf(NnError);
+      expect(err.status).toBe(Status.ERR_DATA);
+      expect(err.message).toMatch(message);
+    });
+  }
+
+  it('refuses corrupted gzip data', async () => {
+    const gz = gzipSync(idx([50, 28, 28], (i) => (i * 7919) & 255));
+    const err = await refusal(() => gunzip(gz.subarray(0, gz.length / 2), 'x.gz'));
+    expect(err.message).toMatch(/^x.gz: not a valid gzip file/);
+    const garbled = new Uint8Array(gz);
+    garbled.fill(0xff, 20, 40);
+    expect((await refusal(() => gunzip(garbled, 'x.gz'))).message).toMatch(/^x.gz: not a valid gzip file/);
+  });
+});
+
+describe('loadMnist', () => {
+  it('loads in-memory files and frees them on dispose', async () => {
+    const size = core.memory.buffer.byteLength;
+    const data = await loadMnist(core, memorySource(20));
+    expect([data.train.count, data.test.count, data.features, data.classes]).toEqual([20, 20, 784, 10]);
+    expect(Array.from(core.u8(data.test.y, 4))).toEqual([0, 3, 6, 9]);
+    data.dispose();
+    for (let i = 0; i < 5; i++) (await loadMnist(core, memorySource(20))).dispose();
+    expect(core.memory.buffer.byteLength).toBe(size);
+  });
+
+  const broken = [
+    ['a truncated gzip file', { [MNIST_FILES.trainImages]: gzipSync(idx([20, 28, 28])).subarray(0, 200) }, /^train-images-idx3-ubyte.gz: not a valid gzip file/],
+    ['a truncated image file', { [MNIST_FILES.testImages]: gzipSync(idx([20, 28, 28]).subarray(0, 5000)) }, /^t10k-images-idx3-ubyte.gz: IDX file: truncated/],
+    ['images that are not 28x28', { [MNIST_FILES.trainImages]: gzipSync(idx([20, 32, 32])) }, /expected images of 28x28 pixels, got dimensions 20x32x32/],
+    ['fewer labels than images', { [MNIST_FILES.trainLabels]: gzipSync(idx([19])) }, /train-labels-idx1-ubyte.gz holds 19 labels but train-images-idx3-ubyte.gz holds 20 images/],
+    ['a label that is not a digit', { [MNIST_FILES.testLabels]: gzipSync(idx([20], (i) => (i === 7 ? 12 : 1))) }, /label 12 at index 7 is not a digit 0-9/],
+    ['labels swapped with images', { [MNIST_FILES.trainLabels]: gzipSync(idx([20, 28, 28])) }, /expected a list of labels/],
+  ];
+  for (const [what, replace, message] of broken) {
+    it(`refuses ${what}, leaking nothing`, async () => {
+      await loadMnist(core, memorySource(20)).then((d) => d.dispose());
+      const size = core.memory.buffer.byteLength;
+      const err = await refusal(loadMnist(core, memorySource(20, replace)));
+      expect(err).toBeInstanceOf(NnError);
+      expect(err.message).toMatch(message);
+      expect(core.memory.buffer.byteLength).toBe(size);
+    });
+  }
+
+  it('loads the real MNIST from the build, as bytes, reporting progress', async () => {
+    const progress = [];
+    const data = await loadMnist(core, nodeMnistSource(), { onProgress: (p) => progress.push(p) });
+    try {
+      expect([data.train.count, data.test.count]).toEqual([60000, 10000]);
+      expect(data.train.type).toBe('u8');
+      // The well-known first labels: 5 0 4 1 9 (train) and 7 2 1 0 4 (test).
+      expect(Array.from(core.u8(data.train.y, 5))).toEqual([5, 0, 4, 1, 9]);
+      expect(Array.from(core.u8(data.test.y, 5))).toEqual([7, 2, 1, 0, 4]);
+      const counts = new Array(10).fill(0);
+      for (const label of core.u8(data.train.y, 60000)) counts[label]++;
+      expect(counts).toEqual([5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]);
+      const last = progress.at(-1);
+      expect(last.loaded).toBe(last.total);
+      expect(progress.every((p) => p.loaded <= p.total)).toBe(true);
+    } finally {
+      data.dispose();
+    }
+  });
+});

@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// bench.js: `npm run bench`. Trains MNIST with our core (through Session, as the page does) and
+// with TensorFlow.js 4.22's wasm backend (SIMD, one thread) on the same two networks, batch 64,
+// first in Node worker threads and then in Web Workers of headless Chromium, and prints
+// samples/s per workload with the ratio. A benchmark, not a test: it fails only when something
+// cannot run, never because a number is low. The protocol is in web/bench/plan.js.
+//
+//   npm run bench -- [--quick] [--only w1|w2] [--json] [--no-node] [--no-chromium] [--no-cpu]
+//                    [--chromium-ours page|session]
+
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { parseExperiment } from '../src/experiment/validate.js';
+import { runPlan, SETTINGS } from '../bench/plan.js';
+import { formatMachine, formatTable } from '../bench/report.js';
+import { checkWorkloadExperiment, WORKLOADS } from '../bench/workloads.js';
+
+const USAGE = `usage: npm run bench -- [options]
+  --quick               short timings (a smoke run for CI), no TF.js cpu backend
+  --only w1|w2          one workload (W1: MLP 784-128-10, W2: the CNN)
+  --json                print the results as JSON on stdout (tables and progress go to stderr)
+  --no-node             skip the Node part
+  --no-chromium         skip the headless Chromium part
+  --no-cpu              skip the short run of TF.js's cpu backend
+  --chromium-ours page|session
+                        in Chromium, drive our core through the page's worker
+                        (web/src/engine/worker.js, the default) or through Session in a bare worker`;
+
+function options(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean' }, only: { type: 'string' }, json: { type: 'boolean' },
+      'no-node': { type: 'boolean' }, 'no-chromium': { type: 'boolean' }, 'no-cpu': { type: 'boolean' },
+      'chromium-ours': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  if (values.only && !WORKLOADS[values.only]) throw new Error(`--only must be w1 or w2, got ${values.only}`);
+  const oursPath = values['chromium-ours'] ?? 'page';
+  if (!['page', 'session'].includes(oursPath)) throw new Error(`--chromium-ours must be page or session, got ${oursPath}`);
+  return {
+    quick: Boolean(values.quick), json: Boolean(values.json), workloads: values.only ? [values.only] : ['w1', 'w2'],
+    node: !values['no-node'], chromium: !values['no-chromium'], cpu: !values['no-cpu'], oursPath,
+  };
+}
+
+function cpuModel() {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    if (line) return line.split(':')[1].trim();
+  } catch {
+    // not Linux: fall back on what Node says
+  }
+  return os.cpus()[0]?.model ?? 'unknown';
+}
+
+/** A worker thread running web/bench/node-worker.js, spoken to with {id, type, ...} requests. */
+function spawnNodeWorker() {
+  const worker = new Worker(new URL('../bench/node-worker.js', import.meta.url));
+  const pending = new Map();
+  let nextId = 1;
+  const failAll = (err) => {
+    for (const { reject } of pending.values()) reject(err);
+    pending.clear();
+  };
+  worker.on('message', ({ id, result, error }) => {
+    const p = pending.get(id);
+    if (!p) return;
+    pending.delete(id);
+    if (error) p.reject(Object.assign(new Error(error.message), { stack: error.stack }));
+    else p.resolve(result);
+  });
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`a benchmark worker exited (code ${code})`)));
+  return {
+    call: (type, fields = {}) => new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, type, ...fields });
+    }),
+    terminate: () => worker.terminate(),
+  };
+}
+
+async function loadExperiments() {
+  const out = {};
+  for (const [id, w] of Object.entries(WORKLOADS)) {
+    const text = await readFile(new URL(`../experiments/${w.file}`, import.meta.url), 'utf8');
+    out[id] = parseExperiment(JSON.parse(text));
+    checkWorkloadExperiment(id, out[id]);
+  }
+  return out;
+}
+
+async function main() {
+  const opts = options(process.argv.slice(2));
+  const out = opts.json ? process.stderr : process.stdout;
+  const log = (text) => process.stderr.write(`bench: ${text}\n`);
+  const settings = opts.quick ? SETTINGS.quick : SETTINGS.full;
+  const experiments = await loadExperiments();
+  const machine = { cpu: cpuModel(), cores: os.cpus().length, node: process.versions.node, loadStart: os.loadavg()[0] };
+  const result = { machine, settings: { quick: opts.quick, batchSize: 64, ...settings }, node: null, chromium: null };
+  if (machine.loadStart > machine.cores * 0.5) {
+    log(`the machine is busy (load average ${machine.loadStart.toFixed(2)} on ${machine.cores} cores): numbers will be noisy; rounds alternate so both sides share the noise`);
+  }
+
+  if (opts.node) {
+    log('Node: our core vs TF.js wasm, each in its own worker thread');
+    result.node = await runPlan({ spawn: spawnNodeWorker, experiments, workloads: opts.workloads, settings, cpu: opts.cpu && !opts.quick, log: (t) => log(`node ${t}`) });
+  }
+  if (opts.chromium) {
+    log('Chromium: our core vs TF.js wasm, each in its own Web Worker');
+    const { runInChromium } = await import('../bench/chromium.js');
+    const got = await runInChromium({ quick: opts.quick, workloads: opts.workloads, cpu: opts.cpu && !opts.quick, oursPath: opts.oursPath, log: (t) => log(`chromium ${t}`) });
+    result.chromium = got.results;
+    machine.chromium = got.version;
+    machine.chromiumUserAgent = got.userAgent;
+  }
+  machine.loadEnd = os.loadavg()[0];
+
+  const text = [formatMachine(machine)];
+  if (result.node) text.push('', formatTable('Node', result.node));
+  if (result.chromium) text.push('', formatTable('Chromium', result.chromium));
+  text.push('', 'samples/s: median of the timed rounds after warm-up; ratio > 1 means our core is faster.');
+  out.write(`${text.join('\n')}\n`);
+  if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench: ${err?.stack ?? err}\n`);
+  process.exitCode = 1;
+});
