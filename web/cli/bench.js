@@ -14,6 +14,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { parseExperiment } from '../src/experiment/validate.js';
+import { tfjsForNode } from '../bench/build.js';
 import { runPlan, SETTINGS } from '../bench/plan.js';
 import { formatMachine, formatTable } from '../bench/report.js';
 import { checkWorkloadExperiment, WORKLOADS } from '../bench/workloads.js';
@@ -62,8 +63,8 @@ function cpuModel() {
 }
 
 /** A worker thread running web/bench/node-worker.js, spoken to with {id, type, ...} requests. */
-function spawnNodeWorker() {
-  const worker = new Worker(new URL('../bench/node-worker.js', import.meta.url));
+function spawnNodeWorker(tfjsBundle) {
+  const worker = new Worker(new URL('../bench/node-worker.js', import.meta.url), { workerData: { tfjsBundle } });
   const pending = new Map();
   let nextId = 1;
   const failAll = (err) => {
@@ -112,8 +113,9 @@ async function main() {
   }
 
   if (opts.node) {
+    const tfjsBundle = await tfjsForNode(log);
     log('Node: our core vs TF.js wasm, each in its own worker thread');
-    result.node = await runPlan({ spawn: spawnNodeWorker, experiments, workloads: opts.workloads, settings, cpu: opts.cpu && !opts.quick, log: (t) => log(`node ${t}`) });
+    result.node = await runPlan({ spawn: () => spawnNodeWorker(tfjsBundle), experiments, workloads: opts.workloads, settings, cpu: opts.cpu && !opts.quick, log: (t) => log(`node ${t}`) });
   }
   if (opts.chromium) {
     log('Chromium: our core vs TF.js wasm, each in its own Web Worker');

@@ -1,0 +1,94 @@
+// chromium.js: the Chromium half of `npm run bench`. Builds the bench page (build.js), serves it
+// from 127.0.0.1 with a small static server, opens it in Debian's headless Chromium through
+// playwright-core and returns what the page leaves in window.benchDone.
+
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchPage } from './build.js';
+
+const require = createRequire(import.meta.url);
+const WEB_DIR = fileURLToPath(new URL('..', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'; // Debian's chromium package
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+const TIMEOUT_MS = 30 * 60 * 1000;
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm', '.gz': 'application/octet-stream' };
+
+/** URL prefix -> folder. Longest prefix first; the page's build answers everything else. */
+function routes(pageDir) {
+  return [
+    ['/tfjs-wasm/', path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))], // its .wasm binaries
+    ['/experiments/', path.join(WEB_DIR, 'experiments')],
+    ['/data/', path.join(WEB_DIR, 'public', 'data')], // the gzip'ed MNIST files build.sh copies
+    ['/nn.wasm', path.join(WEB_DIR, 'public', 'nn.wasm')],
+    ['/', pageDir],
+  ];
+}
+
+async function resolveFile(table, urlPath) {
+  for (const [prefix, target] of table) {
+    if (!urlPath.startsWith(prefix)) continue;
+    const rest = urlPath.slice(prefix.length);
+    const file = rest ? path.join(target, rest) : target;
+    if (file !== target && !file.startsWith(target + path.sep)) return null; // no way out of the folder
+    const info = await stat(file).catch(() => null);
+    if (info?.isFile()) return { file, size: info.size };
+    if (info?.isDirectory()) return resolveFile([[urlPath, path.join(file, 'index.html')]], urlPath);
+    return null;
+  }
+  return null;
+}
+
+function serve(pageDir) {
+  const table = routes(pageDir);
+  const server = http.createServer(async (req, res) => {
+    const urlPath = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+    const found = await resolveFile(table, urlPath);
+    if (!found || req.method !== 'GET') {
+      res.writeHead(found ? 405 : 404).end();
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': TYPES[path.extname(found.file)] ?? 'application/octet-stream',
+      'content-length': found.size,
+      'cache-control': 'no-store',
+    });
+    createReadStream(found.file).pipe(res);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/** Runs the plan in Chromium: {results, version, userAgent}. */
+export async function runInChromium({ quick, workloads, cpu, oursPath, log }) {
+  const pageDir = await benchPage(log);
+  const server = await serve(pageDir);
+  const { chromium } = await import('playwright-core');
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    const page = await browser.newPage();
+    page.on('console', (msg) => {
+      const text = msg.text();
+      if (text.startsWith('[bench] ')) log(text.slice(8));
+      else if (msg.type() === 'error' || msg.type() === 'warning') log(`page ${msg.type()}: ${text}`);
+    });
+    page.on('pageerror', (err) => log(`page error: ${err.message}`));
+    const query = new URLSearchParams({ workloads: workloads.join(','), quick: quick ? '1' : '0', cpu: cpu ? '1' : '0', ours: oursPath });
+    await page.goto(`http://127.0.0.1:${server.address().port}/index.html?${query}`);
+    const handle = await page.waitForFunction(() => window.benchDone ?? null, null, { timeout: TIMEOUT_MS, polling: 250 });
+    const done = await handle.jsonValue();
+    if (done.error) throw new Error(`the bench page failed: ${done.error}`);
+    return { results: done.results, version: browser.version(), userAgent: done.userAgent, oursPath: done.oursPath };
+  } finally {
+    await browser?.close();
+    server.close();
+  }
+}

@@ -1,0 +1,64 @@
+// main.js: the Chromium bench page. Runs plan.js with Web Workers (our core through the page's
+// worker or through Session in a bare worker, TF.js in a bare worker) and leaves the outcome in
+// window.benchDone for web/bench/chromium.js to read. Options come in the query string:
+// workloads=w1,w2 quick=1 cpu=1 ours=page|session.
+
+import { parseExperiment } from '../src/experiment/validate.js';
+import { pageWorkerTrial } from './page-worker-trial.js';
+import { runPlan, SETTINGS } from './plan.js';
+import { checkWorkloadExperiment, WORKLOADS } from './workloads.js';
+
+const params = new URLSearchParams(location.search);
+const logEl = document.getElementById('log');
+const log = (text) => {
+  console.log(`[bench] ${text}`);
+  logEl.textContent += `${text}\n`;
+};
+
+function spawnBareWorker() {
+  const worker = new Worker(new URL('./web-worker.js', import.meta.url), { type: 'module' });
+  const pending = new Map();
+  let nextId = 1;
+  worker.onmessage = ({ data: { id, result, error } }) => {
+    const p = pending.get(id);
+    if (!p) return;
+    pending.delete(id);
+    if (error) p.reject(Object.assign(new Error(error.message), { stack: error.stack }));
+    else p.resolve(result);
+  };
+  worker.onerror = (event) => {
+    for (const p of pending.values()) p.reject(new Error(`a benchmark worker crashed: ${event.message}`));
+    pending.clear();
+  };
+  return {
+    call: (type, fields = {}) => new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, type, ...fields });
+    }),
+    terminate: () => worker.terminate(),
+  };
+}
+
+async function main() {
+  const workloads = (params.get('workloads') ?? 'w1,w2').split(',');
+  const settings = params.get('quick') === '1' ? SETTINGS.quick : SETTINGS.full;
+  const ours = params.get('ours') ?? 'page';
+  const experiments = {};
+  for (const id of workloads) {
+    const response = await fetch(`/experiments/${WORKLOADS[id].file}`);
+    experiments[id] = parseExperiment(await response.json());
+    checkWorkloadExperiment(id, experiments[id]);
+  }
+  const spawn = (engine) => (engine === 'ours' && ours === 'page' ? pageWorkerTrial() : spawnBareWorker());
+  const results = await runPlan({ spawn, experiments, workloads, settings, cpu: params.get('cpu') === '1', log });
+  return { results, oursPath: ours, userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency };
+}
+
+main().then(
+  (done) => { window.benchDone = done; },
+  (err) => {
+    log(`failed: ${err?.stack ?? err}`);
+    window.benchDone = { error: err?.message ?? String(err) };
+  },
+);

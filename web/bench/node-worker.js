@@ -1,0 +1,45 @@
+// node-worker.js: a benchmark worker thread in Node (see trial.js): our core from web/public/nn.wasm,
+// MNIST from web/public/data/, TF.js from the bundle of tfjs.js (workerData.tfjsBundle) with the
+// wasm binaries of its npm package.
+
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+import { nodeCore, nodeMnistSource } from '../src/node.js';
+import { createTrialHandler } from './trial.js';
+
+const require = createRequire(import.meta.url);
+let tfWasm = null;
+
+async function loadTf(backend) {
+  const bundle = await import(pathToFileURL(workerData.tfjsBundle).href);
+  const { tf } = bundle;
+  // Production mode: the peer skips its debug checks, as a user after speed would set it.
+  tf.enableProdMode();
+  if (backend === 'wasm') {
+    tfWasm = bundle.tfWasm;
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false); // one thread, like our core
+    // The .wasm binaries ship inside the npm package: point the loader at that folder.
+    const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+    tfWasm.setWasmPaths(`${dist}${path.sep}`);
+  }
+  if (!(await tf.setBackend(backend))) throw new Error(`TF.js could not start its ${backend} backend`);
+  return tf;
+}
+
+const handle = createTrialHandler({
+  core: nodeCore,
+  mnistSource: nodeMnistSource(),
+  tf: loadTf,
+  wasmThreads: () => tfWasm.getThreadsCount(),
+});
+
+parentPort.on('message', async ({ id, ...msg }) => {
+  try {
+    const result = await handle(msg);
+    parentPort.postMessage({ id, result }, result?.times ? [result.times.buffer] : []);
+  } catch (err) {
+    parentPort.postMessage({ id, error: { message: err?.message ?? String(err), stack: err?.stack } });
+  }
+});

@@ -1,0 +1,109 @@
+// plan.js: the benchmark's protocol, shared by Node (web/cli/bench.js) and the Chromium page
+// (web/bench/main.js). Each engine trains in its own worker and only one worker trains at a time.
+// After a warm-up, the engines take turns in rounds of equal length, the order flipping every
+// round, so a slow spell of a shared machine hurts both sides alike; the figure reported is the
+// median round. Our core also trains a window of consecutive steps with each step timed, to see
+// whether a step gets slower as training goes on (denormals, allocation, growing memory).
+
+export const SETTINGS = Object.freeze({
+  full: { warmupSteps: 20, rounds: 5, seconds: 2, minSteps: 10, driftSteps: 938, cpu: { warmupSteps: 3, seconds: 3, minSteps: 2 } },
+  quick: { warmupSteps: 5, rounds: 2, seconds: 0.5, minSteps: 3, driftSteps: 60, cpu: null },
+});
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** First vs last 10 % of a window of per-step times (ms). */
+export function driftSummary(times) {
+  const n = times.length;
+  const k = Math.max(1, Math.floor(n / 10));
+  const first = Array.from(times.subarray(0, k));
+  const last = Array.from(times.subarray(n - k));
+  return {
+    steps: n,
+    firstMeanMs: mean(first), lastMeanMs: mean(last),
+    firstMedianMs: median(first), lastMedianMs: median(last),
+    change: mean(last) / mean(first) - 1,
+  };
+}
+
+function summarize(rounds) {
+  const rates = rounds.map((r) => (r.samples / r.ms) * 1000);
+  const out = {
+    samplesPerSec: median(rates), minSamplesPerSec: Math.min(...rates), maxSamplesPerSec: Math.max(...rates),
+    stepMs: median(rounds.map((r) => r.ms / r.steps)),
+    steps: rounds.reduce((a, r) => a + r.steps, 0),
+    seconds: rounds.reduce((a, r) => a + r.ms, 0) / 1000,
+    loss: rounds.at(-1).loss,
+    rounds: rounds.map(({ steps, samples, ms, wallMs }) => ({ steps, samples, ms, ...(wallMs ? { wallMs } : {}) })),
+  };
+  // The page's worker also reports wall-clock time, which includes its stats and evaluations.
+  if (rounds.every((r) => r.wallMs)) out.endToEndSamplesPerSec = median(rounds.map((r) => (r.samples / r.wallMs) * 1000));
+  return out;
+}
+
+/**
+ * Runs the plan. spawn(engine) -> {call(type, fields) -> Promise, terminate()}; experiments:
+ * {w1, w2} parsed experiment objects; log(text) reports progress. Returns {w1?, w2?} with per
+ * engine results, the ratio ours / TF.js wasm and our step-time drift.
+ */
+export async function runPlan({ spawn, experiments, workloads, settings, cpu = Boolean(settings.cpu), log = () => {} }) {
+  const results = {};
+  for (const workload of workloads) {
+    const engines = ['ours', 'tfjs-wasm', ...(cpu && settings.cpu ? ['tfjs-cpu'] : [])];
+    const workers = Object.fromEntries(engines.map((e) => [e, spawn(e)]));
+    try {
+      log(`${workload}: loading MNIST and building the networks`);
+      const info = {};
+      for (const e of engines) info[e] = await workers[e].call('init', { engine: e, workload, experiment: experiments[workload] });
+
+      const train = (e, fields) => workers[e].call('train', fields);
+      for (const e of ['ours', 'tfjs-wasm']) {
+        const w = await train(e, { steps: settings.warmupSteps });
+        log(`${workload}: ${e} warm-up, ${w.steps} steps in ${w.ms.toFixed(0)} ms`);
+      }
+
+      const drift = await train('ours', { steps: settings.driftSteps, times: true });
+      const driftResult = driftSummary(drift.times);
+      log(`${workload}: ours, ${driftResult.steps} timed steps: ${driftResult.firstMeanMs.toFixed(2)} -> ${driftResult.lastMeanMs.toFixed(2)} ms/step`);
+
+      const rounds = { ours: [], 'tfjs-wasm': [] };
+      for (let r = 0; r < settings.rounds; r++) {
+        const order = r % 2 === 0 ? ['ours', 'tfjs-wasm'] : ['tfjs-wasm', 'ours'];
+        for (const e of order) {
+          const got = await train(e, { steps: settings.minSteps, seconds: settings.seconds });
+          rounds[e].push(got);
+          log(`${workload}: round ${r + 1}/${settings.rounds} ${e}: ${Math.round((got.samples / got.ms) * 1000)} samples/s (${got.steps} steps)`);
+        }
+      }
+      const result = {
+        ours: { ...summarize(rounds.ours), info: info.ours, drift: driftResult },
+        'tfjs-wasm': { ...summarize(rounds['tfjs-wasm']), info: info['tfjs-wasm'], memory: await workers['tfjs-wasm'].call('memory') },
+      };
+      result.ratio = result.ours.samplesPerSec / result['tfjs-wasm'].samplesPerSec;
+
+      if (engines.includes('tfjs-cpu')) {
+        const c = settings.cpu;
+        await train('tfjs-cpu', { steps: c.warmupSteps });
+        const got = await train('tfjs-cpu', { steps: c.minSteps, seconds: c.seconds });
+        result['tfjs-cpu'] = { ...summarize([got]), info: info['tfjs-cpu'] };
+        log(`${workload}: tfjs-cpu: ${Math.round(result['tfjs-cpu'].samplesPerSec)} samples/s (${got.steps} steps)`);
+      }
+      results[workload] = result;
+    } finally {
+      for (const w of Object.values(workers)) {
+        try {
+          await w.call('dispose');
+        } catch {
+          // a worker that failed is terminated below all the same
+        }
+        w.terminate();
+      }
+    }
+  }
+  return results;
+}
