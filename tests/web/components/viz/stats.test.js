@@ -1,7 +1,7 @@
 // Percentiles from histograms, re-binning, EMA smoothing, series alignment and label formatting.
 import { describe, expect, it } from 'vitest';
 import {
-  BAND_PERCENTILES, alignSeries, emaSmooth, format, formatNumber, percentilesFromHistogram, positiveOnly, readSnapshot,
+  BAND_PERCENTILES, SeriesAligner, alignSeries, emaSmooth, format, formatNumber, percentilesFromHistogram, positiveOnly, readSnapshot,
   rebinHistogram,
 } from '../../../../web/src/components/viz/stats.js';
 
@@ -181,6 +181,55 @@ describe('alignSeries', () => {
     const { x, ys } = alignSeries([{ x: [], y: [] }, { x: [2], y: [1] }]);
     expect(Array.from(x)).toEqual([2]);
     expect(ys).toEqual([[null], [1]]);
+  });
+});
+
+describe('SeriesAligner', () => {
+  it('joins only the new points while logs grow, and agrees with a full join', () => {
+    const random = seeded(3);
+    const train = { steps: [], loss: [] };
+    const test = { steps: [], loss: [] };
+    const other = { steps: [], loss: [] };
+    const aligner = new SeriesAligner();
+    let step = 0;
+    for (let frame = 0; frame < 40; frame++) {
+      const n = Math.floor(random() * 30);
+      for (let i = 0; i < n; i++) {
+        step += 1;
+        train.steps.push(step);
+        train.loss.push(random());
+        if (step % 7 === 0) {
+          test.steps.push(step);
+          test.loss.push(random());
+        }
+        if (step % 2 === 0) {
+          other.steps.push(step);
+          other.loss.push(random());
+        }
+      }
+      const series = [train, test, other].map((log) => ({ x: log.steps, y: log.loss }));
+      const got = aligner.update(series);
+      const want = alignSeries(series);
+      expect(got.x).toEqual(Array.from(want.x));
+      expect(got.ys).toEqual(want.ys);
+    }
+    expect(aligner.rebuilds).toBe(1);
+  });
+
+  it('re-joins everything when a step lands between joined steps or the arrays change', () => {
+    const a = { steps: [1, 2, 5], loss: [1, 2, 5] };
+    const b = { steps: [], loss: [] };
+    const aligner = new SeriesAligner();
+    const series = () => [{ x: a.steps, y: a.loss }, { x: b.steps, y: b.loss }];
+    aligner.update(series());
+    b.steps.push(3);
+    b.loss.push(3);
+    const got = aligner.update(series());
+    expect(got.x).toEqual([1, 2, 3, 5]);
+    expect(got.ys[1]).toEqual([null, null, 3, null]);
+    expect(aligner.rebuilds).toBe(2);
+    aligner.update([{ x: [...a.steps], y: a.loss }, { x: b.steps, y: b.loss }]);
+    expect(aligner.rebuilds).toBe(3);
   });
 });
 

@@ -170,14 +170,17 @@ export class NnConfusionMatrix extends CanvasElement {
         const y = top + i * cell;
         if (count > 0) {
           const share = rowTotal > 0 ? count / rowTotal : 0;
-          // Reversed viridis: more samples, more ink; the square root lifts the rare confusions.
-          const rgb = viridis(1 - Math.sqrt(share));
+          // Reversed viridis: more samples, more ink; the square root lifts the rare confusions,
+          // and rare ones are also washed towards white so a single sample does not glare.
+          const s = Math.sqrt(share);
+          const rgb = towardWhite(viridis(1 - s), Math.min(1, 0.3 + s));
           ctx.fillStyle = toHex(rgb);
           ctx.fillRect(x, y, cell, cell);
           if (cell >= 16) {
             ctx.fillStyle = textColorOn(rgb);
             ctx.font = `${fontSize}px system-ui, sans-serif`;
-            ctx.fillText(compact(count), x + cell / 2, y + cell / 2 + 0.5);
+            const full = String(count);
+            ctx.fillText(ctx.measureText(full).width <= cell - 4 ? full : compact(count), x + cell / 2, y + cell / 2 + 0.5);
           }
         } else {
           ctx.fillStyle = '#f3f3f3';
@@ -294,6 +297,10 @@ export class NnConfusionMatrix extends CanvasElement {
         <div class="tooltip" hidden></div>
       </div>`;
   }
+}
+
+function towardWhite([r, g, b], amount) {
+  return [r, g, b].map((c) => Math.round(255 + (c - 255) * amount));
 }
 
 function pct(v) {

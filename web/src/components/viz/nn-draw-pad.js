@@ -24,7 +24,7 @@ export const DRAW_PAD_LABELS = {
 // same stroke widths everywhere.
 const PAD = 280;
 // About the stroke width of an MNIST digit once the drawing is scaled to the 20-pixel box.
-const BRUSH = 22;
+const BRUSH = 26;
 
 /**
  * A drawing pad for testing the model on one's own handwriting. Pointer events cover mouse, touch

@@ -5,7 +5,7 @@ import { html, nothing } from 'lit';
 import uPlot from 'uplot';
 import { UplotChart, mergeLabels } from './chart-base.js';
 import { CATEGORICAL } from './colormap.js';
-import { alignSeries, emaSmooth, format, formatNumber, positiveOnly, seriesLength } from './stats.js';
+import { SeriesAligner, emaSmooth, format, formatNumber, positiveOnly, seriesLength } from './stats.js';
 
 /** English defaults; the page passes translated strings through `labels` ({...} are filled in). */
 export const METRIC_CHART_LABELS = {
@@ -83,6 +83,7 @@ export class NnMetricChart extends UplotChart {
     this.lossKind = 'cross_entropy';
     this.noControls = false;
     this.labels = undefined;
+    this._aligner = new SeriesAligner();
   }
 
   get _l() {
@@ -148,7 +149,8 @@ export class NnMetricChart extends UplotChart {
         });
       }
     });
-    const { x, ys } = alignSeries(inputs);
+    // Train and test logs only grow while a run streams in: join just the new points.
+    const { x, ys } = this._aligner.update(inputs);
     const columns = ys.map((y, i) => {
       let col = inputs[i].smooth ? emaSmooth(y, this.smoothing) : y;
       if (this.log) col = positiveOnly(col);
@@ -221,7 +223,7 @@ export class NnMetricChart extends UplotChart {
     ctx.font = `${11 * px}px system-ui, sans-serif`;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'bottom';
-    ctx.fillText(this._referenceText(), left + width - 4 * px, y - 3 * px);
+    haloText(ctx, this._referenceText(), left + width - 4 * px, y - 3 * px, px);
     // The measured first loss, marked where it sits, so the two numbers are read side by side.
     const first = this.firstPoint;
     if (first && u.data[0].length) {
@@ -236,7 +238,7 @@ export class NnMetricChart extends UplotChart {
         ctx.fillStyle = theme.fg;
         ctx.textAlign = 'left';
         ctx.textBaseline = fy < y ? 'bottom' : 'top';
-        ctx.fillText(formatNumber(first.value, 3), fx + 8 * px, fy + (fy < y ? -2 : 2) * px);
+        haloText(ctx, formatNumber(first.value, 3), fx + 8 * px, fy + (fy < y ? -2 : 2) * px, px);
       }
     }
     ctx.restore();
@@ -338,6 +340,17 @@ export class NnMetricChart extends UplotChart {
     this.smoothing = Number(e.target.value);
     this.dispatchEvent(new CustomEvent('smoothing-change', { detail: { smoothing: this.smoothing }, bubbles: true, composed: true }));
   }
+}
+
+// Text with a white outline, so it stays readable where it crosses a curve.
+function haloText(ctx, text, x, y, px) {
+  ctx.save();
+  ctx.strokeStyle = 'rgba(255,255,255,0.9)';
+  ctx.lineWidth = 3 * px;
+  ctx.lineJoin = 'round';
+  ctx.strokeText(text, x, y);
+  ctx.restore();
+  ctx.fillText(text, x, y);
 }
 
 function fade(color) {

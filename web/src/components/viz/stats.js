@@ -224,3 +224,82 @@ export function formatNumber(v, digits = 3) {
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(digits - 1);
   return Number(v.toPrecision(digits)).toString();
 }
+
+/**
+ * alignSeries for logs that only grow: remembers how much of each series it has joined and, on
+ * the next call with the same arrays, joins only the new points (O(new) instead of O(all) per
+ * frame). Anything else (other arrays, a shorter series, a new step landing between two joined
+ * steps) falls back to a full join. Returns the same {x, ys} arrays, grown in place.
+ *
+ * The contract: points already logged are never changed; to rewrite a log, pass a new array.
+ */
+export class SeriesAligner {
+  constructor() {
+    this.inputs = [];
+    this.used = [];
+    this.x = [];
+    this.ys = [];
+    this.rebuilds = 0;
+  }
+
+  update(series) {
+    const lengths = series.map((s) => seriesLength(s.x, s.y, s.length));
+    const same =
+      series.length === this.inputs.length &&
+      series.every((s, k) => s.x === this.inputs[k].x && s.y === this.inputs[k].y && lengths[k] >= this.used[k]);
+    if (!same || !this._append(series, lengths)) this._rebuild(series, lengths);
+    return { x: this.x, ys: this.ys };
+  }
+
+  _rebuild(series, lengths) {
+    const { x, ys } = alignSeries(series.map((s, k) => ({ x: s.x, y: s.y, length: lengths[k] })));
+    this.x = Array.from(x);
+    this.ys = ys;
+    this.inputs = series.map((s) => ({ x: s.x, y: s.y }));
+    this.used = lengths.slice();
+    this.rebuilds += 1;
+  }
+
+  _append(series, lengths) {
+    const { x, ys, used } = this;
+    const cursor = used.slice();
+    for (;;) {
+      let k = -1;
+      let next = Infinity;
+      for (let j = 0; j < series.length; j++) {
+        if (cursor[j] < lengths[j] && series[j].x[cursor[j]] < next) {
+          next = series[j].x[cursor[j]];
+          k = j;
+        }
+      }
+      if (k < 0) break;
+      const v = series[k].y[cursor[k]];
+      const value = Number.isFinite(v) ? v : null;
+      const last = x.length ? x[x.length - 1] : -Infinity;
+      if (next > last) {
+        x.push(next);
+        for (const col of ys) col.push(null);
+        ys[k][x.length - 1] = value;
+      } else {
+        const i = findSorted(x, next);
+        if (i < 0) return false; // a step between joined steps: the caller re-joins everything
+        if (ys[k][i] === null) ys[k][i] = value;
+      }
+      cursor[k] += 1;
+    }
+    this.used = cursor;
+    return true;
+  }
+}
+
+function findSorted(xs, v) {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] === v) return mid;
+    if (xs[mid] < v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
