@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # build.sh: the one build entry. Checks (and on Debian, as root, installs) the toolchain, runs
 # `npm ci` when node_modules is missing or stale, compiles the C core to web/public/nn.wasm,
-# copies the gzip'ed MNIST files to web/public/data/, builds the native C test binaries into
+# copies the gzip'ed MNIST files to web/public/data/, builds the native C test programs into
 # tests/.build/ and, once web/index.html exists, the page into web/dist/.
 # Every step is skipped when its output is newer than its inputs, so a second run is quick.
 #
@@ -96,23 +96,29 @@ done
 
 [[ $ONLY_WASM -eq 1 ]] && exit 0
 
-# ---- native C unit tests, with AddressSanitizer and UBSan ----
+# ---- native C programs (the unit tests and tools), with AddressSanitizer and UBSan ----
+# Each tests/c/*.c with a main() becomes tests/.build/<name>; the other tests/c/*.c files are
+# helpers linked into all of them. tests/run.sh runs the test_* ones.
 BUILD=tests/.build
 mkdir -p "$BUILD/obj"
 CFLAGS=(-std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
   -ffp-contract=off -Wall -Wextra -Ic -Itests/c)
 TEST_HEADERS=(tests/c/*.h)
+has_main() { grep -Eq '^[[:space:]]*int[[:space:]]+main[[:space:]]*\(' "$1"; }
 OBJS=()
+PROGRAMS=()
 for src in "${C_SOURCES[@]}" tests/c/*.c; do
-  base=$(basename "$src" .c)
-  [[ $src == tests/c/test_* ]] && continue # each test_*.c is a program of its own
-  obj=$BUILD/obj/$base.o
+  if [[ $src == tests/c/* ]] && has_main "$src"; then
+    PROGRAMS+=("$src")
+    continue
+  fi
+  obj=$BUILD/obj/$(basename "$src" .c).o
   if stale "$obj" "$src" "${C_HEADERS[@]}" "${TEST_HEADERS[@]}" build.sh; then
     gcc "${CFLAGS[@]}" -c "$src" -o "$obj"
   fi
   OBJS+=("$obj")
 done
-for src in tests/c/test_*.c; do
+for src in "${PROGRAMS[@]}"; do
   bin=$BUILD/$(basename "$src" .c)
   if stale "$bin" "$src" "${OBJS[@]}" "${C_HEADERS[@]}" "${TEST_HEADERS[@]}"; then
     say "building $bin"
