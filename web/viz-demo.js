@@ -5,6 +5,9 @@ import './src/components/viz/index.js';
 import { VIZ_LABELS_ZH } from './src/components/viz/labels-zh.js';
 import { decisionGridPoints } from './src/components/viz/nn-decision-boundary.js';
 
+// The page runs under a strict CSP (see the meta tag): report anything it blocks.
+document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP blocked ${e.violatedDirective}: ${e.blockedURI || e.sample}`));
+
 const params = new URLSearchParams(location.search);
 const zh = params.get('lang') === 'zh';
 
