@@ -1,6 +1,8 @@
 /* gemm.c: SIMD matrix products with a fixed k-order (see gemm.h), and the naive reference. */
 #include "gemm.h"
 
+#include <string.h>
+
 #include "simd.h"
 
 void nn_gemm_ref(int trans_a, int trans_b, int M, int N, int K, const float *A, int lda, const float *B, int ldb,
@@ -17,91 +19,170 @@ void nn_gemm_ref(int trans_a, int trans_b, int M, int N, int K, const float *A, 
         }
 }
 
-/* Register block: 4 rows of C by 8 columns (two vectors), k innermost.
- * a(i, k) is read through (row stride sa_i, k stride sa_k) so the same
- * kernel serves A and A^T. */
-static void gemm_rows(int M, int N, int K, const float *A, size_t sa_i, size_t sa_k, const float *B, int ldb,
-                      float *C, int ldc) {
-    int i = 0;
-    for (; i + 4 <= M; i += 4) {
-        const float *a0 = A + (size_t)i * sa_i, *a1 = a0 + sa_i, *a2 = a1 + sa_i, *a3 = a2 + sa_i;
-        float *c0 = C + (size_t)i * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
-        int j = 0;
-        for (; j + 8 <= N; j += 8) {
-            f32x4 r00 = f32x4_load(c0 + j), r01 = f32x4_load(c0 + j + 4);
-            f32x4 r10 = f32x4_load(c1 + j), r11 = f32x4_load(c1 + j + 4);
-            f32x4 r20 = f32x4_load(c2 + j), r21 = f32x4_load(c2 + j + 4);
-            f32x4 r30 = f32x4_load(c3 + j), r31 = f32x4_load(c3 + j + 4);
-            const float *bk = B + j;
-            for (int k = 0; k < K; k++, bk += ldb) {
-                f32x4 b0 = f32x4_load(bk), b1 = f32x4_load(bk + 4);
-                size_t ka = (size_t)k * sa_k;
-                f32x4 s0 = f32x4_splat(a0[ka]), s1 = f32x4_splat(a1[ka]);
-                f32x4 s2 = f32x4_splat(a2[ka]), s3 = f32x4_splat(a3[ka]);
-                r00 = f32x4_add(r00, f32x4_mul(s0, b0)); r01 = f32x4_add(r01, f32x4_mul(s0, b1));
-                r10 = f32x4_add(r10, f32x4_mul(s1, b0)); r11 = f32x4_add(r11, f32x4_mul(s1, b1));
-                r20 = f32x4_add(r20, f32x4_mul(s2, b0)); r21 = f32x4_add(r21, f32x4_mul(s2, b1));
-                r30 = f32x4_add(r30, f32x4_mul(s3, b0)); r31 = f32x4_add(r31, f32x4_mul(s3, b1));
-            }
-            f32x4_store(c0 + j, r00); f32x4_store(c0 + j + 4, r01);
-            f32x4_store(c1 + j, r10); f32x4_store(c1 + j + 4, r11);
-            f32x4_store(c2 + j, r20); f32x4_store(c2 + j + 4, r21);
-            f32x4_store(c3 + j, r30); f32x4_store(c3 + j + 4, r31);
-        }
-        for (; j + 4 <= N; j += 4) {
-            f32x4 r0 = f32x4_load(c0 + j), r1 = f32x4_load(c1 + j), r2 = f32x4_load(c2 + j), r3 = f32x4_load(c3 + j);
-            const float *bk = B + j;
-            for (int k = 0; k < K; k++, bk += ldb) {
-                f32x4 b0 = f32x4_load(bk);
-                size_t ka = (size_t)k * sa_k;
-                r0 = f32x4_add(r0, f32x4_mul(f32x4_splat(a0[ka]), b0));
-                r1 = f32x4_add(r1, f32x4_mul(f32x4_splat(a1[ka]), b0));
-                r2 = f32x4_add(r2, f32x4_mul(f32x4_splat(a2[ka]), b0));
-                r3 = f32x4_add(r3, f32x4_mul(f32x4_splat(a3[ka]), b0));
-            }
-            f32x4_store(c0 + j, r0); f32x4_store(c1 + j, r1); f32x4_store(c2 + j, r2); f32x4_store(c3 + j, r3);
-        }
-        for (; j < N; j++) {
-            float r0 = c0[j], r1 = c1[j], r2 = c2[j], r3 = c3[j];
-            for (int k = 0; k < K; k++) {
-                float b = B[(size_t)k * ldb + j];
-                size_t ka = (size_t)k * sa_k;
-                r0 += a0[ka] * b; r1 += a1[ka] * b; r2 += a2[ka] * b; r3 += a3[ka] * b;
-            }
-            c0[j] = r0; c1[j] = r1; c2[j] = r2; c3[j] = r3;
-        }
+/* The register block is 2 rows of C by 16 columns (four vectors), k innermost: 8 accumulators,
+ * 4 loads of B and 2 splats of A per k. Under V8 it measured ~53 GFLOP/s against ~43 for 4x8
+ * (tests/bench/gemm_bench.c); 12 or more accumulators spill, because V8 gives wasm 16 xmm
+ * registers and, without FMA, every product needs a temporary. Fewer than 8 accumulators wait on
+ * the add latency, so narrow edges are not done with narrow blocks: a ragged panel of 9-15
+ * columns is zero-padded to 16 (the extra lanes are computed and dropped), one of 1-8 columns
+ * to 8 and done 4 rows at a time (4x8, 8 accumulators).
+ *
+ * Each block loads its C values, adds a(r,k) * b(k,j) for k = 0, 1, ... one at a time, and stores
+ * them back: blocking over K calls it again with the next k range, which keeps the order. */
+
+/* Shape: C[R][4V] += A[R][K] * B[K][4V]; a(r, k) = a[r][k * sk], B row k at b + k * ldb. */
+#define DEFINE_BLOCK(R, V)                                                                               \
+    static inline void block_##R##x##V(int K, const float *const *a, size_t sk, const float *b, size_t ldb, \
+                                       float *const *c) {                                                \
+        f32x4 acc[R][V];                                                                                 \
+        const float *ap[R];                                                                              \
+        for (int r = 0; r < R; r++) {                                                                    \
+            ap[r] = a[r];                                                                                \
+            for (int v = 0; v < V; v++) acc[r][v] = f32x4_load(c[r] + 4 * v);                           \
+        }                                                                                                \
+        for (int k = 0; k < K; k++, b += ldb) {                                                          \
+            f32x4 bv[V];                                                                                 \
+            for (int v = 0; v < V; v++) bv[v] = f32x4_load(b + 4 * v);                                   \
+            for (int r = 0; r < R; r++) {                                                                \
+                f32x4 s = f32x4_splat(*ap[r]);                                                           \
+                ap[r] += sk;                                                                             \
+                for (int v = 0; v < V; v++) acc[r][v] = f32x4_add(acc[r][v], f32x4_mul(s, bv[v]));       \
+            }                                                                                            \
+        }                                                                                                \
+        for (int r = 0; r < R; r++)                                                                      \
+            for (int v = 0; v < V; v++) f32x4_store(c[r] + 4 * v, acc[r][v]);                            \
     }
-    for (; i < M; i++) {
-        const float *a0 = A + (size_t)i * sa_i;
-        float *c0 = C + (size_t)i * ldc;
-        int j = 0;
-        for (; j + 4 <= N; j += 4) {
-            f32x4 r0 = f32x4_load(c0 + j);
-            const float *bk = B + j;
-            for (int k = 0; k < K; k++, bk += ldb)
-                r0 = f32x4_add(r0, f32x4_mul(f32x4_splat(a0[(size_t)k * sa_k]), f32x4_load(bk)));
-            f32x4_store(c0 + j, r0);
+
+DEFINE_BLOCK(2, 4)
+DEFINE_BLOCK(1, 4)
+DEFINE_BLOCK(4, 2)
+DEFINE_BLOCK(2, 2)
+DEFINE_BLOCK(1, 2)
+
+/* K is cut into near-equal blocks of at most this many, so a panel of B (kc x 16 floats, 16 KB)
+ * stays in L1 while every row of A passes it. */
+#define NN_GEMM_KC 256
+
+/* A ragged or transposed panel of B is copied here, zero-padded to its block width. One thread,
+ * no recursion: a static buffer is enough and costs no allocation per call. */
+static float panel_buf[NN_GEMM_KC * 16];
+
+/* One panel of B, [K][width] at stride ldb (width 16 or 8, zero-padded past w valid columns),
+ * against every row of A, k in one block. a(i, k) = A[i * si + k * sk]. Columns past w of C are
+ * neither read nor written: a ragged block goes through a small copy of C. */
+static void panel(int M, int w, int width, int K, const float *A, size_t si, size_t sk, const float *B, size_t ldb,
+                  float *C, size_t ldc) {
+    const int R = width == 16 ? 2 : 4;
+    float edge[4][16];
+    for (int i = 0; i < M; i += R) {
+        int rows = M - i < R ? M - i : R;
+        const float *a[4];
+        float *c[4];
+        for (int r = 0; r < R; r++) a[r] = A + (size_t)(i + (r < rows ? r : rows - 1)) * si;
+        if (w == width) {
+            for (int r = 0; r < R; r++) c[r] = C + (size_t)(i + (r < rows ? r : rows - 1)) * ldc;
+        } else {
+            for (int r = 0; r < rows; r++) {
+                memcpy(edge[r], C + (size_t)(i + r) * ldc, (size_t)w * sizeof(float));
+                memset(edge[r] + w, 0, (size_t)(width - w) * sizeof(float));
+            }
+            for (int r = 0; r < R; r++) c[r] = edge[r < rows ? r : rows - 1];
         }
-        for (; j < N; j++) {
-            float r0 = c0[j];
-            for (int k = 0; k < K; k++) r0 += a0[(size_t)k * sa_k] * B[(size_t)k * ldb + j];
-            c0[j] = r0;
+        /* a short row block repeats its last row: the same sums are computed twice and stored twice */
+        if (width == 16) {
+            if (rows == 2) block_2x4(K, a, sk, B, ldb, c);
+            else block_1x4(K, a, sk, B, ldb, c);
+        } else {
+            if (rows == 4) block_4x2(K, a, sk, B, ldb, c);
+            else if (rows >= 2) {
+                block_2x2(K, a, sk, B, ldb, c);
+                if (rows == 3) block_1x2(K, a + 2, sk, B, ldb, c + 2);
+            } else block_1x2(K, a, sk, B, ldb, c);
+        }
+        if (w != width)
+            for (int r = 0; r < rows; r++) memcpy(C + (size_t)(i + r) * ldc, edge[r], (size_t)w * sizeof(float));
+    }
+}
+
+static int k_block(int K) {
+    int blocks = (K + NN_GEMM_KC - 1) / NN_GEMM_KC;
+    return blocks > 1 ? (K + blocks - 1) / blocks : K;
+}
+
+static int panel_width(int w) { return w > 8 ? 16 : 8; }
+
+/* Shape: B [kn][ldb], w columns -> P[kn][width], zero past w. */
+static void pack_b(int w, int width, int kn, const float *B, size_t ldb, float *P) {
+    for (int k = 0; k < kn; k++) {
+        memcpy(P + (size_t)k * width, B + (size_t)k * ldb, (size_t)w * sizeof(float));
+        memset(P + (size_t)k * width + w, 0, (size_t)(width - w) * sizeof(float));
+    }
+}
+
+/* C[M][N] += A B with a(i, k) = A[i * si + k * sk] and B [K][N]: full panels read B in place. */
+static void gemm_b_rows(int M, int N, int K, const float *A, size_t si, size_t sk, const float *B, int ldb,
+                        float *C, int ldc) {
+    int kc = k_block(K);
+    for (int k0 = 0; k0 < K; k0 += kc) {
+        int kn = K - k0 < kc ? K - k0 : kc;
+        const float *Ak = A + (size_t)k0 * sk, *Bk = B + (size_t)k0 * ldb;
+        for (int j = 0; j < N; j += 16) {
+            int w = N - j < 16 ? N - j : 16, width = panel_width(w);
+            if (w == width) {
+                panel(M, w, width, kn, Ak, si, sk, Bk + j, (size_t)ldb, C + j, (size_t)ldc);
+            } else {
+                pack_b(w, width, kn, Bk + j, (size_t)ldb, panel_buf);
+                panel(M, w, width, kn, Ak, si, sk, panel_buf, (size_t)width, C + j, (size_t)ldc);
+            }
         }
     }
 }
 
 void nn_gemm_nn(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
-    gemm_rows(M, N, K, A, (size_t)lda, 1, B, ldb, C, ldc);
+    gemm_b_rows(M, N, K, A, (size_t)lda, 1, B, ldb, C, ldc);
 }
 
 void nn_gemm_tn(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
-    gemm_rows(M, N, K, A, 1, (size_t)lda, B, ldb, C, ldc);
+    gemm_b_rows(M, N, K, A, 1, (size_t)lda, B, ldb, C, ldc);
+}
+
+/* Shape: B [w][ldb] rows j (w <= width), k in [0, kn) -> P[kn][width] with P[k][j] = B[j][k],
+ * zero past w. 4x4 blocks go through registers; the ragged edges are copied one float at a time. */
+static void pack_bt(int w, int width, int kn, const float *B, size_t ldb, float *P) {
+    int j = 0;
+    for (; j + 4 <= w; j += 4) {
+        const float *b0 = B + (size_t)j * ldb, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
+        int k = 0;
+        for (; k + 4 <= kn; k += 4) {
+            f32x4 r0 = f32x4_load(b0 + k), r1 = f32x4_load(b1 + k), r2 = f32x4_load(b2 + k), r3 = f32x4_load(b3 + k);
+            f32x4_transpose(&r0, &r1, &r2, &r3);
+            float *p = P + (size_t)k * width + j;
+            f32x4_store(p, r0);
+            f32x4_store(p + width, r1);
+            f32x4_store(p + 2 * width, r2);
+            f32x4_store(p + 3 * width, r3);
+        }
+        for (; k < kn; k++) {
+            float *p = P + (size_t)k * width + j;
+            p[0] = b0[k]; p[1] = b1[k]; p[2] = b2[k]; p[3] = b3[k];
+        }
+    }
+    for (; j < w; j++)
+        for (int k = 0; k < kn; k++) P[(size_t)k * width + j] = B[(size_t)j * ldb + k];
+    for (; j < width; j++)
+        for (int k = 0; k < kn; k++) P[(size_t)k * width + j] = 0.0f;
 }
 
 void nn_gemm_nt(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc,
                 float *pack) {
-    /* pack B^T as [K][N] so the kernel streams contiguous rows */
-    for (int j = 0; j < N; j++)
-        for (int k = 0; k < K; k++) pack[(size_t)k * N + j] = B[(size_t)j * ldb + k];
-    gemm_rows(M, N, K, A, (size_t)lda, 1, pack, N, C, ldc);
+    (void)pack; /* B^T goes through panel_buf, one kc x 16 panel at a time */
+    int kc = k_block(K);
+    for (int k0 = 0; k0 < K; k0 += kc) {
+        int kn = K - k0 < kc ? K - k0 : kc;
+        for (int j = 0; j < N; j += 16) {
+            int w = N - j < 16 ? N - j : 16, width = panel_width(w);
+            pack_bt(w, width, kn, B + (size_t)j * ldb + k0, (size_t)ldb, panel_buf);
+            panel(M, w, width, kn, A + k0, (size_t)lda, 1, panel_buf, (size_t)width, C + j, (size_t)ldc);
+        }
+    }
 }

@@ -26,6 +26,15 @@ static inline float f32x4_lane(f32x4 v, int i) {
     wasm_v128_store(t, v);
     return t[i];
 }
+/* In place: lane j of row i goes to lane i of row j. Moves bits, computes nothing. */
+static inline void f32x4_transpose(f32x4 *r0, f32x4 *r1, f32x4 *r2, f32x4 *r3) {
+    f32x4 t0 = wasm_i32x4_shuffle(*r0, *r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(*r0, *r1, 2, 6, 3, 7);
+    f32x4 t2 = wasm_i32x4_shuffle(*r2, *r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(*r2, *r3, 2, 6, 3, 7);
+    *r0 = wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5);
+    *r1 = wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7);
+    *r2 = wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5);
+    *r3 = wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7);
+}
 #define NN_SIMD_NAME "wasm-simd128"
 
 #else
@@ -43,6 +52,12 @@ static inline f32x4 f32x4_pmax(f32x4 a, f32x4 b) { for (int i = 0; i < 4; i++) a
 static inline float f32x4_lane(f32x4 v, int i) { return v.v[i]; }
 #include <math.h>
 static inline f32x4 f32x4_sqrt(f32x4 a) { for (int i = 0; i < 4; i++) a.v[i] = sqrtf(a.v[i]); return a; }
+static inline void f32x4_transpose(f32x4 *r0, f32x4 *r1, f32x4 *r2, f32x4 *r3) {
+    f32x4 in[4] = {*r0, *r1, *r2, *r3}, out[4];
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) out[j].v[i] = in[i].v[j];
+    *r0 = out[0]; *r1 = out[1]; *r2 = out[2]; *r3 = out[3];
+}
 #define NN_SIMD_NAME "scalar"
 
 #endif
