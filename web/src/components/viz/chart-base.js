@@ -181,7 +181,8 @@ export function swatch({ color, dash, fill, marker }) {
  * once a frame with at least one point has been drawn), `drawCount` (frames drawn), `buildCount`
  * (uPlot instances created); the host carries `data-points` = pointCount after every draw.
  *
- * @csspart plot - the element (role="img") that holds uPlot's canvas
+ * @csspart plot - the element that holds uPlot's canvas (the canvas has role="img" and an
+ *   aria-label summarising the latest values)
  * @csspart legend - the legend under the chart
  * @cssprop --nn-viz-fg - text and axis colour
  * @cssprop --nn-viz-grid - grid line colour
@@ -311,7 +312,10 @@ export class UplotChart extends LitElement {
     this.drawn = this.drawn || points > 0;
     this.drawCount += 1;
     this.setAttribute('data-points', String(points));
-    box.setAttribute('aria-label', this.summary(m));
+    // The canvas itself carries the summary (a new canvas comes with each rebuilt chart).
+    const canvas = this._plot.ctx.canvas;
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', this.summary(m));
     this.afterDraw?.(m);
   }
 
@@ -422,7 +426,7 @@ export class UplotChart extends LitElement {
   render() {
     return html`
       <div class="head">${this.renderTitle()}<div class="controls">${this.renderControls()}</div></div>
-      <div class="plot" part="plot" role="img" aria-label=""><div class="tooltip" hidden></div></div>
+      <div class="plot" part="plot"><div class="tooltip" hidden></div></div>
       ${this.renderLegend()} ${this.renderFooter()}
     `;
   }

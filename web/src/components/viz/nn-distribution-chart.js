@@ -58,7 +58,7 @@ const SERIES_NAMES = ['min', 'p5', 'p25', 'median', 'p75', 'p95', 'max'];
  * @fires view-change - {detail: {view}} when the user switches view
  * @fires snapshot-select - {detail: {index, step}} when the user moves the histogram's step slider
  *
- * @csspart plot - the chart (role="img", aria-label summarising the latest distribution)
+ * @csspart plot - holds the chart canvas (role="img", aria-label summarising the latest distribution)
  * @csspart legend - the key to the bands or to the two histograms
  *
  * Append snapshots in place and call refresh(), or assign a new array. Percentiles are cached per

@@ -36,7 +36,7 @@ export const GRAD_NORM_CHART_LABELS = {
  *
  * @fires log-change - {detail: {log}} when the user toggles the log-scale box
  *
- * @csspart plot - the chart (role="img", aria-label with the latest norms)
+ * @csspart plot - holds the chart canvas (role="img", aria-label with the latest norms)
  * @csspart legend - one entry per layer; clicking hides or shows it
  *
  * Append in place and call refresh(), or assign new arrays; at most one redraw per frame.

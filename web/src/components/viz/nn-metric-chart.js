@@ -53,7 +53,7 @@ export const METRIC_CHART_LABELS = {
  * @fires log-change - {detail: {log}} when the user toggles the log-scale box
  * @fires smoothing-change - {detail: {smoothing}} when the user moves the smoothing slider
  *
- * @csspart plot - the chart (role="img", aria-label with the latest values)
+ * @csspart plot - holds the chart canvas (role="img", aria-label with the latest values)
  * @csspart legend - runs and their train/test series; clicking an entry hides or shows it
  * @csspart reference - the line of text giving the expected and the measured initial loss
  *
