@@ -67,6 +67,7 @@ export async function runPlan({ spawn, experiments, workloads, settings, cpu = B
         log(`${workload}: ${e} warm-up, ${w.steps} steps in ${w.ms.toFixed(0)} ms`);
       }
 
+      const peerMemoryAfterWarmup = await workers['tfjs-wasm'].call('memory');
       const drift = await train('ours', { steps: settings.driftSteps, times: true });
       const driftResult = driftSummary(drift.times);
       log(`${workload}: ours, ${driftResult.steps} timed steps: ${driftResult.firstMeanMs.toFixed(2)} -> ${driftResult.lastMeanMs.toFixed(2)} ms/step`);
@@ -82,7 +83,11 @@ export async function runPlan({ spawn, experiments, workloads, settings, cpu = B
       }
       const result = {
         ours: { ...summarize(rounds.ours), info: info.ours, drift: driftResult },
-        'tfjs-wasm': { ...summarize(rounds['tfjs-wasm']), info: info['tfjs-wasm'], memory: await workers['tfjs-wasm'].call('memory') },
+        'tfjs-wasm': {
+          ...summarize(rounds['tfjs-wasm']), info: info['tfjs-wasm'],
+          // Tensors alive after the warm-up and at the end: a growing count would be a leak in our harness.
+          memory: { afterWarmup: peerMemoryAfterWarmup, atEnd: await workers['tfjs-wasm'].call('memory') },
+        },
       };
       result.ratio = result.ours.samplesPerSec / result['tfjs-wasm'].samplesPerSec;
 

@@ -15,22 +15,26 @@ function table(rows) {
 
 /** The table of one environment ('Node' or 'Chromium'): samples/s (median round), ratio, drift. */
 export function formatTable(where, results) {
-  const hasCpu = Object.values(results).some((r) => r['tfjs-cpu']);
-  const hasE2e = Object.values(results).some((r) => r.ours.endToEndSamplesPerSec);
-  const head = ['workload', `ours (${where})`, `TF.js wasm (${where})`, 'ratio ours/TF.js', 'round range ours | TF.js'];
-  if (hasE2e) head.splice(2, 0, 'ours, page end-to-end');
-  if (hasCpu) head.push(`TF.js cpu (${where})`);
+  const all = Object.values(results);
+  const hasE2e = all.some((r) => r.ours.endToEndSamplesPerSec);
+  const hasCpu = all.some((r) => r['tfjs-cpu']);
+  const head = ['workload', `ours (${where})`, `TF.js wasm (${where})`, 'ratio ours/TF.js'];
+  if (hasE2e) head.push('ours via the page worker, end-to-end');
+  if (hasCpu) head.push(`TF.js cpu (${where}, short run)`);
   const rows = [head];
   const notes = [];
   for (const [id, r] of Object.entries(results)) {
-    const row = [WORKLOADS[id].label, rate(r.ours), rate(r['tfjs-wasm']), `${r.ratio.toFixed(2)}x`, `${spread(r.ours)} | ${spread(r['tfjs-wasm'])}`];
-    if (hasE2e) row.splice(2, 0, r.ours.endToEndSamplesPerSec ? `${thousands(r.ours.endToEndSamplesPerSec)}/s` : '-');
+    const ours = r.ours;
+    const peer = r['tfjs-wasm'];
+    const row = [WORKLOADS[id].label, rate(ours), rate(peer), `${r.ratio.toFixed(2)}x`];
+    if (hasE2e) row.push(ours.endToEndSamplesPerSec ? `${thousands(ours.endToEndSamplesPerSec)}/s` : '-');
     if (hasCpu) row.push(rate(r['tfjs-cpu']));
     rows.push(row);
-    const d = r.ours.drift;
-    notes.push(`${WORKLOADS[id].id}: ours ${r.ours.stepMs.toFixed(2)} ms/step, TF.js wasm ${r['tfjs-wasm'].stepMs.toFixed(2)} ms/step; `
-      + `step-time drift of ours over ${d.steps} consecutive steps: first 10 % ${d.firstMeanMs.toFixed(2)} ms, last 10 % ${d.lastMeanMs.toFixed(2)} ms (${signed(d.change)}); `
-      + `loss at the end: ours ${r.ours.loss.toFixed(3)}, TF.js ${r['tfjs-wasm'].loss.toFixed(3)}`);
+    const d = ours.drift;
+    notes.push(`${id}: ms/step ours ${ours.stepMs.toFixed(2)}, TF.js wasm ${peer.stepMs.toFixed(2)}; `
+      + `rounds ours ${spread(ours)}/s, TF.js ${spread(peer)}/s; loss at the end ours ${ours.loss.toFixed(3)}, TF.js ${peer.loss.toFixed(3)}`);
+    notes.push(`${id}: step-time drift of ours over ${d.steps} consecutive steps: first 10 % ${d.firstMeanMs.toFixed(2)} ms/step, `
+      + `last 10 % ${d.lastMeanMs.toFixed(2)} ms/step (${signed(d.change)}; medians ${d.firstMedianMs.toFixed(2)} -> ${d.lastMedianMs.toFixed(2)})`);
   }
   return `${table(rows)}\n${notes.map((n) => `  ${n}`).join('\n')}`;
 }

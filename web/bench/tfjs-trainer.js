@@ -9,7 +9,10 @@ import { batchSampler } from './mnist-bytes.js';
 /** torch.nn.Linear/Conv2d's default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases. */
 function torchDefault(tf, shape, fanIn, seed) {
   const bound = 1 / Math.sqrt(fanIn);
-  return tf.variable(tf.randomUniform(shape, -bound, bound, 'float32', seed));
+  const init = tf.randomUniform(shape, -bound, bound, 'float32', seed);
+  const variable = tf.variable(init);
+  init.dispose(); // the variable keeps the values
+  return variable;
 }
 
 /** W1: 784-128 (ReLU) -10, cross-entropy, SGD lr 0.1 momentum 0.9. */

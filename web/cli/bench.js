@@ -90,6 +90,12 @@ function spawnNodeWorker(tfjsBundle) {
   };
 }
 
+/** How the peer ran, from what its workers reported. */
+function peerLine(results) {
+  const info = Object.values(results)[0]['tfjs-wasm'].info;
+  return `TF.js ${info.tfjs} ${info.backend} backend: SIMD ${info.simd ? 'on' : 'OFF'}, ${info.threads} thread(s), prod mode ${info.prod ? 'on' : 'off'}`;
+}
+
 async function loadExperiments() {
   const out = {};
   for (const [id, w] of Object.entries(WORKLOADS)) {
@@ -122,14 +128,20 @@ async function main() {
     const { runInChromium } = await import('../bench/chromium.js');
     const got = await runInChromium({ quick: opts.quick, workloads: opts.workloads, cpu: opts.cpu && !opts.quick, oursPath: opts.oursPath, log: (t) => log(`chromium ${t}`) });
     result.chromium = got.results;
+    result.chromiumOursPath = got.oursPath;
     machine.chromium = got.version;
     machine.chromiumUserAgent = got.userAgent;
   }
   machine.loadEnd = os.loadavg()[0];
 
   const text = [formatMachine(machine)];
-  if (result.node) text.push('', formatTable('Node', result.node));
-  if (result.chromium) text.push('', formatTable('Chromium', result.chromium));
+  if (result.node) {
+    text.push('', `Node, one worker thread per engine; ours through Session; ${peerLine(result.node)}`, formatTable('Node', result.node));
+  }
+  if (result.chromium) {
+    const ours = result.chromiumOursPath === 'page' ? "the page's worker (web/src/engine/worker.js)" : 'Session in a bare worker';
+    text.push('', `Chromium, one Web Worker per engine; ours through ${ours}; ${peerLine(result.chromium)}`, formatTable('Chromium', result.chromium));
+  }
   text.push('', 'samples/s: median of the timed rounds after warm-up; ratio > 1 means our core is faster.');
   out.write(`${text.join('\n')}\n`);
   if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
