@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NnError } from '../../../web/src/engine/core.js';
 import { Status } from '../../../web/src/engine/enums.js';
 import { readSafetensors, writeSafetensors } from '../../../web/src/engine/safetensors.js';
-import { Session } from '../../../web/src/engine/session.js';
+import { planExperiment, Session } from '../../../web/src/engine/session.js';
 import { makeSynth } from '../../../web/src/data/datasets.js';
 import { parseExperiment } from '../../../web/src/experiment/validate.js';
 import { freshCore } from '../../../web/src/node.js';
@@ -241,5 +241,29 @@ describe('Session', () => {
     s.dispose();
     expect(s.net).toBe(0);
     s.dispose(); // twice is harmless
+  });
+
+  it('plans an experiment without building it', () => {
+    const mnistShape = { shape: [1, 28, 28], classes: 10 };
+    const size = core.memory.buffer.byteLength;
+    const plan = planExperiment(core, example('cnn'), mnistShape);
+    expect(plan.ok).toBe(true);
+    expect(plan.errors).toEqual([]);
+    expect(plan.layers.map((l) => l.outShape)).toEqual([[8, 28, 28], [8, 28, 28], [8, 14, 14], [16, 14, 14], [16, 14, 14], [16, 7, 7], [784, 1, 1], [10, 1, 1]]);
+    expect(plan.params).toBe(8 * 25 + 8 + 16 * 8 * 25 + 16 + 784 * 10 + 10);
+    expect(plan.bytes).toBeGreaterThan(plan.params * 4);
+    expect(core.memory.buffer.byteLength).toBe(size);
+
+    const bad = planExperiment(core, parseExperiment({ ...example('cnn'), layers: example('cnn').layers.map((l, i) => (i === 3 ? { ...l, kernel: 25 } : l)) }), mnistShape);
+    expect(bad.ok).toBe(false);
+    expect(bad.layers.length).toBe(3);
+    expect(bad.errors[0].path).toEqual(['layers', 3]);
+    expect(bad.errors[0].message).toMatch(/^kernel 25 is larger than its padded input 18x18/);
+
+    const wide = planExperiment(core, parseExperiment({ ...example('mlp'), layers: [{ type: 'flatten' }, { type: 'dense', units: 7 }] }), mnistShape);
+    expect(wide.errors[0].message).toMatch(/ends with 7 outputs per sample, but the mnist data set has 10 classes/);
+    const huge = planExperiment(core, example('mlp'), mnistShape, { memoryBudget: 1024 * 1024 });
+    expect(huge.ok).toBe(false);
+    expect(huge.errors[0].message).toMatch(/over the memory budget of 1 MB/);
   });
 });

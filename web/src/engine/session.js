@@ -59,6 +59,72 @@ function blame(path, err) {
 
 const product = (xs) => xs.reduce((a, b) => a * b, 1);
 
+/** Adds one layer of the schema to a network being built (the nn_add_* call it maps to). */
+export function addLayer(core, net, layer) {
+  const { fn } = core;
+  switch (layer.type) {
+    case 'dense': return fn.nn_add_dense(net, layer.units, layer.bias ? 1 : 0);
+    case 'conv2d': return fn.nn_add_conv2d(net, layer.filters, layer.kernel, layer.stride, layer.padding, layer.bias ? 1 : 0);
+    case 'maxpool': return fn.nn_add_pool(net, LayerKind.MAXPOOL, layer.kernel, layer.stride, layer.padding);
+    case 'avgpool': return fn.nn_add_pool(net, LayerKind.AVGPOOL, layer.kernel, layer.stride, layer.padding);
+    case 'flatten': return fn.nn_add_flatten(net);
+    case 'dropout': return fn.nn_add_dropout(net, layer.p);
+    case 'batchnorm': return fn.nn_add_batchnorm(net, layer.eps, layer.momentum);
+    default: {
+      const kind = ACTIVATIONS[layer.type];
+      if (kind === undefined) throw new NnError(Status.ERR_INVALID, `unknown layer type ${JSON.stringify(layer.type)}`, 'addLayer');
+      return fn.nn_add_activation(net, kind, layer.negative_slope ?? layer.alpha ?? 0);
+    }
+  }
+}
+
+/**
+ * What a validated experiment would build over input of `shape` with `classes` classes, without
+ * allocating it (the layer editor shows this as the user types). Returns {ok, layers: [{index,
+ * type, inShape, outShape, params}], params, bytes, errors}: layers up to the first one the core
+ * refuses; errors as ExperimentError's ({path, message}), empty when ok.
+ */
+export function planExperiment(core, experiment, { shape, classes, name = experiment.data.set }, { memoryBudget = DEFAULT_MEMORY_BUDGET } = {}) {
+  const { fn } = core;
+  const plan = { ok: false, layers: [], params: 0, bytes: 0, errors: [] };
+  const net = fn.nn_net_create(...shape);
+  try {
+    let inShape = [...shape];
+    for (const [i, layer] of experiment.layers.entries()) {
+      try {
+        addLayer(core, net, layer);
+      } catch (err) {
+        plan.errors = blame(['layers', i], err).errors ?? [{ path: ['layers', i], message: err.message }];
+        return plan;
+      }
+      const outShape = core.layerOutShape(net, i);
+      const params = fn.nn_layer_param_count(net, i, ParamRole.WEIGHT) + fn.nn_layer_param_count(net, i, ParamRole.BIAS);
+      plan.layers.push({ index: i, type: layer.type, inShape, outShape, params });
+      plan.params += params;
+      inShape = outShape;
+    }
+    const outputs = product(inShape);
+    if (outputs !== classes) {
+      plan.errors = [{ path: ['layers', experiment.layers.length - 1], message: outputMismatch(outputs, name, classes) }];
+      return plan;
+    }
+    fn.nn_set_memory_budget(memoryBudget);
+    try {
+      plan.bytes = fn.nn_build_bytes(net, experiment.batch_size);
+    } catch (err) {
+      plan.errors = [{ path: [], message: err.message }];
+      return plan;
+    }
+    plan.ok = true;
+    return plan;
+  } finally {
+    fn.nn_net_free(net);
+  }
+}
+
+const outputMismatch = (outputs, name, classes) =>
+  `the network ends with ${outputs} outputs per sample, but the ${name} data set has ${classes} classes: the last layer must give ${classes}`;
+
 export class Session {
   /**
    * Opens a session, loading the experiment's data set unless one is given. A given data set is
@@ -106,7 +172,7 @@ export class Session {
     this.net = fn.nn_net_create(...dataset.shape);
     e.layers.forEach((layer, i) => {
       try {
-        this.#addLayer(layer);
+        addLayer(core, this.net, layer);
       } catch (err) {
         throw blame(['layers', i], err);
       }
@@ -115,7 +181,7 @@ export class Session {
     if (outputs !== dataset.classes) {
       throw new ExperimentError([{
         path: ['layers', e.layers.length - 1],
-        message: `the network ends with ${outputs} outputs per sample, but the ${dataset.name} data set has ${dataset.classes} classes: the last layer must give ${dataset.classes}`,
+        message: outputMismatch(outputs, dataset.name, dataset.classes),
       }]);
     }
     this.batchSize = e.batch_size;
@@ -138,25 +204,6 @@ export class Session {
     this.trainData = data(dataset.train, e.data.train_samples);
     this.testData = data(dataset.test, e.data.test_samples);
     fn.nn_reset_epoch(this.net);
-  }
-
-  #addLayer(layer) {
-    const { fn } = this.core;
-    const net = this.net;
-    switch (layer.type) {
-      case 'dense': return fn.nn_add_dense(net, layer.units, layer.bias ? 1 : 0);
-      case 'conv2d': return fn.nn_add_conv2d(net, layer.filters, layer.kernel, layer.stride, layer.padding, layer.bias ? 1 : 0);
-      case 'maxpool': return fn.nn_add_pool(net, LayerKind.MAXPOOL, layer.kernel, layer.stride, layer.padding);
-      case 'avgpool': return fn.nn_add_pool(net, LayerKind.AVGPOOL, layer.kernel, layer.stride, layer.padding);
-      case 'flatten': return fn.nn_add_flatten(net);
-      case 'dropout': return fn.nn_add_dropout(net, layer.p);
-      case 'batchnorm': return fn.nn_add_batchnorm(net, layer.eps, layer.momentum);
-      default: {
-        const kind = ACTIVATIONS[layer.type];
-        if (kind === undefined) throw new NnError(Status.ERR_INVALID, `unknown layer type ${JSON.stringify(layer.type)}`, 'addLayer');
-        return fn.nn_add_activation(net, kind, layer.negative_slope ?? layer.alpha ?? 0);
-      }
-    }
   }
 
   /** Layer shapes and the named tensors (torch's names) with their place in the flat buffers. */
