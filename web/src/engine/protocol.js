@@ -47,7 +47,7 @@ export const Push = Object.freeze({
   EVAL: 'eval',
   /** {step, probs: Float32Array, classes} for the fixed grid of test digits. */
   GRID: 'grid',
-  /** {step, width, height, probs: Float32Array, classes}: decision boundary of a 2-D set. */
+  /** {step, resolution, extent: [lo, hi], grid: Float32Array of P(class 1), classes}: 2-D sets only. */
   BOUNDARY: 'boundary',
   /** {step, reason: 'done' | 'paused' | 'failed', message?}: training stopped. */
   STOPPED: 'stopped',
@@ -81,7 +81,7 @@ export const Push = Object.freeze({
  * @property {number} params
  * @property {{name: string, layer: number, role: string, shape: number[], count: number}[]} tensors
  * @property {{pixels: Uint8Array, labels: Uint8Array, count: number, size: number} | null} grid
- * @property {{x: Float32Array, labels: Uint8Array, bounds: number[]} | null} points
+ * @property {{x: Float32Array, labels: Uint8Array, extent: number[]} | null} points
  */
 
 /** The error of a failed request, as a plain object that survives structured clone. */

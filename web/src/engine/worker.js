@@ -18,7 +18,8 @@ const EVAL_MS = 1000; // test evaluation on a fixed subset at most this often
 const EVAL_SUBSET = 1000; // test samples in that evaluation (the whole set at each epoch end)
 const GRID_DIGITS = 40; // test digits whose predictions the page shows
 const HIST_BINS = 40;
-const BOUNDARY_SIZE = 48; // cells per side of the 2-D decision boundary
+const BOUNDARY_SIZE = 49; // grid points per side of the 2-D decision boundary
+const BOUNDARY_EXTENT = [-1.5, 1.5];
 const MAX_FILTERS = 64;
 
 let core = null;
@@ -226,7 +227,7 @@ function info() {
     out.points = {
       x: core.f32(dataset.train.x, 2 * n).slice(),
       labels: core.u8(dataset.train.y, n).slice(),
-      bounds: [-1.5, 1.5, -1.5, 1.5],
+      extent: BOUNDARY_EXTENT,
     };
   }
   return out;
@@ -301,21 +302,24 @@ function grid() {
   return { type: Push.GRID, step: session.step, classes: dataset.classes, probs: session.predict(pixels, n) };
 }
 
+/** P(class 1) over a size x size grid of [lo, hi]^2 (corners included, x fastest, first row at y = lo). */
 function boundary() {
   if (session.dataset.name === 'mnist') return null;
   const size = BOUNDARY_SIZE;
-  const [x0, x1, y0, y1] = [-1.5, 1.5, -1.5, 1.5];
+  const [lo, hi] = BOUNDARY_EXTENT;
+  const step = (hi - lo) / (size - 1);
   const points = new Float32Array(size * size * 2);
-  for (let j = 0; j < size; j++) {
-    for (let i = 0; i < size; i++) {
-      points[2 * (j * size + i)] = x0 + ((i + 0.5) / size) * (x1 - x0);
-      points[2 * (j * size + i) + 1] = y1 - ((j + 0.5) / size) * (y1 - y0); // row 0 at the top
+  for (let iy = 0; iy < size; iy++) {
+    for (let ix = 0; ix < size; ix++) {
+      points[2 * (iy * size + ix)] = lo + ix * step;
+      points[2 * (iy * size + ix) + 1] = lo + iy * step;
     }
   }
-  return {
-    type: Push.BOUNDARY, step: session.step, width: size, height: size, bounds: [x0, x1, y0, y1],
-    classes: session.dataset.classes, probs: session.predict(points, size * size),
-  };
+  const classes = session.dataset.classes;
+  const probs = session.predict(points, size * size);
+  const grid = new Float32Array(size * size);
+  for (let i = 0; i < grid.length; i++) grid[i] = probs[i * classes + 1];
+  return { type: Push.BOUNDARY, step: session.step, resolution: size, extent: BOUNDARY_EXTENT, classes, grid };
 }
 
 /** Posts the throttled views of the run; `force` posts all of them now. */
@@ -399,6 +403,13 @@ function tick() {
   schedule();
 }
 
+/** Runs fn once the current request's answer is posted (the page sets up its run from the answer). */
+function afterReply(fn) {
+  setTimeout(() => {
+    if (session) fn();
+  }, 0);
+}
+
 function requireSession() {
   if (!session) throw new NnError(Status.ERR_INVALID, 'no experiment is configured yet', 'worker');
 }
@@ -418,7 +429,7 @@ const handlers = {
   async [Request.CONFIGURE]({ experiment: e }) {
     await corePromise;
     const result = await configure(e);
-    report(true);
+    afterReply(() => report(true));
     return result;
   },
   async [Request.TRAIN]() {
@@ -457,7 +468,7 @@ const handlers = {
     const e = experiment;
     experiment = null; // force a rebuild from the seed
     const result = await configure(e);
-    report(true);
+    afterReply(() => report(true));
     return result;
   },
   async [Request.PREDICT]({ x, n }) {

@@ -8,6 +8,7 @@
 // placed with Lit text bindings, never parsed as HTML.
 
 import { MESSAGES } from './messages.js';
+import { VIZ_LABELS_ZH } from '../components/viz/labels-zh.js';
 
 export const LANGUAGES = Object.freeze(['en', 'zh']);
 const events = new EventTarget();
@@ -40,6 +41,14 @@ export function t(key, params) {
   const text = MESSAGES[current][key] ?? MESSAGES.en[key] ?? key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, name) => (Object.hasOwn(params, name) ? String(params[name]) : m));
+}
+
+/**
+ * The `labels` object for a viz element (by tag name) in the current language: undefined in
+ * English (each element carries its English defaults), the viz team's Chinese table otherwise.
+ */
+export function vizLabels(tag) {
+  return current === 'zh' ? VIZ_LABELS_ZH[tag] : undefined;
 }
 
 /** True when the table has `key` (optional messages, like per-field hints). */

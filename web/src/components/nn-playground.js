@@ -1,0 +1,1010 @@
+// nn-playground.js: the app shell. It owns the experiment being edited, keeps it in the URL hash,
+// talks to the training worker through the client, and hands the run's numbers to the editors and
+// the charts. Layout: model and settings on the left, run controls and charts on the right at
+// laptop widths; one column on tablets (the model, then the run), in keyboard order.
+
+import { LitElement, css, html, nothing } from 'lit';
+import { TrainingClient } from '../engine/client.js';
+import { validateExperiment } from '../experiment/validate.js';
+import { decodeHash, encodeHash } from '../experiment/url.js';
+import { LANGUAGES, LocaleController, detectLanguage, language, setLanguage, t, vizLabels } from '../i18n/index.js';
+import { PRESETS, DEFAULT_PRESET, presetOf } from '../experiment/presets.js';
+import './nn-layer-editor.js';
+import './nn-settings-panel.js';
+import './nn-run-controls.js';
+import './viz/nn-metric-chart.js';
+import './viz/nn-distribution-chart.js';
+import './viz/nn-grad-norm-chart.js';
+import './viz/nn-confusion-matrix.js';
+import './viz/nn-digit-grid.js';
+import './viz/nn-draw-pad.js';
+import './viz/nn-filter-images.js';
+import './viz/nn-decision-boundary.js';
+
+const DESCRIBE_DEBOUNCE_MS = 60;
+/** Charts and readouts redraw at most this often while training (the worker sends far more). */
+const FRAME_MS = 100;
+/** The views, by the data-view of their section. */
+const ALL_VIEWS = ['metrics', 'distributions', 'norms', 'confusion', 'digits', 'filters', 'boundary'];
+/** Whose turn it is in successive frames while training: the loss curve every other frame. */
+const ROTATION = [['metrics'], ['distributions'], ['metrics'], ['norms', 'confusion'], ['metrics'], ['digits', 'filters', 'boundary']];
+const CONFIGURE_DEBOUNCE_MS = 300;
+/** Snapshots kept per tensor; older ones are thinned to every other one past this. */
+const MAX_SNAPSHOTS = 240;
+
+const stripMeta = ({ name, description, ...rest }) => rest;
+const sameExperiment = (a, b) => JSON.stringify(stripMeta(a)) === JSON.stringify(stripMeta(b));
+
+/** A growable column of numbers (charts read `array` up to `length`). */
+class Column {
+  constructor(Type = Float64Array, capacity = 1024) {
+    this.Type = Type;
+    this.array = new Type(capacity);
+    this.length = 0;
+  }
+  push(x) {
+    if (this.length === this.array.length) {
+      const grown = new this.Type(this.array.length * 2);
+      grown.set(this.array);
+      this.array = grown;
+    }
+    this.array[this.length++] = x;
+  }
+  values() {
+    return Array.from(this.array.subarray(0, this.length));
+  }
+}
+
+const EMPTY = Object.freeze([]);
+
+/**
+ * Wraps fn so that it returns the same result while its arguments (or keyOf's list) stay the
+ * same objects: derived values handed to child elements keep their identity between renders,
+ * so Lit does not update those children for nothing.
+ */
+function memo(fn, keyOf = (...args) => args) {
+  let lastKey = null;
+  let last;
+  return (...args) => {
+    const key = keyOf(...args);
+    if (!lastKey || key.length !== lastKey.length || key.some((k, i) => k !== lastKey[i])) {
+      lastKey = key;
+      last = fn(...args);
+    }
+    return last;
+  };
+}
+
+/** Keeps at most MAX_SNAPSHOTS, in place, by dropping every other old one (the newest stays). */
+function thinInPlace(list) {
+  if (list.length <= MAX_SNAPSHOTS) return;
+  const kept = list.filter((_, i) => i % 2 === 0 || i === list.length - 1);
+  list.length = 0;
+  list.push(...kept);
+}
+
+/**
+ * The playground page.
+ *
+ * @element nn-playground
+ * @fires nothing; everything it does goes to the worker and the URL.
+ *
+ * Read-only for tests: `status` (reflected: loading, ready, training, paused, done, failed,
+ * invalid), `experiment` (the valid experiment in use), `lossHistory()` ({steps, loss} of every
+ * trained step), `linkError` (the message shown for a link that could not be read).
+ */
+export class NnPlayground extends LitElement {
+  static properties = {
+    status: { type: String, reflect: true },
+    linkError: { type: String, attribute: false },
+    experiment: { attribute: false },
+    _draft: { state: true },
+    _errors: { state: true },
+    _description: { state: true },
+    _info: { state: true },
+    _loading: { state: true },
+    _message: { state: true },
+    _copied: { state: true },
+    _copyFallback: { state: true },
+    _tensor: { state: true },
+    _announce: { state: true },
+    _padProbs: { state: true },
+    _tick: { state: true },
+  };
+
+  static styles = css`
+    :host {
+      display: block;
+      --nn-accent: #1a73e8;
+      --nn-focus: #1a73e8;
+      --nn-error: #b3261e;
+      --nn-error-bg: #fdecea;
+      --nn-muted: #5a5f69;
+      --nn-border: #b8bcc4;
+      --nn-border-soft: #dde0e5;
+      --nn-soft: #f1f3f6;
+      --nn-panel: #fff;
+      --nn-button: #f6f7f9;
+      color: #1d1f23;
+      font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK SC', 'PingFang SC',
+        'Microsoft YaHei', sans-serif;
+    }
+    header {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 8px 16px;
+      padding: 10px 16px;
+      border-bottom: 1px solid var(--nn-border-soft);
+      background: #fafbfc;
+    }
+    h1 {
+      font-size: 18px;
+      margin: 0;
+    }
+    .subtitle {
+      font-size: 12.5px;
+      color: var(--nn-muted);
+    }
+    .titles {
+      margin-right: auto;
+      min-width: 0;
+    }
+    .tools {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: end;
+      gap: 8px 12px;
+    }
+    .tools label {
+      display: block;
+      font-size: 12px;
+      color: var(--nn-muted);
+    }
+    select,
+    button,
+    input[type='text'] {
+      font: inherit;
+      padding: 3px 8px;
+      border: 1px solid var(--nn-border);
+      border-radius: 4px;
+      background: #fff;
+      color: inherit;
+    }
+    button {
+      background: var(--nn-button);
+      cursor: pointer;
+      min-height: 30px;
+    }
+    select:focus-visible,
+    button:focus-visible,
+    input:focus-visible {
+      outline: 2px solid var(--nn-focus);
+      outline-offset: 1px;
+    }
+    .lang button[aria-pressed='true'] {
+      background: var(--nn-accent);
+      border-color: var(--nn-accent);
+      color: #fff;
+    }
+    .lang {
+      display: inline-flex;
+      gap: 0;
+    }
+    .lang button:first-of-type {
+      border-radius: 4px 0 0 4px;
+    }
+    .lang button:last-of-type {
+      border-radius: 0 4px 4px 0;
+      border-left: 0;
+    }
+    .banner {
+      margin: 10px 16px 0;
+      padding: 8px 12px;
+      border-radius: 6px;
+      border: 1px solid var(--nn-error);
+      background: var(--nn-error-bg);
+      display: flex;
+      gap: 12px;
+      align-items: start;
+    }
+    .banner pre {
+      margin: 4px 0 0;
+      white-space: pre-wrap;
+      font: 12.5px/1.4 ui-monospace, monospace;
+      word-break: break-word;
+    }
+    .banner .text {
+      flex: 1;
+      min-width: 0;
+    }
+    main {
+      display: grid;
+      grid-template-columns: minmax(430px, 500px) minmax(0, 1fr);
+      align-items: start;
+      gap: 12px;
+      padding: 12px 16px 24px;
+    }
+    .side {
+      display: grid;
+      gap: 12px;
+      min-width: 0;
+    }
+    section.card {
+      background: var(--nn-panel);
+      border: 1px solid var(--nn-border-soft);
+      border-radius: 10px;
+      padding: 10px 12px 12px;
+      min-width: 0;
+    }
+    h2 {
+      font-size: 15px;
+      margin: 0 0 8px;
+    }
+    .model {
+      display: grid;
+      gap: 12px;
+      min-width: 0;
+    }
+    .metrics {
+      display: grid;
+      grid-template-columns: 1fr 1fr;
+      gap: 12px;
+    }
+    .more {
+      display: grid;
+      grid-template-columns: 1fr 1fr;
+      gap: 12px;
+    }
+    .wide {
+      grid-column: 1 / -1;
+    }
+    .pick {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 6px 12px;
+      align-items: center;
+      margin-bottom: 6px;
+      font-size: 13px;
+    }
+    .pair {
+      display: grid;
+      grid-template-columns: 1fr 1fr;
+      gap: 12px;
+    }
+    .note {
+      font-size: 12.5px;
+      color: var(--nn-muted);
+      margin: 4px 0 0;
+    }
+    .copy-fallback {
+      width: 100%;
+      margin-top: 6px;
+    }
+    .sr {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
+    }
+    @media (max-width: 1100px) {
+      /* One column, in the same order as the keyboard walks it: the model, then the run. */
+      main {
+        grid-template-columns: minmax(0, 1fr);
+      }
+    }
+    @media (max-width: 700px) {
+      .metrics,
+      .more,
+      .pair {
+        grid-template-columns: minmax(0, 1fr);
+      }
+    }
+  `;
+
+  #locale = new LocaleController(this);
+  #client = null;
+  #describeSeq = 0;
+  #configureSeq = 0;
+  #describeTimer = 0;
+  #configureTimer = 0;
+  #frame = 0;
+  #lastFrame = 0;
+  #lastStep = 0;
+  #dirty = new Set();
+  #due = new Set(ALL_VIEWS);
+  #turn = 0;
+  /** Views (data-view of their section) on screen or near it; only those redraw while training. */
+  #visible = new Set();
+  #shown = new Map();
+  #observer = null;
+  #observed = new WeakSet();
+  #autostart = false;
+  #trainingSince = 0;
+  #elapsedBefore = 0;
+  #run = this.#emptyRun();
+  #onHashChange = () => this.#readHash(location.hash, { fromNavigation: true });
+
+  constructor() {
+    super();
+    this.status = 'loading';
+    this.linkError = '';
+    this.experiment = null;
+    this._draft = null;
+    this._errors = [];
+    this._description = null;
+    this._info = null;
+    this._loading = null;
+    this._message = '';
+    this._copied = false;
+    this._copyFallback = '';
+    this._tensor = 0;
+    this._announce = '';
+    this._padProbs = null;
+    this._tick = 0;
+  }
+
+  // ---- public, read-only for tests ----
+
+  /** Steps and losses of every step trained in this run (plain arrays of the exact f32 values). */
+  lossHistory() {
+    return { steps: this.#run.steps.values(), loss: this.#run.loss.values() };
+  }
+
+  // ---- start-up ----
+
+  updated() {
+    // Sections come and go (MNIST views or the decision boundary): observe the new ones.
+    this.#observer ??= new IntersectionObserver((entries) => {
+      let appeared = false;
+      for (const entry of entries) {
+        const id = entry.target.dataset.view;
+        if (entry.isIntersecting) {
+          if (!this.#visible.has(id)) appeared = true;
+          this.#visible.add(id);
+        } else {
+          this.#visible.delete(id);
+        }
+      }
+      if (appeared) {
+        for (const v of ALL_VIEWS) this.#dirty.add(v);
+        this.#scheduleFrame();
+      }
+    }, { rootMargin: '200px 0px' });
+    for (const section of this.renderRoot.querySelectorAll('[data-view]')) {
+      if (this.#observed.has(section)) continue;
+      this.#observed.add(section);
+      this.#observer.observe(section);
+    }
+  }
+
+  /** Whether a view is worth drawing: on screen, or anywhere when not training (it costs nothing then). */
+  #seen(view) {
+    return this.#visible.has(view) || this.status !== 'training';
+  }
+
+  /**
+   * The value a view should show: the latest while it is on screen, the one it last showed while
+   * it is scrolled away (so charts nobody sees cost nothing while training).
+   */
+  #gate(view, value) {
+    if (!this.#shown.has(view) || (this.#seen(view) && this.#due.has(view))) this.#shown.set(view, value);
+    return this.#shown.get(view);
+  }
+
+  connectedCallback() {
+    super.connectedCallback();
+    window.addEventListener('hashchange', this.#onHashChange);
+    if (!this.#client) this.#start();
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.#onHashChange);
+  }
+
+  async #start() {
+    const decoded = this.#readHash(location.hash, { fromNavigation: false });
+    setLanguage(decoded.lang ?? detectLanguage());
+    // The first visit with the default experiment trains as soon as the data is in.
+    this.#autostart = decoded.empty && decoded.ok;
+    this.#client = new TrainingClient();
+    for (const type of ['progress', 'steps', 'stats', 'eval', 'grid', 'boundary', 'stopped']) {
+      this.#client.addEventListener(type, (e) => this.#onPush(type, e.detail));
+    }
+    this.#client.addEventListener('crash', (e) => this.#fail(t('error.crash', { message: e.detail.message ?? '' })));
+    try {
+      await this.#client.init(new URL('nn.wasm', document.baseURI), new URL('data/', document.baseURI));
+    } catch (err) {
+      this.#fail(t('error.init', { message: err.message }));
+      return;
+    }
+    this.#describe();
+    this.#configure(true);
+  }
+
+  /** Reads a hash into the editors; a hash that cannot be read shows why and keeps the defaults. */
+  #readHash(hash, { fromNavigation }) {
+    const defaults = DEFAULT_PRESET.experiment;
+    const decoded = decodeHash(hash, defaults);
+    if (decoded.lang) setLanguage(decoded.lang);
+    if (fromNavigation && decoded.ok && decoded.empty) return decoded;
+    if (fromNavigation && decoded.ok && this.experiment && sameExperiment(decoded.experiment, this.experiment)) return decoded;
+    this.linkError = decoded.ok ? '' : decoded.message;
+    this.#setExperiment(decoded.experiment);
+    if (fromNavigation) {
+      this.#describe();
+      this.#configure(true);
+    }
+    return decoded;
+  }
+
+  #setExperiment(experiment, { writeHash = true } = {}) {
+    this.experiment = experiment;
+    this._draft = experiment;
+    this._errors = [];
+    if (writeHash) this.#writeHash();
+  }
+
+  #writeHash() {
+    if (!this.experiment) return;
+    const hash = `#${encodeHash(this.experiment, { lang: language() })}`;
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+  }
+
+  #link() {
+    return `${location.href.split('#')[0]}#${encodeHash(this.experiment, { lang: language() })}`;
+  }
+
+  // ---- edits ----
+
+  #onEdit(draft, { field } = {}) {
+    // Switching between MNIST and a 2-D set takes that kind's preset network.
+    const wasMnist = this._draft?.data?.set === 'mnist';
+    if (field === 'data.set' && (draft.data.set === 'mnist') !== wasMnist) {
+      const preset = presetOf(draft.data.set === 'mnist' ? 'mlp' : 'xor-tanh');
+      draft = { ...draft, layers: preset.experiment.layers, batch_size: preset.experiment.batch_size, epochs: preset.experiment.epochs };
+      this._announce = t('announce.layersFor', { data: t(`data.${draft.data.set}`) });
+    }
+    this._draft = draft;
+    const r = validateExperiment(draft);
+    if (!r.ok) {
+      this._errors = r.errors;
+      this.#pauseForEdit();
+      this.status = 'invalid';
+      this._message = t('error.fix');
+      // Rows before the first broken one keep the shapes of the last check.
+      const firstBad = Math.min(...r.errors.map((e) => (e.path[0] === 'layers' && typeof e.path[1] === 'number' ? e.path[1] : Infinity)));
+      if (this._description && Number.isFinite(firstBad)) {
+        this._description = { ...this._description, layers: this._description.layers.slice(0, firstBad) };
+      }
+      return;
+    }
+    this._errors = [];
+    if (this.experiment && sameExperiment(r.experiment, this.experiment)) {
+      if (this.status === 'invalid') this.#restoreStatus();
+      return;
+    }
+    this.experiment = r.experiment;
+    this._draft = r.experiment;
+    this.#writeHash();
+    this.#describe();
+    this.#configure(false);
+  }
+
+  #pauseForEdit() {
+    if (this.status === 'training') this.#client?.pause().catch(() => {});
+    this.#stopClock();
+  }
+
+  #restoreStatus() {
+    this._message = '';
+    this.status = this._description && !this._description.ok ? 'invalid' : this._info ? (this._info.step > 0 ? 'paused' : 'ready') : 'loading';
+  }
+
+  /** Asks the core for the stack's shapes (debounced while the user types). */
+  #describe() {
+    clearTimeout(this.#describeTimer);
+    const experiment = this.experiment;
+    const seq = ++this.#describeSeq;
+    this.#describeTimer = setTimeout(async () => {
+      try {
+        const d = await this.#client.describe(experiment);
+        if (seq !== this.#describeSeq) return;
+        this._description = d;
+        if (!d.ok) {
+          this.#pauseForEdit();
+          this.status = 'invalid';
+          this._message = t('error.stack');
+        }
+      } catch (err) {
+        if (seq === this.#describeSeq) this._message = err.message;
+      }
+    }, DESCRIBE_DEBOUNCE_MS);
+  }
+
+  /** Rebuilds the run in the worker for the current experiment (debounced while the user types). */
+  #configure(immediate) {
+    clearTimeout(this.#configureTimer);
+    const experiment = this.experiment;
+    const seq = ++this.#configureSeq;
+    if (this.status === 'training') this.#client.pause().catch(() => {});
+    this.#stopClock();
+    const run = async () => {
+      if (seq !== this.#configureSeq) return;
+      this.status = 'loading';
+      this._message = '';
+      let info;
+      try {
+        info = await this.#client.configure(experiment);
+      } catch (err) {
+        if (seq !== this.#configureSeq) return;
+        this._loading = null;
+        this._info = null;
+        this.status = err.name === 'ExperimentError' ? 'invalid' : 'failed';
+        this._message = err.message;
+        return;
+      }
+      if (seq !== this.#configureSeq) return;
+      this._loading = null;
+      const kept = info.step > 0 && this._info && info.step === this._info.step;
+      if (!kept) {
+        this.#run = this.#emptyRun(info);
+        this.#elapsedBefore = 0;
+        this._tensor = 0;
+      }
+      this._info = info;
+      this.#lastStep = info.step;
+      this.status = info.step >= info.totalSteps ? 'done' : info.step > 0 ? 'paused' : 'ready';
+      if (this._description && !this._description.ok) this.status = 'invalid';
+      if (this.#autostart && this.status === 'ready') {
+        this.#autostart = false;
+        this.#train();
+      }
+      this.#autostart = false;
+    };
+    if (immediate) run();
+    else this.#configureTimer = setTimeout(run, CONFIGURE_DEBOUNCE_MS);
+  }
+
+  // ---- run controls ----
+
+  #onRunAction(action) {
+    if (action === 'train') this.#train();
+    else if (action === 'pause') this.#client.pause().catch((err) => this.#fail(err.message));
+    else if (action === 'step') this.#step();
+    else if (action === 'reset') this.#reset();
+  }
+
+  async #train() {
+    this.status = 'training';
+    this._message = '';
+    this.#trainingSince = performance.now();
+    try {
+      await this.#client.train();
+    } catch (err) {
+      this.#fail(err.message);
+    }
+  }
+
+  async #step() {
+    this.#stopClock();
+    try {
+      await this.#client.step();
+      if (this.status !== 'done' && this.status !== 'failed') this.status = 'paused';
+    } catch (err) {
+      this.#fail(err.message);
+    }
+  }
+
+  async #reset() {
+    this.#stopClock();
+    this.status = 'loading';
+    try {
+      const info = await this.#client.reset();
+      this.#run = this.#emptyRun(info);
+      this.#elapsedBefore = 0;
+      this._info = info;
+      this.#lastStep = info.step;
+      this.status = 'ready';
+      this._message = '';
+    } catch (err) {
+      this.#fail(err.message);
+    }
+  }
+
+  #fail(message) {
+    this.#stopClock();
+    this.status = 'failed';
+    this._message = message;
+  }
+
+  #stopClock() {
+    if (this.#trainingSince) this.#elapsedBefore += (performance.now() - this.#trainingSince) / 1000;
+    this.#trainingSince = 0;
+  }
+
+  // ---- pushed messages ----
+
+  #emptyRun(info = null) {
+    const weights = (info?.tensors ?? []).filter((x) => x.role === 'weight');
+    const steps = new Column(Float64Array);
+    const loss = new Column(Float32Array);
+    const accuracy = new Column(Float32Array);
+    const test = { steps: [], loss: [], accuracy: [] };
+    return {
+      steps,
+      loss,
+      accuracy,
+      test,
+      // What the metric charts read; updated in place (arrays swapped when a column grows).
+      metricRuns: [{ id: 'run', train: { steps: steps.array, loss: loss.array, accuracy: accuracy.array, length: 0 }, test }],
+      last: { loss: NaN, accuracy: NaN, testAccuracy: NaN, testCount: 0, samples: 0, trainMs: 0 },
+      snapshots: new Map(weights.map((w) => [w.name, { weights: [], grads: [] }])),
+      norms: { names: weights.map((x) => x.name), steps: [], norms: weights.map(() => []), length: 0 },
+      confusion: null,
+      gridProbs: null,
+      filters: null,
+      boundary: null,
+    };
+  }
+
+  #onPush(type, msg) {
+    const run = this.#run;
+    switch (type) {
+      case 'progress':
+        this._loading = msg.phase === 'ready' ? null : { loaded: msg.loaded, total: msg.total, phase: msg.phase };
+        return;
+      case 'steps': {
+        for (let i = 0; i < msg.loss.length; i++) {
+          run.steps.push(msg.first + i);
+          run.loss.push(msg.loss[i]);
+          run.accuracy.push(msg.accuracy[i]);
+        }
+        const train = run.metricRuns[0].train;
+        Object.assign(train, { steps: run.steps.array, loss: run.loss.array, accuracy: run.accuracy.array, length: run.steps.length });
+        run.last.loss = msg.loss[msg.loss.length - 1];
+        run.last.accuracy = msg.accuracy[msg.accuracy.length - 1];
+        run.last.samples = msg.samples;
+        run.last.trainMs = msg.trainMs;
+        this.#lastStep = msg.first + msg.loss.length - 1;
+        this.#dirty.add('metrics');
+        break;
+      }
+      case 'stats': {
+        for (const tensor of msg.tensors) {
+          const entry = run.snapshots.get(tensor.name);
+          if (!entry) continue;
+          entry.weights.push({ step: msg.step, ...tensor.weights });
+          entry.grads.push({ step: msg.step, ...tensor.grads });
+          thinInPlace(entry.weights);
+          thinInPlace(entry.grads);
+        }
+        if (msg.step > 0 && run.norms.steps.at(-1) !== msg.step) {
+          run.norms.steps.push(msg.step);
+          run.norms.names.forEach((name, i) => {
+            run.norms.norms[i].push(msg.tensors.find((x) => x.name === name)?.grads.l2 ?? NaN);
+          });
+          run.norms.length = run.norms.steps.length;
+        }
+        run.filters = msg.filters;
+        this.#dirty.add('distributions').add('norms').add('filters');
+        break;
+      }
+      case 'eval':
+        if (run.test.steps.at(-1) === msg.step) {
+          run.test.loss[run.test.loss.length - 1] = msg.loss;
+          run.test.accuracy[run.test.accuracy.length - 1] = msg.accuracy;
+        } else {
+          run.test.steps.push(msg.step);
+          run.test.loss.push(msg.loss);
+          run.test.accuracy.push(msg.accuracy);
+        }
+        run.last.testAccuracy = msg.accuracy;
+        run.last.testCount = msg.subset;
+        run.confusion = msg.confusion;
+        this.#dirty.add('metrics').add('confusion');
+        break;
+      case 'grid':
+        run.gridProbs = msg.probs;
+        this.#dirty.add('digits');
+        break;
+      case 'boundary':
+        run.boundary = msg;
+        this.#dirty.add('boundary');
+        break;
+      case 'stopped':
+        this.#stopClock();
+        if (msg.reason === 'done') this.status = 'done';
+        else if (msg.reason === 'failed') {
+          this.status = 'failed';
+          this._message = t('error.numeric', { message: msg.message ?? '' });
+        } else if (this.status === 'training') this.status = 'paused';
+        break;
+      default:
+        return;
+    }
+    this.#scheduleFrame();
+  }
+
+  /** Asks for a frame (at most one per FRAME_MS, however many messages arrive). */
+  #scheduleFrame() {
+    if (this.#frame) return;
+    const wait = Math.max(0, this.#lastFrame + FRAME_MS - performance.now());
+    this.#frame = setTimeout(() => requestAnimationFrame(() => this.#drawFrame()), wait);
+  }
+
+  /**
+   * One frame: the readouts, and the views whose turn it is. While training the views take turns
+   * (ROTATION), so no single task paints every chart; otherwise all catch up at once. Views
+   * scrolled out of sight keep what they showed (see #gate).
+   */
+  #drawFrame() {
+    this.#frame = 0;
+    this.#lastFrame = performance.now();
+    const group = this.status === 'training' ? ROTATION[this.#turn++ % ROTATION.length] : ALL_VIEWS;
+    this.#due = new Set(group.filter((v) => this.#dirty.has(v)));
+    if (this._info && this.#lastStep !== this._info.step) this._info = { ...this._info, step: this.#lastStep };
+    this._tick++;
+    const root = this.renderRoot;
+    if (this.#due.has('metrics') && this.#seen('metrics')) {
+      root.querySelectorAll('nn-metric-chart').forEach((c) => c.refresh());
+    }
+    if (this.#due.has('distributions') && this.#seen('distributions')) {
+      root.querySelectorAll('nn-distribution-chart').forEach((c) => c.refresh());
+    }
+    for (const v of this.#due) if (this.#seen(v)) this.#dirty.delete(v);
+    if (this.#dirty.size) this.#scheduleFrame();
+  }
+
+  // ---- header actions ----
+
+  #onPreset(id) {
+    const preset = presetOf(id);
+    if (!preset) return;
+    this.#onEdit(structuredClone(preset.experiment));
+    this._announce = t('announce.preset', { name: this.#presetName(preset) });
+  }
+
+  #presetName(preset) {
+    const key = `preset.${preset.id}`;
+    const name = t(key);
+    return name === key ? preset.experiment.name ?? preset.id : name;
+  }
+
+  #onLanguage(lang) {
+    setLanguage(lang);
+    this.#writeHash();
+  }
+
+  async #copyLink() {
+    const link = this.#link();
+    this._copyFallback = '';
+    try {
+      await navigator.clipboard.writeText(link);
+      this._copied = true;
+      this._announce = t('announce.copied');
+      setTimeout(() => { this._copied = false; }, 2000);
+    } catch {
+      // No clipboard permission (an embedded frame, plain http): show the link to copy by hand.
+      this._copyFallback = link;
+      this.updateComplete.then(() => this.renderRoot.querySelector('.copy-fallback')?.select());
+    }
+  }
+
+  // ---- rendering ----
+
+  render() {
+    const presetId = this.experiment ? PRESETS.find((p) => sameExperiment(p.experiment, this.experiment))?.id ?? '' : '';
+    return html`
+      <header>
+        <div class="titles">
+          <h1>${t('app.title')}</h1>
+          <div class="subtitle">${t('app.subtitle')}</div>
+        </div>
+        <div class="tools">
+          <div>
+            <label for="preset">${t('app.preset')}</label>
+            <select id="preset" .value=${presetId} @change=${(e) => this.#onPreset(e.target.value)}>
+              <option value="" ?selected=${presetId === ''}>${t('app.custom')}</option>
+              ${PRESETS.map((p) => html`<option value=${p.id} ?selected=${p.id === presetId}>${this.#presetName(p)}</option>`)}
+            </select>
+          </div>
+          <div role="group" aria-labelledby="lang-label">
+            <label id="lang-label">${t('app.language')}</label>
+            <span class="lang">
+              ${LANGUAGES.map((l) => html`<button type="button" lang=${l === 'zh' ? 'zh-CN' : 'en'} aria-pressed=${language() === l ? 'true' : 'false'}
+                @click=${() => this.#onLanguage(l)}>${l === 'zh' ? '中文' : 'English'}</button>`)}
+            </span>
+          </div>
+          <div>
+            <button type="button" id="copy-link" ?disabled=${!this.experiment} @click=${this.#copyLink}>
+              ${this._copied ? t('app.copied') : t('app.copyLink')}
+            </button>
+          </div>
+        </div>
+        ${this._copyFallback
+          ? html`<input class="copy-fallback" type="text" readonly aria-label=${t('app.copyHere')} .value=${this._copyFallback} />`
+          : nothing}
+      </header>
+      ${this.linkError ? this.#renderLinkError() : nothing}
+      <main>
+        <div class="model">
+          <section class="card" aria-labelledby="h-layers">
+            <h2 id="h-layers">${t('layers.title')}</h2>
+            <nn-layer-editor
+              .layers=${this._draft?.layers ?? []}
+              .description=${this._description}
+              .errors=${this.#layerErrors(this._errors)}
+              .batchSize=${this._draft?.batch_size ?? 64}
+              @layers-change=${(e) => this.#onEdit({ ...this._draft, layers: e.detail.layers })}
+            ></nn-layer-editor>
+          </section>
+          <section class="card" aria-labelledby="h-settings">
+            <h2 id="h-settings">${t('settings.title')}</h2>
+            <nn-settings-panel
+              .experiment=${this._draft}
+              .errors=${this.#settingErrors(this._errors)}
+              @experiment-change=${(e) => this.#onEdit(e.detail.experiment, e.detail)}
+            ></nn-settings-panel>
+          </section>
+        </div>
+        <div class="side">
+          <section class="card run" aria-labelledby="h-run">
+            <h2 id="h-run">${t('run.title')}</h2>
+            ${this.#renderControls()}
+          </section>
+          ${this.#renderMetrics()}
+          ${this.#renderMore()}
+        </div>
+      </main>
+      <div class="sr" aria-live="polite">${this._announce}</div>
+    `;
+  }
+
+  #renderLinkError() {
+    return html`<div class="banner" role="alert">
+      <div class="text">
+        <strong>${t('link.broken')}</strong>
+        <pre>${this.linkError}</pre>
+      </div>
+      <button type="button" @click=${() => { this.linkError = ''; }}>${t('link.dismiss')}</button>
+    </div>`;
+  }
+
+  #renderControls() {
+    const info = this._info;
+    const last = this.#run.last;
+    const elapsed = this.#elapsedBefore + (this.#trainingSince ? (performance.now() - this.#trainingSince) / 1000 : 0);
+    return html`<nn-run-controls
+      .status=${this.status}
+      .step=${info?.step ?? 0}
+      .totalSteps=${info?.totalSteps ?? 0}
+      .stepsPerEpoch=${info?.stepsPerEpoch ?? 0}
+      .samplesPerSecond=${last.trainMs > 0 ? Math.round((1000 * last.samples) / last.trainMs) : 0}
+      .elapsed=${elapsed}
+      .loading=${this._loading}
+      .loss=${last.loss}
+      .trainAccuracy=${last.accuracy}
+      .testAccuracy=${last.testAccuracy}
+      .testCount=${last.testCount}
+      .message=${this._message}
+      @run-action=${(e) => this.#onRunAction(e.detail.action)}
+    ></nn-run-controls>`;
+  }
+
+  #renderMetrics() {
+    const runs = this.#run.metricRuns;
+    const e = this.experiment;
+    return html`<div class="metrics" data-view="metrics">
+      <section class="card" aria-label=${t('chart.loss')}>
+        <nn-metric-chart id="loss-chart" metric="loss" .runs=${runs} .classes=${e?.data.set === 'mnist' ? 10 : 2}
+          .lossKind=${e?.loss.type ?? 'cross_entropy'} .labels=${vizLabels('nn-metric-chart')}></nn-metric-chart>
+      </section>
+      <section class="card" aria-label=${t('chart.accuracy')}>
+        <nn-metric-chart id="accuracy-chart" metric="accuracy" .runs=${runs} .labels=${vizLabels('nn-metric-chart')}></nn-metric-chart>
+      </section>
+    </div>`;
+  }
+
+  /** Labels of the weight tensors ("layer 2 · Dense"), the same array until the run or language changes. */
+  #weightLabels = memo((weights, lang, layers) => weights.map((w) => this.#tensorLabel(w, layers)));
+  #layerErrors = memo((errors) => errors.filter((e) => e.path[0] === 'layers'));
+  #settingErrors = memo((errors) => errors.filter((e) => e.path[0] !== 'layers'));
+  #weights = memo((info) => (info?.tensors ?? []).filter((x) => x.role === 'weight'), (info) => [info?.tensors]);
+
+  #renderMore() {
+    const run = this.#run;
+    const info = this._info;
+    const weights = this.#weights(info);
+    const labels = this.#weightLabels(weights, language(), this.experiment?.layers);
+    const index = Math.min(this._tensor, weights.length - 1);
+    const tensor = weights[index];
+    const snaps = tensor ? run.snapshots.get(tensor.name) : null;
+    const mnist = this.experiment?.data.set === 'mnist';
+    return html`<div class="more">
+      <section class="card wide" aria-labelledby="h-dist" data-view="distributions">
+        <h2 id="h-dist">${t('chart.distributions')}</h2>
+        <div class="pick">
+          <label for="tensor">${t('chart.layer')}</label>
+          <select id="tensor" .value=${String(index)} @change=${(e) => { this._tensor = Number(e.target.value); }}>
+            ${weights.map((w, i) => html`<option value=${i} ?selected=${i === index}>${labels[i]}</option>`)}
+          </select>
+          <span class="note">${t('chart.distributionsNote')}</span>
+        </div>
+        <div class="pair">
+          <nn-distribution-chart id="weights-chart" quantity="weights" .tensor=${labels[index] ?? ''}
+            .snapshots=${snaps?.weights ?? EMPTY} .labels=${vizLabels('nn-distribution-chart')}></nn-distribution-chart>
+          <nn-distribution-chart id="grads-chart" quantity="gradients" .tensor=${labels[index] ?? ''}
+            .snapshots=${snaps?.grads ?? EMPTY} .labels=${vizLabels('nn-distribution-chart')}></nn-distribution-chart>
+        </div>
+      </section>
+      <section class="card" aria-label=${t('chart.gradNorms')} data-view="norms">
+        <nn-grad-norm-chart id="norm-chart" .layers=${labels} .steps=${run.norms.steps} .norms=${run.norms.norms}
+          .length=${this.#gate('norms', run.norms.length)} .labels=${vizLabels('nn-grad-norm-chart')}></nn-grad-norm-chart>
+        <p class="note">${t('chart.gradNormsNote')}</p>
+      </section>
+      <section class="card" aria-label=${t('chart.confusion')} data-view="confusion">
+        <nn-confusion-matrix id="confusion" .matrix=${this.#gate('confusion', run.confusion)} .classes=${info?.classes ?? 10}
+          .labels=${vizLabels('nn-confusion-matrix')}></nn-confusion-matrix>
+        <p class="note">${t('chart.confusionNote', { n: run.last.testCount })}</p>
+      </section>
+      ${mnist ? this.#renderMnistViews(run, info) : this.#renderBoundary(run, info)}
+    </div>`;
+  }
+
+  #renderBoundary(run, info) {
+    return html`<section class="card wide" aria-label=${t('chart.boundary')} data-view="boundary">
+      <h2>${t('chart.boundary')}</h2>
+      <nn-decision-boundary id="boundary" .grid=${this.#gate('boundary', run.boundary?.grid ?? null)} .resolution=${run.boundary?.resolution ?? 0}
+        .extent=${info?.points?.extent ?? [-1.5, 1.5]} .points=${info?.points?.x ?? null} .pointLabels=${info?.points?.labels ?? null}
+        .labels=${vizLabels('nn-decision-boundary')}></nn-decision-boundary>
+      <p class="note">${t('chart.boundaryNote')}</p>
+    </section>`;
+  }
+
+  #renderMnistViews(run, info) {
+    return html`
+      <section class="card wide" aria-label=${t('chart.digits')} data-view="digits">
+        <nn-digit-grid id="digits" .images=${info?.grid?.pixels ?? null} .trueLabels=${info?.grid?.labels ?? null}
+          .probabilities=${this.#gate('digits', run.gridProbs)} .classes=${info?.classes ?? 10} .max=${30}
+          .labels=${vizLabels('nn-digit-grid')}></nn-digit-grid>
+      </section>
+      <section class="card" aria-label=${t('chart.draw')}>
+        <nn-draw-pad id="draw-pad" .probabilities=${this._padProbs ?? null} .size=${196} .labels=${vizLabels('nn-draw-pad')}
+          @digit-input=${(e) => this.#predictDrawing(e.detail.pixels)}
+          @digit-clear=${() => { this._padProbs = null; }}></nn-draw-pad>
+      </section>
+      <section class="card" aria-label=${t('chart.filters')} data-view="filters">
+        <nn-filter-images id="filters" .weights=${this.#gate('filters', run.filters)?.values ?? null}
+          .shape=${this.#filterShape(this.#gate('filters', run.filters), info?.tensors)} .max=${32}
+          .labels=${vizLabels('nn-filter-images')}></nn-filter-images>
+        <p class="note">${t('chart.filtersNote')}</p>
+      </section>`;
+  }
+
+  /** The shape of the filters the worker sent (its first `count` units), the same array while unchanged. */
+  #filterShape = memo((f, tensors) => {
+    if (!f) return null;
+    const tensor = tensors?.find((x) => x.name === f.name);
+    return tensor ? [f.count, ...tensor.shape.slice(1)] : [f.count, f.channels * f.height * f.width];
+  }, (f, tensors) => [f?.name, f?.count, tensors]);
+
+  async #predictDrawing(pixels) {
+    if (!this._info || this._info.classes !== 10) return;
+    try {
+      const { probs } = await this.#client.predict(pixels, 1);
+      this._padProbs = probs;
+    } catch {
+      // A drawing made while the network is being rebuilt gets its answer at the next stroke.
+    }
+  }
+
+  #tensorLabel(tensor, layers = this.experiment?.layers) {
+    const layer = layers?.[tensor.layer];
+    return layer ? t('chart.tensor', { n: tensor.layer + 1, name: t(`layer.${layer.type}`) }) : tensor.name;
+  }
+}
+customElements.define('nn-playground', NnPlayground);

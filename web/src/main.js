@@ -1,0 +1,2 @@
+// main.js: the page's entry point: defines <nn-playground>, which does the rest.
+import './components/nn-playground.js';
