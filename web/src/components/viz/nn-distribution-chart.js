@@ -229,8 +229,8 @@ export class NnDistributionChart extends UplotChart {
     return this.view === 'histogram' ? `${this._l.value} ≈ ${formatNumber(x, 3)}` : `${this._l.step} ${x}`;
   }
 
-  formatTooltipValue(i, v) {
-    return this.view === 'histogram' ? formatNumber(v, 4) : formatNumber(v, 4);
+  formatTooltipValue(_i, v) {
+    return formatNumber(v, 4);
   }
 
   summary(m) {

@@ -2,7 +2,7 @@
 // pen); the drawing is turned into an MNIST-style 28x28 image for the model, shown as the network
 // sees it, and the model's ten probabilities, handed back by the page, are drawn as bars.
 
-import { LitElement, css, html, nothing, svg } from 'lit';
+import { LitElement, css, html, svg } from 'lit';
 import { vizBaseStyles, mergeLabels } from './chart-base.js';
 import { inkFromRgba, preprocessDigit } from './mnist-preprocess.js';
 import { format } from './stats.js';
@@ -361,8 +361,7 @@ export class NnDrawPad extends LitElement {
           <span class="label">${l.probabilities}</span>
           ${this._bars()}
         </div>
-      </div>
-      ${nothing}`;
+      </div>`;
   }
 }
 

@@ -6,7 +6,7 @@ import { html, nothing } from 'lit';
 import uPlot from 'uplot';
 import { UplotChart, mergeLabels } from './chart-base.js';
 import { viridisSteps } from './colormap.js';
-import { format, formatNumber, positiveOnly, seriesLength } from './stats.js';
+import { format, formatNumber, positiveOnly } from './stats.js';
 
 /** English defaults; the page passes translated strings through `labels`. */
 export const GRAD_NORM_CHART_LABELS = {
