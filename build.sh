@@ -39,7 +39,10 @@ install_pkg gzip gzip "compresses the MNIST files"
 install_pkg perl perl "reads the exported names out of c/nn.h"
 if [[ $ONLY_WASM -eq 0 ]]; then
   install_pkg gcc gcc "builds the C unit tests natively with sanitizers"
-  if [[ -d tests/e2e ]]; then install_pkg chromium chromium "runs the end-to-end tests headless"; fi
+  # The end-to-end and component tests drive Debian's Chromium (never a downloaded browser).
+  if [[ -d tests/e2e ]] || [[ -n $(find tests/web -name '*.browser.test.js' -print -quit 2>/dev/null) ]]; then
+    install_pkg chromium chromium "runs the browser tests headless"
+  fi
 fi
 
 # ---- JS dependencies ----
