@@ -162,6 +162,9 @@ export class NnLayerRow extends LitElement {
       font-size: 12.5px;
       color: var(--nn-error, #c5221f);
     }
+    .more-init {
+      grid-column: 3 / -1;
+    }
     .unchecked {
       grid-column: 3 / -1;
       font-size: 12px;
@@ -316,7 +319,7 @@ export class NnLayerRow extends LitElement {
   #renderInit() {
     const open = this._showInit || Boolean(this.layer.init);
     if (!open) {
-      return html`<div class="message" style="color:inherit">
+      return html`<div class="more-init">
         <button type="button" class="link" @click=${() => { this._showInit = true; }}>${t('layers.initOverride')}</button>
       </div>`;
     }

@@ -23,12 +23,18 @@ import './viz/nn-decision-boundary.js';
 
 const DESCRIBE_DEBOUNCE_MS = 60;
 /** Charts and readouts redraw at most this often while training (the worker sends far more). */
-const FRAME_MS = 100;
-/** The views, by the data-view of their section. */
-const ALL_VIEWS = ['metrics', 'distributions', 'norms', 'confusion', 'digits', 'filters', 'boundary'];
+const FRAME_MS = 150;
+/** The views, by their element's data-view. */
+const ALL_VIEWS = ['loss', 'accuracy', 'weights', 'grads', 'norms', 'confusion', 'digits', 'filters', 'boundary'];
 /** Whose turn it is in successive frames while training: the loss curve every other frame. */
-const ROTATION = [['metrics'], ['distributions'], ['metrics'], ['norms', 'confusion'], ['metrics'], ['digits', 'filters', 'boundary']];
+const ROTATION = [
+  ['loss'], ['accuracy'], ['weights'], ['loss'], ['grads'], ['norms'],
+  ['loss'], ['accuracy'], ['confusion'], ['loss'], ['digits', 'boundary'], ['filters'],
+];
+/** The charts that read arrays appended in place, and so are told to redraw. */
+const IN_PLACE = { loss: '#loss-chart', accuracy: '#accuracy-chart', weights: '#weights-chart', grads: '#grads-chart' };
 const CONFIGURE_DEBOUNCE_MS = 300;
+const AUTOSTART_DELAY_MS = 400;
 /** Snapshots kept per tensor; older ones are thinned to every other one past this. */
 const MAX_SNAPSHOTS = 240;
 
@@ -90,8 +96,8 @@ function thinInPlace(list) {
  * @fires nothing; everything it does goes to the worker and the URL.
  *
  * Read-only for tests: `status` (reflected: loading, ready, training, paused, done, failed,
- * invalid), `experiment` (the valid experiment in use), `lossHistory()` ({steps, loss} of every
- * trained step), `linkError` (the message shown for a link that could not be read).
+ * invalid), `experiment` (the valid experiment in use), `stepCount`, `lossHistory()` ({steps,
+ * loss} of every trained step), `linkError` (the message shown for a link that could not be read).
  */
 export class NnPlayground extends LitElement {
   static properties = {
@@ -231,6 +237,8 @@ export class NnPlayground extends LitElement {
       min-width: 0;
     }
     section.card {
+      /* What changes inside a card (a redrawn chart, a new readout) lays out and paints that card only. */
+      contain: content;
       background: var(--nn-panel);
       border: 1px solid var(--nn-border-soft);
       border-radius: 10px;
@@ -250,6 +258,11 @@ export class NnPlayground extends LitElement {
       display: grid;
       grid-template-columns: 1fr 1fr;
       gap: 12px;
+    }
+    .more > section {
+      /* Views below the fold are not rendered at all until they scroll near the screen. */
+      content-visibility: auto;
+      contain-intrinsic-size: auto 360px;
     }
     .more {
       display: grid;
@@ -347,6 +360,11 @@ export class NnPlayground extends LitElement {
   }
 
   // ---- public, read-only for tests ----
+
+  /** Number of steps trained in this run (cheap to poll). */
+  get stepCount() {
+    return this.#run.steps.length;
+  }
 
   /** Steps and losses of every step trained in this run (plain arrays of the exact f32 values). */
   lossHistory() {
@@ -532,6 +550,8 @@ export class NnPlayground extends LitElement {
     const seq = ++this.#configureSeq;
     if (this.status === 'training') this.#client.pause().catch(() => {});
     this.#stopClock();
+    // Until the worker has the new network, nothing may train the old one.
+    this.status = 'loading';
     const run = async () => {
       if (seq !== this.#configureSeq) return;
       this.status = 'loading';
@@ -561,7 +581,11 @@ export class NnPlayground extends LitElement {
       if (this._description && !this._description.ok) this.status = 'invalid';
       if (this.#autostart && this.status === 'ready') {
         this.#autostart = false;
-        this.#train();
+        // The untrained network is drawn first (the initial loss near ln 10, the initial weight
+        // histograms), so that its first, heaviest paint is not a task of the training run.
+        await this.updateComplete;
+        await new Promise((resolve) => setTimeout(resolve, AUTOSTART_DELAY_MS));
+        if (seq === this.#configureSeq && this.status === 'ready') this.#train();
       }
       this.#autostart = false;
     };
@@ -670,7 +694,7 @@ export class NnPlayground extends LitElement {
         run.last.samples = msg.samples;
         run.last.trainMs = msg.trainMs;
         this.#lastStep = msg.first + msg.loss.length - 1;
-        this.#dirty.add('metrics');
+        this.#dirty.add('loss').add('accuracy');
         break;
       }
       case 'stats': {
@@ -690,7 +714,7 @@ export class NnPlayground extends LitElement {
           run.norms.length = run.norms.steps.length;
         }
         run.filters = msg.filters;
-        this.#dirty.add('distributions').add('norms').add('filters');
+        this.#dirty.add('weights').add('grads').add('norms').add('filters');
         break;
       }
       case 'eval':
@@ -705,7 +729,7 @@ export class NnPlayground extends LitElement {
         run.last.testAccuracy = msg.accuracy;
         run.last.testCount = msg.subset;
         run.confusion = msg.confusion;
-        this.#dirty.add('metrics').add('confusion');
+        this.#dirty.add('loss').add('accuracy').add('confusion');
         break;
       case 'grid':
         run.gridProbs = msg.probs;
@@ -744,18 +768,20 @@ export class NnPlayground extends LitElement {
   #drawFrame() {
     this.#frame = 0;
     this.#lastFrame = performance.now();
-    const group = this.status === 'training' ? ROTATION[this.#turn++ % ROTATION.length] : ALL_VIEWS;
-    this.#due = new Set(group.filter((v) => this.#dirty.has(v)));
+    const pending = (v) => this.#dirty.has(v) && this.#seen(v);
+    let group = ALL_VIEWS;
+    if (this.status === 'training') {
+      // The next group in turn with something to draw (none: only the readouts change).
+      group = [];
+      for (let k = 0; k < ROTATION.length && !group.length; k++) group = ROTATION[this.#turn++ % ROTATION.length].filter(pending);
+    }
+    this.#due = new Set(group.filter(pending));
     if (this._info && this.#lastStep !== this._info.step) this._info = { ...this._info, step: this.#lastStep };
     this._tick++;
-    const root = this.renderRoot;
-    if (this.#due.has('metrics') && this.#seen('metrics')) {
-      root.querySelectorAll('nn-metric-chart').forEach((c) => c.refresh());
+    for (const v of this.#due) {
+      if (IN_PLACE[v]) this.renderRoot.querySelector(IN_PLACE[v])?.refresh();
+      this.#dirty.delete(v);
     }
-    if (this.#due.has('distributions') && this.#seen('distributions')) {
-      root.querySelectorAll('nn-distribution-chart').forEach((c) => c.refresh());
-    }
-    for (const v of this.#due) if (this.#seen(v)) this.#dirty.delete(v);
     if (this.#dirty.size) this.#scheduleFrame();
   }
 
@@ -898,13 +924,13 @@ export class NnPlayground extends LitElement {
   #renderMetrics() {
     const runs = this.#run.metricRuns;
     const e = this.experiment;
-    return html`<div class="metrics" data-view="metrics">
+    return html`<div class="metrics">
       <section class="card" aria-label=${t('chart.loss')}>
-        <nn-metric-chart id="loss-chart" metric="loss" .runs=${runs} .classes=${e?.data.set === 'mnist' ? 10 : 2}
+        <nn-metric-chart id="loss-chart" data-view="loss" metric="loss" .runs=${runs} .classes=${e?.data.set === 'mnist' ? 10 : 2}
           .lossKind=${e?.loss.type ?? 'cross_entropy'} .labels=${vizLabels('nn-metric-chart')}></nn-metric-chart>
       </section>
       <section class="card" aria-label=${t('chart.accuracy')}>
-        <nn-metric-chart id="accuracy-chart" metric="accuracy" .runs=${runs} .labels=${vizLabels('nn-metric-chart')}></nn-metric-chart>
+        <nn-metric-chart id="accuracy-chart" data-view="accuracy" metric="accuracy" .runs=${runs} .labels=${vizLabels('nn-metric-chart')}></nn-metric-chart>
       </section>
     </div>`;
   }
@@ -925,7 +951,7 @@ export class NnPlayground extends LitElement {
     const snaps = tensor ? run.snapshots.get(tensor.name) : null;
     const mnist = this.experiment?.data.set === 'mnist';
     return html`<div class="more">
-      <section class="card wide" aria-labelledby="h-dist" data-view="distributions">
+      <section class="card wide" aria-labelledby="h-dist">
         <h2 id="h-dist">${t('chart.distributions')}</h2>
         <div class="pick">
           <label for="tensor">${t('chart.layer')}</label>
@@ -935,9 +961,9 @@ export class NnPlayground extends LitElement {
           <span class="note">${t('chart.distributionsNote')}</span>
         </div>
         <div class="pair">
-          <nn-distribution-chart id="weights-chart" quantity="weights" .tensor=${labels[index] ?? ''}
+          <nn-distribution-chart id="weights-chart" data-view="weights" quantity="weights" .tensor=${labels[index] ?? ''}
             .snapshots=${snaps?.weights ?? EMPTY} .labels=${vizLabels('nn-distribution-chart')}></nn-distribution-chart>
-          <nn-distribution-chart id="grads-chart" quantity="gradients" .tensor=${labels[index] ?? ''}
+          <nn-distribution-chart id="grads-chart" data-view="grads" quantity="gradients" .tensor=${labels[index] ?? ''}
             .snapshots=${snaps?.grads ?? EMPTY} .labels=${vizLabels('nn-distribution-chart')}></nn-distribution-chart>
         </div>
       </section>

@@ -5,8 +5,8 @@
 // copy (slice()) transferred with postMessage, never a view of wasm memory.
 
 import { initCore, NnError } from './core.js';
-import { LayerKind, ParamRole, Status } from './enums.js';
-import { Session } from './session.js';
+import { Status } from './enums.js';
+import { Session, planExperiment } from './session.js';
 import { loadMnist, makeSynth } from '../data/datasets.js';
 import { cachedSource } from '../data/cache.js';
 import { Push, Request, serializeError, transferables } from './protocol.js';
@@ -91,75 +91,29 @@ async function datasetFor(e) {
 
 // ---- describing a layer stack without building it ----
 
-const ACTIVATIONS = {
-  tanh: LayerKind.TANH, sigmoid: LayerKind.SIGMOID, relu: LayerKind.RELU, leaky_relu: LayerKind.LEAKY_RELU,
-  elu: LayerKind.ELU, swish: LayerKind.SWISH, softmax: LayerKind.SOFTMAX, identity: LayerKind.IDENTITY,
-};
-
-/** The same nn_add_* calls Session makes for a layer of the schema. */
-function addLayer(net, layer) {
-  const { fn } = core;
-  switch (layer.type) {
-    case 'dense': return fn.nn_add_dense(net, layer.units, layer.bias ? 1 : 0);
-    case 'conv2d': return fn.nn_add_conv2d(net, layer.filters, layer.kernel, layer.stride, layer.padding, layer.bias ? 1 : 0);
-    case 'maxpool': return fn.nn_add_pool(net, LayerKind.MAXPOOL, layer.kernel, layer.stride, layer.padding);
-    case 'avgpool': return fn.nn_add_pool(net, LayerKind.AVGPOOL, layer.kernel, layer.stride, layer.padding);
-    case 'flatten': return fn.nn_add_flatten(net);
-    case 'dropout': return fn.nn_add_dropout(net, layer.p);
-    case 'batchnorm': return fn.nn_add_batchnorm(net, layer.eps, layer.momentum);
-    default: return fn.nn_add_activation(net, ACTIVATIONS[layer.type], layer.negative_slope ?? layer.alpha ?? 0);
-  }
-}
-
 function dataShape(e) {
   if (e.data.set === 'mnist') return { shape: [1, 28, 28], classes: 10, name: 'mnist' };
   return { shape: [2, 1, 1], classes: 2, name: e.data.set }; // every 2-D set has two classes
 }
 
-const stripLayerPrefix = (message) => message.replace(/^layer \d+ \([a-z0-9_]+\): /, '');
-
+/** The stack as the core would build it (Session's planExperiment), in protocol.js's Description form. */
 function describe(e) {
-  const { fn } = core;
   const { shape, classes, name } = dataShape(e);
-  const out = { ok: true, inputShape: shape, classes, layers: [], params: 0, bytes: 0, error: null };
-  const net = fn.nn_net_create(...shape);
-  try {
-    for (let i = 0; i < e.layers.length; i++) {
-      const layer = e.layers[i];
-      try {
-        addLayer(net, layer);
-      } catch (err) {
-        if (!(err instanceof NnError)) throw err;
-        const message = stripLayerPrefix(err.message);
-        out.layers.push({ index: i, type: layer.type, outShape: null, params: 0, error: message });
-        out.ok = false;
-        out.error = { layer: i, message };
-        return out;
-      }
-      const params = fn.nn_layer_param_count(net, i, ParamRole.WEIGHT) + fn.nn_layer_param_count(net, i, ParamRole.BIAS);
-      out.layers.push({ index: i, type: layer.type, outShape: core.layerOutShape(net, i), params });
-      out.params += params;
+  const plan = planExperiment(core, e, { shape, classes, name });
+  const out = {
+    ok: plan.ok, inputShape: shape, classes, params: plan.params, bytes: plan.bytes, error: null,
+    layers: plan.layers.map(({ index, type, outShape, params }) => ({ index, type, outShape, params })),
+  };
+  if (!plan.ok) {
+    const [first] = plan.errors;
+    const layer = first.path[0] === 'layers' && typeof first.path[1] === 'number' ? first.path[1] : -1;
+    if (layer >= 0) {
+      out.layers[layer] ??= { index: layer, type: e.layers[layer].type, outShape: null, params: 0 };
+      out.layers[layer].error = first.message;
     }
-    const outputs = fn.nn_output_size(net);
-    if (outputs !== classes) {
-      const last = e.layers.length - 1;
-      const message = `the network ends with ${outputs} outputs per sample, but the ${name} data set has ${classes} classes: the last layer must give ${classes}`;
-      out.layers[last].error = message;
-      out.ok = false;
-      out.error = { layer: last, message };
-      return out;
-    }
-    try {
-      out.bytes = fn.nn_build_bytes(net, e.batch_size);
-    } catch (err) {
-      if (!(err instanceof NnError)) throw err;
-      out.ok = false;
-      out.error = { layer: -1, message: err.message };
-    }
-    return out;
-  } finally {
-    fn.nn_net_free(net);
+    out.error = { layer, message: first.message };
   }
+  return out;
 }
 
 // ---- sessions ----

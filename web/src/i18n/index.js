@@ -56,9 +56,11 @@ export function has(key) {
   return Object.hasOwn(MESSAGES.en, key);
 }
 
-/** 12345.6 -> "12,346" / "12,346" with the language's grouping. */
+const integerFormats = {};
+/** 12345.6 -> "12,346" with the language's grouping. */
 export function formatInteger(x) {
-  return new Intl.NumberFormat(current === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: 0 }).format(x);
+  integerFormats[current] ??= new Intl.NumberFormat(current === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: 0 });
+  return integerFormats[current].format(x);
 }
 
 /** Bytes as "1.2 MB". */

@@ -1,0 +1,86 @@
+// browser.js: what the end-to-end tests and the screenshot script share: Debian's Chromium driven
+// by playwright-core, the built page served from web/dist/ under a sub-path, and helpers that read
+// the page's state through its elements' public, read-only properties.
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './server.js';
+
+export const DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const LAUNCH_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+
+/** Serves web/dist under a sub-path and launches Chromium: {server, browser, close()}. */
+export async function start() {
+  if (!existsSync(`${DIST}index.html`)) throw new Error(`${DIST}index.html is missing: run ./build.sh (or npm run build) first`);
+  const server = await serve(DIST, { prefix: '/course/playground/' });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  return {
+    server,
+    browser,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/**
+ * A fresh page (its own context: no cache, no storage) that records console errors, page errors,
+ * dialogs, and every long task with the time training started, in window.__e2e.
+ */
+export async function openPage(browser, url, { width = 1280, height = 900, lang = 'en-US' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: lang });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    d.dismiss();
+  });
+  await page.addInitScript(() => {
+    const state = { longTasks: [], trainingSince: null };
+    window.__e2e = state;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) state.longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+    // Watches the status attribute the shell reflects, without touching its internals.
+    const watch = () => {
+      const el = document.querySelector('nn-playground');
+      if (!el) return;
+      new MutationObserver(() => {
+        if (el.getAttribute('status') === 'training' && state.trainingSince === null) state.trainingSince = performance.now();
+      }).observe(el, { attributes: true, attributeFilter: ['status'] });
+    };
+    document.addEventListener('DOMContentLoaded', watch);
+  });
+  if (url) await page.goto(url);
+  return { page, context, problems };
+}
+
+// Polling every 100 ms rather than every frame: the test must not be the page's main-thread load.
+
+/** Waits until the page's status is one of `states` (array). */
+export function waitForStatus(page, states, timeout = 90_000) {
+  return page.waitForFunction((s) => s.includes(document.querySelector('nn-playground')?.status), states, { timeout, polling: 100 });
+}
+
+/** Waits until at least n steps are trained. */
+export function waitForSteps(page, n, timeout = 90_000) {
+  return page.waitForFunction((k) => document.querySelector('nn-playground')?.stepCount >= k, n, { timeout, polling: 100 });
+}
+
+export const lossHistory = (page) => page.evaluate(() => document.querySelector('nn-playground').lossHistory());
+export const experimentOf = (page) => page.evaluate(() => document.querySelector('nn-playground').experiment);
+
+/** Presses one of the run controls' buttons by its visible name. */
+export async function press(page, name) {
+  await page.locator('nn-run-controls button', { hasText: name }).click();
+}

@@ -1,0 +1,249 @@
+// playground.test.js: the built page (web/dist) in Debian's headless Chromium, served under a
+// sub-path: it loads without errors, trains the default experiment and the loss falls, every chart
+// draws, the layer editor refuses an impossible stack with the core's reason, a copied link
+// reproduces the run bit for bit (and matches the headless runner), hostile links fall back to the
+// defaults with a message, and the main thread has no long task while training.
+
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MEMORY_BUDGET, Session } from '../../web/src/engine/session.js';
+import { freshCore, nodeMnistSource } from '../../web/src/node.js';
+import { parseExperiment } from '../../web/src/experiment/validate.js';
+import { decodeHash } from '../../web/src/experiment/url.js';
+import { experimentOf, lossHistory, openPage, press, start, waitForStatus, waitForSteps } from './browser.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const run = promisify(execFile);
+const LONG_TASK_MS = 50;
+
+let env;
+beforeAll(async () => {
+  env = await start();
+}, 60_000);
+afterAll(async () => {
+  await env?.close();
+});
+
+const pg = (page, expression) => page.evaluate(`(() => { const pg = document.querySelector('nn-playground'); return ${expression}; })()`);
+
+describe('the default experiment', () => {
+  let page;
+  let problems;
+  let context;
+  beforeAll(async () => {
+    ({ page, problems, context } = await openPage(env.browser, env.server.url));
+  }, 60_000);
+  afterAll(() => context?.close());
+
+  it('loads with no console errors and starts training on its own', async () => {
+    await waitForStatus(page, ['training', 'done'], 120_000);
+    expect(problems).toEqual([]);
+    // The hash now names the default experiment in readable form.
+    expect(decodeURIComponent(new URL(page.url()).hash)).toContain('layers=flatten,dense:128,relu,dense:10');
+  }, 130_000);
+
+  it('trains 300 steps and the loss it shows falls', async () => {
+    await waitForSteps(page, 300, 120_000);
+    const { loss } = await lossHistory(page);
+    const speed = await page.locator('nn-run-controls').evaluate((el) => el.samplesPerSecond);
+    const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const first = mean(loss.slice(0, 20));
+    const last = mean(loss.slice(280, 300));
+    console.log(`e2e: ${speed} samples/s (${(speed / 64).toFixed(0)} steps/s) in the page; mean loss ${first.toFixed(3)} (steps 1-20) -> ${last.toFixed(3)} (steps 281-300)`);
+    expect(first).toBeGreaterThan(1.5); // ~ ln 10 at init
+    expect(last).toBeLessThan(0.6);
+    // The readout shows a loss, and it is the falling one.
+    const shown = Number(await page.locator('nn-run-controls [data-readout="loss"]').textContent());
+    expect(shown).toBeLessThan(first);
+    expect(problems).toEqual([]);
+  }, 130_000);
+
+  it('has no long task on the main thread while training', async () => {
+    const { longTasks, trainingSince } = await page.evaluate(() => window.__e2e);
+    expect(trainingSince).not.toBeNull();
+    const during = longTasks.filter((t) => t.start >= trainingSince);
+    const worst = Math.max(0, ...during.map((t) => t.duration));
+    console.log(`e2e: ${during.length} long tasks while training, the longest ${worst.toFixed(0)} ms`,
+      during.map((t) => `+${(t.start - trainingSince).toFixed(0)}ms:${t.duration.toFixed(0)}ms`).join(' '));
+    expect(worst).toBeLessThanOrEqual(LONG_TASK_MS);
+  });
+
+  it('draws data in every chart', async () => {
+    await press(page, 'Pause');
+    await waitForStatus(page, ['paused', 'done']);
+    // Paused, every view catches up; give the canvases two frames.
+    await page.waitForTimeout(600);
+    const charts = ['#loss-chart', '#accuracy-chart', '#weights-chart', '#grads-chart', '#norm-chart', '#confusion', '#digits', '#filters'];
+    const state = await page.evaluate((ids) => {
+      const root = document.querySelector('nn-playground').shadowRoot;
+      return ids.map((id) => {
+        const el = root.querySelector(id);
+        return { id, found: Boolean(el), drawn: el?.drawn, points: el?.pointCount };
+      });
+    }, charts);
+    for (const s of state) {
+      expect(s, s.id).toMatchObject({ found: true, drawn: true });
+      expect(s.points, s.id).toBeGreaterThan(0);
+    }
+    // The draw pad predicts what is drawn.
+    const pad = page.locator('nn-draw-pad canvas.pad');
+    await pad.scrollIntoViewIfNeeded();
+    const box = await pad.boundingBox();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.8, { steps: 12 });
+    await page.mouse.up();
+    await page.waitForFunction(() => {
+      const p = document.querySelector('nn-playground').shadowRoot.querySelector('nn-draw-pad').probabilities;
+      return p && p.length === 10;
+    });
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
+
+describe('the layer editor', () => {
+  it('refuses an impossible stack at the layer that breaks, with the core\'s reason, before training', async () => {
+    const { page, problems, context } = await openPage(env.browser, `${env.server.url}#v=1&layers=flatten,dense:32,relu,dense:10&opt=sgd&lr=0.1`);
+    try {
+      await waitForStatus(page, ['ready']);
+      const row = page.locator('nn-layer-row').first();
+      await row.locator('select#kind').selectOption('conv2d');
+      await row.locator('nn-num-field', { hasText: 'kernel' }).locator('input').fill('40');
+      await waitForStatus(page, ['invalid']);
+      const message = await row.locator('.message[role="alert"]').textContent();
+      expect(message).toMatch(/^kernel 40 is larger than its padded input 30x30/);
+      await expect.poll(() => page.locator('nn-layer-editor .total').textContent()).toContain('Layer 1 cannot be built');
+      expect(await page.locator('nn-run-controls button', { hasText: 'Train' }).isDisabled()).toBe(true);
+      // Shapes are shown as you type: back to a kernel that fits, and the row reports its output.
+      await row.locator('nn-num-field', { hasText: 'kernel' }).locator('input').fill('5');
+      await expect.poll(() => row.locator('.shape').textContent()).toContain('8×26×26');
+      await waitForStatus(page, ['ready']);
+      // Alt+Down moves a row with the keyboard.
+      await page.locator('nn-layer-row').nth(2).locator('select#kind').focus();
+      await page.keyboard.press('Alt+ArrowDown');
+      await expect.poll(async () => (await experimentOf(page)).layers.map((l) => l.type).join(',')).toBe('conv2d,dense,dense,relu');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
+
+describe('links', () => {
+  it('Copy link -> a fresh page has the same settings and the same first 50 losses, bit for bit, as Node', async () => {
+    const first = await openPage(env.browser, `${env.server.url}#v=1&layers=flatten,dense:64,tanh,dense:10&opt=adam&lr=0.002&batch=32&seed=7&init=xavier_normal`);
+    let link;
+    let experiment;
+    let losses;
+    try {
+      await first.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+      await waitForStatus(first.page, ['ready']);
+      // Change a setting in the form, as a student would.
+      await first.page.locator('nn-settings-panel nn-num-field[data-field="seed"] input').fill('11');
+      await expect.poll(async () => (await experimentOf(first.page)).seed).toBe(11);
+      await waitForStatus(first.page, ['ready']);
+      await first.page.locator('#copy-link').click();
+      link = await first.page.evaluate(() => navigator.clipboard.readText());
+      expect(link).toContain('seed=11');
+      expect(link).toContain('/course/playground/#v=1&');
+      experiment = await experimentOf(first.page);
+      await press(first.page, 'Train');
+      await waitForSteps(first.page, 50);
+      await press(first.page, 'Pause');
+      losses = (await lossHistory(first.page)).loss.slice(0, 50);
+      expect(first.problems).toEqual([]);
+    } finally {
+      await first.context.close();
+    }
+
+    const second = await openPage(env.browser, link);
+    try {
+      await waitForStatus(second.page, ['ready']);
+      expect(await experimentOf(second.page)).toEqual(experiment);
+      await press(second.page, 'Train');
+      await waitForSteps(second.page, 50);
+      await press(second.page, 'Pause');
+      const again = (await lossHistory(second.page)).loss.slice(0, 50);
+      expect(again).toEqual(losses);
+      expect(second.problems).toEqual([]);
+    } finally {
+      await second.context.close();
+    }
+
+    // Session in Node, on the experiment the link decodes to.
+    const defaults = parseExperiment({ version: 1, data: { set: 'mnist' }, layers: [{ type: 'flatten' }, { type: 'dense', units: 10 }], loss: { type: 'cross_entropy' }, optimizer: { type: 'sgd', lr: 0.1 } });
+    const decoded = decodeHash(new URL(link).hash, defaults);
+    expect(decoded.ok).toBe(true);
+    expect(decoded.experiment).toEqual(experiment);
+    const core = await freshCore();
+    const session = await Session.open(core, decoded.experiment, { mnistSource: nodeMnistSource(), memoryBudget: DEFAULT_MEMORY_BUDGET });
+    const node = [];
+    for (let i = 0; i < 50; i++) node.push(session.trainStep().loss);
+    session.dispose();
+    expect(node).toEqual(losses);
+
+    // And the headless runner, given the same experiment as a file.
+    const dir = await mkdtemp(path.join(tmpdir(), 'nn-e2e-'));
+    try {
+      const file = path.join(dir, 'experiment.json');
+      await writeFile(file, JSON.stringify(decoded.experiment));
+      const { stdout } = await run(process.execPath, [path.join(ROOT, 'web/cli/train.js'), file, '--steps', '50', '--log-every', '1'], { cwd: ROOT, maxBuffer: 1 << 24 });
+      const runner = stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => typeof l.step === 'number' && !l.final).map((l) => l.loss);
+      expect(runner.slice(0, 50)).toEqual(losses);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
+
+  const HOSTILE = {
+    'script tags': '#v=1&layers=<script>alert(1)</script>',
+    'markup in a key': '#<img src=x onerror=alert(1)>=1',
+    'huge numbers': '#v=1&lr=1e999&batch=99999999999999999999',
+    garbage: '#%E0%A4%A&&&==&&;;',
+    'thousands of layers': `#v=1&layers=${'relu,'.repeat(3000)}dense:10`,
+    'too long': `#v=1&seed=${'1'.repeat(5000)}`,
+    'a future version': '#v=9&data=mnist',
+  };
+  for (const [name, hash] of Object.entries(HOSTILE)) {
+    it(`shows a message and the defaults for a hostile link: ${name}`, async () => {
+      const { page, problems, context } = await openPage(env.browser, `${env.server.url}${hash}`);
+      try {
+        await page.waitForFunction(() => document.querySelector('nn-playground')?.linkError, null, { timeout: 30_000 });
+        const banner = page.locator('.banner');
+        await expect.poll(() => banner.isVisible()).toBe(true);
+        expect((await banner.textContent()).length).toBeGreaterThan(20);
+        const e = await experimentOf(page);
+        expect(e.layers.map((l) => l.type)).toEqual(['flatten', 'dense', 'relu', 'dense']);
+        // Nothing from the link became markup anywhere in the page.
+        const injected = await page.evaluate(() => {
+          const all = [document, ...[...document.querySelectorAll('*')].map((x) => x.shadowRoot).filter(Boolean)];
+          const deep = (root) => [...root.querySelectorAll('*')].flatMap((el) => (el.shadowRoot ? [el, ...deep(el.shadowRoot)] : [el]));
+          return all.flatMap(deep).filter((el) => (el.tagName === 'SCRIPT' && /alert/.test(el.textContent)) || (el.tagName === 'IMG' && el.getAttribute('src') === 'x')).length;
+        });
+        expect(injected).toBe(0);
+        expect(problems).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    }, 60_000);
+  }
+
+  it('keeps the language in the link and switches the whole page', async () => {
+    const { page, problems, context } = await openPage(env.browser, `${env.server.url}#v=1&lang=zh`, { lang: 'en-US' });
+    try {
+      await expect.poll(() => page.locator('nn-playground h1').textContent()).toBe('神经网络训练实验场');
+      expect(await page.locator('nn-run-controls button').first().textContent()).toContain('训练');
+      await page.locator('.lang button', { hasText: 'English' }).click();
+      await expect.poll(() => page.locator('nn-playground h1').textContent()).toBe('Neural network training playground');
+      expect(page.url()).toContain('lang=en');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});
