@@ -1,11 +1,14 @@
-/* conv2d.c: torch.nn.Conv2d (square kernel, stride, zero padding, optional bias) as im2col + GEMM. */
+/* conv2d.c: torch.nn.Conv2d (square kernel, stride, zero padding, optional bias): stride 1 by the
+ * direct kernels of conv_direct.c, other strides as im2col + GEMM. */
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "conv_direct.h"
 #include "gemm.h"
 #include "im2col.h"
 #include "layer.h"
+#include "simd.h"
 
 /* a * b for non-negative sizes, or -1 once the product passes INT_MAX: every
  * count here must fit the int loops and the int GEMM arguments. */
@@ -18,6 +21,36 @@ static int64_t mul_int(int64_t a, int64_t b) {
 /* A 1x1 kernel with stride 1 and no padding makes the column matrix the input
  * itself, so the copy (and its fold back) is skipped. */
 static int conv2d_is_pointwise(const nn_layer *l) { return l->kernel == 1 && l->stride == 1 && l->padding == 0; }
+
+/* Stride 1 goes through conv_direct.c, which reads the padded image in place: at the MNIST
+ * shapes writing im2col columns cost as much as the GEMM. The input gradient is the forward
+ * kernel run on dy padded by kernel - 1 - padding with flipped weights, so the padding must not
+ * pass kernel - 1 (torch allows more; such layers keep im2col). */
+static int conv2d_is_direct(const nn_layer *l) {
+    return l->stride == 1 && l->padding <= l->kernel - 1 && !conv2d_is_pointwise(l);
+}
+
+/* Width of the transposed dy and weight-gradient matrices of the direct path: the register
+ * blocks read 8 or 16 channels at a time, so the channels are zero-padded to a multiple of 8. */
+static int conv2d_lanes(const nn_layer *l) { return (l->units + 7) / 8 * 8; }
+
+/* The direct path's workspace, in floats, and where each part starts. */
+typedef struct {
+    size_t xp, dyT, dwT, dyp, wf, total;
+} direct_plan;
+
+static direct_plan conv2d_direct_plan(const nn_layer *l) {
+    const size_t taps = (size_t)l->in_c * l->kernel * l->kernel, out_hw = (size_t)l->out_h * l->out_w;
+    const size_t lanes = (size_t)conv2d_lanes(l);
+    direct_plan p;
+    p.xp = 0;
+    p.dyT = p.xp + nn_conv_padded_size(l->in_c, l->in_h, l->in_w, l->padding);
+    p.dwT = p.dyT + out_hw * lanes;
+    p.dyp = p.dwT + taps * lanes;
+    p.wf = p.dyp + nn_conv_padded_size(l->units, l->out_h, l->out_w, l->kernel - 1 - l->padding);
+    p.total = p.wf + taps * (size_t)l->units;
+    return p;
+}
 
 static nn_status conv2d_shape(nn_layer *l, int index) {
     if (l->units < 1)
@@ -77,14 +110,88 @@ static size_t conv2d_aux_size(const nn_layer *l, int max_batch) {
  * matrix of the same size for gemm_nt's packing and for the column gradient. */
 static size_t conv2d_workspace_size(const nn_layer *l, int max_batch) {
     (void)max_batch;
+    if (conv2d_is_direct(l)) return conv2d_direct_plan(l).total;
     size_t col = (size_t)l->in_c * l->kernel * l->kernel * (size_t)l->out_h * l->out_w;
     return conv2d_is_pointwise(l) ? col : 2 * col;
+}
+
+/* y [units][out_hw] = bias (or 0): the products are added onto it */
+static void conv2d_bias_init(const nn_layer *l, float *y) {
+    const int out_hw = l->out_h * l->out_w;
+    for (int oc = 0; oc < l->units; oc++) {
+        f32x4 start = f32x4_splat(l->b_count ? l->b[oc] : 0.0f);
+        float *row = y + (size_t)oc * out_hw;
+        int i = 0;
+        for (; i + 4 <= out_hw; i += 4) f32x4_store(row + i, start);
+        for (; i < out_hw; i++) row[i] = f32x4_lane(start, 0);
+    }
+}
+
+/* inp [B][in_c][in_h][in_w] -> out [B][units][out_h][out_w], stride 1; workspace xp [in_c][in_h + 2p][in_w + 2p] */
+static void conv2d_forward_direct(nn_net *net, nn_layer *l, const float *inp, int B) {
+    const size_t in_size = (size_t)nn_in_size(l), out_size = (size_t)nn_out_size(l);
+    const int pad = l->padding;
+    float *xp = net->workspace + conv2d_direct_plan(l).xp;
+    for (int b = 0; b < B; b++) {
+        float *y = l->out + (size_t)b * out_size;
+        conv2d_bias_init(l, y);
+        nn_conv_pad(inp + (size_t)b * in_size, l->in_c, l->in_h, l->in_w, pad, xp);
+        nn_conv_direct(l->units, l->in_c, l->kernel, l->w, xp, l->in_h + 2 * pad, l->in_w + 2 * pad, y);
+    }
+}
+
+/* dout [B][units][out_h*out_w] -> dweight [units][in_c*k*k] +=, dbias [units] +=, dinp [B][in_c][in_h][in_w] +=,
+ * stride 1. Per sample: dyT = dy^T (channels padded to `lanes`), whose rows also sum into the bias
+ * gradient; dW^T += the padded input against dyT; dinp += the flipped weights run over dy padded by
+ * kernel - 1 - padding. dW^T lives in the workspace for the whole batch. */
+static void conv2d_backward_direct(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B) {
+    const int k = l->kernel, pad = l->padding, dpad = k - 1 - pad, units = l->units, lanes = conv2d_lanes(l);
+    const int taps = l->in_c * k * k, out_hw = l->out_h * l->out_w;
+    const size_t in_size = (size_t)nn_in_size(l), out_size = (size_t)nn_out_size(l);
+    const direct_plan p = conv2d_direct_plan(l);
+    float *xp = net->workspace + p.xp, *dyT = net->workspace + p.dyT, *dwT = net->workspace + p.dwT;
+    float *dyp = net->workspace + p.dyp, *wf = net->workspace + p.wf;
+    nn_transpose_pad(l->dw, units, taps, (size_t)taps, dwT, (size_t)lanes);
+    if (dinp) /* wf[c][oc][ky][kx] = w[oc][c][k-1-ky][k-1-kx] */
+        for (int c = 0; c < l->in_c; c++)
+            for (int oc = 0; oc < units; oc++) {
+                const float *src = l->w + ((size_t)oc * l->in_c + c) * k * k;
+                float *dst = wf + ((size_t)c * units + oc) * k * k;
+                for (int t = 0; t < k * k; t++) dst[t] = src[k * k - 1 - t];
+            }
+    for (int b = 0; b < B; b++) {
+        const float *dy = l->dout + (size_t)b * out_size;
+        nn_transpose_pad(dy, units, out_hw, (size_t)out_hw, dyT, (size_t)lanes);
+        if (l->b_count) { /* db[oc] += dy[oc][0] + dy[oc][1] + ..., four channels per vector */
+            int oc = 0;
+            for (; oc + 4 <= units; oc += 4) {
+                f32x4 acc = f32x4_load(l->db + oc);
+                for (int i = 0; i < out_hw; i++) acc = f32x4_add(acc, f32x4_load(dyT + (size_t)i * lanes + oc));
+                f32x4_store(l->db + oc, acc);
+            }
+            for (; oc < units; oc++) {
+                float acc = l->db[oc];
+                for (int i = 0; i < out_hw; i++) acc += dyT[(size_t)i * lanes + oc];
+                l->db[oc] = acc;
+            }
+        }
+        nn_conv_pad(inp + (size_t)b * in_size, l->in_c, l->in_h, l->in_w, pad, xp);
+        nn_conv_direct_dw(l->in_c, k, xp, l->in_h + 2 * pad, l->in_w + 2 * pad, dyT, lanes, dwT);
+        if (!dinp) continue;
+        nn_conv_pad(dy, units, l->out_h, l->out_w, dpad, dyp);
+        nn_conv_direct(l->in_c, units, k, wf, dyp, l->out_h + 2 * dpad, l->out_w + 2 * dpad, dinp + (size_t)b * in_size);
+    }
+    nn_transpose_pad(dwT, taps, units, (size_t)lanes, l->dw, (size_t)taps);
 }
 
 /* inp [B][in_c][in_h][in_w], weight [units][in_c*k*k], bias [units] or none,
  * out [B][units][out_h*out_w]; workspace col [in_c*k*k][out_h*out_w] */
 static void conv2d_forward(nn_net *net, nn_layer *l, const float *inp, int B, int training) {
     (void)training;
+    if (conv2d_is_direct(l)) {
+        conv2d_forward_direct(net, l, inp, B);
+        return;
+    }
     const int taps = l->in_c * l->kernel * l->kernel, out_hw = l->out_h * l->out_w;
     const size_t in_size = (size_t)nn_in_size(l), out_size = (size_t)nn_out_size(l);
     const int pointwise = conv2d_is_pointwise(l);
@@ -110,6 +217,10 @@ static void conv2d_forward(nn_net *net, nn_layer *l, const float *inp, int B, in
 /* dout [B][units][out_h*out_w] -> dweight [units][in_c*k*k] +=, dbias [units] +=,
  * dinp [B][in_c][in_h][in_w] += (skipped when NULL) */
 static void conv2d_backward(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B) {
+    if (conv2d_is_direct(l)) {
+        conv2d_backward_direct(net, l, inp, dinp, B);
+        return;
+    }
     const int taps = l->in_c * l->kernel * l->kernel, out_hw = l->out_h * l->out_w;
     const size_t in_size = (size_t)nn_in_size(l), out_size = (size_t)nn_out_size(l);
     const size_t col_count = (size_t)taps * out_hw;

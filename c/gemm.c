@@ -30,15 +30,16 @@ void nn_gemm_ref(int trans_a, int trans_b, int M, int N, int K, const float *A, 
  * Each block loads its C values, adds a(r,k) * b(k,j) for k = 0, 1, ... one at a time, and stores
  * them back: blocking over K calls it again with the next k range, which keeps the order. */
 
-/* Shape: C[R][4V] += A[R][K] * B[K][4V]; a(r, k) = a[r][k * sk], B row k at b + k * ldb. */
+/* Shape: C[R][4V] += A[R][K] * B[K][4V]; a(r, k) = a[r][k * sk], B row k at b + k * ldb. Only the
+ * first `valid` columns of C are read and written (a ragged panel, whose B is zero past them). */
 #define DEFINE_BLOCK(R, V)                                                                               \
     static inline void block_##R##x##V(int K, const float *const *a, size_t sk, const float *b, size_t ldb, \
-                                       float *const *c) {                                                \
+                                       float *const *c, int valid) {                                     \
         f32x4 acc[R][V];                                                                                 \
         const float *ap[R];                                                                              \
         for (int r = 0; r < R; r++) {                                                                    \
             ap[r] = a[r];                                                                                \
-            for (int v = 0; v < V; v++) acc[r][v] = f32x4_load(c[r] + 4 * v);                           \
+            for (int v = 0; v < V; v++) acc[r][v] = f32x4_load_first(c[r] + 4 * v, valid - 4 * v);      \
         }                                                                                                \
         for (int k = 0; k < K; k++, b += ldb) {                                                          \
             f32x4 bv[V];                                                                                 \
@@ -50,7 +51,7 @@ void nn_gemm_ref(int trans_a, int trans_b, int M, int N, int K, const float *A, 
             }                                                                                            \
         }                                                                                                \
         for (int r = 0; r < R; r++)                                                                      \
-            for (int v = 0; v < V; v++) f32x4_store(c[r] + 4 * v, acc[r][v]);                            \
+            for (int v = 0; v < V; v++) f32x4_store_first(c[r] + 4 * v, acc[r][v], valid - 4 * v);      \
     }
 
 DEFINE_BLOCK(2, 4)
@@ -69,38 +70,27 @@ static float panel_buf[NN_GEMM_KC * 16];
 
 /* One panel of B, [K][width] at stride ldb (width 16 or 8, zero-padded past w valid columns),
  * against every row of A, k in one block. a(i, k) = A[i * si + k * sk]. Columns past w of C are
- * neither read nor written: a ragged block goes through a small copy of C. */
+ * neither read nor written. */
 static void panel(int M, int w, int width, int K, const float *A, size_t si, size_t sk, const float *B, size_t ldb,
                   float *C, size_t ldc) {
     const int R = width == 16 ? 2 : 4;
-    float edge[4][16];
     for (int i = 0; i < M; i += R) {
         int rows = M - i < R ? M - i : R;
         const float *a[4];
         float *c[4];
-        for (int r = 0; r < R; r++) a[r] = A + (size_t)(i + (r < rows ? r : rows - 1)) * si;
-        if (w == width) {
-            for (int r = 0; r < R; r++) c[r] = C + (size_t)(i + (r < rows ? r : rows - 1)) * ldc;
-        } else {
-            for (int r = 0; r < rows; r++) {
-                memcpy(edge[r], C + (size_t)(i + r) * ldc, (size_t)w * sizeof(float));
-                memset(edge[r] + w, 0, (size_t)(width - w) * sizeof(float));
-            }
-            for (int r = 0; r < R; r++) c[r] = edge[r < rows ? r : rows - 1];
+        for (int r = 0; r < R; r++) { /* a short row block repeats its last row; the blocks below skip it */
+            a[r] = A + (size_t)(i + (r < rows ? r : rows - 1)) * si;
+            c[r] = C + (size_t)(i + (r < rows ? r : rows - 1)) * ldc;
         }
-        /* a short row block repeats its last row: the same sums are computed twice and stored twice */
         if (width == 16) {
-            if (rows == 2) block_2x4(K, a, sk, B, ldb, c);
-            else block_1x4(K, a, sk, B, ldb, c);
+            if (rows == 2) block_2x4(K, a, sk, B, ldb, c, w);
+            else block_1x4(K, a, sk, B, ldb, c, w);
+        } else if (rows == 4) {
+            block_4x2(K, a, sk, B, ldb, c, w);
         } else {
-            if (rows == 4) block_4x2(K, a, sk, B, ldb, c);
-            else if (rows >= 2) {
-                block_2x2(K, a, sk, B, ldb, c);
-                if (rows == 3) block_1x2(K, a + 2, sk, B, ldb, c + 2);
-            } else block_1x2(K, a, sk, B, ldb, c);
+            if (rows >= 2) block_2x2(K, a, sk, B, ldb, c, w);
+            if (rows != 2) block_1x2(K, a + (rows - 1), sk, B, ldb, c + (rows - 1), w);
         }
-        if (w != width)
-            for (int r = 0; r < rows; r++) memcpy(C + (size_t)(i + r) * ldc, edge[r], (size_t)w * sizeof(float));
     }
 }
 

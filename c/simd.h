@@ -26,6 +26,31 @@ static inline float f32x4_lane(f32x4 v, int i) {
     wasm_v128_store(t, v);
     return t[i];
 }
+/* The first n floats at p (none if n <= 0, four if n >= 4) in the low lanes, zeros above;
+ * nothing past p + n is read. */
+static inline f32x4 f32x4_load_first(const float *p, int n) {
+    f32x4 r = wasm_f32x4_splat(0.0f);
+    if (n >= 4) return wasm_v128_load(p);
+    switch (n) {
+    case 3: r = wasm_f32x4_replace_lane(r, 2, p[2]); /* fall through */
+    case 2: r = wasm_f32x4_replace_lane(r, 1, p[1]); /* fall through */
+    case 1: r = wasm_f32x4_replace_lane(r, 0, p[0]); /* fall through */
+    default: return r;
+    }
+}
+/* Stores the first n lanes of v at p (none if n <= 0, four if n >= 4); nothing past p + n is written. */
+static inline void f32x4_store_first(float *p, f32x4 v, int n) {
+    if (n >= 4) {
+        wasm_v128_store(p, v);
+        return;
+    }
+    switch (n) {
+    case 3: p[2] = wasm_f32x4_extract_lane(v, 2); /* fall through */
+    case 2: p[1] = wasm_f32x4_extract_lane(v, 1); /* fall through */
+    case 1: p[0] = wasm_f32x4_extract_lane(v, 0); /* fall through */
+    default: return;
+    }
+}
 /* In place: lane j of row i goes to lane i of row j. Moves bits, computes nothing. */
 static inline void f32x4_transpose(f32x4 *r0, f32x4 *r1, f32x4 *r2, f32x4 *r3) {
     f32x4 t0 = wasm_i32x4_shuffle(*r0, *r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(*r0, *r1, 2, 6, 3, 7);
@@ -52,6 +77,14 @@ static inline f32x4 f32x4_pmax(f32x4 a, f32x4 b) { for (int i = 0; i < 4; i++) a
 static inline float f32x4_lane(f32x4 v, int i) { return v.v[i]; }
 #include <math.h>
 static inline f32x4 f32x4_sqrt(f32x4 a) { for (int i = 0; i < 4; i++) a.v[i] = sqrtf(a.v[i]); return a; }
+static inline f32x4 f32x4_load_first(const float *p, int n) {
+    f32x4 r = {{0.0f, 0.0f, 0.0f, 0.0f}};
+    for (int i = 0; i < n && i < 4; i++) r.v[i] = p[i];
+    return r;
+}
+static inline void f32x4_store_first(float *p, f32x4 v, int n) {
+    for (int i = 0; i < n && i < 4; i++) p[i] = v.v[i];
+}
 static inline void f32x4_transpose(f32x4 *r0, f32x4 *r1, f32x4 *r2, f32x4 *r3) {
     f32x4 in[4] = {*r0, *r1, *r2, *r3}, out[4];
     for (int i = 0; i < 4; i++)
@@ -61,4 +94,12 @@ static inline void f32x4_transpose(f32x4 *r0, f32x4 *r1, f32x4 *r2, f32x4 *r3) {
 #define NN_SIMD_NAME "scalar"
 
 #endif
+
+/* dst[0..n) = src[0..n) for the few floats of a ragged block's edge: inline, where a memcpy call
+ * would cost more than the copy. */
+static inline void f32_copy_short(float *dst, const float *src, int n) {
+    int i = 0;
+    for (; i + 4 <= n; i += 4) f32x4_store(dst + i, f32x4_load(src + i));
+    for (; i < n; i++) dst[i] = src[i];
+}
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../c/conv_direct.h"
 #include "../../c/gemm.h"
 #include "../../c/simd.h"
 #include "bench.h"
@@ -116,44 +117,67 @@ static double ceiling(const micro_variant *v, int size, double min_seconds) {
 
 /* ---- the core's products at the networks' shapes ---- */
 
-typedef enum { L_NN, L_TN, L_NT } layout;
+typedef enum { L_NN, L_TN, L_NT, CONV_FORWARD, CONV_DW, CONV_DX } layout;
 typedef struct {
     const char *net, *what;
     layout lay;
-    int M, N, K;
-    int per_step; /* calls per training step of batch 64 */
+    int M, N, K;   /* GEMM sizes; for the convolutions the equivalent im2col GEMM's */
+    int per_step;  /* calls per training step of batch 64 */
+    int in_step;   /* 1: what training runs today; 0: the im2col lowering, kept for stride != 1 */
+    int C, H, W, OC, k, pad; /* convolutions: one sample */
 } shape;
 
-/* As dense.c and conv2d.c call them today: the dense layers once per batch, the
- * convolutions once per sample on im2col matrices. */
+/* As dense.c and conv2d.c call them: the dense layers once per batch, the convolutions once per
+ * sample (direct kernels from the padded image, timed with their padding and transposes). */
 static const shape shapes[] = {
-    {"W1", "dense1 forward   x[64x784] W1^T", L_NT, 64, 128, 784, 1},
-    {"W1", "dense1 dW        dout^T x", L_TN, 128, 784, 64, 1},
-    {"W1", "dense2 forward", L_NT, 64, 10, 128, 1},
-    {"W1", "dense2 dinp      dout W", L_NN, 64, 128, 10, 1},
-    {"W1", "dense2 dW", L_TN, 10, 128, 64, 1},
-    {"W2", "conv1 forward    W[8x25] col[25x784]", L_NN, 8, 784, 25, 64},
-    {"W2", "conv1 dW         dy col^T", L_NT, 8, 25, 784, 64},
-    {"W2", "conv2 forward    W[16x200] col[200x196]", L_NN, 16, 196, 200, 64},
-    {"W2", "conv2 dW         dy col^T", L_NT, 16, 200, 196, 64},
-    {"W2", "conv2 dcol       W^T dy", L_TN, 200, 196, 16, 64},
-    {"W2", "dense forward    x[64x784] W^T", L_NT, 64, 10, 784, 1},
-    {"W2", "dense dinp", L_NN, 64, 784, 10, 1},
-    {"W2", "dense dW", L_TN, 10, 784, 64, 1},
+    {"W1", "dense1 forward   x[64x784] W1^T", L_NT, 64, 128, 784, 1, 1},
+    {"W1", "dense1 dW        dout^T x", L_TN, 128, 784, 64, 1, 1},
+    {"W1", "dense2 forward", L_NT, 64, 10, 128, 1, 1},
+    {"W1", "dense2 dinp      dout W", L_NN, 64, 128, 10, 1, 1},
+    {"W1", "dense2 dW", L_TN, 10, 128, 64, 1, 1},
+    {"W2", "conv1 forward    direct 1x28x28 -> 8", CONV_FORWARD, 8, 784, 25, 64, 1, 1, 28, 28, 8, 5, 2},
+    {"W2", "conv1 dW         direct", CONV_DW, 8, 25, 784, 64, 1, 1, 28, 28, 8, 5, 2},
+    {"W2", "conv2 forward    direct 8x14x14 -> 16", CONV_FORWARD, 16, 196, 200, 64, 1, 8, 14, 14, 16, 5, 2},
+    {"W2", "conv2 dW         direct", CONV_DW, 16, 200, 196, 64, 1, 8, 14, 14, 16, 5, 2},
+    {"W2", "conv2 dinp       direct, flipped W", CONV_DX, 200, 196, 16, 64, 1, 8, 14, 14, 16, 5, 2},
+    {"W2", "dense forward    x[64x784] W^T", L_NT, 64, 10, 784, 1, 1},
+    {"W2", "dense dinp", L_NN, 64, 784, 10, 1, 1},
+    {"W2", "dense dW", L_TN, 10, 784, 64, 1, 1},
+    {"im2col", "conv1 forward    W[8x25] col[25x784]", L_NN, 8, 784, 25, 64, 0},
+    {"im2col", "conv1 dW         dy col^T", L_NT, 8, 25, 784, 64, 0},
+    {"im2col", "conv2 forward    W[16x200] col[200x196]", L_NN, 16, 196, 200, 64, 0},
+    {"im2col", "conv2 dW         dy col^T", L_NT, 16, 200, 196, 64, 0},
+    {"im2col", "conv2 dcol       W^T dy", L_TN, 200, 196, 16, 64, 0},
 };
 
 typedef struct {
     const shape *s;
     float *A, *B, *C, *pack;
+    float *xp, *dyT, *dwT; /* convolutions */
 } shape_ctx;
 
 static void shape_run(void *p) {
     shape_ctx *x = p;
     const shape *s = x->s;
+    const int OH = s->H + 2 * s->pad - s->k + 1, OW = s->W + 2 * s->pad - s->k + 1, lanes = (s->OC + 7) / 8 * 8;
+    const int dpad = s->k - 1 - s->pad;
     switch (s->lay) {
     case L_NN: nn_gemm_nn(s->M, s->N, s->K, x->A, s->K, x->B, s->N, x->C, s->N); break;
     case L_TN: nn_gemm_tn(s->M, s->N, s->K, x->A, s->M, x->B, s->N, x->C, s->N); break;
     case L_NT: nn_gemm_nt(s->M, s->N, s->K, x->A, s->K, x->B, s->K, x->C, s->N, x->pack); break;
+    case CONV_FORWARD: /* A: weights, B: the image, C: the output */
+        nn_conv_pad(x->B, s->C, s->H, s->W, s->pad, x->xp);
+        nn_conv_direct(s->OC, s->C, s->k, x->A, x->xp, s->H + 2 * s->pad, s->W + 2 * s->pad, x->C);
+        break;
+    case CONV_DW: /* A: dy, B: the image */
+        nn_transpose_pad(x->A, s->OC, OH * OW, (size_t)OH * OW, x->dyT, (size_t)lanes);
+        nn_conv_pad(x->B, s->C, s->H, s->W, s->pad, x->xp);
+        nn_conv_direct_dw(s->C, s->k, x->xp, s->H + 2 * s->pad, s->W + 2 * s->pad, x->dyT, lanes, x->dwT);
+        break;
+    case CONV_DX: /* A: flipped weights, B: dy, C: dx */
+        nn_conv_pad(x->B, s->OC, OH, OW, dpad, x->xp);
+        nn_conv_direct(s->C, s->OC, s->k, x->A, x->xp, OH + 2 * dpad, OW + 2 * dpad, x->C);
+        break;
     }
 }
 
@@ -172,17 +196,21 @@ int main(int argc, char **argv) {
         }
         for (size_t i = 0; i < NS; i++) {
             const shape *s = &shapes[i];
-            shape_ctx x = {s, 0, 0, 0, 0};
-            x.A = malloc(sizeof(float) * s->M * s->K);
-            x.B = malloc(sizeof(float) * s->K * s->N);
-            x.C = calloc((size_t)s->M * s->N, sizeof(float));
+            shape_ctx x = {s, 0, 0, 0, 0, 0, 0, 0};
+            size_t big = (size_t)s->M * s->K + (size_t)s->K * s->N + (size_t)s->M * s->N; /* room for any operand */
+            x.A = malloc(sizeof(float) * big);
+            x.B = malloc(sizeof(float) * big);
+            x.C = calloc(big, sizeof(float));
             x.pack = malloc(sizeof(float) * s->K * s->N);
-            bench_fill(x.A, (size_t)s->M * s->K, 3);
-            bench_fill(x.B, (size_t)s->K * s->N, 4);
+            x.xp = calloc(big + 4096, sizeof(float));
+            x.dyT = calloc(big, sizeof(float));
+            x.dwT = calloc(big, sizeof(float));
+            bench_fill(x.A, big, 3);
+            bench_fill(x.B, big, 4);
             double sec = time_per_call(shape_run, &x, min_seconds);
             if (sec < shape_s[i]) shape_s[i] = sec;
-            bench_sink = x.C[0];
-            free(x.A); free(x.B); free(x.C); free(x.pack);
+            bench_sink = x.C[0] + x.dwT[0];
+            free(x.A); free(x.B); free(x.C); free(x.pack); free(x.xp); free(x.dyT); free(x.dwT);
         }
     }
     printf("gemm_bench (%s): GFLOP/s, one thread, fastest of %d rounds\n\n", NN_SIMD_NAME, rounds);
@@ -193,15 +221,16 @@ int main(int argc, char **argv) {
         if (variant_g[v] > best) { best = variant_g[v]; best_name = variants[v].name; }
     }
     printf("  ceiling: %.2f GFLOP/s (%s)\n\n", best, best_name);
-    printf("  %-3s %-42s %-13s %8s %7s %10s\n", "net", "product", "M x N x K", "GFLOP/s", "ceiling", "us/step");
+    printf("  %-6s %-42s %-13s %8s %7s %10s\n", "net", "product", "M x N x K", "GFLOP/s", "ceiling", "us/step");
     double step_us[2] = {0, 0}, step_flop[2] = {0, 0};
     for (size_t i = 0; i < NS; i++) {
         const shape *s = &shapes[i];
         double sec = shape_s[i], flop = 2.0 * s->M * s->N * s->K, g = flop / sec * 1e-9;
         char dims[32];
         snprintf(dims, sizeof dims, "%dx%dx%d", s->M, s->N, s->K);
-        printf("  %-3s %-42s %-13s %8.2f %6.0f%% %10.1f\n", s->net, s->what, dims, g, 100.0 * g / best,
+        printf("  %-6s %-42s %-13s %8.2f %6.0f%% %10.1f\n", s->net, s->what, dims, g, 100.0 * g / best,
                sec * s->per_step * 1e6);
+        if (!s->in_step) continue;
         int w = s->net[1] == '2';
         step_us[w] += sec * s->per_step * 1e6;
         step_flop[w] += flop * s->per_step;

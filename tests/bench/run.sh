@@ -5,6 +5,9 @@
 #   bash tests/bench/run.sh            gemm_bench, then train_bench on MNIST
 #   bash tests/bench/run.sh gemm       one of them (gemm | train), extra arguments passed on
 #   bash tests/bench/run.sh --native   the same natively
+#   bash tests/bench/run.sh tests      the C unit tests built to wasm and run under node: the SIMD
+#                                      path must agree with the references bit for bit, as the
+#                                      native (scalar) build already checks
 set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "$0")/../.."
@@ -18,8 +21,8 @@ OUT=tests/.build/bench
 mkdir -p "$OUT"
 CORE=(c/*.c)
 
-build() { # build NAME: compiles tests/bench/NAME.c with the core, prints the command to run it
-  local name=$1 src=tests/bench/$1.c
+build() { # build NAME [SOURCE]: compiles the source (tests/bench/NAME.c) with the core, prints the command to run it
+  local name=$1 src=${2:-tests/bench/$1.c}
   if [[ $NATIVE -eq 1 ]]; then
     gcc -std=c11 -O2 -ffp-contract=off -Wall -Wextra -Ic "$src" "${CORE[@]}" -lm -o "$OUT/$name"
     echo "$OUT/$name"
@@ -36,6 +39,16 @@ build() { # build NAME: compiles tests/bench/NAME.c with the core, prints the co
 if [[ $WHICH == all || $WHICH == gemm ]]; then
   cmd=$(build gemm_bench)
   $cmd "$@"
+fi
+if [[ $WHICH == tests ]]; then
+  status=0
+  for src in tests/c/test_*.c; do
+    name=$(basename "$src" .c)
+    cmd=$(build "$name" "$src")
+    echo "$name ($([[ $NATIVE -eq 1 ]] && echo native || echo wasm)):"
+    $cmd | tail -n 1 || status=1
+  done
+  exit $status
 fi
 if [[ $WHICH == all || $WHICH == train ]]; then
   cmd=$(build train_bench)

@@ -1,9 +1,12 @@
 /* test_kernels.c: the fast kernels against their naive references, bit for bit where the
  * summation order is the same: GEMM at the benchmark networks' shapes and the blocking edges
- * (K past one cache block, ragged 16/8/4/1 column tails, odd rows). */
+ * (K past one cache block, ragged 16/8/4/1 column tails, odd rows); the direct convolution
+ * against im2col + the reference GEMM. */
 #include <stdint.h>
 
+#include "../../c/conv_direct.h"
 #include "../../c/gemm.h"
+#include "../../c/im2col.h"
 #include "../../c/rng.h"
 #include "check.h"
 
@@ -53,7 +56,101 @@ static void test_gemm_shapes(void) {
     printf("  gemm: %zu shapes x 3 layouts, %d differ from the reference\n", sizeof sizes / sizeof sizes[0], failures);
 }
 
+/* One stride-1 convolution: the direct kernels against im2col + nn_gemm_ref, and the input
+ * gradient against a naive loop in the direct kernel's order (and, loosely, against col2im). */
+static void check_conv(int C, int H, int W, int OC, int k, int pad) {
+    const int OH = H + 2 * pad - k + 1, OW = W + 2 * pad - k + 1, taps = C * k * k, hw = OH * OW;
+    const int lanes = (OC + 7) / 8 * 8, dpad = k - 1 - pad;
+    float *x = malloc(sizeof(float) * C * H * W), *w = malloc(sizeof(float) * OC * taps);
+    float *dy = malloc(sizeof(float) * OC * hw), *col = malloc(sizeof(float) * taps * hw);
+    float *y1 = malloc(sizeof(float) * OC * hw), *y2 = malloc(sizeof(float) * OC * hw);
+    float *xp = malloc(sizeof(float) * nn_conv_padded_size(C, H, W, pad));
+    float *dyp = malloc(sizeof(float) * nn_conv_padded_size(OC, OH, OW, dpad));
+    float *dyT = malloc(sizeof(float) * hw * lanes), *dwT = malloc(sizeof(float) * taps * lanes);
+    float *dw1 = malloc(sizeof(float) * OC * taps), *dw2 = malloc(sizeof(float) * OC * taps);
+    float *wf = malloc(sizeof(float) * OC * taps), *dx1 = malloc(sizeof(float) * C * H * W);
+    float *dx2 = malloc(sizeof(float) * C * H * W), *dx3 = malloc(sizeof(float) * C * H * W);
+    float *dcol = malloc(sizeof(float) * taps * hw);
+    fill(x, (size_t)C * H * W, 1, 1.0f);
+    fill(w, (size_t)OC * taps, 2, 0.5f);
+    fill(dy, (size_t)OC * hw, 3, 1.0f);
+    fill(y1, (size_t)OC * hw, 4, 0.25f);
+    memcpy(y2, y1, sizeof(float) * OC * hw);
+    fill(dw1, (size_t)OC * taps, 5, 0.25f);
+    memcpy(dw2, dw1, sizeof(float) * OC * taps);
+    fill(dx1, (size_t)C * H * W, 6, 0.25f);
+    memcpy(dx2, dx1, sizeof(float) * C * H * W);
+    memcpy(dx3, dx1, sizeof(float) * C * H * W);
+
+    nn_conv_pad(x, C, H, W, pad, xp);
+    nn_conv_direct(OC, C, k, w, xp, H + 2 * pad, W + 2 * pad, y1);
+    nn_im2col(x, C, H, W, k, 1, pad, OH, OW, col);
+    nn_gemm_ref(0, 0, OC, hw, taps, w, taps, col, hw, y2, hw);
+    CHECK(memcmp(y1, y2, sizeof(float) * OC * hw) == 0, "conv %dx%dx%d -> %d k%d p%d: direct forward differs from im2col",
+          C, H, W, OC, k, pad);
+
+    /* two samples' worth, so the weight gradient is seen carrying over between calls */
+    nn_transpose_pad(dw1, OC, taps, (size_t)taps, dwT, (size_t)lanes);
+    nn_transpose_pad(dy, OC, hw, (size_t)hw, dyT, (size_t)lanes);
+    for (int rep = 0; rep < 2; rep++) {
+        nn_conv_direct_dw(C, k, xp, H + 2 * pad, W + 2 * pad, dyT, lanes, dwT);
+        nn_gemm_ref(0, 1, OC, taps, hw, dy, hw, col, hw, dw2, taps);
+    }
+    nn_transpose_pad(dwT, taps, OC, (size_t)lanes, dw1, (size_t)taps);
+    CHECK(memcmp(dw1, dw2, sizeof(float) * OC * taps) == 0,
+          "conv %dx%dx%d -> %d k%d p%d: direct weight gradient differs from im2col", C, H, W, OC, k, pad);
+
+    /* dx += the flipped weights over dy padded by k-1-pad; the naive loop adds in the same
+     * (oc, ky, kx) order, so it must agree bit for bit */
+    for (int c = 0; c < C; c++)
+        for (int oc = 0; oc < OC; oc++)
+            for (int t = 0; t < k * k; t++)
+                wf[((size_t)c * OC + oc) * k * k + t] = w[((size_t)oc * C + c) * k * k + k * k - 1 - t];
+    nn_conv_pad(dy, OC, OH, OW, dpad, dyp);
+    nn_conv_direct(C, OC, k, wf, dyp, OH + 2 * dpad, OW + 2 * dpad, dx1);
+    for (int c = 0; c < C; c++)
+        for (int iy = 0; iy < H; iy++)
+            for (int ix = 0; ix < W; ix++) {
+                float acc = dx2[((size_t)c * H + iy) * W + ix];
+                for (int oc = 0; oc < OC; oc++)
+                    for (int ky = 0; ky < k; ky++)
+                        for (int kx = 0; kx < k; kx++) {
+                            int oy = iy + pad - (k - 1 - ky), ox = ix + pad - (k - 1 - kx);
+                            float d = oy >= 0 && oy < OH && ox >= 0 && ox < OW ? dy[((size_t)oc * OH + oy) * OW + ox] : 0.0f;
+                            acc += w[((size_t)oc * C + c) * k * k + (size_t)(k - 1 - ky) * k + (k - 1 - kx)] * d;
+                        }
+                dx2[((size_t)c * H + iy) * W + ix] = acc;
+            }
+    CHECK(memcmp(dx1, dx2, sizeof(float) * C * H * W) == 0,
+          "conv %dx%dx%d -> %d k%d p%d: direct input gradient differs from its naive loop", C, H, W, OC, k, pad);
+    memset(dcol, 0, sizeof(float) * taps * hw);
+    nn_gemm_ref(1, 0, taps, hw, OC, w, taps, dy, hw, dcol, hw);
+    nn_col2im_add(dcol, C, H, W, k, 1, pad, OH, OW, dx3);
+    double worst = 0;
+    for (int i = 0; i < C * H * W; i++) {
+        double e = fabs((double)dx1[i] - dx3[i]) / (1e-5 * (1.0 + fabs((double)dx3[i])) * taps);
+        if (e > worst) worst = e;
+    }
+    CHECK(worst <= 1.0, "conv %dx%dx%d -> %d k%d p%d: direct input gradient is %.3g tolerances from col2im", C, H, W,
+          OC, k, pad, worst);
+    free(x); free(w); free(dy); free(col); free(y1); free(y2); free(xp); free(dyp); free(dyT); free(dwT);
+    free(dw1); free(dw2); free(wf); free(dx1); free(dx2); free(dx3); free(dcol);
+}
+
+static void test_conv_direct(void) {
+    /* C, H, W, OC, k, pad: the networks' two layers, then the block edges (output widths below 8,
+     * between 8 and 16, past 16; channel counts that leave 1, 2 or 3 rows; 24 gradient lanes) */
+    static const int shapes[][6] = {
+        {1, 28, 28, 8, 5, 2}, {8, 14, 14, 16, 5, 2}, {3, 7, 9, 5, 3, 1}, {2, 5, 6, 3, 3, 0},  {4, 10, 3, 17, 3, 2},
+        {1, 1, 1, 1, 1, 0},   {2, 9, 20, 9, 2, 1},   {3, 6, 33, 2, 4, 3}, {5, 4, 40, 7, 3, 1}, {1, 3, 17, 1, 1, 0},
+    };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
+        check_conv(shapes[i][0], shapes[i][1], shapes[i][2], shapes[i][3], shapes[i][4], shapes[i][5]);
+    printf("  direct convolution: %zu shapes checked\n", sizeof shapes / sizeof shapes[0]);
+}
+
 int main(void) {
     test_gemm_shapes();
+    test_conv_direct();
     return check_summary();
 }
