@@ -1,5 +1,5 @@
 // chromium.js: the Chromium half of `npm run bench`. Builds the bench page (build.js), serves it
-// from 127.0.0.1 with a small static server, opens it in Debian's headless Chromium through
+// and the core's bytes from 127.0.0.1 with a small static server, opens it in Debian's headless Chromium through
 // playwright-core and returns what the page leaves in window.benchDone.
 
 import { createReadStream } from 'node:fs';
@@ -25,7 +25,6 @@ function routes(pageDir) {
     ['/tfjs-wasm/', path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))], // its .wasm binaries
     ['/experiments/', path.join(WEB_DIR, 'experiments')],
     ['/data/', path.join(WEB_DIR, 'public', 'data')], // the gzip'ed MNIST files build.sh copies
-    ['/nn.wasm', path.join(WEB_DIR, 'public', 'nn.wasm')],
     ['/', pageDir],
   ];
 }
@@ -44,10 +43,15 @@ async function resolveFile(table, urlPath) {
   return null;
 }
 
-function serve(pageDir) {
+function serve(pageDir, wasmBytes) {
   const table = routes(pageDir);
   const server = http.createServer(async (req, res) => {
     const urlPath = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+    if (urlPath === '/nn.wasm') {
+      // The core bench.js read once at the start, for Node and Chromium alike.
+      res.writeHead(200, { 'content-type': 'application/wasm', 'content-length': wasmBytes.length, 'cache-control': 'no-store' }).end(wasmBytes);
+      return;
+    }
     const found = await resolveFile(table, urlPath);
     if (!found || req.method !== 'GET') {
       res.writeHead(found ? 405 : 404).end();
@@ -67,9 +71,9 @@ function serve(pageDir) {
 }
 
 /** Runs the plan in Chromium: {results, version, userAgent}. */
-export async function runInChromium({ quick, workloads, cpu, oursPath, log }) {
+export async function runInChromium({ wasmBytes, quick, workloads, cpu, oursPath, log }) {
   const pageDir = await benchPage(log);
-  const server = await serve(pageDir);
+  const server = await serve(pageDir, wasmBytes);
   const { chromium } = await import('playwright-core');
   let browser;
   try {

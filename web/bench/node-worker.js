@@ -1,12 +1,13 @@
-// node-worker.js: a benchmark worker thread in Node (see trial.js): our core from web/public/nn.wasm,
-// MNIST from web/public/data/, TF.js from the bundle of tfjs.js (workerData.tfjsBundle) with the
-// wasm binaries of its npm package.
+// node-worker.js: a benchmark worker thread in Node (see trial.js): our core from the bytes bench.js
+// read (workerData.wasmBytes), MNIST from web/public/data/, TF.js from the bundle of tfjs.js
+// (workerData.tfjsBundle) with the wasm binaries of its npm package.
 
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import { nodeCore, nodeMnistSource } from '../src/node.js';
+import { createCore } from '../src/engine/core.js';
+import { nodeMnistSource } from '../src/node.js';
 import { createTrialHandler } from './trial.js';
 
 const require = createRequire(import.meta.url);
@@ -28,8 +29,9 @@ async function loadTf(backend) {
   return tf;
 }
 
+let core = null;
 const handle = createTrialHandler({
-  core: nodeCore,
+  core: () => (core ??= createCore(workerData.wasmBytes)),
   mnistSource: nodeMnistSource(),
   tf: loadTf,
   wasmThreads: () => tfWasm.getThreadsCount(),

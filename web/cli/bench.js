@@ -6,12 +6,16 @@
 // cannot run, never because a number is low. The protocol is in web/bench/plan.js.
 //
 //   npm run bench -- [--quick] [--only w1|w2] [--json] [--no-node] [--no-chromium] [--no-cpu]
-//                    [--chromium-ours page|session]
+//                    [--chromium-ours page|session] [--wasm FILE]
 
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { parseExperiment } from '../src/experiment/validate.js';
 import { tfjsForNode } from '../bench/build.js';
@@ -28,7 +32,9 @@ const USAGE = `usage: npm run bench -- [options]
   --no-cpu              skip the short run of TF.js's cpu backend
   --chromium-ours page|session
                         in Chromium, drive our core through the page's worker
-                        (web/src/engine/worker.js, the default) or through Session in a bare worker`;
+                        (web/src/engine/worker.js, the default) or through Session in a bare worker
+  --wasm FILE           measure this build of the core instead of web/public/nn.wasm
+                        (read once at the start, so a rebuild during the run changes nothing)`;
 
 function options(argv) {
   const { values } = parseArgs({
@@ -36,7 +42,7 @@ function options(argv) {
     options: {
       quick: { type: 'boolean' }, only: { type: 'string' }, json: { type: 'boolean' },
       'no-node': { type: 'boolean' }, 'no-chromium': { type: 'boolean' }, 'no-cpu': { type: 'boolean' },
-      'chromium-ours': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'chromium-ours': { type: 'string' }, wasm: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -48,7 +54,7 @@ function options(argv) {
   if (!['page', 'session'].includes(oursPath)) throw new Error(`--chromium-ours must be page or session, got ${oursPath}`);
   return {
     quick: Boolean(values.quick), json: Boolean(values.json), workloads: values.only ? [values.only] : ['w1', 'w2'],
-    node: !values['no-node'], chromium: !values['no-chromium'], cpu: !values['no-cpu'], oursPath,
+    node: !values['no-node'], chromium: !values['no-chromium'], cpu: !values['no-cpu'], oursPath, wasm: values.wasm,
   };
 }
 
@@ -63,8 +69,8 @@ function cpuModel() {
 }
 
 /** A worker thread running web/bench/node-worker.js, spoken to with {id, type, ...} requests. */
-function spawnNodeWorker(tfjsBundle) {
-  const worker = new Worker(new URL('../bench/node-worker.js', import.meta.url), { workerData: { tfjsBundle } });
+function spawnNodeWorker(tfjsBundle, wasmBytes) {
+  const worker = new Worker(new URL('../bench/node-worker.js', import.meta.url), { workerData: { tfjsBundle, wasmBytes } });
   const pending = new Map();
   let nextId = 1;
   const failAll = (err) => {
@@ -96,6 +102,19 @@ function peerLine(results) {
   return `TF.js ${info.tfjs} ${info.backend} backend: SIMD ${info.simd ? 'on' : 'OFF'}, ${info.threads} thread(s), prod mode ${info.prod ? 'on' : 'off'}`;
 }
 
+/** Which core is measured: the bytes' hash, and whether the tree it came from had changes. */
+function describeCore(file, bytes) {
+  const core = { file: path.relative(process.cwd(), file) || file, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex').slice(0, 16) };
+  try {
+    const git = (...args) => execFileSync('git', args, { cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    core.commit = git('rev-parse', '--short', 'HEAD').trim();
+    core.uncommitted = git('status', '--porcelain', '--', 'c', 'web/src').split('\n').filter(Boolean).map((l) => l.slice(3));
+  } catch {
+    // not a git checkout: the hash alone names the build
+  }
+  return core;
+}
+
 async function loadExperiments() {
   const out = {};
   for (const [id, w] of Object.entries(WORKLOADS)) {
@@ -112,8 +131,17 @@ async function main() {
   const log = (text) => process.stderr.write(`bench: ${text}\n`);
   const settings = opts.quick ? SETTINGS.quick : SETTINGS.full;
   const experiments = await loadExperiments();
+  const wasmFile = path.resolve(opts.wasm ?? fileURLToPath(new URL('../public/nn.wasm', import.meta.url)));
+  let wasmBytes;
+  try {
+    wasmBytes = readFileSync(wasmFile);
+  } catch (err) {
+    throw new Error(`cannot read the core ${wasmFile} (${err.code}): run ./build.sh first`);
+  }
+  const core = describeCore(wasmFile, wasmBytes);
+  if (core.uncommitted?.length && !opts.wasm) log(`note: c/ or web/src/ have uncommitted changes (${core.uncommitted.join(', ')}): the core measured may not be the committed one`);
   const machine = { cpu: cpuModel(), cores: os.cpus().length, node: process.versions.node, loadStart: os.loadavg()[0] };
-  const result = { machine, settings: { quick: opts.quick, batchSize: 64, ...settings }, node: null, chromium: null };
+  const result = { machine, core, settings: { quick: opts.quick, batchSize: 64, ...settings }, node: null, chromium: null };
   if (machine.loadStart > machine.cores * 0.5) {
     log(`the machine is busy (load average ${machine.loadStart.toFixed(2)} on ${machine.cores} cores): numbers will be noisy; rounds alternate so both sides share the noise`);
   }
@@ -121,12 +149,12 @@ async function main() {
   if (opts.node) {
     const tfjsBundle = await tfjsForNode(log);
     log('Node: our core vs TF.js wasm, each in its own worker thread');
-    result.node = await runPlan({ spawn: () => spawnNodeWorker(tfjsBundle), experiments, workloads: opts.workloads, settings, cpu: opts.cpu && !opts.quick, log: (t) => log(`node ${t}`) });
+    result.node = await runPlan({ spawn: () => spawnNodeWorker(tfjsBundle, wasmBytes), experiments, workloads: opts.workloads, settings, cpu: opts.cpu && !opts.quick, log: (t) => log(`node ${t}`) });
   }
   if (opts.chromium) {
     log('Chromium: our core vs TF.js wasm, each in its own Web Worker');
     const { runInChromium } = await import('../bench/chromium.js');
-    const got = await runInChromium({ quick: opts.quick, workloads: opts.workloads, cpu: opts.cpu && !opts.quick, oursPath: opts.oursPath, log: (t) => log(`chromium ${t}`) });
+    const got = await runInChromium({ wasmBytes, quick: opts.quick, workloads: opts.workloads, cpu: opts.cpu && !opts.quick, oursPath: opts.oursPath, log: (t) => log(`chromium ${t}`) });
     result.chromium = got.results;
     result.chromiumOursPath = got.oursPath;
     machine.chromium = got.version;
@@ -134,7 +162,7 @@ async function main() {
   }
   machine.loadEnd = os.loadavg()[0];
 
-  const text = [formatMachine(machine)];
+  const text = [formatMachine(machine), `core: ${core.file}, ${core.bytes} bytes, sha256 ${core.sha256}${core.commit ? `, tree at ${core.commit}${core.uncommitted.length ? ` with uncommitted ${core.uncommitted.join(', ')}` : ''}` : ''}`];
   if (result.node) {
     text.push('', `Node, one worker thread per engine; ours through Session; ${peerLine(result.node)}`, formatTable('Node', result.node));
   }
