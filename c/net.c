@@ -1,4 +1,5 @@
 /* net.c: the layer list, the one arena, forward/backward orchestration and the last-error message. */
+#include <malloc.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +28,16 @@ const char *nn_last_error(void) { return last_error; }
 void *nn_malloc(size_t bytes) { return malloc(bytes ? bytes : 1); }
 void nn_free(void *p) { free(p); }
 void nn_set_memory_budget(size_t bytes) { memory_budget = bytes; }
+
+size_t nn_heap_in_use(void) {
+#if defined(__EMSCRIPTEN__)
+    return (size_t)mallinfo().uordblks;
+#elif defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    return mallinfo2().uordblks;
+#else
+    return 0;
+#endif
+}
 size_t nn_memory_budget(void) { return memory_budget; }
 
 static const char *const kind_names[NN_LAYER_KIND_COUNT] = {

@@ -125,6 +125,9 @@ void nn_free(void *p);
 /* Refuse builds whose arena would exceed this many bytes (default 1 GiB). */
 void nn_set_memory_budget(size_t bytes);
 size_t nn_memory_budget(void);
+/* Bytes the core's allocator has handed out and not yet had back (for leak tests; 0 where the
+ * C library cannot tell). */
+size_t nn_heap_in_use(void);
 
 /* ---- building a network ---- */
 nn_net *nn_net_create(int channels, int height, int width); /* NULL + last error on bad shape */

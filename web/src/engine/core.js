@@ -34,6 +34,7 @@ export const SIGNATURES = Object.freeze({
   nn_free: ['void'],
   nn_set_memory_budget: ['void'],
   nn_memory_budget: ['size'],
+  nn_heap_in_use: ['size'],
   nn_net_create: ['object'],
   nn_net_free: ['void'],
   nn_add_dense: ['status'],
