@@ -39,7 +39,12 @@ const AUTOSTART_DELAY_MS = 400;
 const MAX_SNAPSHOTS = 240;
 
 const stripMeta = ({ name, description, ...rest }) => rest;
-const sameExperiment = (a, b) => JSON.stringify(stripMeta(a)) === JSON.stringify(stripMeta(b));
+/** JSON with sorted keys, so two experiments compare equal whatever order their fields came in. */
+const canonical = (x) => JSON.stringify(x, (key, value) =>
+  value && typeof value === 'object' && !Array.isArray(value)
+    ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, value[k]]))
+    : value);
+const sameExperiment = (a, b) => canonical(stripMeta(a)) === canonical(stripMeta(b));
 
 /** A growable column of numbers (charts read `array` up to `length`). */
 class Column {
@@ -256,7 +261,7 @@ export class NnPlayground extends LitElement {
     }
     .metrics {
       display: grid;
-      grid-template-columns: 1fr 1fr;
+      grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
       gap: 12px;
     }
     .more > section {
@@ -266,7 +271,7 @@ export class NnPlayground extends LitElement {
     }
     .more {
       display: grid;
-      grid-template-columns: 1fr 1fr;
+      grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
       gap: 12px;
     }
     .wide {
@@ -282,7 +287,7 @@ export class NnPlayground extends LitElement {
     }
     .pair {
       display: grid;
-      grid-template-columns: 1fr 1fr;
+      grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
       gap: 12px;
     }
     .note {
@@ -983,7 +988,6 @@ export class NnPlayground extends LitElement {
 
   #renderBoundary(run, info) {
     return html`<section class="card wide" aria-label=${t('chart.boundary')} data-view="boundary">
-      <h2>${t('chart.boundary')}</h2>
       <nn-decision-boundary id="boundary" .grid=${this.#gate('boundary', run.boundary?.grid ?? null)} .resolution=${run.boundary?.resolution ?? 0}
         .extent=${info?.points?.extent ?? [-1.5, 1.5]} .points=${info?.points?.x ?? null} .pointLabels=${info?.points?.labels ?? null}
         .labels=${vizLabels('nn-decision-boundary')}></nn-decision-boundary>

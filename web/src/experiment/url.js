@@ -344,8 +344,11 @@ export function encodeHash(experiment, { lang } = {}) {
 }
 
 /**
- * Reads a hash ('#...' or without '#'). `defaults` is the validated experiment that settings
- * absent from the hash come from. Returns
+ * Reads a hash ('#...' or without '#'). Settings absent from the hash come from `defaults` (a
+ * validated experiment), except inside a section whose type the hash names (data=, loss=, opt=,
+ * as every written link does): that section starts from torch's defaults for the type, which is
+ * what encodeHash leaves out. So a written link reads back exactly, and a hand-made one like
+ * "#lr=0.5" changes only the learning rate of the defaults. Returns
  *   {ok: true, experiment, lang, empty}           when the hash reads as a valid experiment,
  *   {ok: false, errors: [{key, message}], message, lang, experiment: defaults}  otherwise.
  * `empty` is true when the hash held no experiment settings at all; `lang` is the page language
@@ -420,11 +423,13 @@ export function decodeHash(hash, defaults) {
       errors.push({ key: p.key, message: err.message });
       continue;
     }
-    if (type !== get(defaults, p.path)) draft[p.section] = { [p.path[1]]: type };
+    // A link that names a section's type says everything about it that differs from torch's
+    // defaults (that is how encodeHash writes it), so the section starts from that type alone.
+    draft[p.section] = { [p.path[1]]: type };
   }
-  if (draft.data.set !== defaults.data.set) {
-    // Sizes of the default data set do not carry over to another.
-    if (SYNTH.includes(draft.data.set) && !values.has('count')) draft.data.count = 500;
+  // Likewise the settings written only when they differ from the schema's default.
+  for (const p of PROPERTIES) {
+    if (!p.always && !p.section && p.path.length === 1 && !values.has(p.key)) delete draft[p.path[0]];
   }
   for (const p of PROPERTIES) {
     if (p.section || !values.has(p.key)) continue;

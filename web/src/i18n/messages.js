@@ -164,7 +164,7 @@ const en = {
 
   'loss.cross_entropy': 'Cross-entropy (softmax)',
   'loss.mse': 'Mean squared error',
-  'loss.cross_entropy.about': 'L = −log(e^{s_y} / Σ e^{s_j}). With N classes an untrained network predicts at random, so the first loss should be near ln N (2.30 for 10).',
+  'loss.cross_entropy.about': 'L = −log(exp(s_y) / Σⱼ exp(s_j)). With N classes an untrained network predicts at random, so the first loss should be near ln N (2.30 for 10).',
   'loss.mse.about': 'L = (1/n) Σ (y − ŷ)² against one-hot targets (torch.nn.MSELoss).',
 
   'opt.sgd': 'SGD',
@@ -406,7 +406,7 @@ const zh = {
 
   'loss.cross_entropy': '交叉熵 (Softmax)',
   'loss.mse': '均方误差 (MSE)',
-  'loss.cross_entropy.about': 'L = −log(e^{s_y} / Σ e^{s_j})。N 个类别时，未训练的网络相当于随机猜测，初始损失应约为 ln N（10 类约 2.30）。建议在训练前检查初始损失。',
+  'loss.cross_entropy.about': 'L = −log(exp(s_y) / Σⱼ exp(s_j))。N 个类别时，未训练的网络相当于随机猜测，初始损失应约为 ln N（10 类约 2.30）。建议在训练前检查初始损失。',
   'loss.mse.about': '对 one-hot 目标的均方误差 L = (1/n) Σ (y − ŷ)²（torch.nn.MSELoss）。',
 
   'opt.sgd': 'SGD（随机梯度下降）',
