@@ -83,9 +83,14 @@ static void activation_backward(nn_net *net, nn_layer *l, const float *x, float 
     const float *y = l->out, *dy = l->dout;
     float a = l->param;
     switch (l->kind) {
-    case NN_LAYER_RELU: /* torch: gradient 0 at x == 0 */
+    case NN_LAYER_RELU: { /* torch: gradient 0 at x == 0 */
+        const f32x4 zero = f32x4_splat(0.0f);
+        for (; i + 4 <= n; i += 4)
+            f32x4_store(dx + i, f32x4_add(f32x4_load(dx + i),
+                                          f32x4_select_gt(f32x4_load(x + i), zero, f32x4_load(dy + i), zero)));
         for (; i < n; i++) dx[i] += x[i] > 0.0f ? dy[i] : 0.0f;
         break;
+    }
     case NN_LAYER_LEAKY_RELU:
         for (; i < n; i++) dx[i] += x[i] > 0.0f ? dy[i] : dy[i] * a;
         break;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "layer.h"
+#include "simd.h"
 
 /* Both kinds share torch's rules: padding at most half the kernel (so every
  * window holds at least one real input), and the padded input at least as
@@ -69,6 +70,47 @@ static inline void pool_window(int o, int stride, int padding, int kernel, int s
     *end = e > size ? size : e;
 }
 
+/* One 2x2 window, stride 2, no padding: the general scan below, unrolled. */
+static inline void maxpool_2x2_one(const float *r0, const float *r1, int32_t at, int32_t W, float *y, int32_t *win) {
+    float best = r0[0];
+    int32_t best_at = at;
+    if (r0[1] > best || isnan(r0[1])) { best = r0[1]; best_at = at + 1; }
+    if (r1[0] > best || isnan(r1[0])) { best = r1[0]; best_at = at + W; }
+    if (r1[1] > best || isnan(r1[1])) { best = r1[1]; best_at = at + W + 1; }
+    *y = best;
+    *win = best_at;
+}
+
+/* Shape: x [H][W] -> y [out_h][out_w], win [out_h][out_w]; kernel 2, stride 2, padding 0 (the
+ * usual pool, and most of a CNN's pooling time when scanned one window at a time). Four windows
+ * at a time: 8 floats of each input row split into even and odd columns give the four candidates
+ * of four windows, taken in the same scan order with the same rule as the general loop, so the
+ * values and the winners are the same. Indices ride along as floats (exact below 2^24). */
+static void maxpool_2x2_plane(const float *x, int W, int out_h, int out_w, float *y, int32_t *win) {
+    static const float lane_step[4] = {0.0f, 2.0f, 4.0f, 6.0f};
+    const f32x4 steps = f32x4_load(lane_step), one = f32x4_splat(1.0f), row = f32x4_splat((float)W);
+    const f32x4 row_one = f32x4_splat((float)W + 1.0f);
+    for (int oy = 0; oy < out_h; oy++) {
+        const float *r0 = x + (size_t)2 * oy * W, *r1 = r0 + W;
+        float *yr = y + (size_t)oy * out_w;
+        int32_t *wr = win + (size_t)oy * out_w;
+        int ox = 0;
+        for (; ox + 4 <= out_w; ox += 4) {
+            f32x4 a0 = f32x4_load(r0 + 2 * ox), a1 = f32x4_load(r0 + 2 * ox + 4);
+            f32x4 b0 = f32x4_load(r1 + 2 * ox), b1 = f32x4_load(r1 + 2 * ox + 4);
+            f32x4 at = f32x4_add(f32x4_splat((float)(2 * oy * W + 2 * ox)), steps);
+            f32x4 best = f32x4_even(a0, a1), best_at = at;
+            f32x4_argmax_step(&best, &best_at, f32x4_odd(a0, a1), f32x4_add(at, one));
+            f32x4_argmax_step(&best, &best_at, f32x4_even(b0, b1), f32x4_add(at, row));
+            f32x4_argmax_step(&best, &best_at, f32x4_odd(b0, b1), f32x4_add(at, row_one));
+            f32x4_store(yr + ox, best);
+            f32x4_store_i32(wr + ox, best_at);
+        }
+        for (; ox < out_w; ox++)
+            maxpool_2x2_one(r0 + 2 * ox, r1 + 2 * ox, 2 * oy * W + 2 * ox, W, yr + ox, wr + ox);
+    }
+}
+
 /* inp [B][C][H][W] -> out [B][C][out_h][out_w]; winners (aux) [B][C][out_h][out_w],
  * each an index y*W + x into its input plane. Padding never wins (torch pads
  * with -inf); on ties the first maximum in row-major scan order wins, and a
@@ -78,6 +120,12 @@ static void maxpool_forward(nn_net *net, nn_layer *l, const float *inp, int B, i
     (void)training;
     const int H = l->in_h, W = l->in_w, planes = B * l->in_c;
     int32_t *winners = (int32_t *)l->aux;
+    if (l->kernel == 2 && l->stride == 2 && l->padding == 0) {
+        for (int p = 0; p < planes; p++)
+            maxpool_2x2_plane(inp + (size_t)p * H * W, W, l->out_h, l->out_w, l->out + (size_t)p * l->out_h * l->out_w,
+                              winners + (size_t)p * l->out_h * l->out_w);
+        return;
+    }
     for (int p = 0; p < planes; p++) {
         const float *x = inp + (size_t)p * H * W;
         float *y = l->out + (size_t)p * l->out_h * l->out_w;

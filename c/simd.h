@@ -7,6 +7,8 @@
 #ifndef NN_SIMD_H
 #define NN_SIMD_H
 
+#include <stdint.h>
+
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
 
@@ -26,6 +28,24 @@ static inline float f32x4_lane(f32x4 v, int i) {
     wasm_v128_store(t, v);
     return t[i];
 }
+/* -a: flips the sign bit, as scalar negation does (0 - a would turn +0 into +0, not -0). */
+static inline f32x4 f32x4_neg(f32x4 a) { return wasm_f32x4_neg(a); }
+/* a > b ? x : y, lane-wise (false for NaN, as the C comparison). */
+static inline f32x4 f32x4_select_gt(f32x4 a, f32x4 b, f32x4 x, f32x4 y) {
+    return wasm_v128_bitselect(x, y, wasm_f32x4_gt(a, b));
+}
+/* Lanes 0, 2 of a then 0, 2 of b / lanes 1, 3 of a then 1, 3 of b: the even and odd columns of 8 floats. */
+static inline f32x4 f32x4_even(f32x4 a, f32x4 b) { return wasm_i32x4_shuffle(a, b, 0, 2, 4, 6); }
+static inline f32x4 f32x4_odd(f32x4 a, f32x4 b) { return wasm_i32x4_shuffle(a, b, 1, 3, 5, 7); }
+/* One step of a running argmax in scan order, lane-wise: v takes over when v > best or v is NaN
+ * (so the first maximum wins ties and a NaN, once seen, stays unless a later NaN replaces it). */
+static inline void f32x4_argmax_step(f32x4 *best, f32x4 *best_at, f32x4 v, f32x4 v_at) {
+    v128_t take = wasm_v128_or(wasm_f32x4_gt(v, *best), wasm_f32x4_ne(v, v));
+    *best = wasm_v128_bitselect(v, *best, take);
+    *best_at = wasm_v128_bitselect(v_at, *best_at, take);
+}
+/* Lanes holding whole numbers below 2^24, stored as int32. */
+static inline void f32x4_store_i32(int32_t *p, f32x4 v) { wasm_v128_store(p, wasm_i32x4_trunc_sat_f32x4(v)); }
 /* The first n floats at p (none if n <= 0, four if n >= 4) in the low lanes, zeros above;
  * nothing past p + n is read. */
 static inline f32x4 f32x4_load_first(const float *p, int n) {
@@ -77,6 +97,21 @@ static inline f32x4 f32x4_pmax(f32x4 a, f32x4 b) { for (int i = 0; i < 4; i++) a
 static inline float f32x4_lane(f32x4 v, int i) { return v.v[i]; }
 #include <math.h>
 static inline f32x4 f32x4_sqrt(f32x4 a) { for (int i = 0; i < 4; i++) a.v[i] = sqrtf(a.v[i]); return a; }
+static inline f32x4 f32x4_neg(f32x4 a) { for (int i = 0; i < 4; i++) a.v[i] = -a.v[i]; return a; }
+static inline f32x4 f32x4_select_gt(f32x4 a, f32x4 b, f32x4 x, f32x4 y) {
+    for (int i = 0; i < 4; i++) x.v[i] = a.v[i] > b.v[i] ? x.v[i] : y.v[i];
+    return x;
+}
+static inline f32x4 f32x4_even(f32x4 a, f32x4 b) { f32x4 r = {{a.v[0], a.v[2], b.v[0], b.v[2]}}; return r; }
+static inline f32x4 f32x4_odd(f32x4 a, f32x4 b) { f32x4 r = {{a.v[1], a.v[3], b.v[1], b.v[3]}}; return r; }
+static inline void f32x4_argmax_step(f32x4 *best, f32x4 *best_at, f32x4 v, f32x4 v_at) {
+    for (int i = 0; i < 4; i++)
+        if (v.v[i] > best->v[i] || v.v[i] != v.v[i]) {
+            best->v[i] = v.v[i];
+            best_at->v[i] = v_at.v[i];
+        }
+}
+static inline void f32x4_store_i32(int32_t *p, f32x4 v) { for (int i = 0; i < 4; i++) p[i] = (int32_t)v.v[i]; }
 static inline f32x4 f32x4_load_first(const float *p, int n) {
     f32x4 r = {{0.0f, 0.0f, 0.0f, 0.0f}};
     for (int i = 0; i < n && i < 4; i++) r.v[i] = p[i];

@@ -149,8 +149,64 @@ static void test_conv_direct(void) {
     printf("  direct convolution: %zu shapes checked\n", sizeof shapes / sizeof shapes[0]);
 }
 
+/* Max-pool 2x2 stride 2 (the SIMD path) against the scan torch's CPU kernel does: first maximum
+ * wins ties, a NaN takes over; checked on values with many ties and a few NaNs, through the
+ * output and through where the gradient lands (an identity layer first gives the input gradient). */
+static void check_maxpool(int C, int H, int W) {
+    const int OH = H / 2, OW = W / 2, B = 2, in = C * H * W, out = C * OH * OW;
+    nn_net *net = nn_net_create(C, H, W);
+    nn_add_activation(net, NN_LAYER_IDENTITY, 0);
+    nn_add_pool(net, NN_LAYER_MAXPOOL, 2, 2, 0);
+    CHECK_OK(nn_build(net, B));
+    nn_set_loss(net, NN_LOSS_MSE, NN_REDUCTION_SUM, 0, NULL);
+    float *x = malloc(sizeof(float) * B * in), *want = malloc(sizeof(float) * B * out);
+    float *dx = calloc((size_t)B * in, sizeof(float));
+    int32_t *labels = calloc(B, sizeof(int32_t));
+    nn_rng r;
+    nn_rng_seed(&r, 42, 1);
+    for (int i = 0; i < B * in; i++) {
+        float u = nn_rng_uniform(&r);
+        x[i] = u < 0.02f ? NAN : (float)(int)(u * 6.0f) - 2.0f; /* few values: ties everywhere */
+        if (u > 0.98f) x[i] = -INFINITY;
+    }
+    CHECK_OK(nn_forward(net, x, B, 1));
+    nn_loss(net, labels, B, NULL, NULL); /* NaN outputs make the loss NaN; its gradient is filled all the same */
+    const float *dy = nn_layer_output_grad(net, 1);
+    for (int p = 0; p < B * C; p++)
+        for (int oy = 0; oy < OH; oy++)
+            for (int ox = 0; ox < OW; ox++) {
+                const float *plane = x + (size_t)p * H * W;
+                float best = -INFINITY;
+                int at = 2 * oy * W + 2 * ox;
+                for (int iy = 2 * oy; iy < 2 * oy + 2; iy++)
+                    for (int ix = 2 * ox; ix < 2 * ox + 2; ix++)
+                        if (plane[iy * W + ix] > best || isnan(plane[iy * W + ix])) {
+                            best = plane[iy * W + ix];
+                            at = iy * W + ix;
+                        }
+                size_t o = ((size_t)p * OH + oy) * OW + ox;
+                want[o] = best;
+                dx[(size_t)p * H * W + at] += dy[o];
+            }
+    nn_zero_grad(net);
+    CHECK_OK(nn_backward(net));
+    CHECK(memcmp(nn_output(net), want, sizeof(float) * B * out) == 0, "maxpool %dx%dx%d: values differ", C, H, W);
+    CHECK(memcmp(nn_layer_output_grad(net, 0), dx, sizeof(float) * B * in) == 0,
+          "maxpool %dx%dx%d: the gradient lands on other winners", C, H, W);
+    free(x); free(want); free(dx); free(labels);
+    nn_net_free(net);
+}
+
+static void test_maxpool(void) {
+    check_maxpool(3, 9, 13);
+    check_maxpool(2, 28, 28);
+    check_maxpool(1, 8, 16);
+    check_maxpool(4, 14, 14);
+}
+
 int main(void) {
     test_gemm_shapes();
     test_conv_direct();
+    test_maxpool();
     return check_summary();
 }
