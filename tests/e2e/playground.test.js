@@ -106,6 +106,29 @@ describe('the default experiment', () => {
   }, 60_000);
 });
 
+describe('the data', () => {
+  it('is downloaded once: a second visit reads MNIST from the browser\'s caches', async () => {
+    const { page, context, problems } = await openPage(env.browser, null);
+    try {
+      const before = env.server.requests.length;
+      await page.goto(`${env.server.url}#v=1&lang=en&seed=3`);
+      await waitForStatus(page, ['ready']);
+      const first = env.server.requests.slice(before).filter((p) => p.includes('/data/'));
+      expect(first.length).toBe(4);
+      const cached = await page.evaluate(async () => (await (await caches.open('nn-playground-mnist-v1')).keys()).length);
+      expect(cached).toBe(4);
+      const again = await context.newPage();
+      const mark = env.server.requests.length;
+      await again.goto(`${env.server.url}#v=1&lang=en&seed=4`);
+      await waitForStatus(again, ['ready']);
+      expect(env.server.requests.slice(mark).filter((p) => p.includes('/data/'))).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
+
 describe('the layer editor', () => {
   it('refuses an impossible stack at the layer that breaks, with the core\'s reason, before training', async () => {
     const { page, problems, context } = await openPage(env.browser, `${env.server.url}#v=1&layers=flatten,dense:32,relu,dense:10&opt=sgd&lr=0.1`);

@@ -16,6 +16,7 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 
 /** First vs last 10 % of a window of per-step times (ms). */
 export function driftSummary(times) {
@@ -27,6 +28,8 @@ export function driftSummary(times) {
     steps: n,
     firstMeanMs: mean(first), lastMeanMs: mean(last),
     firstMedianMs: median(first), lastMedianMs: median(last),
+    // A neighbour's load only adds time: the fastest tenth of each window is the least disturbed.
+    firstP10Ms: percentile(first, 0.1), lastP10Ms: percentile(last, 0.1),
     // The medians are the figure to read on a shared machine: a mean takes every stall of a
     // neighbour's process into one of the two windows.
     change: median(last) / median(first) - 1,
