@@ -6,7 +6,7 @@
 
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,30 @@ import { experimentOf, lossHistory, openPage, press, start, waitForStatus, waitF
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
 const LONG_TASK_MS = 50;
+
+/**
+ * A long task is wall-clock time: on a machine busier than its CPUs (other builds, other tests)
+ * the main thread waits for a CPU inside its tasks, and a 10 ms frame reads as 80 ms. The check
+ * that holds on any machine is the trace's CPU time per task (below); the wall-clock one is
+ * asserted when the machine has a CPU to spare, and reported otherwise.
+ */
+function expectNoLongTask(worst) {
+  const busy = loadavg()[0] > cpus().length;
+  if (busy && worst > LONG_TASK_MS) {
+    console.warn(`e2e: WARNING: a ${worst.toFixed(0)} ms task while the machine is overloaded (load ${loadavg()[0].toFixed(1)} > ${cpus().length} CPUs); not counted`);
+    return;
+  }
+  expect(worst).toBeLessThanOrEqual(LONG_TASK_MS);
+}
+
+/** Main-thread tasks of a Chrome trace: [{start (ms, trace clock), wall, cpu}]. */
+function mainThreadTasks(trace) {
+  const events = JSON.parse(trace.toString()).traceEvents;
+  const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  return events
+    .filter((e) => e.name === 'RunTask' && e.dur && main.has(`${e.pid}:${e.tid}`))
+    .map((e) => ({ start: e.ts / 1000, wall: e.dur / 1000, cpu: (e.tdur ?? e.dur) / 1000 }));
+}
 
 let env;
 beforeAll(async () => {
@@ -68,9 +92,9 @@ describe('the default experiment', () => {
     expect(trainingSince).not.toBeNull();
     const during = longTasks.filter((t) => t.start >= trainingSince);
     const worst = Math.max(0, ...during.map((t) => t.duration));
-    console.log(`e2e: ${during.length} long tasks while training, the longest ${worst.toFixed(0)} ms`,
+    console.log(`e2e: ${during.length} long tasks while training, the longest ${worst.toFixed(0)} ms (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`,
       during.map((t) => `+${(t.start - trainingSince).toFixed(0)}ms:${t.duration.toFixed(0)}ms`).join(' '));
-    expect(worst).toBeLessThanOrEqual(LONG_TASK_MS);
+    expectNoLongTask(worst);
   });
 
   it('draws data in every chart', async () => {
@@ -104,6 +128,47 @@ describe('the default experiment', () => {
     });
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it('resets to the seed\'s initial weights and steps one batch at a time', async () => {
+    const { loss: before } = await lossHistory(page);
+    await press(page, 'Reset');
+    await waitForStatus(page, ['ready']);
+    expect(await pg(page, 'pg.stepCount')).toBe(0);
+    await press(page, 'Step');
+    await expect.poll(() => pg(page, 'pg.stepCount')).toBe(1);
+    await press(page, 'Step');
+    await expect.poll(() => pg(page, 'pg.stepCount')).toBe(2);
+    expect((await lossHistory(page)).loss).toEqual(before.slice(0, 2));
+    expect(await pg(page, 'pg.status')).toBe('paused');
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
+
+describe('the main thread while training', () => {
+  it('spends under 50 ms of CPU in every task (Chrome trace), and has no long task when a CPU is free', async () => {
+    const { page, context, problems } = await openPage(env.browser, `${env.server.url}#v=1&epochs=2`);
+    try {
+      await waitForStatus(page, ['ready']);
+      await page.waitForTimeout(500);
+      await env.browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+      await press(page, 'Train');
+      await waitForSteps(page, 800);
+      const trace = await env.browser.stopTracing();
+      await press(page, 'Pause');
+      const { longTasks, trainingSince } = await page.evaluate(() => window.__e2e);
+      const tasks = mainThreadTasks(trace);
+      const worstCpu = Math.max(...tasks.map((t) => t.cpu));
+      const worstWall = Math.max(...tasks.map((t) => t.wall));
+      const observed = Math.max(0, ...longTasks.filter((t) => t.start >= trainingSince).map((t) => t.duration));
+      console.log(`e2e: ${tasks.length} main-thread tasks while training 800 steps: the most CPU ${worstCpu.toFixed(1)} ms, the longest wall ${worstWall.toFixed(1)} ms; longest long task observed ${observed.toFixed(0)} ms (load ${loadavg()[0].toFixed(1)})`);
+      expect(tasks.length).toBeGreaterThan(50);
+      expect(worstCpu).toBeLessThanOrEqual(LONG_TASK_MS);
+      expectNoLongTask(observed);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });
 
 describe('the data', () => {

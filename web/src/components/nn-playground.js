@@ -828,7 +828,7 @@ export class NnPlayground extends LitElement {
   // ---- rendering ----
 
   render() {
-    const presetId = this.experiment ? PRESETS.find((p) => sameExperiment(p.experiment, this.experiment))?.id ?? '' : '';
+    const presetId = this.#presetId(this.experiment);
     return html`
       <header>
         <div class="titles">
@@ -942,6 +942,8 @@ export class NnPlayground extends LitElement {
 
   /** Labels of the weight tensors ("layer 2 · Dense"), the same array until the run or language changes. */
   #weightLabels = memo((weights, lang, layers) => weights.map((w) => this.#tensorLabel(w, layers)));
+  /** The preset the experiment is (or '' for a custom one), worked out once per experiment. */
+  #presetId = memo((e) => (e ? PRESETS.find((p) => sameExperiment(p.experiment, e))?.id ?? '' : ''));
   #layerErrors = memo((errors) => errors.filter((e) => e.path[0] === 'layers'));
   #settingErrors = memo((errors) => errors.filter((e) => e.path[0] !== 'layers'));
   #weights = memo((info) => (info?.tensors ?? []).filter((x) => x.role === 'weight'), (info) => [info?.tensors]);

@@ -50,9 +50,16 @@ function ensureCore(wasmUrl) {
 
 function progressReporter(phase) {
   let last = 0;
+  let verifying = false;
   return ({ loaded, total, file }) => {
     const now = performance.now();
-    if (now - last < 80 && loaded < total) return;
+    if (loaded >= total && total > 0) {
+      // Every byte is in: what follows is gunzip and the core's IDX checks.
+      if (!verifying) post({ type: Push.PROGRESS, phase: 'verify', loaded, total, file });
+      verifying = true;
+      return;
+    }
+    if (now - last < 80) return;
     last = now;
     post({ type: Push.PROGRESS, phase, loaded, total, file });
   };
