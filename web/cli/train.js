@@ -8,10 +8,12 @@
 // are kept, evaluated and saved); 1 anything unexpected.
 
 import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { NnError } from '../src/engine/core.js';
 import { Status } from '../src/engine/enums.js';
 import { Session } from '../src/engine/session.js';
+import { exportPytorchBundle, weightsFileFor } from '../src/export/pytorch.js';
 import { ExperimentError, formatError, MAX_EXPERIMENT_BYTES, parseExperiment, parseExperimentJson } from '../src/experiment/validate.js';
 import { nodeCore, nodeMnistSource } from '../src/node.js';
 
@@ -22,6 +24,8 @@ const USAGE = `usage: npm run train -- FILE.json [options]
   --log-every N     print a progress line every N steps (default 100)
   --save FILE       write the trained weights as .safetensors
   --load FILE       start from weights in a .safetensors file
+  --export-pytorch OUT.py  write a PyTorch script for the experiment and, as OUT.safetensors,
+                    the weights it starts from (the seed's init, or --load's); no training
   --stats           print per-layer weight statistics after each epoch
   --quiet           print only the final line`;
 
@@ -43,6 +47,7 @@ function parseOptions(argv) {
         'log-every': { type: 'string' },
         save: { type: 'string' },
         load: { type: 'string' },
+        'export-pytorch': { type: 'string' },
         stats: { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -74,6 +79,7 @@ function parseOptions(argv) {
     logEvery: integer('log-every', 1, Number.MAX_SAFE_INTEGER) ?? 100,
     save: values.save,
     load: values.load,
+    exportPytorch: values['export-pytorch'],
     stats: Boolean(values.stats),
     quiet: Boolean(values.quiet),
   };
@@ -129,6 +135,16 @@ async function main() {
       if (err instanceof NnError) throw new InputError(`${opts.load}: ${err.message}`);
       throw err;
     }
+  }
+
+  if (opts.exportPytorch) {
+    const weightsPath = weightsFileFor(opts.exportPytorch);
+    const { script, weights } = exportPytorchBundle(session, { scriptName: path.basename(opts.exportPytorch), weightsFile: path.basename(weightsPath) });
+    await writeFile(opts.exportPytorch, script);
+    await writeFile(weightsPath, weights);
+    print({ exported: opts.exportPytorch, weights: weightsPath });
+    session.dispose();
+    return 0;
   }
 
   const log = opts.quiet ? () => {} : print;
