@@ -32,7 +32,8 @@ export function formatTable(where, results) {
     rows.push(row);
     const d = ours.drift;
     notes.push(`${id}: ms/step ours ${ours.stepMs.toFixed(2)}, TF.js wasm ${peer.stepMs.toFixed(2)}; `
-      + `rounds ours ${spread(ours)}/s, TF.js ${spread(peer)}/s; loss at the end ours ${ours.loss.toFixed(3)}, TF.js ${peer.loss.toFixed(3)}`);
+      + `rounds ours ${spread(ours)}/s, TF.js ${spread(peer)}/s (best vs best ${r.bestRatio.toFixed(2)}x); `
+      + `loss at the end ours ${ours.loss.toFixed(3)}, TF.js ${peer.loss.toFixed(3)}`);
     notes.push(`${id}: step-time drift of ours over ${d.steps} consecutive steps, first vs last 10 %: median ${d.firstMedianMs.toFixed(2)} -> `
       + `${d.lastMedianMs.toFixed(2)} ms/step (${signed(d.change)}), 10th percentile ${d.firstP10Ms.toFixed(2)} -> ${d.lastP10Ms.toFixed(2)}, `
       + `mean ${d.firstMeanMs.toFixed(2)} -> ${d.lastMeanMs.toFixed(2)} (${signed(d.meanChange)})`);
