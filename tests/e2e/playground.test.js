@@ -196,25 +196,33 @@ describe('the data', () => {
 
 describe('the layer editor', () => {
   it('refuses an impossible stack at the layer that breaks, with the core\'s reason, before training', async () => {
-    const { page, problems, context } = await openPage(env.browser, `${env.server.url}#v=1&layers=flatten,dense:32,relu,dense:10&opt=sgd&lr=0.1`);
+    const { page, problems, context } = await openPage(env.browser, `${env.server.url}#v=1&layers=conv2d:4:kernel=3,relu,flatten,dense:10&opt=sgd&lr=0.1`);
     try {
       await waitForStatus(page, ['ready']);
-      const row = page.locator('nn-layer-row').first();
-      await row.locator('select#kind').selectOption('conv2d');
-      await row.locator('nn-num-field', { hasText: 'kernel' }).locator('input').fill('40');
+      const rows = page.locator('nn-layer-row');
+      const row = rows.first();
+      const kernel = row.locator('nn-num-field', { hasText: 'kernel' }).locator('input');
+      await kernel.fill('40');
       await waitForStatus(page, ['invalid']);
       const message = await row.locator('.message[role="alert"]').textContent();
-      expect(message).toMatch(/^kernel 40 is larger than its padded input 30x30/);
+      expect(message).toMatch(/^kernel 40 is larger than its padded input 28x28/);
       await expect.poll(() => page.locator('nn-layer-editor .total').textContent()).toContain('Layer 1 cannot be built');
       expect(await page.locator('nn-run-controls button', { hasText: 'Train' }).isDisabled()).toBe(true);
       // Shapes are shown as you type: back to a kernel that fits, and the row reports its output.
-      await row.locator('nn-num-field', { hasText: 'kernel' }).locator('input').fill('5');
-      await expect.poll(() => row.locator('.shape').textContent()).toContain('8×26×26');
+      await kernel.fill('5');
+      await expect.poll(() => row.locator('.shape').textContent()).toContain('4×24×24');
       await waitForStatus(page, ['ready']);
-      // Alt+Down moves a row with the keyboard.
-      await page.locator('nn-layer-row').nth(2).locator('select#kind').focus();
+      // A dense layer straight after a convolution: the core's reason is shown at that layer.
+      await rows.nth(2).locator('select#kind').selectOption('dense');
+      await waitForStatus(page, ['invalid']);
+      await expect.poll(() => rows.nth(2).locator('.message[role="alert"]').textContent()).toMatch(/flat/);
+      await rows.nth(2).locator('select#kind').selectOption('flatten');
+      await waitForStatus(page, ['ready']);
+      // Alt+Down moves a row with the keyboard: relu after flatten.
+      await rows.nth(1).locator('select#kind').focus();
       await page.keyboard.press('Alt+ArrowDown');
-      await expect.poll(async () => (await experimentOf(page)).layers.map((l) => l.type).join(',')).toBe('conv2d,dense,dense,relu');
+      await expect.poll(async () => (await experimentOf(page)).layers.map((l) => l.type).join(',')).toBe('conv2d,flatten,relu,dense');
+      await expect.poll(() => rows.nth(2).locator('.shape').textContent()).toContain('2304');
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -141,6 +141,7 @@ export class NnPlayground extends LitElement {
         'Microsoft YaHei', sans-serif;
     }
     header {
+      position: relative;
       display: flex;
       flex-wrap: wrap;
       align-items: center;
@@ -298,6 +299,15 @@ export class NnPlayground extends LitElement {
     .copy-fallback {
       width: 100%;
       margin-top: 6px;
+    }
+    .skip {
+      position: absolute;
+      left: 8px;
+      top: -60px;
+    }
+    .skip:focus {
+      top: 8px;
+      z-index: 2;
     }
     .sr {
       position: absolute;
@@ -831,6 +841,9 @@ export class NnPlayground extends LitElement {
     const presetId = this.#presetId(this.experiment);
     return html`
       <header>
+        <button type="button" class="skip" @click=${() => this.renderRoot.querySelector('nn-run-controls')?.focusButtons()}>
+          ${t('app.skip')}
+        </button>
         <div class="titles">
           <h1>${t('app.title')}</h1>
           <div class="subtitle">${t('app.subtitle')}</div>

@@ -136,6 +136,11 @@ export class NnRunControls extends LitElement {
     this.message = '';
   }
 
+  /** Moves keyboard focus to the first enabled button (the page's "skip to the run controls"). */
+  focusButtons() {
+    this.renderRoot.querySelector('button:not([disabled])')?.focus();
+  }
+
   #act(action) {
     this.dispatchEvent(new CustomEvent('run-action', { detail: { action }, bubbles: true, composed: true }));
   }
