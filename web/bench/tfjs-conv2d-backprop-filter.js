@@ -14,7 +14,7 @@
 // multiply-adds as the gradient, plus three transposes (its Transpose kernel).
 //
 // Measured on the CNN of the benchmark (x 64x28x28x1 -> 8 and 64x14x14x8 -> 16, 5x5, pad 2), this
-// is 4 to 20 times faster than the alternatives tried with the same backend: im2col from its
+// is 4 to 22 times faster than the alternatives tried with the same backend: im2col from its
 // Slice/Pack/Transpose kernels + BatchMatMul, or its Conv3DBackpropFilterV2 kernel at depth 1.
 // checkConv2dBackpropFilter compares it with the cpu backend's kernel (tests/web/bench/ runs it).
 
