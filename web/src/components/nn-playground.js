@@ -7,7 +7,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { TrainingClient } from '../engine/client.js';
 import { validateExperiment } from '../experiment/validate.js';
 import { decodeHash, encodeHash } from '../experiment/url.js';
-import { LANGUAGES, LocaleController, detectLanguage, language, setLanguage, t, vizLabels } from '../i18n/index.js';
+import { LANGUAGES, LocaleController, detectLanguage, formatInteger, language, setLanguage, t, vizLabels } from '../i18n/index.js';
 import { PRESETS, DEFAULT_PRESET, presetOf } from '../experiment/presets.js';
 import './nn-layer-editor.js';
 import './nn-settings-panel.js';
@@ -198,6 +198,9 @@ export class NnPlayground extends LitElement {
       background: var(--nn-accent);
       border-color: var(--nn-accent);
       color: #fff;
+    }
+    #preset {
+      max-width: min(420px, 80vw);
     }
     .lang {
       display: inline-flex;
@@ -743,7 +746,7 @@ export class NnPlayground extends LitElement {
         }
         run.last.testAccuracy = msg.accuracy;
         run.last.testCount = msg.subset;
-        run.confusion = msg.confusion;
+        run.confusion = { matrix: msg.confusion, subset: msg.subset };
         this.#dirty.add('loss').add('accuracy').add('confusion');
         break;
       case 'grid':
@@ -970,6 +973,7 @@ export class NnPlayground extends LitElement {
     const tensor = weights[index];
     const snaps = tensor ? run.snapshots.get(tensor.name) : null;
     const mnist = this.experiment?.data.set === 'mnist';
+    const confusion = this.#gate('confusion', run.confusion);
     return html`<div class="more">
       <section class="card wide" aria-labelledby="h-dist">
         <h2 id="h-dist">${t('chart.distributions')}</h2>
@@ -993,9 +997,9 @@ export class NnPlayground extends LitElement {
         <p class="note">${t('chart.gradNormsNote')}</p>
       </section>
       <section class="card" aria-label=${t('chart.confusion')} data-view="confusion">
-        <nn-confusion-matrix id="confusion" .matrix=${this.#gate('confusion', run.confusion)} .classes=${info?.classes ?? 10}
+        <nn-confusion-matrix id="confusion" .matrix=${confusion?.matrix ?? null} .classes=${info?.classes ?? 10}
           .labels=${vizLabels('nn-confusion-matrix')}></nn-confusion-matrix>
-        <p class="note">${t('chart.confusionNote', { n: run.last.testCount })}</p>
+        <p class="note">${t('chart.confusionNote', { n: formatInteger(confusion?.subset ?? 0) })}</p>
       </section>
       ${mnist ? this.#renderMnistViews(run, info) : this.#renderBoundary(run, info)}
     </div>`;
