@@ -7,6 +7,7 @@
 #include "../../c/conv_direct.h"
 #include "../../c/gemm.h"
 #include "../../c/im2col.h"
+#include "../../c/optim.h"
 #include "../../c/rng.h"
 #include "check.h"
 
@@ -204,8 +205,80 @@ static void test_maxpool(void) {
     check_maxpool(4, 14, 14);
 }
 
+/* Every optimizer and each of its switches, five steps on 4*k+3 parameters (so the partial last
+ * vector is used): nn_optim_step's vector rules against the scalar reference, bit for bit. */
+static void test_optimizers(void) {
+    typedef struct {
+        nn_optim_kind kind;
+        nn_hyper which[3];
+        double value[3];
+    } config;
+    static const config configs[] = {
+        {NN_OPTIM_SGD, {NN_HP_LR, NN_HP_LR, NN_HP_LR}, {0.1, 0.1, 0.1}},
+        {NN_OPTIM_SGD, {NN_HP_MOMENTUM, NN_HP_DAMPENING, NN_HP_WEIGHT_DECAY}, {0.9, 0.3, 0.01}},
+        {NN_OPTIM_SGD, {NN_HP_MOMENTUM, NN_HP_NESTEROV, NN_HP_MAXIMIZE}, {0.8, 1, 1}},
+        {NN_OPTIM_ADAGRAD, {NN_HP_LR_DECAY, NN_HP_INITIAL_ACCUMULATOR, NN_HP_WEIGHT_DECAY}, {0.1, 0.5, 0.02}},
+        {NN_OPTIM_ADAGRAD, {NN_HP_MAXIMIZE, NN_HP_LR, NN_HP_LR}, {1, 0.3, 0.3}},
+        {NN_OPTIM_RMSPROP, {NN_HP_LR, NN_HP_LR, NN_HP_LR}, {0.01, 0.01, 0.01}},
+        {NN_OPTIM_RMSPROP, {NN_HP_CENTERED, NN_HP_MOMENTUM, NN_HP_WEIGHT_DECAY}, {1, 0.9, 0.1}},
+        {NN_OPTIM_RMSPROP, {NN_HP_CENTERED, NN_HP_MAXIMIZE, NN_HP_ALPHA}, {1, 1, 0.5}},
+        {NN_OPTIM_RMSPROP, {NN_HP_MOMENTUM, NN_HP_LR, NN_HP_LR}, {0.5, 0.02, 0.02}},
+        {NN_OPTIM_ADAM, {NN_HP_LR, NN_HP_LR, NN_HP_LR}, {0.01, 0.01, 0.01}},
+        {NN_OPTIM_ADAM, {NN_HP_AMSGRAD, NN_HP_WEIGHT_DECAY, NN_HP_MAXIMIZE}, {1, 0.1, 1}},
+        {NN_OPTIM_ADAMW, {NN_HP_BETA1, NN_HP_BETA2, NN_HP_EPS}, {0.5, 0.6, 1e-3}},
+        {NN_OPTIM_ADAMW, {NN_HP_AMSGRAD, NN_HP_WEIGHT_DECAY, NN_HP_LR}, {1, 0.5, 0.2}},
+    };
+    int failures = 0;
+    for (size_t c = 0; c < sizeof configs / sizeof configs[0]; c++) {
+        nn_net *net = nn_net_create(7, 1, 1);
+        nn_add_dense(net, 5, 1); /* 40 parameters */
+        nn_add_dense(net, 1, 0); /* and 5: 45 = 4*11 + 1 */
+        CHECK_OK(nn_build(net, 1));
+        CHECK_OK(nn_set_optimizer(net, configs[c].kind));
+        for (int i = 0; i < 3; i++) CHECK_OK(nn_set_hyper(net, configs[c].which[i], configs[c].value[i]));
+        size_t n = nn_param_count(net), ns = nn_optim_state_count(net);
+        float *p = malloc(n * sizeof(float)), *state = malloc(ns * sizeof(float));
+        /* state as a reloaded run might leave it: every slot non-zero (and >= 0, as second moments are) */
+        fill(nn_optim_state(net), ns, 77, 0.1f);
+        for (size_t i = 0; i < ns; i++) nn_optim_state(net)[i] = fabsf(nn_optim_state(net)[i]);
+        memcpy(p, nn_params(net), n * sizeof(float));
+        memcpy(state, nn_optim_state(net), ns * sizeof(float));
+        int same = 1;
+        for (int t = 1; t <= 5; t++) {
+            fill(nn_grads(net), n, 100 + t, t == 3 ? 1e-3f : 1.0f);
+            nn_optim_update_ref(&net->optim, t, p, nn_grads(net), state, n);
+            CHECK_OK(nn_optim_step(net));
+            same &= memcmp(p, nn_params(net), n * sizeof(float)) == 0;
+            same &= memcmp(state, nn_optim_state(net), ns * sizeof(float)) == 0;
+        }
+        failures += !same;
+        CHECK(same, "optimizer config %zu (kind %d): the vector update differs from the scalar reference", c,
+              (int)configs[c].kind);
+        /* a NaN gradient (first or last float), then an update that overflows: refused, nothing changed */
+        for (int bad = 0; bad < 3; bad++) {
+            memcpy(p, nn_params(net), n * sizeof(float));
+            memcpy(state, nn_optim_state(net), ns * sizeof(float));
+            fill(nn_grads(net), n, 300 + bad, 1.0f);
+            if (bad < 2) nn_grads(net)[bad ? n - 1 : 0] = NAN;
+            else CHECK_OK(nn_set_hyper(net, NN_HP_LR, 1e39));
+            nn_status st = nn_optim_step(net);
+            CHECK(st == NN_ERR_NUMERIC, "optimizer config %zu: a %s step was not refused (%d)", c,
+                  bad < 2 ? "NaN-gradient" : "overflowing", (int)st);
+            CHECK(memcmp(p, nn_params(net), n * sizeof(float)) == 0 &&
+                      memcmp(state, nn_optim_state(net), ns * sizeof(float)) == 0,
+                  "optimizer config %zu: a refused step changed the weights or the state", c);
+        }
+        free(p);
+        free(state);
+        nn_net_free(net);
+    }
+    printf("  optimizers: %zu configurations x 5 steps, %d differ from the reference\n",
+           sizeof configs / sizeof configs[0], failures);
+}
+
 int main(void) {
     test_gemm_shapes();
+    test_optimizers();
     test_conv_direct();
     test_maxpool();
     return check_summary();
