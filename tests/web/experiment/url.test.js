@@ -8,7 +8,7 @@ import { initDefaults, layerDefaults, optimizerDefaults } from '../../../web/src
 import { INIT_TYPES, LAYER_TYPES, OPTIMIZER_TYPES } from '../../../web/src/experiment/schema.js';
 
 const dir = new URL('../../../web/experiments/', import.meta.url);
-const presets = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => [f, parseExperiment(JSON.parse(readFileSync(new URL(f, dir), 'utf8')))]);
+const presets = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'lessons.json').map((f) => [f, parseExperiment(JSON.parse(readFileSync(new URL(f, dir), 'utf8')))]);
 const defaults = presets.find(([f]) => f === 'mlp.json')[1];
 const strip = ({ name, description, ...rest }) => rest;
 

@@ -3,7 +3,8 @@
 
 import { parseExperiment } from './validate.js';
 
-const files = import.meta.glob('../../experiments/*.json', { eager: true, import: 'default' });
+// lessons.json is the lessons' manifest (lessons.js reads it), not an experiment.
+const files = import.meta.glob(['../../experiments/*.json', '!../../experiments/lessons.json'], { eager: true, import: 'default' });
 /** The lesson's order: an MLP, a CNN, then the XOR question (can a linear network do it?). */
 const ORDER = ['mlp', 'cnn', 'xor-tanh', 'xor-linear'];
 const rank = (id) => (ORDER.includes(id) ? ORDER.indexOf(id) : ORDER.length);
