@@ -70,17 +70,6 @@ static inline void pool_window(int o, int stride, int padding, int kernel, int s
     *end = e > size ? size : e;
 }
 
-/* One 2x2 window, stride 2, no padding: the general scan below, unrolled. */
-static inline void maxpool_2x2_one(const float *r0, const float *r1, int32_t at, int32_t W, float *y, int32_t *win) {
-    float best = r0[0];
-    int32_t best_at = at;
-    if (r0[1] > best || isnan(r0[1])) { best = r0[1]; best_at = at + 1; }
-    if (r1[0] > best || isnan(r1[0])) { best = r1[0]; best_at = at + W; }
-    if (r1[1] > best || isnan(r1[1])) { best = r1[1]; best_at = at + W + 1; }
-    *y = best;
-    *win = best_at;
-}
-
 /* Shape: x [H][W] -> y [out_h][out_w], win [out_h][out_w]; kernel 2, stride 2, padding 0 (the
  * usual pool, and most of a CNN's pooling time when scanned one window at a time). Four windows
  * at a time: 8 floats of each input row split into even and odd columns give the four candidates
@@ -106,8 +95,24 @@ static void maxpool_2x2_plane(const float *x, int W, int out_h, int out_w, float
             f32x4_store(yr + ox, best);
             f32x4_store_i32(wr + ox, best_at);
         }
-        for (; ox < out_w; ox++)
-            maxpool_2x2_one(r0 + 2 * ox, r1 + 2 * ox, 2 * oy * W + 2 * ox, W, yr + ox, wr + ox);
+        if (ox < out_w) { /* the last 1-3 windows: the same steps on a partial vector, only their floats read */
+            const int left = out_w - ox, m = 2 * left; /* input floats of each row they cover */
+            f32x4 a0 = f32x4_load_first(r0 + 2 * ox, m), a1 = f32x4_load_first(r0 + 2 * ox + 4, m - 4);
+            f32x4 b0 = f32x4_load_first(r1 + 2 * ox, m), b1 = f32x4_load_first(r1 + 2 * ox + 4, m - 4);
+            f32x4 at = f32x4_add(f32x4_splat((float)(2 * oy * W + 2 * ox)), steps);
+            f32x4 best = f32x4_even(a0, a1), best_at = at;
+            f32x4_argmax_step(&best, &best_at, f32x4_odd(a0, a1), f32x4_add(at, one));
+            f32x4_argmax_step(&best, &best_at, f32x4_even(b0, b1), f32x4_add(at, row));
+            f32x4_argmax_step(&best, &best_at, f32x4_odd(b0, b1), f32x4_add(at, row_one));
+            float vals[4];
+            int32_t idx[4];
+            f32x4_store(vals, best);
+            f32x4_store_i32(idx, best_at);
+            for (int i = 0; i < left; i++) {
+                yr[ox + i] = vals[i];
+                wr[ox + i] = idx[i];
+            }
+        }
     }
 }
 

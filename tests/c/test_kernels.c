@@ -203,6 +203,8 @@ static void test_maxpool(void) {
     check_maxpool(2, 28, 28);
     check_maxpool(1, 8, 16);
     check_maxpool(4, 14, 14);
+    check_maxpool(2, 6, 10);
+    check_maxpool(1, 2, 3);
 }
 
 /* Every optimizer and each of its switches, five steps on 4*k+3 parameters (so the partial last
