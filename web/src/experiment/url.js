@@ -5,13 +5,19 @@
 // size here, then the whole experiment goes through the schema (validate.js); any failure gives
 // {ok: false, errors} with messages a person can read, and the page falls back to its defaults.
 // Nothing read here is ever interpreted as markup: the page shows messages with text bindings.
+//
+// Beside the experiment, the same table holds the page's own settings (lang, mode=instructor,
+// embed=charts,controls), a homework assignment (goal, target, budgets, locked and hidden
+// controls, goal text in both languages) and a submitted result (claim_steps, claim_acc,
+// claim_loss, digest). They are optional additions to version 1: a link without them reads as
+// before, and a playground that predates them refuses them by name instead of ignoring a lock.
 
 import { LAYER_TYPES, INIT_TYPES, LIMITS, EXPERIMENT_VERSION, show } from './schema.js';
 import { validateExperiment, formatError } from './validate.js';
 
 /** A hash longer than this is refused unread (a real one is a few hundred characters). */
 export const MAX_HASH_LENGTH = 4096;
-/** Settings a hash may hold at most (the table has about 35). */
+/** Settings a hash may hold at most (the table has about 50). */
 const MAX_KEYS = 64;
 const MAX_VALUE_LENGTH = 2048;
 export const LANGUAGES = Object.freeze(['en', 'zh']);
@@ -64,6 +70,56 @@ const codecs = {
     format: (xs) => xs.map(formatNumber).join(','),
   },
 };
+
+/**
+ * A set of names from a closed list, written "a,b,c"; read back in the list's order (so a
+ * set has one spelling, which the result digest relies on). '' is the empty set.
+ */
+function names(options) {
+  return {
+    parse(text) {
+      if (text === '') return [];
+      const parts = text.split(',');
+      if (parts.length > options.length) fail(`lists ${parts.length} names; there are only ${options.length}`);
+      for (const [i, part] of parts.entries()) {
+        if (!options.includes(part)) fail(`must list names from ${options.join(', ')}, got ${show(part)}`);
+        if (parts.indexOf(part) !== i) fail(`names ${show(part)} twice`);
+      }
+      return options.filter((o) => parts.includes(o));
+    },
+    format: (list) => options.filter((o) => list.includes(o)).join(','),
+  };
+}
+
+/** Characters refused in free text: controls (but tab and newline) and bidirectional overrides. */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_TEXT_RE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
+
+/** Free text from an untrusted link: length-capped (in characters, not bytes) and never markup. */
+function freeText(max) {
+  return {
+    parse(text) {
+      const length = [...text].length;
+      if (length > max) fail(`is ${length} characters long; at most ${max}`);
+      const bad = UNSAFE_TEXT_RE.exec(text);
+      if (bad) fail(`holds the control character U+${bad[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+      return text;
+    },
+    format: (text) => text,
+  };
+}
+
+/** A fixed number of lowercase hex digits (the result digest). */
+function hex(digits) {
+  const re = new RegExp(`^[0-9a-f]{${digits}}$`);
+  return {
+    parse(text) {
+      if (!re.test(text)) fail(`must be ${digits} hex digits (0-9, a-f), got ${show(text)}`);
+      return text;
+    },
+    format: (text) => text,
+  };
+}
 
 /** A name from a closed list, with short aliases a person may type (ce = cross_entropy). */
 function choice(options, aliases = {}) {
@@ -258,7 +314,7 @@ const isSynth = (e) => SYNTH.includes(e.data.set);
  * `section` marks the field whose change starts its section afresh on reading (opt=adam drops
  * the default SGD's momentum).
  */
-export const PROPERTIES = Object.freeze([
+const EXPERIMENT_PROPERTIES = [
   { key: 'data', path: ['data', 'set'], codec: choice(['mnist', ...SYNTH]), always: true, section: 'data' },
   { key: 'train', path: ['data', 'train_samples'], codec: codecs.int },
   { key: 'test', path: ['data', 'test_samples'], codec: codecs.int },
@@ -289,10 +345,69 @@ export const PROPERTIES = Object.freeze([
   { key: 'epochs', path: ['epochs'], codec: codecs.int, always: true },
   { key: 'shuffle', path: ['shuffle'], codec: codecs.bool },
   { key: 'seed', path: ['seed'], codec: codecs.int, always: true },
-]);
+];
+
+/**
+ * The controls an assignment can lock or hide, named by their hash key: one per setting, except
+ * that the data set and the loss are each one control with their fields (a student who may not
+ * change the data set may not change its size either).
+ */
+const controlOf = (p) => (p.path[0] === 'data' || p.path[0] === 'loss' ? p.path[0] : p.key);
+export const CONTROLS = Object.freeze([...new Set(EXPERIMENT_PROPERTIES.map(controlOf))]);
+
+/** The experiment paths a control governs (what a lock fixes, what the verifier compares). */
+export function controlPaths(control) {
+  if (control === 'data' || control === 'loss') return [[control]];
+  return EXPERIMENT_PROPERTIES.filter((p) => p.key === control).map((p) => p.path);
+}
+
+/** The control of an experiment path (['optimizer', 'lr'] -> 'lr'), or null. */
+export function controlOfPath(path) {
+  const p = EXPERIMENT_PROPERTIES.find((q) => q.path.length <= path.length && q.path.every((k, i) => path[i] === k));
+  if (p) return controlOf(p);
+  return path[0] === 'data' || path[0] === 'loss' ? path[0] : null;
+}
+
+export const GOAL_METRICS = Object.freeze(['test_accuracy', 'test_loss']);
+/** The parts of the page an embedding can show (embed=charts,controls). */
+export const EMBED_PARTS = Object.freeze(['lesson', 'goal', 'controls', 'charts', 'model', 'settings', 'views', 'runs']);
+export const MODES = Object.freeze(['instructor']);
+/** Goal text is free text from a link: at most this many characters in each language. */
+export const GOAL_TEXT_MAX = 240;
+/** The largest budget of steps or parameters a link may set. */
+export const MAX_BUDGET = 1e9;
+
+/**
+ * THE table: the experiment's settings (above), then the homework assignment's, the submitted
+ * result's and the page's own (scope). Every hash key the playground reads is a row here.
+ */
+export const PROPERTIES = Object.freeze([
+  ...EXPERIMENT_PROPERTIES,
+  { key: 'goal', scope: 'assignment', path: ['metric'], codec: choice(GOAL_METRICS, { acc: 'test_accuracy', loss: 'test_loss' }) },
+  { key: 'target', scope: 'assignment', path: ['target'], codec: codecs.number },
+  { key: 'max_epochs', scope: 'assignment', path: ['max_epochs'], codec: codecs.int },
+  { key: 'max_steps', scope: 'assignment', path: ['max_steps'], codec: codecs.int },
+  { key: 'max_params', scope: 'assignment', path: ['max_params'], codec: codecs.int },
+  { key: 'lock', scope: 'assignment', path: ['lock'], codec: names(CONTROLS) },
+  { key: 'hide', scope: 'assignment', path: ['hide'], codec: names(CONTROLS) },
+  { key: 'goal_en', scope: 'assignment', path: ['text', 'en'], codec: freeText(GOAL_TEXT_MAX) },
+  { key: 'goal_zh', scope: 'assignment', path: ['text', 'zh'], codec: freeText(GOAL_TEXT_MAX) },
+  { key: 'claim_steps', scope: 'result', path: ['steps'], codec: codecs.int },
+  { key: 'claim_acc', scope: 'result', path: ['test_accuracy'], codec: codecs.number },
+  { key: 'claim_loss', scope: 'result', path: ['test_loss'], codec: codecs.number },
+  { key: 'digest', scope: 'result', path: ['digest'], codec: hex(16) },
+  { key: 'lang', scope: 'page', path: ['lang'], codec: choice(LANGUAGES) },
+  { key: 'mode', scope: 'page', path: ['mode'], codec: choice(MODES) },
+  { key: 'embed', scope: 'page', path: ['embed'], codec: names(EMBED_PARTS) },
+].map((p) => Object.freeze({ scope: 'experiment', ...p })));
 const BY_KEY = new Map(PROPERTIES.map((p) => [p.key, p]));
-/** Keys of the page's own state (not the experiment's). */
-const PAGE_KEYS = new Set(['v', 'lang']);
+const inScope = (scope) => PROPERTIES.filter((p) => p.scope === scope);
+const EXPERIMENT_ROWS = inScope('experiment');
+const ASSIGNMENT_ROWS = inScope('assignment');
+const RESULT_ROWS = inScope('result');
+const PAGE_ROWS = inScope('page');
+/** The version key; every other key is a row of the table. */
+const VERSION_KEY = 'v';
 
 const get = (obj, path) => path.reduce((o, k) => (o == null ? undefined : o[k]), obj);
 function set(obj, path, value) {
@@ -317,16 +432,27 @@ function sectionDefaults(experiment) {
 
 // Only characters that could break the hash's own structure (or a chat client's link detection)
 // are escaped, so `:`, `,`, `(`, `)`, `;` and `=` inside values stay readable.
-const escapeValue = (text) => text.replace(/[^A-Za-z0-9_.\-:,()=;+~!*]/g, (c) => encodeURIComponent(c));
+// Free text may hold a lone surrogate (a broken paste): it is written as U+FFFD, not thrown on.
+const wellFormed = (text) => text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+const escapeValue = (text) => wellFormed(text).replace(/[^A-Za-z0-9_.\-:,()=;+~!*]/gu, (c) => encodeURIComponent(c));
 
-/**
- * Writes a validated experiment (and the page's language) as a hash, without the leading '#'.
- * Settings equal to torch's default are left out unless the table says `always`.
- */
-export function encodeHash(experiment, { lang } = {}) {
+/** The rows of one scope whose values `obj` holds, as "key=value" (empty lists and texts left out). */
+function encodeScope(rows, obj) {
+  const parts = [];
+  if (!obj) return parts;
+  for (const p of rows) {
+    const value = get(obj, p.path);
+    if (value === undefined || value === null || value === '' || (Array.isArray(value) && !value.length)) continue;
+    parts.push(`${p.key}=${escapeValue(p.codec.format(value))}`);
+  }
+  return parts;
+}
+
+/** The experiment's part of a hash: "v=1&data=...&...&seed=1" (what a result digest covers). */
+function encodeExperiment(experiment) {
   const defaults = sectionDefaults(experiment);
-  const parts = [`v=${EXPERIMENT_VERSION}`];
-  for (const p of PROPERTIES) {
+  const parts = [`${VERSION_KEY}=${EXPERIMENT_VERSION}`];
+  for (const p of EXPERIMENT_ROWS) {
     const value = get(experiment, p.path);
     if (value === undefined || value === null) continue;
     if (p.path[0] === 'data' && p.key !== 'data') {
@@ -339,8 +465,91 @@ export function encodeHash(experiment, { lang } = {}) {
     }
     parts.push(`${p.key}=${escapeValue(p.codec.format(value))}`);
   }
-  if (lang) parts.push(`lang=${lang}`);
-  return parts.join('&');
+  return parts;
+}
+
+/**
+ * Every setting of a validated experiment as the link writes it, defaults included, in the
+ * table's order: [{key, text}] ("lr", "0.1"). What the run comparison lines up.
+ */
+export function experimentSettings(experiment) {
+  const out = [];
+  for (const p of EXPERIMENT_ROWS) {
+    const value = get(experiment, p.path);
+    if (value === undefined || value === null) continue;
+    out.push({ key: p.key, text: p.codec.format(value) });
+  }
+  return out;
+}
+
+/**
+ * Writes a validated experiment as a hash, without the leading '#', followed by an assignment
+ * (normalised, see checkAssignment), a result, and the page's settings when given:
+ *   encodeHash(experiment, {lang, mode, embed, assignment, result})
+ * Settings equal to torch's default are left out unless the table says `always`.
+ */
+export function encodeHash(experiment, { lang, mode, embed, assignment, result } = {}) {
+  return [
+    ...encodeExperiment(experiment),
+    ...encodeScope(ASSIGNMENT_ROWS, assignment),
+    ...encodeScope(RESULT_ROWS, result),
+    ...encodeScope(PAGE_ROWS, { lang, mode, embed }),
+  ].join('&');
+}
+
+/**
+ * The text a result digest is taken over: the experiment, the assignment and the claim (not the
+ * page's language, mode or embedding, which do not change what was claimed), one a line.
+ */
+export function digestText(experiment, assignment, claim) {
+  const { digest: _, ...rest } = claim;
+  return [
+    'nn-playground result 1',
+    encodeExperiment(experiment).join('&'),
+    encodeScope(ASSIGNMENT_ROWS, assignment).join('&'),
+    encodeScope(RESULT_ROWS, rest).join('&'),
+  ].join('\n');
+}
+
+/**
+ * An assignment read from a link, checked as a whole: a goal names both its metric and its
+ * target; accuracy is a fraction; budgets are positive; a control is locked or hidden, not both.
+ * Returns {assignment, errors: [{key, message}]}: the assignment with lock, hide and text always
+ * present (empty when not given) and empty texts dropped.
+ */
+export function checkAssignment(input) {
+  const errors = [];
+  const a = { lock: [], hide: [], ...input, text: { ...input.text } };
+  for (const lang of LANGUAGES) if (!a.text[lang]) delete a.text[lang];
+  if (a.metric !== undefined && a.target === undefined) errors.push({ key: 'target', message: `the goal ${a.metric} needs a target (target=...)` });
+  if (a.target !== undefined && a.metric === undefined) errors.push({ key: 'goal', message: 'a target needs a goal metric (goal=test_accuracy or goal=test_loss)' });
+  if (a.metric === 'test_accuracy' && a.target !== undefined && !(a.target >= 0 && a.target <= 1)) {
+    errors.push({ key: 'target', message: `test accuracy is a fraction from 0 to 1, got ${show(a.target)}` });
+  }
+  if (a.metric === 'test_loss' && a.target !== undefined && !(a.target >= 0 && a.target <= 1e6)) {
+    errors.push({ key: 'target', message: `a test loss target must be from 0 to 1000000, got ${show(a.target)}` });
+  }
+  const budgets = { max_epochs: LIMITS.epochs, max_steps: MAX_BUDGET, max_params: MAX_BUDGET };
+  for (const [key, hi] of Object.entries(budgets)) {
+    if (a[key] !== undefined && !(a[key] >= 1 && a[key] <= hi)) errors.push({ key, message: `must be from 1 to ${hi}, got ${show(a[key])}` });
+  }
+  const both = a.lock.filter((c) => a.hide.includes(c));
+  if (both.length) errors.push({ key: 'hide', message: `${both.join(', ')} cannot be both locked and hidden` });
+  return { assignment: a, errors };
+}
+
+/** A result read from a link: all four claim keys or none. Returns {result, errors}. */
+export function checkResult(input) {
+  const errors = [];
+  const missing = RESULT_ROWS.filter((p) => get(input, p.path) === undefined).map((p) => p.key);
+  if (missing.length) {
+    errors.push({ key: missing[0], message: `a result link needs ${RESULT_ROWS.map((p) => p.key).join(', ')}; missing ${missing.join(', ')}` });
+    return { result: input, errors };
+  }
+  if (!(input.steps >= 1 && input.steps <= MAX_BUDGET)) errors.push({ key: 'claim_steps', message: `must be from 1 to ${MAX_BUDGET}, got ${show(input.steps)}` });
+  if (!(input.test_accuracy >= 0 && input.test_accuracy <= 1)) errors.push({ key: 'claim_acc', message: `is a fraction from 0 to 1, got ${show(input.test_accuracy)}` });
+  if (!(input.test_loss >= 0)) errors.push({ key: 'claim_loss', message: `must be 0 or more, got ${show(input.test_loss)}` });
+  return { result: input, errors };
 }
 
 /**
@@ -349,20 +558,26 @@ export function encodeHash(experiment, { lang } = {}) {
  * as every written link does): that section starts from torch's defaults for the type, which is
  * what encodeHash leaves out. So a written link reads back exactly, and a hand-made one like
  * "#lr=0.5" changes only the learning rate of the defaults. Returns
- *   {ok: true, experiment, lang, empty}           when the hash reads as a valid experiment,
- *   {ok: false, errors: [{key, message}], message, lang, experiment: defaults}  otherwise.
- * `empty` is true when the hash held no experiment settings at all; `lang` is the page language
- * if the hash names a known one (kept even when the rest is broken).
+ *   {ok: true, experiment, assignment, result, lang, mode, embed, empty}   when the hash reads,
+ *   {ok: false, errors: [{key, message}], message, experiment: defaults, assignment: null,
+ *    result: null, lang, mode, embed, empty}                                 otherwise.
+ * `assignment` and `result` are null when the link holds none; `empty` is true when the hash
+ * held no experiment, assignment or result settings at all; `lang`, `mode` and `embed` are the
+ * page's settings when the hash names valid ones (kept even when the rest is broken).
  */
 export function decodeHash(hash, defaults) {
   const text = typeof hash === 'string' ? hash.replace(/^#/, '') : '';
   const errors = [];
-  const result = (extra) => ({ ...extra, errors, message: errors.map((e) => (e.key ? `${e.key}: ${e.message}` : e.message)).join('\n') });
+  const page = { lang: undefined, mode: undefined, embed: undefined };
+  const result = (extra) => ({
+    assignment: null, result: null, ...page, ...extra, errors,
+    message: errors.map((e) => (e.key ? `${e.key}: ${e.message}` : e.message)).join('\n'),
+  });
   const refuse = (message) => {
     errors.push({ key: '', message });
-    return result({ ok: false, experiment: defaults, lang: undefined, empty: false });
+    return result({ ok: false, experiment: defaults, empty: false });
   };
-  if (text === '') return result({ ok: true, experiment: defaults, lang: undefined, empty: true });
+  if (text === '') return result({ ok: true, experiment: defaults, empty: true });
   if (text.length > MAX_HASH_LENGTH) return refuse(`the link's settings are ${text.length} characters long; at most ${MAX_HASH_LENGTH} are read`);
 
   const pairs = text.split('&').filter((p) => p !== '');
@@ -379,7 +594,7 @@ export function decodeHash(hash, defaults) {
       errors.push({ key: '', message: `${show(pair)} is not a valid part of a link (a broken %-escape)` });
       continue;
     }
-    if (!BY_KEY.has(key) && !PAGE_KEYS.has(key)) {
+    if (!BY_KEY.has(key) && key !== VERSION_KEY) {
       errors.push({ key: '', message: `unknown setting ${show(key)}` });
       continue;
     }
@@ -398,22 +613,55 @@ export function decodeHash(hash, defaults) {
     values.set(key, value);
   }
 
-  const langText = values.get('lang');
-  const lang = LANGUAGES.includes(langText) ? langText : undefined;
-  if (langText !== undefined && !lang) errors.push({ key: 'lang', message: `must be one of ${LANGUAGES.join(', ')}, got ${show(langText)}` });
-  const version = values.get('v');
+  /** Reads the rows of one scope that the hash holds into `into`; false when it holds none. */
+  const readScope = (rows, into) => {
+    let any = false;
+    for (const p of rows) {
+      if (!values.has(p.key)) continue;
+      any = true;
+      try {
+        set(into, p.path, p.codec.parse(values.get(p.key)));
+      } catch (err) {
+        if (!(err instanceof HashError)) throw err;
+        errors.push({ key: p.key, message: err.message });
+      }
+    }
+    return any;
+  };
+
+  // The page's own settings first: a broken link still shows in the reader's language and frame.
+  // (readScope sets only what parses, so a broken embed= keeps a good lang=.)
+  readScope(PAGE_ROWS, page);
+  const version = values.get(VERSION_KEY);
   if (version !== undefined && version !== String(EXPERIMENT_VERSION)) {
-    errors.push({ key: 'v', message: `this link was made for settings version ${show(version)}; this playground reads version ${EXPERIMENT_VERSION}` });
+    errors.push({ key: VERSION_KEY, message: `this link was made for settings version ${show(version)}; this playground reads version ${EXPERIMENT_VERSION}` });
   }
-  const empty = [...values.keys()].every((k) => PAGE_KEYS.has(k));
-  if (errors.length) return result({ ok: false, experiment: defaults, lang, empty });
-  if (empty) return result({ ok: true, experiment: defaults, lang, empty: true });
+
+  let assignment = null;
+  const assignmentInput = {};
+  if (readScope(ASSIGNMENT_ROWS, assignmentInput)) {
+    const checked = checkAssignment(assignmentInput);
+    errors.push(...checked.errors);
+    assignment = checked.assignment;
+  }
+  let claim = null;
+  const resultInput = {};
+  if (readScope(RESULT_ROWS, resultInput)) {
+    const checked = checkResult(resultInput);
+    errors.push(...checked.errors);
+    claim = checked.result;
+  }
+
+  const hasExperiment = EXPERIMENT_ROWS.some((p) => values.has(p.key));
+  const empty = !hasExperiment && !assignment && !claim;
+  if (errors.length) return result({ ok: false, experiment: defaults, empty });
+  if (!hasExperiment) return result({ ok: true, experiment: defaults, assignment, result: claim, empty });
 
   // Start from the defaults; a section whose type the link changes starts from that type alone.
   const draft = structuredClone(defaults);
   delete draft.name;
   delete draft.description;
-  for (const p of PROPERTIES) {
+  for (const p of EXPERIMENT_ROWS) {
     if (!p.section || !values.has(p.key)) continue;
     let type;
     try {
@@ -428,10 +676,10 @@ export function decodeHash(hash, defaults) {
     draft[p.section] = { [p.path[1]]: type };
   }
   // Likewise the settings written only when they differ from the schema's default.
-  for (const p of PROPERTIES) {
+  for (const p of EXPERIMENT_ROWS) {
     if (!p.always && !p.section && p.path.length === 1 && !values.has(p.key)) delete draft[p.path[0]];
   }
-  for (const p of PROPERTIES) {
+  for (const p of EXPERIMENT_ROWS) {
     if (p.section || !values.has(p.key)) continue;
     try {
       set(draft, p.path, p.codec.parse(values.get(p.key)));
@@ -444,12 +692,12 @@ export function decodeHash(hash, defaults) {
   if (!values.has('layers') && draft.data.set !== defaults.data.set) {
     errors.push({ key: 'layers', message: `the link changes the data set to ${draft.data.set} but gives no layers` });
   }
-  if (errors.length) return result({ ok: false, experiment: defaults, lang, empty: false });
+  if (errors.length) return result({ ok: false, experiment: defaults, empty: false });
 
   const checked = validateExperiment(draft);
   if (!checked.ok) {
     for (const e of checked.errors) errors.push({ key: '', message: formatError(e), path: e.path });
-    return result({ ok: false, experiment: defaults, lang, empty: false });
+    return result({ ok: false, experiment: defaults, empty: false });
   }
-  return result({ ok: true, experiment: checked.experiment, lang, empty: false });
+  return result({ ok: true, experiment: checked.experiment, assignment, result: claim, empty: false });
 }
