@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// train.js: the headless runner. Trains an experiment (a JSON file) in the same wasm core the page
-// uses and prints one JSON object a line: progress every --log-every steps, a summary per epoch,
-// and a last line with "final": true.
+// train.js: the headless runner. Trains an experiment (a JSON file, or a playground link) in the
+// same wasm core the page uses and prints one JSON object a line: progress every --log-every
+// steps, a summary per epoch, and a last line with "final": true. With --verify or --verify-file
+// it checks homework result links instead (verify.js): one line per link, then a summary.
 //
 // Exit codes: 0 trained; 2 bad input (options, experiment file, weights file), with one line on
 // stderr naming the problem; 3 the run diverged (loss or weights NaN/Inf; the last finite weights
-// are kept, evaluated and saved); 1 anything unexpected.
+// are kept, evaluated and saved); 1 anything unexpected. Verifying: 0 every claim verified, 1 a
+// claim was refused, 2 a link (or the file) could not be read.
 
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,8 +18,12 @@ import { Session } from '../src/engine/session.js';
 import { exportPytorchBundle, weightsFileFor } from '../src/export/pytorch.js';
 import { ExperimentError, formatError, MAX_EXPERIMENT_BYTES, parseExperiment, parseExperimentJson } from '../src/experiment/validate.js';
 import { nodeCore, nodeMnistSource } from '../src/node.js';
+import { decodeLink, looksLikeLink, parseLinkList, summarise, Verifier } from './verify.js';
 
 const USAGE = `usage: npm run train -- FILE.json [options]
+       npm run train -- 'http://…/#v=1&…' [options]   (a playground link as the experiment)
+       npm run train -- --verify LINK [--verify LINK…] [--assignment HOMEWORK_LINK]
+       npm run train -- --verify-file FILE [--assignment HOMEWORK_LINK]
   --epochs N        train N epochs (overrides the experiment's)
   --steps N         stop after N optimizer steps in all (0: only evaluate)
   --seed N          override the experiment's seed
@@ -27,7 +33,11 @@ const USAGE = `usage: npm run train -- FILE.json [options]
   --export-pytorch OUT.py  write a PyTorch script for the experiment and, as OUT.safetensors,
                     the weights it starts from (the seed's init, or --load's); no training
   --stats           print per-layer weight statistics after each epoch
-  --quiet           print only the final line`;
+  --quiet           print only the final line
+  --verify LINK     replay a homework result link and check its claim, digest, goal and budgets
+  --verify-file FILE  the same for every link in FILE: one a line, or a CSV with a "link" column
+  --assignment LINK the homework link the results answer: its goal, budgets and fixed controls
+                    must be the ones in each result`;
 
 /** A problem with what the user gave us: exit code 2, one line, no stack trace. */
 class InputError extends Error {}
@@ -50,6 +60,9 @@ function parseOptions(argv) {
         'export-pytorch': { type: 'string' },
         stats: { type: 'boolean' },
         quiet: { type: 'boolean' },
+        verify: { type: 'string', multiple: true },
+        'verify-file': { type: 'string' },
+        assignment: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -61,7 +74,13 @@ function parseOptions(argv) {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  if (positionals.length !== 1) throw new InputError(`expected one experiment file, got ${positionals.length}\n${USAGE}`);
+  const verifying = Boolean(values.verify?.length || values['verify-file']);
+  if (verifying) {
+    if (positionals.length) throw new InputError(`--verify takes no experiment file (got ${positionals.join(' ')})\n${USAGE}`);
+    return { verify: values.verify ?? [], verifyFile: values['verify-file'], assignment: values.assignment, quiet: Boolean(values.quiet) };
+  }
+  if (values.assignment) throw new InputError('--assignment goes with --verify or --verify-file');
+  if (positionals.length !== 1) throw new InputError(`expected one experiment file or link, got ${positionals.length}\n${USAGE}`);
   const integer = (name, lo, hi) => {
     const text = values[name];
     if (text === undefined) return undefined;
@@ -97,6 +116,18 @@ async function readInput(file, what, maxBytes) {
 }
 
 async function loadExperiment(opts) {
+  if (looksLikeLink(opts.file)) {
+    let experiment;
+    try {
+      ({ experiment } = decodeLink(opts.file));
+    } catch (err) {
+      throw new InputError(`the link: ${err.message}`);
+    }
+    if (opts.epochs !== undefined || opts.seed !== undefined) {
+      experiment = parseExperiment({ ...experiment, epochs: opts.epochs ?? experiment.epochs, seed: opts.seed ?? experiment.seed });
+    }
+    return experiment;
+  }
   const bytes = await readInput(opts.file, 'the experiment file', MAX_EXPERIMENT_BYTES);
   let text;
   try {
@@ -116,15 +147,52 @@ async function loadExperiment(opts) {
   }
 }
 
+/** --verify / --verify-file: one report line per link, then the summary; returns the exit code. */
+async function verifyLinks(opts) {
+  const rows = opts.verify.map((link, i) => ({ arg: i + 1, link, fields: {} }));
+  if (opts.verifyFile) {
+    const bytes = await readInput(opts.verifyFile, 'the file of links', 16 * 1024 * 1024);
+    for (const row of parseLinkList(bytes.toString('utf8'))) rows.push({ file: opts.verifyFile, ...row });
+  }
+  let homework = null;
+  if (opts.assignment) {
+    try {
+      homework = decodeLink(opts.assignment);
+    } catch (err) {
+      throw new InputError(`--assignment: ${err.message}`);
+    }
+    if (!homework.assignment) throw new InputError('--assignment: the link holds no assignment (no goal, budget, lock or hide)');
+  }
+  const verifier = new Verifier(await nodeCore(), { mnistSource: nodeMnistSource() });
+  const reports = [];
+  try {
+    for (const row of rows) {
+      const started = performance.now();
+      const { link, fields, ...where } = row;
+      const report = { ...where, ...fields, ...(await verifier.verify(link, { homework })) };
+      report.seconds = Math.round(performance.now() - started) / 1000;
+      reports.push(report);
+      if (!opts.quiet) print(report);
+    }
+  } finally {
+    verifier.dispose();
+  }
+  const { summary, code } = summarise(reports);
+  print(summary);
+  return code;
+}
+
 async function main() {
   const opts = parseOptions(process.argv.slice(2));
+  if (opts.verify) return verifyLinks(opts);
   const experiment = await loadExperiment(opts);
   const core = await nodeCore();
   let session;
   try {
     session = await Session.open(core, experiment, { mnistSource: nodeMnistSource() });
   } catch (err) {
-    if (err instanceof ExperimentError) throw new InputError(`${opts.file}: ${err.errors.map(formatError).join('; ')}`);
+    const source = looksLikeLink(opts.file) ? 'the link' : opts.file;
+    if (err instanceof ExperimentError) throw new InputError(`${source}: ${err.errors.map(formatError).join('; ')}`);
     throw err;
   }
   if (opts.load) {
