@@ -66,12 +66,18 @@ export class TrainingClient extends EventTarget {
   }
   describe(experiment) { return this.request(Request.DESCRIBE, { experiment }); }
   configure(experiment) { return this.request(Request.CONFIGURE, { experiment }); }
-  train() { return this.request(Request.TRAIN); }
+  /** stopAt: the last step to train (a homework's budget); omitted, the run's end. */
+  train(stopAt) { return this.request(Request.TRAIN, Number.isFinite(stopAt) ? { stopAt } : {}); }
   pause() { return this.request(Request.PAUSE); }
-  step() { return this.request(Request.STEP); }
+  step(stopAt) { return this.request(Request.STEP, Number.isFinite(stopAt) ? { stopAt } : {}); }
   reset() { return this.request(Request.RESET); }
   /** x: Float32Array of n samples (copied, so the caller keeps its array). */
   predict(x, n) { return this.request(Request.PREDICT, { x: x.slice(), n }); }
+  evaluate() { return this.request(Request.EVALUATE); }
+  exportPytorch(scriptName) { return this.request(Request.EXPORT_PYTORCH, { scriptName }); }
+  saveWeights() { return this.request(Request.SAVE_WEIGHTS); }
+  /** bytes: a .safetensors file (transferred: the caller loses it). */
+  loadWeights(bytes) { return this.request(Request.LOAD_WEIGHTS, { bytes }); }
 
   terminate() {
     this.#worker.terminate();

@@ -20,16 +20,27 @@ export const Request = Object.freeze({
    * MNIST downloads), builds and initialises the network from the seed.
    */
   CONFIGURE: 'configure',
-  /** {} -> {step}. Starts (or resumes) training in slices; metrics arrive as pushes. */
+  /**
+   * {stopAt?} -> {step}. Starts (or resumes) training in slices; metrics arrive as pushes. With
+   * stopAt (a homework's budget), training stops after that step (Push.STOPPED, reason 'budget').
+   */
   TRAIN: 'train',
   /** {} -> {step}. Stops after the step in progress; answered once stopped. */
   PAUSE: 'pause',
-  /** {} -> {step}. Pauses, then trains exactly one batch and pushes its metrics and stats. */
+  /** {stopAt?} -> {step}. Pauses, then trains exactly one batch (none past stopAt) and pushes its metrics and stats. */
   STEP: 'step',
   /** {} -> SessionInfo. Pauses, rebuilds the network and re-initialises it from the seed. */
   RESET: 'reset',
   /** {x: Float32Array, n} -> {probs: Float32Array, classes}. Eval-mode forward (the draw pad). */
   PREDICT: 'predict',
+  /** {} -> {step, test_accuracy, test_loss, count}: the whole test set now (what Submit claims). */
+  EVALUATE: 'evaluate',
+  /** {scriptName} -> {script: string, weights: Uint8Array}: export.pytorch's bundle of the weights now. */
+  EXPORT_PYTORCH: 'export-pytorch',
+  /** {} -> {weights: Uint8Array (.safetensors), step}. */
+  SAVE_WEIGHTS: 'save-weights',
+  /** {bytes: Uint8Array} -> {step}. Pauses, checks and loads .safetensors weights, pushes fresh stats. */
+  LOAD_WEIGHTS: 'load-weights',
 });
 
 /** Pushed messages (worker -> page, no id). */
@@ -49,7 +60,7 @@ export const Push = Object.freeze({
   GRID: 'grid',
   /** {step, resolution, extent: [lo, hi], grid: Float32Array of P(class 1), classes}: 2-D sets only. */
   BOUNDARY: 'boundary',
-  /** {step, reason: 'done' | 'paused' | 'failed', message?}: training stopped. */
+  /** {step, reason: 'done' | 'paused' | 'budget' | 'failed', message?}: training stopped. */
   STOPPED: 'stopped',
 });
 

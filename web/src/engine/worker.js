@@ -10,6 +10,7 @@ import { Session, planExperiment } from './session.js';
 import { loadMnist, makeSynth } from '../data/datasets.js';
 import { cachedSource } from '../data/cache.js';
 import { Push, Request, serializeError, transferables } from './protocol.js';
+import { exportPytorchBundle } from '../export/pytorch.js';
 
 const SLICE_MS = 16; // one slice of training between looks at the message queue
 const STATS_MS = 250; // histograms and norms at most this often...
@@ -31,6 +32,7 @@ let session = null;
 let experiment = null;
 let evalData = 0; // nn_data over the first EVAL_SUBSET test samples (borrows the set's memory)
 let running = false;
+let stopAt = Infinity; // the step a TRAIN request asked to stop at (a homework's budget)
 const clock = { lastStats: 0, lastStatsStep: 0, lastEval: 0, trainMs: 0, samples: 0 };
 
 const post = (msg) => self.postMessage(msg, transferables(msg));
@@ -311,6 +313,7 @@ const schedule = () => tickChannel.port2.postMessage(0);
 /** Trains until the run or an epoch ends, maxSteps are done or budgetMs is spent; posts the steps. */
 function trainSlice(budgetMs, maxSteps = Infinity) {
   const { totalSteps, stepsPerEpoch } = totals();
+  const limit = Math.min(totalSteps, stopAt);
   const first = session.step + 1;
   const losses = [];
   const accuracies = [];
@@ -320,15 +323,15 @@ function trainSlice(budgetMs, maxSteps = Infinity) {
   let samples = 0;
   try {
     while (losses.length < maxSteps) {
-      if (session.step >= totalSteps) {
-        outcome = 'done';
+      if (session.step >= limit) {
+        outcome = session.step >= totalSteps ? 'done' : 'budget';
         break;
       }
       const r = session.trainStep();
       losses.push(r.loss);
       accuracies.push(r.accuracy);
       samples += r.batch;
-      if (session.step >= totalSteps) outcome = 'done';
+      if (session.step >= limit) outcome = session.step >= totalSteps ? 'done' : 'budget';
       if (r.epochEnd) epochEnded = true;
       if (outcome || epochEnded || performance.now() - t0 >= budgetMs) break;
     }
@@ -393,8 +396,9 @@ const handlers = {
     afterReply(() => report(true));
     return result;
   },
-  async [Request.TRAIN]() {
+  async [Request.TRAIN]({ stopAt: until }) {
     requireSession();
+    stopAt = Number.isFinite(until) && until > 0 ? until : Infinity;
     if (!running) {
       running = true;
       schedule();
@@ -410,17 +414,18 @@ const handlers = {
     }
     return { step: session?.step ?? 0 };
   },
-  async [Request.STEP]() {
+  async [Request.STEP]({ stopAt: until }) {
     requireSession();
+    stopAt = Number.isFinite(until) && until > 0 ? until : Infinity;
     const was = running;
     running = false;
     if (was) post({ type: Push.STOPPED, step: session.step, reason: 'paused' });
     const { outcome } = trainSlice(Infinity, 1);
-    report(true, outcome === 'done');
+    report(true, outcome === 'done' || outcome === 'budget');
     if (typeof outcome === 'object' && outcome) {
       post({ type: Push.STOPPED, step: session.step, reason: 'failed', message: outcome.message });
-    } else if (outcome === 'done') {
-      post({ type: Push.STOPPED, step: session.step, reason: 'done' });
+    } else if (outcome === 'done' || outcome === 'budget') {
+      post({ type: Push.STOPPED, step: session.step, reason: outcome });
     }
     return { step: session.step };
   },
@@ -435,6 +440,29 @@ const handlers = {
   async [Request.PREDICT]({ x, n }) {
     requireSession();
     return { probs: session.predict(x, n), classes: session.dataset.classes };
+  },
+  async [Request.EVALUATE]() {
+    requireSession();
+    const test = session.evaluate('test');
+    return { step: session.step, test_accuracy: test.accuracy, test_loss: test.loss, count: test.count };
+  },
+  async [Request.EXPORT_PYTORCH]({ scriptName }) {
+    requireSession();
+    return exportPytorchBundle(session, { scriptName });
+  },
+  async [Request.SAVE_WEIGHTS]() {
+    requireSession();
+    return { weights: session.saveWeights(), step: session.step };
+  },
+  async [Request.LOAD_WEIGHTS]({ bytes }) {
+    requireSession();
+    if (running) {
+      running = false;
+      post({ type: Push.STOPPED, step: session.step, reason: 'paused' });
+    }
+    session.loadWeights(bytes);
+    afterReply(() => report(true));
+    return { step: session.step };
   },
 };
 
