@@ -1,0 +1,87 @@
+// store.js: the runs kept in the browser (IndexedDB), so they survive a reload. At most MAX_RUNS
+// are kept (the oldest go first); each is a bounded record (runs.js). Where IndexedDB is missing
+// or refused (some private windows, storage full) the runs live in memory and `persistent` says
+// so; nothing here throws at the page.
+
+import { MAX_RUNS } from './runs.js';
+
+const DB_NAME = 'nn-playground';
+const DB_VERSION = 1;
+const STORE = 'runs';
+
+const promised = (request) => new Promise((resolve, reject) => {
+  request.onsuccess = () => resolve(request.result);
+  request.onerror = () => reject(request.error);
+});
+
+export class RunStore {
+  #db = null;
+  #memory = new Map();
+  #opening = null;
+  persistent = false;
+
+  /** Opens the database once; resolves either way (falls back to memory). */
+  open() {
+    this.#opening ??= (async () => {
+      try {
+        if (!globalThis.indexedDB) return;
+        const request = indexedDB.open(DB_NAME, DB_VERSION);
+        request.onupgradeneeded = () => {
+          if (!request.result.objectStoreNames.contains(STORE)) request.result.createObjectStore(STORE, { keyPath: 'id' });
+        };
+        this.#db = await promised(request);
+        this.persistent = true;
+      } catch {
+        this.#db = null;
+      }
+    })();
+    return this.#opening;
+  }
+
+  async #tx(mode, fn) {
+    await this.open();
+    if (!this.#db) return fn(null);
+    const tx = this.#db.transaction(STORE, mode);
+    const done = new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+    const [out] = await Promise.all([fn(tx.objectStore(STORE)), done]);
+    return out;
+  }
+
+  /** Every kept run, oldest first. */
+  async list() {
+    try {
+      const all = await this.#tx('readonly', (store) => (store ? promised(store.getAll()) : [...this.#memory.values()]));
+      return all.sort((a, b) => a.created - b.created || a.number - b.number);
+    } catch {
+      return [...this.#memory.values()];
+    }
+  }
+
+  /** Keeps a run (replacing one with its id), then drops the oldest beyond MAX_RUNS; returns the ids dropped. */
+  async put(record) {
+    this.#memory.set(record.id, record);
+    try {
+      await this.#tx('readwrite', (store) => store && promised(store.put(record)));
+    } catch {
+      // Storage refused (full, or closed by the browser): the run stays in memory for this visit.
+      this.persistent = false;
+    }
+    const all = await this.list();
+    const dropped = all.slice(0, Math.max(0, all.length - MAX_RUNS)).map((r) => r.id);
+    for (const id of dropped) await this.delete(id);
+    return dropped;
+  }
+
+  async delete(id) {
+    this.#memory.delete(id);
+    try {
+      await this.#tx('readwrite', (store) => store && promised(store.delete(id)));
+    } catch {
+      // Already gone, or storage refused: nothing more to do.
+    }
+  }
+}
