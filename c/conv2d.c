@@ -135,7 +135,7 @@ static void conv2d_forward_direct(nn_net *net, nn_layer *l, const float *inp, in
     for (int b = 0; b < B; b++) {
         float *y = l->out + (size_t)b * out_size;
         conv2d_bias_init(l, y);
-        nn_conv_pad(inp + (size_t)b * in_size, l->in_c, l->in_h, l->in_w, pad, xp);
+        nn_conv_pad(inp + (size_t)b * in_size, l->in_c, l->in_h, l->in_w, pad, xp, b > 0);
         nn_conv_direct(l->units, l->in_c, l->kernel, l->w, xp, l->in_h + 2 * pad, l->in_w + 2 * pad, y);
     }
 }
@@ -175,10 +175,10 @@ static void conv2d_backward_direct(nn_net *net, nn_layer *l, const float *inp, f
                 l->db[oc] = acc;
             }
         }
-        nn_conv_pad(inp + (size_t)b * in_size, l->in_c, l->in_h, l->in_w, pad, xp);
+        nn_conv_pad(inp + (size_t)b * in_size, l->in_c, l->in_h, l->in_w, pad, xp, b > 0);
         nn_conv_direct_dw(l->in_c, k, xp, l->in_h + 2 * pad, l->in_w + 2 * pad, dyT, lanes, dwT);
         if (!dinp) continue;
-        nn_conv_pad(dy, units, l->out_h, l->out_w, dpad, dyp);
+        nn_conv_pad(dy, units, l->out_h, l->out_w, dpad, dyp, b > 0);
         nn_conv_direct(l->in_c, units, k, wf, dyp, l->out_h + 2 * dpad, l->out_w + 2 * dpad, dinp + (size_t)b * in_size);
     }
     nn_transpose_pad(dwT, taps, units, (size_t)lanes, l->dw, (size_t)taps);

@@ -19,8 +19,10 @@
 /* Floats of one padded image [C][H + 2 pad][W + 2 pad] plus the slack. */
 size_t nn_conv_padded_size(int C, int H, int W, int pad);
 
-/* x [C][H][W] -> xp [C][H + 2 pad][W + 2 pad] with zero borders, then NN_CONV_SLACK zeros. */
-void nn_conv_pad(const float *x, int C, int H, int W, int pad, float *xp);
+/* x [C][H][W] -> xp [C][H + 2 pad][W + 2 pad] with zero borders, then NN_CONV_SLACK zeros.
+ * borders_ready: xp already holds zero borders and slack from an earlier call of the same shape
+ * (the next sample of a batch), so only the interior is copied. */
+void nn_conv_pad(const float *x, int C, int H, int W, int pad, float *xp, int borders_ready);
 
 /* out [OC][Hp - k + 1][Wp - k + 1] += w [OC][C][k][k] (*) xp [C][Hp][Wp] (plus slack), stride 1. */
 void nn_conv_direct(int OC, int C, int k, const float *w, const float *xp, int Hp, int Wp, float *out);

@@ -83,7 +83,18 @@ static void check_conv(int C, int H, int W, int OC, int k, int pad) {
     memcpy(dx2, dx1, sizeof(float) * C * H * W);
     memcpy(dx3, dx1, sizeof(float) * C * H * W);
 
-    nn_conv_pad(x, C, H, W, pad, xp);
+    /* the next sample of a batch copies only the interior: the borders from the first must hold */
+    size_t padded = nn_conv_padded_size(C, H, W, pad);
+    float *xp_full = malloc(sizeof(float) * padded), *other = malloc(sizeof(float) * C * H * W);
+    nn_conv_pad(x, C, H, W, pad, xp_full, 0);
+    fill(xp, padded, 9, 1.0f);
+    fill(other, (size_t)C * H * W, 10, 1.0f);
+    nn_conv_pad(other, C, H, W, pad, xp, 0); /* an earlier sample ... */
+    nn_conv_pad(x, C, H, W, pad, xp, 1);     /* ... then this one, interior only */
+    CHECK(memcmp(xp, xp_full, sizeof(float) * padded) == 0, "conv pad %dx%dx%d p%d: interior-only copy differs", C, H,
+          W, pad);
+    free(xp_full);
+    free(other);
     nn_conv_direct(OC, C, k, w, xp, H + 2 * pad, W + 2 * pad, y1);
     nn_im2col(x, C, H, W, k, 1, pad, OH, OW, col);
     nn_gemm_ref(0, 0, OC, hw, taps, w, taps, col, hw, y2, hw);
@@ -107,7 +118,7 @@ static void check_conv(int C, int H, int W, int OC, int k, int pad) {
         for (int oc = 0; oc < OC; oc++)
             for (int t = 0; t < k * k; t++)
                 wf[((size_t)c * OC + oc) * k * k + t] = w[((size_t)oc * C + c) * k * k + k * k - 1 - t];
-    nn_conv_pad(dy, OC, OH, OW, dpad, dyp);
+    nn_conv_pad(dy, OC, OH, OW, dpad, dyp, 0);
     nn_conv_direct(C, OC, k, wf, dyp, OH + 2 * dpad, OW + 2 * dpad, dx1);
     for (int c = 0; c < C; c++)
         for (int iy = 0; iy < H; iy++)
