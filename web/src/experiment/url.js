@@ -372,6 +372,14 @@ export const GOAL_METRICS = Object.freeze(['test_accuracy', 'test_loss']);
 /** The parts of the page an embedding can show (embed=charts,controls). */
 export const EMBED_PARTS = Object.freeze(['lesson', 'goal', 'controls', 'charts', 'model', 'settings', 'views', 'runs']);
 export const MODES = Object.freeze(['instructor']);
+/** A lesson of lessons.json by its id (the page checks that it names one): lesson=optimizer-race. */
+const LESSON_ID = {
+  parse(text) {
+    if (!/^[a-z0-9][a-z0-9-]{0,47}$/.test(text)) fail(`must be a lesson id (lowercase letters, digits and -), got ${show(text)}`);
+    return text;
+  },
+  format: (text) => text,
+};
 /** Goal text is free text from a link: at most this many characters in each language. */
 export const GOAL_TEXT_MAX = 240;
 /** The largest budget of steps or parameters a link may set. */
@@ -399,6 +407,7 @@ export const PROPERTIES = Object.freeze([
   { key: 'lang', scope: 'page', path: ['lang'], codec: choice(LANGUAGES) },
   { key: 'mode', scope: 'page', path: ['mode'], codec: choice(MODES) },
   { key: 'embed', scope: 'page', path: ['embed'], codec: names(EMBED_PARTS) },
+  { key: 'lesson', scope: 'page', path: ['lesson'], codec: LESSON_ID },
 ].map((p) => Object.freeze({ scope: 'experiment', ...p })));
 const BY_KEY = new Map(PROPERTIES.map((p) => [p.key, p]));
 const inScope = (scope) => PROPERTIES.filter((p) => p.scope === scope);
@@ -485,15 +494,15 @@ export function experimentSettings(experiment) {
 /**
  * Writes a validated experiment as a hash, without the leading '#', followed by an assignment
  * (normalised, see checkAssignment), a result, and the page's settings when given:
- *   encodeHash(experiment, {lang, mode, embed, assignment, result})
+ *   encodeHash(experiment, {lang, mode, embed, lesson, assignment, result})
  * Settings equal to torch's default are left out unless the table says `always`.
  */
-export function encodeHash(experiment, { lang, mode, embed, assignment, result } = {}) {
+export function encodeHash(experiment, { lang, mode, embed, lesson, assignment, result } = {}) {
   return [
     ...encodeExperiment(experiment),
     ...encodeScope(ASSIGNMENT_ROWS, assignment),
     ...encodeScope(RESULT_ROWS, result),
-    ...encodeScope(PAGE_ROWS, { lang, mode, embed }),
+    ...encodeScope(PAGE_ROWS, { lang, mode, embed, lesson }),
   ].join('&');
 }
 
@@ -558,7 +567,7 @@ export function checkResult(input) {
  * as every written link does): that section starts from torch's defaults for the type, which is
  * what encodeHash leaves out. So a written link reads back exactly, and a hand-made one like
  * "#lr=0.5" changes only the learning rate of the defaults. Returns
- *   {ok: true, experiment, assignment, result, lang, mode, embed, empty}   when the hash reads,
+ *   {ok: true, experiment, assignment, result, lang, mode, embed, lesson, empty}   when the hash reads,
  *   {ok: false, errors: [{key, message}], message, experiment: defaults, assignment: null,
  *    result: null, lang, mode, embed, empty}                                 otherwise.
  * `assignment` and `result` are null when the link holds none; `empty` is true when the hash
@@ -568,7 +577,7 @@ export function checkResult(input) {
 export function decodeHash(hash, defaults) {
   const text = typeof hash === 'string' ? hash.replace(/^#/, '') : '';
   const errors = [];
-  const page = { lang: undefined, mode: undefined, embed: undefined };
+  const page = { lang: undefined, mode: undefined, embed: undefined, lesson: undefined };
   const result = (extra) => ({
     assignment: null, result: null, ...page, ...extra, errors,
     message: errors.map((e) => (e.key ? `${e.key}: ${e.message}` : e.message)).join('\n'),
