@@ -39,6 +39,22 @@ install_pkg gzip gzip "compresses the MNIST files"
 install_pkg perl perl "reads the exported names out of c/nn.h"
 if [[ $ONLY_WASM -eq 0 ]]; then
   install_pkg gcc gcc "builds the C unit tests natively with sanitizers"
+  if [[ -n $(find tests/fuzz -name 'fuzz_*.c' -print -quit 2>/dev/null) ]]; then
+    install_pkg clang clang "builds the libFuzzer harnesses of tests/fuzz"
+    # libFuzzer's runtime is a separate Debian package (libclang-rt-14-dev for Debian 12's clang 14).
+    if ! printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' |
+      clang -fsanitize=fuzzer -x c - -o /dev/null 2>/dev/null; then
+      rt=libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev
+      if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        say "clang cannot link libFuzzer: installing Debian's $rt"
+        [[ $APT_UPDATED -eq 1 ]] || DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        APT_UPDATED=1
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$rt" >/dev/null
+      else
+        die "clang cannot link libFuzzer: install $rt, e.g. 'sudo apt-get install $rt'"
+      fi
+    fi
+  fi
   # The end-to-end and component tests drive Debian's Chromium (never a downloaded browser).
   if [[ -d tests/e2e ]] || [[ -n $(find tests/web -name '*.browser.test.js' -print -quit 2>/dev/null) ]]; then
     install_pkg chromium chromium "runs the browser tests headless"
@@ -136,6 +152,37 @@ for src in "${PROGRAMS[@]}"; do
     gcc -std=c11 -O2 -ffp-contract=off -Wall -Wextra -Ic "$src" "${C_SOURCES[@]}" -lm -o "$bin"
   fi
 done
+
+# ---- libFuzzer harnesses (tests/fuzz/fuzz_*.c), with clang, ASan and UBSan ----
+# The core is linked in whole; its dense kernels (gemm, direct convolution, im2col) are built
+# with the sanitizers but without the fuzzer's coverage hooks, which would otherwise spend most
+# of each run tracing the comparisons of matrix loops the unit tests already cover.
+FUZZ_SOURCES=(tests/fuzz/fuzz_*.c)
+if [[ ${#FUZZ_SOURCES[@]} -gt 0 ]]; then
+  FUZZ=$BUILD/fuzz
+  mkdir -p "$FUZZ/obj"
+  SAN=(-std=c11 -g -ffp-contract=off -fsanitize=address,undefined -fno-sanitize-recover=all -Ic -Itests/fuzz)
+  FUZZ_OBJS=()
+  for src in "${C_SOURCES[@]}"; do
+    name=$(basename "$src" .c)
+    obj=$FUZZ/obj/$name.o
+    case $name in
+      gemm | conv_direct | im2col) flags=(-O2) ;;
+      *) flags=(-O1 -fsanitize=fuzzer-no-link) ;;
+    esac
+    if stale "$obj" "$src" "${C_HEADERS[@]}" build.sh; then
+      clang "${SAN[@]}" "${flags[@]}" -c "$src" -o "$obj"
+    fi
+    FUZZ_OBJS+=("$obj")
+  done
+  for src in "${FUZZ_SOURCES[@]}"; do
+    bin=$FUZZ/$(basename "$src" .c)
+    if stale "$bin" "$src" tests/fuzz/*.h "${FUZZ_OBJS[@]}"; then
+      say "building $bin (libFuzzer)"
+      clang "${SAN[@]}" -O1 -fsanitize=fuzzer "$src" "${FUZZ_OBJS[@]}" -lm -o "$bin"
+    fi
+  done
+fi
 
 # ---- the page ----
 if [[ -f web/index.html ]]; then

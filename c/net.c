@@ -177,11 +177,8 @@ typedef struct {
 
 static uint64_t align16(uint64_t bytes) { return (bytes + 15) & ~(uint64_t)15; }
 
-static nn_status plan_arena(const nn_net *net, int max_batch, arena_plan *p) {
-    if (!net) return nn_fail(NN_ERR_INVALID, "no network");
-    if (net->count == 0) return nn_fail(NN_ERR_INVALID, "the network has no layers");
-    if (max_batch < 1 || max_batch > NN_MAX_BATCH)
-        return nn_fail(NN_ERR_INVALID, "batch size %d: must be 1 to %d", max_batch, NN_MAX_BATCH);
+/* Sizes of everything nn_build allocates for max_batch samples, without the budget check. */
+static nn_status plan_sizes(const nn_net *net, int max_batch, arena_plan *p) {
     memset(p, 0, sizeof *p);
     for (int i = 0; i < net->count; i++) {
         const nn_layer *l = &net->layers[i];
@@ -205,12 +202,45 @@ static nn_status plan_arena(const nn_net *net, int max_batch, arena_plan *p) {
      * outputs and their gradients, the gathered batch */
     uint64_t floats = 3 * p->params + 2 * p->optim + p->buffers + p->workspace + 2 * p->acts + p->input;
     p->total_bytes = floats * sizeof(float) + p->aux + 16 * 16 + (uint64_t)max_batch * 8;
+    return NN_OK;
+}
+
+/* The largest batch below max_batch whose arena fits the budget (0 when not even 1 fits). The
+ * arena grows with the batch, so a binary search finds it. */
+static int largest_batch_that_fits(const nn_net *net, int max_batch) {
+    int lo = 0, hi = max_batch - 1; /* lo fits (0 trivially), answer in [lo, hi] */
+    while (lo < hi) {
+        int mid = lo + (hi - lo + 1) / 2;
+        arena_plan p;
+        if (plan_sizes(net, mid, &p) == NN_OK && p.total_bytes <= memory_budget) lo = mid;
+        else hi = mid - 1;
+    }
+    return lo;
+}
+
+static nn_status plan_arena(const nn_net *net, int max_batch, arena_plan *p) {
+    if (!net) return nn_fail(NN_ERR_INVALID, "no network");
+    if (net->count == 0) return nn_fail(NN_ERR_INVALID, "the network has no layers");
+    if (max_batch < 1 || max_batch > NN_MAX_BATCH)
+        return nn_fail(NN_ERR_INVALID, "batch size %d: must be 1 to %d", max_batch, NN_MAX_BATCH);
+    nn_status st = plan_sizes(net, max_batch, p);
+    if (st != NN_OK) return st;
     if (p->total_bytes > memory_budget) {
+        char advice[160];
+        int fits = largest_batch_that_fits(net, max_batch);
+        if (fits > 0) {
+            snprintf(advice, sizeof advice, "the largest batch that fits is %d; or use fewer or smaller layers", fits);
+        } else {
+            arena_plan one;
+            plan_sizes(net, 1, &one);
+            snprintf(advice, sizeof advice, "even a batch of 1 needs %.1f MB: use fewer or smaller layers",
+                     one.total_bytes / 1048576.0);
+        }
         return nn_fail(NN_ERR_NOMEM,
                        "this network needs %.1f MB at batch %d, over the memory budget of %.0f MB "
-                       "(%.1f M parameters, %.1f M activation values): use fewer or smaller layers or a smaller batch",
+                       "(%.1f M parameters, %.1f M activation values): %s",
                        p->total_bytes / 1048576.0, max_batch, memory_budget / 1048576.0, p->params / 1e6,
-                       2.0 * p->acts / 1e6);
+                       2.0 * p->acts / 1e6, advice);
     }
     return NN_OK;
 }
@@ -234,8 +264,10 @@ nn_status nn_build(nn_net *net, int max_batch) {
     uint32_t *bi = malloc((size_t)max_batch * sizeof(uint32_t));
     if (!arena || !bx || !by || !bi) {
         free(arena); free(bx); free(by); free(bi);
-        return nn_fail(NN_ERR_NOMEM, "could not allocate %.1f MB for the network",
-                       (double)p.total_bytes / 1048576.0);
+        return nn_fail(NN_ERR_NOMEM,
+                       "out of memory: could not allocate %.1f MB for the network (within the budget of %.0f MB, "
+                       "but the browser or the machine refused it): use a smaller batch or fewer or smaller layers",
+                       (double)p.total_bytes / 1048576.0, memory_budget / 1048576.0);
     }
     char *cursor = arena;
 #define TAKE(ptr, type, count) \

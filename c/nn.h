@@ -228,9 +228,28 @@ typedef struct {
 nn_status nn_train_step(nn_net *net, const nn_data *data, int batch_size, int shuffle, nn_step_result *result);
 /* Restarts the epoch order (call after nn_seed for a reproducible run). */
 void nn_reset_epoch(nn_net *net);
-/* Position in the current epoch, and the permutation itself (count entries). */
+/* Position in the current epoch, and the permutation itself (nn_epoch_order_count entries;
+ * 0 and NULL before the first step, or after nn_reset_epoch). */
 size_t nn_epoch_position(const nn_net *net);
 const uint32_t *nn_epoch_order(const nn_net *net);
+size_t nn_epoch_order_count(const nn_net *net);
+/* Epochs completed by nn_train_step since the last nn_reset_epoch. */
+int64_t nn_epoch(const nn_net *net);
+
+/* ---- resuming a run (checkpoints) ----
+ * A run continues bit for bit from: the parameters, nn_buffers, nn_optim_state and
+ * nn_optim_step_count, the random streams below, and the epoch state. */
+/* (state, increment) of the init, dropout and shuffle streams. Must match RNG_STATE_WORDS in
+ * web/src/engine/core.js (tests/web/engine/checkpoint.test.js checks). */
+#define NN_RNG_STATE_WORDS 6
+/* Copies the streams into out[NN_RNG_STATE_WORDS]. */
+void nn_rng_state(const nn_net *net, uint64_t *out);
+/* Restores streams read by nn_rng_state; refuses an even increment (not a PCG32 stream). */
+nn_status nn_set_rng_state(nn_net *net, const uint64_t *state);
+/* Restores the epoch order (a permutation of 0..count-1, copied), the position in it (below
+ * count) and the epoch counter. count 0 (with position 0) means "no order yet": the next step
+ * starts an epoch. Refuses anything else without changing the net. */
+nn_status nn_set_epoch_state(nn_net *net, const uint32_t *order, size_t count, size_t position, int64_t epoch);
 
 /* Loss and accuracy over a whole data set in eval mode. confusion: NULL or
  * [classes][classes] int32 counts (row = true label), zeroed first.

@@ -16,9 +16,13 @@ void nn_histogram(const float *x, size_t n, int bins, float lo, float hi, uint32
         mn = v < mn ? v : mn;
         mx = v > mx ? v : mx;
         if (counts && bins > 0) {
-            int b = width > 0.0f ? (int)floorf((v - lo) / width) : 0;
-            if (!(b >= 0)) b = 0; /* NaN lands in the first bin */
-            if (b >= bins) b = bins - 1;
+            /* Clamped while still a float: converting NaN or a value beyond INT_MAX to int is
+             * undefined in C (and traps in wasm without the saturating conversions). */
+            float at = width > 0.0f ? floorf((v - lo) / width) : 0.0f;
+            int b;
+            if (!(at >= 0.0f)) b = 0; /* NaN lands in the first bin */
+            else if (at >= (float)bins) b = bins - 1;
+            else b = (int)at;
             counts[b]++;
         }
     }

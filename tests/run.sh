@@ -2,9 +2,10 @@
 # run.sh: every test (npm test): builds first (quick when nothing changed), then
 #   1. the C unit tests, natively under AddressSanitizer and UBSan (tests/.build/test_*),
 #   2. Vitest in Node: the JS, the wasm core, learning on real MNIST, the runner, end-to-end,
-#   3. Vitest in headless Chromium: the components (*.browser.test.js), when there are any.
+#   3. Vitest in headless Chromium: the components (*.browser.test.js), when there are any,
+#   4. the libFuzzer harnesses of tests/fuzz/ for a bounded time each (FUZZ_SCALE=2 doubles it).
 # Ends with one line "tests: N passed, M failed" (C checks plus Vitest tests) and exits non-zero
-# when anything failed. `tests/run.sh c|node|browser` runs only that part.
+# when anything failed. `tests/run.sh c|node|browser|fuzz` runs only that part.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,6 +61,37 @@ if [[ $PART == all || $PART == browser ]]; then
   if [[ -f web/vitest.browser.config.js ]] && [[ -n $(find tests/web -name '*.browser.test.js' -print -quit) ]]; then
     vitest_part browser web/vitest.browser.config.js
   fi
+fi
+
+# fuzz_part NAME SECONDS: runs tests/.build/fuzz/fuzz_NAME from its committed seeds (plus what
+# earlier runs found, kept in tests/.build/fuzz/work-NAME) and counts a pass when nothing crashed.
+fuzz_part() {
+  local bin=tests/.build/fuzz/fuzz_$1 seconds=$2
+  [[ -x $bin ]] || return 0
+  local work=tests/.build/fuzz/work-$1 log=$REPORTS/fuzz-$1.log
+  mkdir -p "$work"
+  "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix=tests/.build/fuzz/crash-"$1"- "$work" "tests/fuzz/corpus/$1" >"$log" 2>&1
+  local code=$?
+  local runs
+  runs=$(grep -Eo 'stat::number_of_executed_units: [0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)
+  if [[ $code -eq 0 ]]; then
+    echo "fuzz_$1: ${runs:-?} executions in ${seconds} s, no crash"
+    passed=$((passed + 1))
+  else
+    echo "fuzz_$1: CRASHED after ${runs:-?} executions (exit $code); the input is in tests/.build/fuzz/crash-$1-*:"
+    grep -E 'ERROR|runtime error|SUMMARY|Test unit written' "$log" | head -8
+    failed=$((failed + 1))
+  fi
+}
+
+if [[ $PART == all || $PART == fuzz ]]; then
+  echo "== libFuzzer (tests/fuzz)"
+  scale=${FUZZ_SCALE:-1}
+  fuzz_part idx $((15 * scale))
+  fuzz_part histogram $((20 * scale))
+  fuzz_part synth $((20 * scale))
+  fuzz_part net $((45 * scale))
 fi
 
 echo "tests: $passed passed, $failed failed"

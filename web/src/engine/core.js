@@ -88,6 +88,11 @@ export const SIGNATURES = Object.freeze({
   nn_reset_epoch: ['void'],
   nn_epoch_position: ['size'],
   nn_epoch_order: ['addr'],
+  nn_epoch_order_count: ['size'],
+  nn_epoch: ['i64'],
+  nn_rng_state: ['void'],
+  nn_set_rng_state: ['status'],
+  nn_set_epoch_state: ['status', [null, null, null, null, 'i64']],
   nn_evaluate: ['status'],
   nn_predict: ['status'],
   nn_histogram: ['void'],
@@ -98,6 +103,8 @@ export const SIGNATURES = Object.freeze({
 });
 
 const SCRATCH_BYTES = 256;
+/** NN_RNG_STATE_WORDS of nn.h: (state, increment) of the init, dropout and shuffle streams. */
+export const RNG_STATE_WORDS = 6;
 const utf8 = new TextDecoder('utf-8');
 
 /** The imports a standalone emscripten module may ask for; anything else is refused at load. */
@@ -336,6 +343,38 @@ export class Core {
     } finally {
       this.free(countsPtr);
     }
+  }
+
+  // ---- what a checkpoint needs beyond the flat buffers ----
+
+  /** The net's random streams (init, dropout, shuffle) as a fresh BigUint64Array of 6 words. */
+  rngState(net) {
+    this.fn.nn_rng_state(net, this.scratch);
+    return new BigUint64Array(this.exports.memory.buffer, this.scratch, RNG_STATE_WORDS).slice();
+  }
+
+  /** Restores streams read by rngState (6 unsigned 64-bit words); the core refuses a malformed one. */
+  setRngState(net, words) {
+    if (!(words instanceof BigUint64Array) || words.length !== RNG_STATE_WORDS) {
+      throw new NnError(Status.ERR_INVALID, `random state: expected ${RNG_STATE_WORDS} 64-bit words`, 'setRngState');
+    }
+    new BigUint64Array(this.exports.memory.buffer, this.scratch, RNG_STATE_WORDS).set(words);
+    this.fn.nn_set_rng_state(net, this.scratch);
+  }
+
+  /** {order: Uint32Array (a copy; empty before the first step), position, epoch}. */
+  epochState(net) {
+    const count = this.fn.nn_epoch_order_count(net);
+    const ptr = this.fn.nn_epoch_order(net);
+    const order = count && ptr ? this.u32(ptr, count).slice() : new Uint32Array(0);
+    return { order, position: this.fn.nn_epoch_position(net), epoch: this.fn.nn_epoch(net) };
+  }
+
+  /** Restores an epochState; the core checks the order is a permutation and the position inside it. */
+  setEpochState(net, { order, position, epoch }) {
+    if (!(order instanceof Uint32Array)) throw new NnError(Status.ERR_INVALID, 'epoch state: the order must be a Uint32Array', 'setEpochState');
+    if (!order.length) return this.fn.nn_set_epoch_state(net, 0, 0, position, epoch);
+    return this.withCopy(order, (ptr) => this.fn.nn_set_epoch_state(net, ptr, order.length, position, epoch));
   }
 
   /** Validates an IDX file already in wasm memory: {dims, dataPtr} (dataPtr points into it). */

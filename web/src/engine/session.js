@@ -59,6 +59,17 @@ function blame(path, err) {
 
 const product = (xs) => xs.reduce((a, b) => a * b, 1);
 
+/** Bumped whenever the checkpoint's fields change: an older one is refused, not misread. */
+export const CHECKPOINT_FORMAT = 'nn-playground-checkpoint-1';
+/** The experiment as it bears on the numbers: sorted keys, without its name, description and epochs. */
+export function canonicalRun(experiment) {
+  const { name, description, epochs, ...rest } = experiment;
+  return JSON.stringify(rest, (key, value) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, value[k]]))
+      : value);
+}
+
 /** Adds one layer of the schema to a network being built (the nn_add_* call it maps to). */
 export function addLayer(core, net, layer) {
   const { fn } = core;
@@ -493,6 +504,80 @@ export class Session {
     }
     for (const [t, data] of values) this.core.f32(this.#tensorPtr(t, false), t.count).set(data);
     return file.metadata;
+  }
+
+  // ---- checkpoints: everything a run needs to continue bit for bit ----
+
+  /**
+   * A copy of the run's whole state: {format, experiment, step, params, buffers, optimState,
+   * optimSteps, rng (BigUint64Array of the init, dropout and shuffle streams), order (the epoch's
+   * sample order, empty before the first step), position, epoch}. Typed arrays are copies (they
+   * may be transferred or stored in IndexedDB); restoreCheckpoint in a fresh Session of the same
+   * experiment continues with the same numbers as this one would.
+   */
+  checkpoint() {
+    const { core, net } = this;
+    const fn = core.fn;
+    const { order, position, epoch } = core.epochState(net);
+    return {
+      format: CHECKPOINT_FORMAT,
+      experiment: this.experiment,
+      step: this.step,
+      params: core.f32(fn.nn_params(net), this.paramCount).slice(),
+      buffers: core.f32(fn.nn_buffers(net), this.bufferCount).slice(),
+      optimState: core.f32(fn.nn_optim_state(net), fn.nn_optim_state_count(net)).slice(),
+      optimSteps: fn.nn_optim_step_count(net),
+      rng: core.rngState(net),
+      order,
+      position,
+      epoch,
+    };
+  }
+
+  /**
+   * Restores a checkpoint of this experiment (the number of epochs may differ: it only says when
+   * to stop). Every part is checked before anything is written (a stored checkpoint is input like
+   * any other): its format, its experiment, every array's type and length, finite values, the
+   * order a permutation of the training samples. Throws NnError (ERR_DATA) naming the problem.
+   */
+  restoreCheckpoint(cp) {
+    const { core, net } = this;
+    const fn = core.fn;
+    const refuse = (message) => {
+      throw new NnError(Status.ERR_DATA, `checkpoint: ${message}`, 'restoreCheckpoint');
+    };
+    if (!cp || typeof cp !== 'object') refuse('not a checkpoint');
+    if (cp.format !== CHECKPOINT_FORMAT) refuse(`format ${JSON.stringify(cp.format)} is not ${CHECKPOINT_FORMAT}`);
+    if (!cp.experiment || canonicalRun(cp.experiment) !== canonicalRun(this.experiment)) refuse('it belongs to another experiment');
+    const floats = (name, array, length) => {
+      if (!(array instanceof Float32Array) || array.length !== length) refuse(`${name} must be ${length} float32 values`);
+      const bad = array.findIndex((x) => !Number.isFinite(x));
+      if (bad >= 0) refuse(`${name}[${bad}] is ${array[bad]}`);
+    };
+    floats('params', cp.params, this.paramCount);
+    floats('buffers', cp.buffers, this.bufferCount);
+    floats('optimState', cp.optimState, fn.nn_optim_state_count(net));
+    for (const key of ['step', 'optimSteps', 'position', 'epoch']) {
+      if (!Number.isSafeInteger(cp[key]) || cp[key] < 0) refuse(`${key} must be a whole number >= 0`);
+    }
+    if (!(cp.order instanceof Uint32Array) || (cp.order.length !== 0 && cp.order.length !== this.trainCount)) {
+      refuse(`the epoch order must list the ${this.trainCount} training samples`);
+    }
+    const before = { rng: core.rngState(net), epoch: core.epochState(net) };
+    try {
+      core.setRngState(net, cp.rng);
+      core.setEpochState(net, cp);
+    } catch (err) {
+      core.setRngState(net, before.rng);
+      core.setEpochState(net, before.epoch);
+      if (err instanceof NnError) refuse(err.message);
+      throw err;
+    }
+    core.f32(fn.nn_params(net), this.paramCount).set(cp.params);
+    core.f32(fn.nn_buffers(net), this.bufferCount).set(cp.buffers);
+    core.f32(fn.nn_optim_state(net), cp.optimState.length).set(cp.optimState);
+    fn.nn_set_optim_step_count(net, cp.optimSteps);
+    this.step = cp.step;
   }
 
   /** Frees everything this session allocated in the core (and its data set, if it loaded it). */
