@@ -38,6 +38,8 @@ export class NnInitEditor extends LitElement {
     errors: { type: Array },
     /** Show the one-line formula under the picker. */
     explain: { type: Boolean },
+    /** Read-only (a homework link fixes it). */
+    disabled: { type: Boolean, reflect: true },
   };
 
   static styles = css`
@@ -92,6 +94,7 @@ export class NnInitEditor extends LitElement {
     this.inherit = false;
     this.errors = [];
     this.explain = true;
+    this.disabled = false;
   }
 
   #emit(value) {
@@ -117,7 +120,7 @@ export class NnInitEditor extends LitElement {
     const type = v?.type ?? '';
     return html`
       <label for=${this.#id}>${this.label}</label>
-      <select part="select" id=${this.#id} .value=${type} @change=${this.#onType}>
+      <select part="select" id=${this.#id} .value=${type} ?disabled=${this.disabled} @change=${this.#onType}>
         ${this.inherit ? html`<option value="" ?selected=${type === ''}>${t('init.inherit')}</option>` : nothing}
         ${INIT_TYPES.map((k) => html`<option value=${k} ?selected=${type === k}>${t(`init.${k}`)}</option>`)}
       </select>
@@ -129,6 +132,7 @@ export class NnInitEditor extends LitElement {
               (field) => html`<nn-num-field
                 .label=${t(`init.arg.${KAIMING.has(type) && field === 'a' ? 'slope' : field}`)}
                 .value=${v[field]}
+                ?disabled=${this.disabled}
                 .error=${this.#error(field)}
                 @value-change=${(e) => this.#onArg(field, e.detail.value)}
               ></nn-num-field>`,
@@ -142,7 +146,7 @@ export class NnInitEditor extends LitElement {
   #kaimingSelects(v) {
     const select = (field, options) => html`<div>
       <label for="${this.#id}-${field}">${t(`init.arg.${field}`)}</label>
-      <select id="${this.#id}-${field}" .value=${v[field]} @change=${(e) => this.#onArg(field, e.target.value)}>
+      <select id="${this.#id}-${field}" .value=${v[field]} ?disabled=${this.disabled} @change=${(e) => this.#onArg(field, e.target.value)}>
         ${options.map((o) => html`<option value=${o} ?selected=${v[field] === o}>${o}</option>`)}
       </select>
     </div>`;

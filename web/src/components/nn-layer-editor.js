@@ -173,6 +173,10 @@ export class NnLayerEditor extends LitElement {
   // ---- drag and drop: the handle starts it, a row under the pointer takes the drop ----
 
   #onDragStart(event, index) {
+    if (this.disabled) {
+      event.preventDefault();
+      return;
+    }
     this._dragFrom = index;
     event.dataTransfer.effectAllowed = 'move';
     event.dataTransfer.setData('text/plain', String(index));
@@ -220,7 +224,8 @@ export class NnLayerEditor extends LitElement {
               .count=${this.layers.length}
               .description=${d?.layers?.[i] ?? null}
               .errors=${this.#errorsOf(i)}
-              ?dropTarget=${this._dropAt === i && this._dragFrom !== i}
+              .dropTarget=${this._dropAt === i && this._dragFrom !== i}
+              ?disabled=${this.disabled}
               @layer-change=${this.#onChange}
               @layer-move=${this.#onMove}
               @layer-remove=${this.#onRemove}
@@ -232,7 +237,7 @@ export class NnLayerEditor extends LitElement {
           </li>`,
         )}
       </ol>
-      <div class="add">
+      ${this.disabled ? html`<p class="hint" data-locked>${t('layers.locked')}</p>` : html`<div class="add">
         <div>
           <label for="add-type">${t('layers.addKind')}</label>
           <select id="add-type" .value=${this._addType} @change=${(e) => { this._addType = e.target.value; }}>
@@ -241,7 +246,7 @@ export class NnLayerEditor extends LitElement {
         </div>
         <button type="button" @click=${this.#onAdd}>${t('layers.add')}</button>
         <span class="hint">${t('layers.reorderHint')}</span>
-      </div>
+      </div>`}
       ${this.#renderTotal(d, listError)}
       <div class="sr" aria-live="polite">${this._announce}</div>
     `;

@@ -50,6 +50,8 @@ export class NnLayerRow extends LitElement {
     errors: { type: Array },
     /** Set by the editor while another row is dragged over this one. */
     dropTarget: { type: Boolean, reflect: true, attribute: 'drop-target' },
+    /** Read-only: shown, not editable (a homework link fixes the stack). */
+    disabled: { type: Boolean, reflect: true },
     _showInit: { state: true },
   };
 
@@ -210,6 +212,7 @@ export class NnLayerRow extends LitElement {
     this.description = null;
     this.errors = [];
     this.dropTarget = false;
+    this.disabled = false;
     this._showInit = false;
   }
 
@@ -250,7 +253,7 @@ export class NnLayerRow extends LitElement {
   }
 
   #onKeydown(event) {
-    if (!event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
+    if (this.disabled || !event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
     const to = this.index + (event.key === 'ArrowUp' ? -1 : 1);
     event.preventDefault();
     if (to < 0 || to >= this.count) return;
@@ -276,11 +279,11 @@ export class NnLayerRow extends LitElement {
     return html`
       <div class="row ${bad ? 'bad' : ''}" part="row" role="group" aria-label=${t('layers.row', { n: index + 1, name })}
         @keydown=${this.#onKeydown}>
-        <span class="handle" part="handle" draggable="true" title=${t('layers.drag')} aria-hidden="true">⋮⋮</span>
+        <span class="handle" part="handle" draggable=${this.disabled ? 'false' : 'true'} title=${this.disabled ? '' : t('layers.drag')} aria-hidden="true">${this.disabled ? '' : '⋮⋮'}</span>
         <span class="num">${index + 1}</span>
         <div>
           <label class="kind" for="kind">${t('layers.kind')}</label>
-          <select id="kind" .value=${layer.type} @change=${this.#onType}>
+          <select id="kind" .value=${layer.type} ?disabled=${this.disabled} @change=${this.#onType}>
             ${LAYER_TYPES.map((k) => html`<option value=${k} ?selected=${k === layer.type}>${t(`layer.${k}`)}</option>`)}
           </select>
         </div>
@@ -289,11 +292,12 @@ export class NnLayerRow extends LitElement {
             .label=${t(`field.${field}`)}
             .value=${layer[field]}
             ?integer=${integer}
+            ?disabled=${this.disabled}
             .error=${this.#error(field)}
             @value-change=${(e) => this.#change({ [field]: e.detail.value })}
           ></nn-num-field>`)}
           ${HAS_BIAS.has(layer.type)
-            ? html`<label class="check"><input type="checkbox" .checked=${layer.bias !== false}
+            ? html`<label class="check"><input type="checkbox" .checked=${layer.bias !== false} ?disabled=${this.disabled}
                 @change=${(e) => this.#change({ bias: e.target.checked })} />${t('field.bias')}</label>`
             : nothing}
         </div>
@@ -302,11 +306,11 @@ export class NnLayerRow extends LitElement {
           <div class="params">${d && !d.error ? t('layers.params', { n: formatInteger(d.params) }) : ''}</div>
           <div class="buttons">
             <button type="button" aria-label=${t('layers.up', { n: index + 1 })} title=${t('layers.upHint')}
-              ?disabled=${index === 0} @click=${() => this.#emit('layer-move', { index, to: index - 1 })}>↑</button>
+              ?disabled=${this.disabled || index === 0} @click=${() => this.#emit('layer-move', { index, to: index - 1 })}>↑</button>
             <button type="button" aria-label=${t('layers.down', { n: index + 1 })} title=${t('layers.downHint')}
-              ?disabled=${index >= this.count - 1} @click=${() => this.#emit('layer-move', { index, to: index + 1 })}>↓</button>
+              ?disabled=${this.disabled || index >= this.count - 1} @click=${() => this.#emit('layer-move', { index, to: index + 1 })}>↓</button>
             <button type="button" aria-label=${t('layers.remove', { n: index + 1 })} title=${t('layers.remove', { n: index + 1 })}
-              ?disabled=${this.count <= 1} @click=${() => this.#emit('layer-remove', { index })}>✕</button>
+              ?disabled=${this.disabled || this.count <= 1} @click=${() => this.#emit('layer-remove', { index })}>✕</button>
           </div>
         </div>
         ${layerError ? html`<div class="message" role="alert">${layerError}</div>` : nothing}
@@ -318,16 +322,17 @@ export class NnLayerRow extends LitElement {
 
   #renderInit() {
     const open = this._showInit || Boolean(this.layer.init);
+    if (!open && this.disabled) return nothing;
     if (!open) {
       return html`<div class="more-init">
         <button type="button" class="link" @click=${() => { this._showInit = true; }}>${t('layers.initOverride')}</button>
       </div>`;
     }
     return html`<div class="inits">
-      <nn-init-editor .label=${t('layers.weightInit')} inherit .value=${this.layer.init?.weight ?? null}
+      <nn-init-editor .label=${t('layers.weightInit')} inherit ?disabled=${this.disabled} .value=${this.layer.init?.weight ?? null}
         .errors=${this.#initErrors('weight')} @init-change=${(e) => this.#onInit('weight', e.detail.value)}></nn-init-editor>
       ${this.layer.bias !== false
-        ? html`<nn-init-editor .label=${t('layers.biasInit')} inherit .value=${this.layer.init?.bias ?? null}
+        ? html`<nn-init-editor .label=${t('layers.biasInit')} inherit ?disabled=${this.disabled} .value=${this.layer.init?.bias ?? null}
             .errors=${this.#initErrors('bias')} @init-change=${(e) => this.#onInit('bias', e.detail.value)}></nn-init-editor>`
         : nothing}
     </div>`;

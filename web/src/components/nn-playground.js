@@ -2,16 +2,32 @@
 // talks to the training worker through the client, and hands the run's numbers to the editors and
 // the charts. Layout: model and settings on the left, run controls and charts on the right at
 // laptop widths; one column on tablets (the model, then the run), in keyboard order.
+//
+// Teaching features live here too: every run is kept (runs/store.js) for the run list and the
+// charts' overlay; a homework link (url.js's assignment) locks and hides controls, states a goal
+// and budgets, and Submit turns the run into a result link the runner verifies; mode=instructor
+// builds such links; embed=... shows only the parts a course page frames; the export buttons
+// hand over a PyTorch script and the weights.
 
 import { LitElement, css, html, nothing } from 'lit';
 import { TrainingClient } from '../engine/client.js';
 import { validateExperiment } from '../experiment/validate.js';
-import { decodeHash, encodeHash } from '../experiment/url.js';
+import { CONTROLS, MAX_HASH_LENGTH, controlPaths, decodeHash, encodeHash } from '../experiment/url.js';
+import { digestMatches, goalStatus, makeResult, metricValue, stepBudget } from '../experiment/homework.js';
+import { RunStore } from '../runs/store.js';
+import { makeRecord } from '../runs/runs.js';
+import { downloadFile, safeFileName } from '../export/download.js';
+import { CATEGORICAL } from './viz/colormap.js';
+import { strToU8, zipSync } from 'fflate';
 import { LANGUAGES, LocaleController, detectLanguage, formatInteger, language, setLanguage, t, vizLabels } from '../i18n/index.js';
 import { PRESETS, DEFAULT_PRESET, presetOf } from '../experiment/presets.js';
+import { LESSONS } from '../experiment/lessons.js';
 import './nn-layer-editor.js';
 import './nn-settings-panel.js';
 import './nn-run-controls.js';
+import './nn-run-list.js';
+import './nn-goal-panel.js';
+import './nn-assignment-editor.js';
 import './viz/nn-metric-chart.js';
 import './viz/nn-distribution-chart.js';
 import './viz/nn-grad-norm-chart.js';
@@ -37,6 +53,21 @@ const CONFIGURE_DEBOUNCE_MS = 300;
 const AUTOSTART_DELAY_MS = 400;
 /** Snapshots kept per tensor; older ones are thinned to every other one past this. */
 const MAX_SNAPSHOTS = 240;
+
+/** While a run trains, its record is written to the browser's storage at most this often. */
+const SAVE_MS = 2000;
+
+/** The presets that belong to no lesson (the picker lists them first, as examples). */
+const IN_LESSONS = new Set(LESSONS.flatMap((lesson) => lesson.experiments.map((e) => e.id)));
+const EXAMPLES = PRESETS.filter((p) => !IN_LESSONS.has(p.id));
+/** The lesson a preset belongs to, and its entry there: {lesson, entry} or null. */
+function lessonFor(presetId) {
+  for (const lesson of LESSONS) {
+    const entry = lesson.experiments.find((e) => e.id === presetId);
+    if (entry) return { lesson, entry };
+  }
+  return null;
+}
 
 const stripMeta = ({ name, description, ...rest }) => rest;
 /** JSON with sorted keys, so two experiments compare equal whatever order their fields came in. */
@@ -102,7 +133,9 @@ function thinInPlace(list) {
  *
  * Read-only for tests: `status` (reflected: loading, ready, training, paused, done, failed,
  * invalid), `experiment` (the valid experiment in use), `stepCount`, `lossHistory()` ({steps,
- * loss} of every trained step), `linkError` (the message shown for a link that could not be read).
+ * loss} of every trained step), `linkError` (the message shown for a link that could not be read),
+ * `assignment` (the homework in force, or null), `runRecords` (the kept runs, newest first),
+ * `resultLink` (the last Submit's link), `embed` (the parts an embedding shows, or null).
  */
 export class NnPlayground extends LitElement {
   static properties = {
@@ -121,6 +154,19 @@ export class NnPlayground extends LitElement {
     _announce: { state: true },
     _padProbs: { state: true },
     _tick: { state: true },
+    _assignment: { state: true },
+    _mode: { state: true },
+    _embed: { state: true },
+    _claim: { state: true },
+    _replay: { state: true },
+    _resultLink: { state: true },
+    _submitting: { state: true },
+    _runs: { state: true },
+    _selected: { state: true },
+    _persistent: { state: true },
+    _exportMessage: { state: true },
+    _exportBusy: { state: true },
+    _claimDigestOk: { state: true },
   };
 
   static styles = css`
@@ -320,6 +366,46 @@ export class NnPlayground extends LitElement {
       clip: rect(0 0 0 0);
       white-space: nowrap;
     }
+    main.single {
+      grid-template-columns: minmax(0, 1fr);
+    }
+    .exports {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 6px;
+      align-items: center;
+      margin-top: 10px;
+      padding-top: 8px;
+      border-top: 1px solid var(--nn-border-soft);
+    }
+    .exports .note {
+      margin: 0;
+    }
+    .export-message {
+      flex-basis: 100%;
+    }
+    button.toggle[aria-pressed='true'] {
+      background: var(--nn-accent);
+      border-color: var(--nn-accent);
+      color: #fff;
+    }
+    section.card.goal {
+      border-color: var(--nn-accent);
+    }
+    section.card.lesson .text {
+      margin: 0 0 6px;
+      font-size: 13.5px;
+    }
+    .pick button[aria-pressed='true'] {
+      background: var(--nn-accent);
+      border-color: var(--nn-accent);
+      color: #fff;
+    }
+    .lock {
+      font-size: 13px;
+      font-weight: 400;
+      color: var(--nn-muted);
+    }
     @media (max-width: 1100px) {
       /* One column, in the same order as the keyboard walks it: the model, then the run. */
       main {
@@ -356,6 +442,16 @@ export class NnPlayground extends LitElement {
   #trainingSince = 0;
   #elapsedBefore = 0;
   #run = this.#emptyRun();
+  /** The record of the run in #run: {id, number, name, created, experiment, assignment, ...}; kept once it trains. */
+  #live = null;
+  #store = new RunStore();
+  #saveTimer = 0;
+  #lastSave = 0;
+  /** Runs the user ticked themselves (they stay picked when a new run starts). */
+  #pinned = new Set();
+  /** The whole test set's numbers at a step (Submit asks for them): {step, test_accuracy, test_loss, count}. */
+  #fullEval = null;
+  #replayTarget = 0;
   #onHashChange = () => this.#readHash(location.hash, { fromNavigation: true });
 
   constructor() {
@@ -375,6 +471,35 @@ export class NnPlayground extends LitElement {
     this._announce = '';
     this._padProbs = null;
     this._tick = 0;
+    this._assignment = null;
+    this._mode = '';
+    this._embed = null;
+    this._claim = null;
+    this._replay = null;
+    this._resultLink = '';
+    this._submitting = false;
+    this._runs = [];
+    this._selected = [];
+    this._persistent = false;
+    this._exportMessage = '';
+    this._exportBusy = false;
+    this._claimDigestOk = false;
+  }
+
+  get assignment() {
+    return this._assignment;
+  }
+
+  get runRecords() {
+    return this._runs;
+  }
+
+  get resultLink() {
+    return this._resultLink;
+  }
+
+  get embed() {
+    return this._embed;
   }
 
   // ---- public, read-only for tests ----
@@ -446,6 +571,8 @@ export class NnPlayground extends LitElement {
     setLanguage(decoded.lang ?? detectLanguage());
     // The first visit with the default experiment trains as soon as the data is in.
     this.#autostart = decoded.empty && decoded.ok;
+    this.#loadRuns();
+    window.addEventListener('pagehide', () => this.#saveLive(true));
     this.#client = new TrainingClient();
     for (const type of ['progress', 'steps', 'stats', 'eval', 'grid', 'boundary', 'stopped']) {
       this.#client.addEventListener(type, (e) => this.#onPush(type, e.detail));
@@ -466,6 +593,14 @@ export class NnPlayground extends LitElement {
     const defaults = DEFAULT_PRESET.experiment;
     const decoded = decodeHash(hash, defaults);
     if (decoded.lang) setLanguage(decoded.lang);
+    // The page's frame, the homework and the claim come with the link (a broken link: none).
+    this._mode = decoded.mode ?? '';
+    this._embed = decoded.embed ?? null;
+    this._assignment = decoded.assignment;
+    this._claim = decoded.result;
+    this._claimDigestOk = decoded.result ? digestMatches(decoded.experiment, decoded.assignment, decoded.result) : false;
+    this._replay = null;
+    this._resultLink = '';
     if (fromNavigation && decoded.ok && decoded.empty) return decoded;
     if (fromNavigation && decoded.ok && this.experiment && sameExperiment(decoded.experiment, this.experiment)) return decoded;
     this.linkError = decoded.ok ? '' : decoded.message;
@@ -484,14 +619,27 @@ export class NnPlayground extends LitElement {
     if (writeHash) this.#writeHash();
   }
 
+  /** The hash of the page now: the experiment, the homework, a result being read, the frame. */
+  #hash() {
+    return encodeHash(this.experiment, {
+      lang: language(), mode: this._mode || undefined, embed: this._embed ?? undefined,
+      assignment: this._assignment ?? undefined, result: this._claim ?? undefined,
+    });
+  }
+
   #writeHash() {
     if (!this.experiment) return;
-    const hash = `#${encodeHash(this.experiment, { lang: language() })}`;
+    const hash = `#${this.#hash()}`;
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }
 
+  /** The page's address without its hash. */
+  #base() {
+    return location.href.split('#')[0];
+  }
+
   #link() {
-    return `${location.href.split('#')[0]}#${encodeHash(this.experiment, { lang: language() })}`;
+    return `${this.#base()}#${this.#hash()}`;
   }
 
   // ---- edits ----
@@ -523,6 +671,9 @@ export class NnPlayground extends LitElement {
       if (this.status === 'invalid') this.#restoreStatus();
       return;
     }
+    // A claim read from a result link was about the experiment as it was.
+    this._claim = null;
+    this._replay = null;
     this.experiment = r.experiment;
     this._draft = r.experiment;
     this.#writeHash();
@@ -589,9 +740,11 @@ export class NnPlayground extends LitElement {
       this._loading = null;
       const kept = info.step > 0 && this._info && info.step === this._info.step;
       if (!kept) {
-        this.#run = this.#emptyRun(info);
+        this.#startLive(info);
         this.#elapsedBefore = 0;
         this._tensor = 0;
+      } else if (this.#live) {
+        this.#live.experiment = experiment;
       }
       this._info = info;
       this.#lastStep = info.step;
@@ -625,7 +778,7 @@ export class NnPlayground extends LitElement {
     this._message = '';
     this.#trainingSince = performance.now();
     try {
-      await this.#client.train();
+      await this.#client.train(this.#stopAt());
     } catch (err) {
       this.#fail(err.message);
     }
@@ -634,7 +787,7 @@ export class NnPlayground extends LitElement {
   async #step() {
     this.#stopClock();
     try {
-      await this.#client.step();
+      await this.#client.step(this.#stopAt());
       if (this.status !== 'done' && this.status !== 'failed') this.status = 'paused';
     } catch (err) {
       this.#fail(err.message);
@@ -646,7 +799,7 @@ export class NnPlayground extends LitElement {
     this.status = 'loading';
     try {
       const info = await this.#client.reset();
-      this.#run = this.#emptyRun(info);
+      this.#startLive(info);
       this.#elapsedBefore = 0;
       this._info = info;
       this.#lastStep = info.step;
@@ -683,7 +836,7 @@ export class NnPlayground extends LitElement {
       test,
       // What the metric charts read; updated in place (arrays swapped when a column grows).
       metricRuns: [{ id: 'run', train: { steps: steps.array, loss: loss.array, accuracy: accuracy.array, length: 0 }, test }],
-      last: { loss: NaN, accuracy: NaN, testAccuracy: NaN, testCount: 0, samples: 0, trainMs: 0 },
+      last: { loss: NaN, accuracy: NaN, testAccuracy: NaN, testLoss: NaN, testCount: 0, testFull: false, samples: 0, trainMs: 0 },
       snapshots: new Map(weights.map((w) => [w.name, { weights: [], grads: [] }])),
       norms: { names: weights.map((x) => x.name), steps: [], norms: weights.map(() => []), length: 0 },
       confusion: null,
@@ -713,6 +866,8 @@ export class NnPlayground extends LitElement {
         run.last.trainMs = msg.trainMs;
         this.#lastStep = msg.first + msg.loss.length - 1;
         this.#dirty.add('loss').add('accuracy');
+        if (this.#live && !this.#live.kept) this.#keepLive();
+        else this.#scheduleSave();
         break;
       }
       case 'stats': {
@@ -745,7 +900,11 @@ export class NnPlayground extends LitElement {
           run.test.accuracy.push(msg.accuracy);
         }
         run.last.testAccuracy = msg.accuracy;
+        run.last.testLoss = msg.loss;
         run.last.testCount = msg.subset;
+        run.last.testFull = Boolean(msg.full);
+        if (msg.full) this.#fullEval = { step: msg.step, test_accuracy: msg.accuracy, test_loss: msg.loss, count: msg.subset };
+        this.#scheduleSave();
         run.confusion = { matrix: msg.confusion, subset: msg.subset };
         this.#dirty.add('loss').add('accuracy').add('confusion');
         break;
@@ -763,7 +922,12 @@ export class NnPlayground extends LitElement {
         else if (msg.reason === 'failed') {
           this.status = 'failed';
           this._message = t('error.numeric', { message: msg.message ?? '' });
+        } else if (msg.reason === 'budget') {
+          this.status = 'paused';
+          this._message = this.#replayTarget ? '' : t('goal.budgetStop', { steps: formatInteger(msg.step) });
         } else if (this.status === 'training') this.status = 'paused';
+        if (this.#replayTarget && (msg.reason === 'done' || msg.reason === 'budget' || msg.reason === 'failed')) this.#finishReplay();
+        this.#saveLive();
         break;
       default:
         return;
@@ -838,12 +1002,381 @@ export class NnPlayground extends LitElement {
     }
   }
 
+  // ---- the runs kept in the browser ----
+
+  async #loadRuns() {
+    await this.#store.open();
+    const stored = await this.#store.list();
+    this._persistent = this.#store.persistent;
+    const known = new Set(this._runs.map((r) => r.id));
+    this._runs = [...this._runs, ...stored.reverse().filter((r) => !known.has(r.id))];
+  }
+
+  /** A new run begins (a fresh network from the seed); it is kept once it trains a step. */
+  #startLive(info) {
+    this.#saveLive(); // the last numbers of the run that ends here
+    this.#run = this.#emptyRun(info);
+    const previous = this.#live;
+    if (previous?.kept && !this.#pinned.has(previous.id)) this._selected = this._selected.filter((id) => id !== previous.id);
+    // A run of a lesson's experiment is named after it, so the lesson's runs read well overlaid.
+    const lesson = lessonFor(this.#presetId(this.experiment));
+    this.#live = {
+      id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+      number: 0,
+      name: lesson ? lesson.entry.label[language()] : '',
+      created: Date.now(),
+      experiment: this.experiment,
+      assignment: this.#applied(),
+      weightsLoaded: false,
+      params: info.params,
+      stepsPerEpoch: info.stepsPerEpoch,
+      kept: false,
+    };
+    this._selected = [...this._selected, this.#live.id];
+    this.#fullEval = null;
+    this._resultLink = '';
+  }
+
+  #keepLive() {
+    const live = this.#live;
+    live.kept = true;
+    live.number = Math.max(0, ...this._runs.map((r) => r.number)) + 1;
+    this.#saveLive();
+  }
+
+  #record() {
+    const run = this.#run;
+    return makeRecord({
+      ...this.#live,
+      status: this.status,
+      train: { steps: run.steps.array, loss: run.loss.array, accuracy: run.accuracy.array, length: run.steps.length },
+      test: run.test,
+      testCount: run.last.testCount,
+    });
+  }
+
+  /** Saves the live run within SAVE_MS (a run streams a hundred steps a second). */
+  #scheduleSave() {
+    if (this.#saveTimer || !this.#live?.kept) return;
+    const wait = Math.max(0, this.#lastSave + SAVE_MS - performance.now());
+    this.#saveTimer = setTimeout(() => this.#saveLive(), wait);
+  }
+
+  /** Writes the live run's record now (list, charts' overlay, browser storage). */
+  #saveLive() {
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = 0;
+    if (!this.#live?.kept || !this.#run.steps.length) return;
+    this.#lastSave = performance.now();
+    const record = this.#record();
+    this.#putRecord(record);
+  }
+
+  #putRecord(record) {
+    const at = this._runs.findIndex((r) => r.id === record.id);
+    this._runs = at < 0 ? [record, ...this._runs] : this._runs.map((r) => (r.id === record.id ? record : r));
+    this.#store.put(record).then((dropped) => {
+      this._persistent = this.#store.persistent;
+      if (dropped.length) {
+        this._runs = this._runs.filter((r) => !dropped.includes(r.id));
+        this._selected = this._selected.filter((id) => !dropped.includes(id));
+      }
+    });
+  }
+
+  #onRunsSelect(selected) {
+    for (const id of selected) if (!this._selected.includes(id)) this.#pinned.add(id);
+    for (const id of this._selected) if (!selected.includes(id)) this.#pinned.delete(id);
+    this._selected = selected;
+  }
+
+  #onRunRename(id, name) {
+    if (this.#live?.id === id) this.#live.name = name;
+    const record = this._runs.find((r) => r.id === id);
+    if (record) this.#putRecord({ ...record, name, updated: Date.now() });
+    this._announce = t('announce.renamed', { name });
+  }
+
+  #onRunDelete(id) {
+    if (this.#live?.id === id) return;
+    const record = this._runs.find((r) => r.id === id);
+    this._runs = this._runs.filter((r) => r.id !== id);
+    this._selected = this._selected.filter((x) => x !== id);
+    this.#pinned.delete(id);
+    this.#store.delete(id);
+    if (record) this._announce = t('announce.deleted', { name: record.name || t('runs.defaultName', { n: record.number }) });
+  }
+
+  #runName(r) {
+    if (r.name) return r.name;
+    return r.kept === false || !r.number ? t('runs.current') : t('runs.defaultName', { n: r.number });
+  }
+
+  /** Each run's colour follows its number, so a run keeps its colour in the list and every chart. */
+  #runColor(r) {
+    return CATEGORICAL[((r.number || 1) - 1) % CATEGORICAL.length];
+  }
+
+  #listRuns = memo((runs) => runs.map((r) => ({ ...r, color: this.#runColor(r) })));
+
+  /**
+   * What the loss and accuracy charts draw: the live run alone (as ever) until other runs are
+   * picked; then every picked run, each in its colour and by its name.
+   */
+  #chartRuns = memo((metricRuns, runs, selected, live) => {
+    const picked = new Set(selected);
+    const others = runs.filter((r) => r.id !== live?.id && picked.has(r.id));
+    if (!others.length || !live) return metricRuns;
+    const out = [];
+    if (picked.has(live.id) && live.kept) {
+      out.push({ id: live.id, label: this.#runName(live), color: this.#runColor(live), train: metricRuns[0].train, test: metricRuns[0].test });
+    }
+    for (const r of others) {
+      out.push({ id: r.id, label: this.#runName(r), color: this.#runColor(r), train: { ...r.train, length: r.train.steps.length }, test: r.test });
+    }
+    return out;
+  }, (metricRuns, runs, selected, live) => [metricRuns, runs, selected, live, live?.name, live?.number, live?.kept, language()]);
+
+  // ---- homework ----
+
+  /** The assignment in force for a student (none while the instructor edits it). */
+  #applied() {
+    return this._mode === 'instructor' ? null : this._assignment;
+  }
+
+  /** The step training must stop at: a homework's budget, or the step a claim is replayed to. */
+  #stopAt() {
+    let limit = stepBudget(this.#applied(), this._info?.stepsPerEpoch ?? 0);
+    if (this.#replayTarget) limit = Math.min(limit, this.#replayTarget);
+    return limit;
+  }
+
+  /** The goal against the run now (the whole test set's numbers when Submit asked for them at this step). */
+  #goalNow() {
+    const a = this.#applied();
+    const last = this.#run.last;
+    const full = this.#fullEval && this.#fullEval.step === this.#lastStep ? this.#fullEval : null;
+    const numbers = full ?? { test_accuracy: last.testAccuracy, test_loss: last.testLoss };
+    const measured = full ? { count: full.count, full: true } : { count: last.testCount, full: last.testFull };
+    const run = { steps: this.#lastStep, stepsPerEpoch: this._info?.stepsPerEpoch ?? 0, params: this._info?.params ?? this._description?.params ?? 0 };
+    const status = a ? goalStatus(a, { value: metricValue(a, numbers), ...run }) : null;
+    return { status, measured, run };
+  }
+
+  /** Why Submit cannot be pressed now, or ''. */
+  #submitBlocked() {
+    if (this.#live?.weightsLoaded) return t('goal.blockedWeights');
+    if (!this._info || this.status === 'loading' || this.status === 'invalid') return t('goal.blockedNotReady');
+    if (this.#lastStep < 1) return t('goal.blockedNoSteps');
+    return '';
+  }
+
+  async #submit() {
+    if (this.#submitBlocked() || this._submitting) return;
+    this._submitting = true;
+    try {
+      if (this.status === 'training') await this.#client.pause();
+      const r = await this.#client.evaluate();
+      this.#fullEval = r;
+      const result = makeResult(this.experiment, this.#applied(), { steps: r.step, test_accuracy: r.test_accuracy, test_loss: r.test_loss });
+      this._resultLink = `${this.#base()}#${encodeHash(this.experiment, { assignment: this.#applied() ?? undefined, result })}`;
+      this._announce = t('announce.submitted');
+    } catch (err) {
+      this._message = err.message;
+    } finally {
+      this._submitting = false;
+    }
+  }
+
+  /** Replays the claim of the result link the page was opened with: from the seed to its step. */
+  async #replayClaim() {
+    if (!this._claim || this._replay?.busy) return;
+    this._replay = { busy: true };
+    this.#replayTarget = this._claim.steps;
+    await this.#reset();
+    if (this.status !== 'ready') {
+      this.#replayTarget = 0;
+      this._replay = null;
+      return;
+    }
+    this.#train();
+  }
+
+  async #finishReplay() {
+    const claim = this._claim;
+    this.#replayTarget = 0;
+    try {
+      const r = await this.#client.evaluate();
+      this.#fullEval = r;
+      const matches = Boolean(claim) && r.step === claim.steps && r.test_accuracy === claim.test_accuracy && r.test_loss === claim.test_loss;
+      this._replay = { steps: r.step, test_accuracy: r.test_accuracy, test_loss: r.test_loss, matches };
+    } catch (err) {
+      this._replay = null;
+      this._message = err.message;
+    }
+  }
+
+  // ---- instructor mode ----
+
+  #authoring = false;
+
+  #setMode(instructor) {
+    this._mode = instructor ? 'instructor' : '';
+    if (instructor) this.#authoring = true;
+    this.#writeHash();
+    this._announce = t(instructor ? 'announce.instructorOn' : 'announce.instructorOff');
+  }
+
+  #onAssignment(assignment) {
+    const empty = !assignment.metric && assignment.max_epochs === undefined && assignment.max_steps === undefined
+      && assignment.max_params === undefined && !assignment.lock.length && !assignment.hide.length
+      && !Object.values(assignment.text ?? {}).some(Boolean);
+    this._assignment = empty ? null : assignment;
+    this.#writeHash();
+  }
+
+  /** The controls that apply to the experiment now (Adam has no momentum to lock). */
+  #controlsFor = memo((e) => (e ? CONTROLS.filter((c) => controlPaths(c).some((path) => path.reduce((o, k) => o?.[k], e) !== undefined)) : []));
+
+  /** The homework link of the assignment being built, and why it cannot be made. */
+  #homeworkLink() {
+    const a = this._assignment;
+    if (!this.experiment) return { link: '', error: '' };
+    const hash = encodeHash(this.experiment, { assignment: a ?? undefined });
+    if (hash.length > MAX_HASH_LENGTH) return { link: '', error: t('assign.tooLong', { n: formatInteger(hash.length), max: formatInteger(MAX_HASH_LENGTH) }) };
+    const check = decodeHash(hash, DEFAULT_PRESET.experiment);
+    if (!check.ok) return { link: '', error: check.message };
+    return { link: `${this.#base()}#${hash}`, error: '' };
+  }
+
+  // ---- exports ----
+
+  #fileBase() {
+    const id = this.#presetId(this.experiment);
+    return safeFileName(id || 'experiment');
+  }
+
+  async #exportPytorch() {
+    await this.#exporting(async () => {
+      const name = this.#fileBase();
+      const { script, weights } = await this.#client.exportPytorch(`${name}.py`);
+      const zip = zipSync({ [`${name}.py`]: strToU8(script), [`${name}.safetensors`]: weights });
+      downloadFile(`${name}-pytorch.zip`, zip, 'application/zip');
+      return t('export.pytorchDone', { name: `${name}-pytorch.zip` });
+    });
+  }
+
+  async #downloadWeights() {
+    await this.#exporting(async () => {
+      const { weights, step } = await this.#client.saveWeights();
+      const name = `${this.#fileBase()}-step${step}.safetensors`;
+      downloadFile(name, weights, 'application/octet-stream');
+      return t('export.weightsDone', { name });
+    });
+  }
+
+  async #uploadWeights(input) {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    await this.#exporting(async () => {
+      if (file.size > 512 * 1024 * 1024) throw new Error(t('export.tooLarge'));
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      await this.#client.loadWeights(bytes);
+      if (this.#live) this.#live.weightsLoaded = true;
+      this.#fullEval = null;
+      this.#saveLive();
+      return t('export.uploadDone', { name: file.name });
+    });
+  }
+
+  async #exporting(fn) {
+    this._exportBusy = true;
+    this._exportMessage = '';
+    try {
+      this._exportMessage = await fn();
+    } catch (err) {
+      this._exportMessage = t('export.failed', { message: err.message });
+    } finally {
+      this._exportBusy = false;
+    }
+  }
+
   // ---- rendering ----
 
+  /** Whether the page shows `part` (an embedding shows only the parts its link names). */
+  #shows(part) {
+    return !this._embed || this._embed.includes(part);
+  }
+
   render() {
-    const presetId = this.#presetId(this.experiment);
+    const applied = this.#applied();
+    const locked = applied?.lock ?? EMPTY;
+    const hidden = applied?.hide ?? EMPTY;
+    const instructor = this._mode === 'instructor' && !this._embed;
+    const showModel = this.#shows('model') && !hidden.includes('layers');
+    const showSettings = this.#shows('settings');
+    const left = instructor || showModel || showSettings;
+    const goal = (applied || this._claim) && this.#shows('goal') && !instructor;
     return html`
-      <header>
+      ${this._embed ? nothing : this.#renderHeader(applied)}
+      ${this.linkError ? this.#renderLinkError() : nothing}
+      <main class=${left ? '' : 'single'}>
+        ${left
+          ? html`<div class="model">
+              ${instructor ? this.#renderInstructor() : nothing}
+              ${showModel
+                ? html`<section class="card" aria-labelledby="h-layers" data-part="model">
+                    <h2 id="h-layers">${t('layers.title')}${locked.includes('layers') ? html` <span class="lock">${t('lock.marker')}</span>` : nothing}</h2>
+                    <nn-layer-editor
+                      .layers=${this._draft?.layers ?? []}
+                      .description=${this._description}
+                      .errors=${this.#layerErrors(this._errors)}
+                      .batchSize=${this._draft?.batch_size ?? 64}
+                      ?disabled=${locked.includes('layers')}
+                      @layers-change=${(e) => this.#onEdit({ ...this._draft, layers: e.detail.layers })}
+                    ></nn-layer-editor>
+                  </section>`
+                : nothing}
+              ${showSettings
+                ? html`<section class="card" aria-labelledby="h-settings" data-part="settings">
+                    <h2 id="h-settings">${t('settings.title')}</h2>
+                    <nn-settings-panel
+                      .experiment=${this._draft}
+                      .errors=${this.#settingErrors(this._errors)}
+                      .locked=${locked}
+                      .hidden=${hidden}
+                      @experiment-change=${(e) => this.#onEdit(e.detail.experiment, e.detail)}
+                    ></nn-settings-panel>
+                  </section>`
+                : nothing}
+            </div>`
+          : nothing}
+        <div class="side">
+          ${!applied && !instructor && this.#shows('lesson') ? this.#renderLesson() : nothing}
+          ${goal ? this.#renderGoal(applied) : nothing}
+          ${this.#shows('controls')
+            ? html`<section class="card run" aria-labelledby="h-run" data-part="controls">
+                <h2 id="h-run">${t('run.title')}</h2>
+                ${this.#renderControls()}
+                ${this.#renderExports(applied)}
+              </section>`
+            : nothing}
+          ${this.#shows('charts') ? this.#renderMetrics() : nothing}
+          ${this.#shows('runs') ? this.#renderRuns() : nothing}
+          ${this.#shows('views') ? this.#renderMore() : nothing}
+        </div>
+      </main>
+      <div class="sr" aria-live="polite">${this._announce}</div>
+    `;
+  }
+
+  #renderHeader(applied) {
+    const presetId = this.#presetId(this.experiment);
+    // A homework that fixes settings has no preset picker: a preset would overwrite them.
+    const presets = !(applied && (applied.lock.length || applied.hide.length));
+    const instructorToggle = !applied || this.#authoring || this._mode === 'instructor';
+    return html`<header>
         <button type="button" class="skip" @click=${() => this.renderRoot.querySelector('nn-run-controls')?.focusButtons()}>
           ${t('app.skip')}
         </button>
@@ -852,13 +1385,20 @@ export class NnPlayground extends LitElement {
           <div class="subtitle">${t('app.subtitle')}</div>
         </div>
         <div class="tools">
-          <div>
-            <label for="preset">${t('app.preset')}</label>
-            <select id="preset" .value=${presetId} @change=${(e) => this.#onPreset(e.target.value)}>
-              <option value="" ?selected=${presetId === ''}>${t('app.custom')}</option>
-              ${PRESETS.map((p) => html`<option value=${p.id} ?selected=${p.id === presetId}>${this.#presetName(p)}</option>`)}
-            </select>
-          </div>
+          ${presets
+            ? html`<div>
+                <label for="preset">${t('app.preset')}</label>
+                <select id="preset" .value=${presetId} @change=${(e) => this.#onPreset(e.target.value)}>
+                  <option value="" ?selected=${presetId === ''}>${t('app.custom')}</option>
+                  <optgroup label=${t('app.examples')}>
+                    ${EXAMPLES.map((p) => html`<option value=${p.id} ?selected=${p.id === presetId}>${this.#presetName(p)}</option>`)}
+                  </optgroup>
+                  ${LESSONS.map((lesson, i) => html`<optgroup label=${t('lesson.group', { n: i + 1, title: lesson.title[language()] })}>
+                    ${lesson.experiments.map((e) => html`<option value=${e.id} ?selected=${e.id === presetId}>${e.label[language()]}</option>`)}
+                  </optgroup>`)}
+                </select>
+              </div>`
+            : nothing}
           <div role="group" aria-labelledby="lang-label">
             <label id="lang-label">${t('app.language')}</label>
             <span class="lang">
@@ -866,6 +1406,12 @@ export class NnPlayground extends LitElement {
                 @click=${() => this.#onLanguage(l)}>${l === 'zh' ? '中文' : 'English'}</button>`)}
             </span>
           </div>
+          ${instructorToggle
+            ? html`<div>
+                <button type="button" id="instructor" class="toggle" aria-pressed=${this._mode === 'instructor' ? 'true' : 'false'}
+                  @click=${() => this.#setMode(this._mode !== 'instructor')}>${t('app.instructor')}</button>
+              </div>`
+            : nothing}
           <div>
             <button type="button" id="copy-link" ?disabled=${!this.experiment} @click=${this.#copyLink}>
               ${this._copied ? t('app.copied') : t('app.copyLink')}
@@ -875,40 +1421,95 @@ export class NnPlayground extends LitElement {
         ${this._copyFallback
           ? html`<input class="copy-fallback" type="text" readonly aria-label=${t('app.copyHere')} .value=${this._copyFallback} />`
           : nothing}
-      </header>
-      ${this.linkError ? this.#renderLinkError() : nothing}
-      <main>
-        <div class="model">
-          <section class="card" aria-labelledby="h-layers">
-            <h2 id="h-layers">${t('layers.title')}</h2>
-            <nn-layer-editor
-              .layers=${this._draft?.layers ?? []}
-              .description=${this._description}
-              .errors=${this.#layerErrors(this._errors)}
-              .batchSize=${this._draft?.batch_size ?? 64}
-              @layers-change=${(e) => this.#onEdit({ ...this._draft, layers: e.detail.layers })}
-            ></nn-layer-editor>
-          </section>
-          <section class="card" aria-labelledby="h-settings">
-            <h2 id="h-settings">${t('settings.title')}</h2>
-            <nn-settings-panel
-              .experiment=${this._draft}
-              .errors=${this.#settingErrors(this._errors)}
-              @experiment-change=${(e) => this.#onEdit(e.detail.experiment, e.detail)}
-            ></nn-settings-panel>
-          </section>
-        </div>
-        <div class="side">
-          <section class="card run" aria-labelledby="h-run">
-            <h2 id="h-run">${t('run.title')}</h2>
-            ${this.#renderControls()}
-          </section>
-          ${this.#renderMetrics()}
-          ${this.#renderMore()}
-        </div>
-      </main>
-      <div class="sr" aria-live="polite">${this._announce}</div>
-    `;
+      </header>`;
+  }
+
+  /** The lesson whose experiment this is: what it shows, what to look at, what to expect, its other runs. */
+  #renderLesson() {
+    const found = lessonFor(this.#presetId(this.experiment));
+    if (!found) return nothing;
+    const { lesson, entry } = found;
+    const lang = language();
+    return html`<section class="card lesson" aria-labelledby="h-lesson" data-part="lesson" data-lesson=${lesson.id}>
+      <h2 id="h-lesson">${lesson.title[lang]}</h2>
+      <p class="text">${lesson.explanation[lang]}</p>
+      <p class="text"><strong>${t('lesson.look')}</strong> ${lesson.look[lang]}</p>
+      <p class="text"><strong>${t('lesson.expect')}</strong> ${lesson.expect[lang]}</p>
+      ${lesson.experiments.length > 1
+        ? html`<div class="pick" role="group" aria-label=${t('lesson.runs')}>
+            <span>${t('lesson.runs')}</span>
+            ${lesson.experiments.map((e) => html`<button type="button" aria-pressed=${e.id === entry.id ? 'true' : 'false'}
+              @click=${() => this.#onPreset(e.id)}>${e.label[lang]}</button>`)}
+          </div>
+          <p class="note">${t('lesson.compareHint')}</p>`
+        : nothing}
+    </section>`;
+  }
+
+  #renderInstructor() {
+    const { link, error } = this.#homeworkLink();
+    return html`<section class="card instructor" aria-labelledby="h-instructor" data-part="instructor">
+      <h2 id="h-instructor">${t('assign.title')}</h2>
+      <nn-assignment-editor
+        .assignment=${this._assignment ?? { lock: [], hide: [], text: {} }}
+        .controls=${this.#controlsFor(this.experiment)}
+        .link=${link}
+        .linkError=${error}
+        @assignment-change=${(e) => this.#onAssignment(e.detail.assignment)}
+      ></nn-assignment-editor>
+    </section>`;
+  }
+
+  #renderGoal(applied) {
+    const { status, measured, run } = this.#goalNow();
+    return html`<section class="card goal" aria-labelledby="h-goal" data-part="goal">
+      <h2 id="h-goal">${this._claim ? t('result.heading') : t('goal.title')}</h2>
+      <nn-goal-panel
+        .assignment=${applied}
+        .status=${status}
+        .measured=${measured}
+        .run=${run}
+        .blocked=${this.#submitBlocked()}
+        ?busy=${this._submitting}
+        .resultLink=${this._resultLink}
+        .claim=${this._claim}
+        .claimDigestOk=${this._claimDigestOk}
+        .replay=${this._replay}
+        @goal-submit=${() => this.#submit()}
+        @result-replay=${() => this.#replayClaim()}
+      ></nn-goal-panel>
+    </section>`;
+  }
+
+  #renderExports(applied) {
+    const ready = Boolean(this._info) && this.status !== 'loading' && this.status !== 'invalid';
+    return html`<div class="exports" role="group" aria-labelledby="exports-label">
+      <span id="exports-label" class="note">${t('export.title')}</span>
+      <button type="button" id="export-pytorch" ?disabled=${!ready || this._exportBusy} @click=${() => this.#exportPytorch()}>${t('export.pytorch')}</button>
+      <button type="button" id="download-weights" ?disabled=${!ready || this._exportBusy} @click=${() => this.#downloadWeights()}>${t('export.weights')}</button>
+      <button type="button" id="upload-weights" ?disabled=${!ready || this._exportBusy || Boolean(applied)}
+        title=${applied ? t('export.uploadHomework') : ''}
+        @click=${() => this.renderRoot.querySelector('#weights-file')?.click()}>${t('export.upload')}</button>
+      <input type="file" id="weights-file" class="sr" accept=".safetensors" tabindex="-1" aria-hidden="true"
+        @change=${(e) => this.#uploadWeights(e.target)} />
+      <div class="note export-message" role="status">${this._exportMessage}</div>
+    </div>`;
+  }
+
+  #renderRuns() {
+    return html`<section class="card runs" aria-labelledby="h-runs" data-part="runs">
+      <h2 id="h-runs">${t('runs.title')}</h2>
+      <nn-run-list
+        .runs=${this.#listRuns(this._runs)}
+        .currentId=${this.#live?.kept ? this.#live.id : ''}
+        .selected=${this._selected}
+        ?persistent=${this._persistent}
+        .pageUrl=${this.#base()}
+        @runs-select=${(e) => this.#onRunsSelect(e.detail.selected)}
+        @run-rename=${(e) => this.#onRunRename(e.detail.id, e.detail.name)}
+        @run-delete=${(e) => this.#onRunDelete(e.detail.id)}
+      ></nn-run-list>
+    </section>`;
   }
 
   #renderLinkError() {
@@ -943,9 +1544,9 @@ export class NnPlayground extends LitElement {
   }
 
   #renderMetrics() {
-    const runs = this.#run.metricRuns;
+    const runs = this.#chartRuns(this.#run.metricRuns, this._runs, this._selected, this.#live);
     const e = this.experiment;
-    return html`<div class="metrics">
+    return html`<div class="metrics" data-part="charts">
       <section class="card" aria-label=${t('chart.loss')}>
         <nn-metric-chart id="loss-chart" data-view="loss" metric="loss" .runs=${runs} .classes=${e?.data.set === 'mnist' ? 10 : 2}
           .lossKind=${e?.loss.type ?? 'cross_entropy'} .labels=${vizLabels('nn-metric-chart')}></nn-metric-chart>
@@ -974,7 +1575,7 @@ export class NnPlayground extends LitElement {
     const snaps = tensor ? run.snapshots.get(tensor.name) : null;
     const mnist = this.experiment?.data.set === 'mnist';
     const confusion = this.#gate('confusion', run.confusion);
-    return html`<div class="more">
+    return html`<div class="more" data-part="views">
       <section class="card wide" aria-labelledby="h-dist">
         <h2 id="h-dist">${t('chart.distributions')}</h2>
         <div class="pick">

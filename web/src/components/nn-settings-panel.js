@@ -6,6 +6,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { DATA_SETS, OPTIMIZER_TYPES, LOSS_TYPES } from '../experiment/schema.js';
 import { dataDefaults, lossDefaults, optimizerDefaults } from '../experiment/defaults.js';
 import { LocaleController, has, t } from '../i18n/index.js';
+import { controlOfPath } from '../experiment/url.js';
 import './nn-num-field.js';
 import './nn-init-editor.js';
 
@@ -20,6 +21,10 @@ const OPTIMIZER_FIELDS = {
 const SYNTH_SETS = new Set(['xor', 'circles', 'spirals', 'gaussians']);
 
 /**
+ * Controls (url.js CONTROLS: a homework link's lock= and hide=) are named by their hash key: a
+ * locked one is shown disabled with a lock, a hidden one is not shown at all, and a section
+ * whose every control is hidden is left out.
+ *
  * @element nn-settings-panel
  * @fires experiment-change - on user edits only; detail: {experiment, field} (field: 'data', 'data.set', 'loss', 'optimizer', 'init', 'batch_size', ...)
  */
@@ -29,6 +34,10 @@ export class NnSettingsPanel extends LitElement {
     experiment: { type: Object },
     /** Schema errors: [{path, message}]; those not about layers are shown at their field. */
     errors: { type: Array },
+    /** Controls shown but not editable (e.g. ['opt', 'lr']). */
+    locked: { type: Array },
+    /** Controls not shown. */
+    hidden: { type: Array },
   };
 
   static styles = css`
@@ -110,6 +119,20 @@ export class NnSettingsPanel extends LitElement {
     super();
     this.experiment = null;
     this.errors = [];
+    this.locked = [];
+    this.hidden = [];
+  }
+
+  /** 'hide', 'lock' or 'free' for the control of an experiment path. */
+  #stateOf(...path) {
+    const control = controlOfPath(path);
+    if (this.hidden?.includes(control)) return 'hide';
+    if (this.locked?.includes(control)) return 'lock';
+    return 'free';
+  }
+
+  #label(text, ...path) {
+    return this.#stateOf(...path) === 'lock' ? `${text} ${t('lock.marker')}` : text;
   }
 
   #emit(experiment, field) {
@@ -133,11 +156,14 @@ export class NnSettingsPanel extends LitElement {
   #num(section, field, { integer = false, label, hint } = {}) {
     const value = section ? this.experiment[section][field] : this.experiment[field];
     const path = section ? [section, field] : [field];
+    const state = this.#stateOf(...path);
+    if (state === 'hide') return nothing;
     return html`<nn-num-field
       data-field=${path.join('.')}
-      .label=${label ?? t(`setting.${field}`)}
+      .label=${this.#label(label ?? t(`setting.${field}`), ...path)}
       .value=${value}
       ?integer=${integer}
+      ?disabled=${state === 'lock'}
       .hint=${hint ?? ''}
       .error=${this.#error(...path)}
       @value-change=${(ev) => this.#set(section, field, ev.detail.value)}
@@ -148,21 +174,25 @@ export class NnSettingsPanel extends LitElement {
     const value = section ? this.experiment[section][field] : this.experiment[field];
     const path = section ? [section, field] : [field];
     const id = path.join('-');
+    const state = this.#stateOf(...path);
+    if (state === 'hide') return nothing;
     return html`<div>
       <div class="check">
-        <input type="checkbox" id=${id} .checked=${Boolean(value)} aria-describedby="${id}-hint"
-          @change=${(ev) => this.#set(section, field, ev.target.checked)} />
-        <label for=${id}>${label}</label>
+        <input type="checkbox" id=${id} data-field=${path.join('.')} .checked=${Boolean(value)} aria-describedby="${id}-hint"
+          ?disabled=${state === 'lock'} @change=${(ev) => this.#set(section, field, ev.target.checked)} />
+        <label for=${id}>${this.#label(label, ...path)}</label>
         ${hint ? html`<span class="hint" id="${id}-hint">${hint}</span>` : nothing}
       </div>
       ${this.#error(...path) ? html`<div class="error" role="alert">${this.#error(...path)}</div>` : nothing}
     </div>`;
   }
 
-  #select(id, label, value, options, labelOf, onChange) {
+  #select(id, label, value, options, labelOf, onChange, path) {
+    const state = this.#stateOf(...path);
+    if (state === 'hide') return nothing;
     return html`<div>
-      <label class="sel" for=${id}>${label}</label>
-      <select id=${id} .value=${value} @change=${(ev) => onChange(ev.target.value)}>
+      <label class="sel" for=${id}>${this.#label(label, ...path)}</label>
+      <select id=${id} .value=${value} ?disabled=${state === 'lock'} @change=${(ev) => onChange(ev.target.value)}>
         ${options.map((o) => html`<option value=${o} ?selected=${o === value}>${labelOf(o)}</option>`)}
       </select>
     </div>`;
@@ -176,11 +206,12 @@ export class NnSettingsPanel extends LitElement {
   #renderData() {
     const data = this.experiment.data;
     const synth = SYNTH_SETS.has(data.set);
+    if (this.#stateOf('data') === 'hide') return nothing;
     return html`<fieldset>
       <legend>${t('section.data')}</legend>
       <div class="grid">
         ${this.#select('data-set', t('setting.dataset'), data.set, DATA_SETS, (s) => t(`data.${s}`),
-          (set) => this.#emit({ ...this.experiment, data: dataDefaults(set) }, 'data.set'))}
+          (set) => this.#emit({ ...this.experiment, data: dataDefaults(set) }, 'data.set'), ['data', 'set'])}
         ${synth
           ? html`${this.#dataNum('count', true)}${this.#dataNum('noise', false)}`
           : html`${this.#num('data', 'train_samples', { integer: true })}${this.#num('data', 'test_samples', { integer: true })}`}
@@ -194,9 +225,10 @@ export class NnSettingsPanel extends LitElement {
     const data = this.experiment.data;
     return html`<nn-num-field
       data-field="data.${field}"
-      .label=${t(`setting.${field}`)}
+      .label=${this.#label(t(`setting.${field}`), 'data', field)}
       .value=${data[field]}
       ?integer=${integer}
+      ?disabled=${this.#stateOf('data') === 'lock'}
       .error=${this.#error('data', field)}
       @value-change=${(ev) => {
         const next = { ...data, [field]: ev.detail.value };
@@ -208,13 +240,14 @@ export class NnSettingsPanel extends LitElement {
 
   #renderLoss() {
     const loss = this.experiment.loss;
+    if (this.#stateOf('loss') === 'hide') return nothing;
     return html`<fieldset>
       <legend>${t('section.loss')}</legend>
       <div class="grid">
         ${this.#select('loss-type', t('setting.loss'), loss.type, LOSS_TYPES, (k) => t(`loss.${k}`),
-          (type) => this.#emit({ ...this.experiment, loss: lossDefaults(type) }, 'loss.type'))}
+          (type) => this.#emit({ ...this.experiment, loss: lossDefaults(type) }, 'loss.type'), ['loss', 'type'])}
         ${this.#select('loss-reduction', t('setting.reduction'), loss.reduction ?? 'mean', ['mean', 'sum'], (k) => k,
-          (r) => this.#set('loss', 'reduction', r))}
+          (r) => this.#set('loss', 'reduction', r), ['loss', 'reduction'])}
         ${loss.type === 'cross_entropy' ? this.#num('loss', 'label_smoothing', { hint: t('hint.label_smoothing') }) : nothing}
       </div>
       <p class="about">${t(`loss.${loss.type}.about`)}</p>
@@ -227,13 +260,15 @@ export class NnSettingsPanel extends LitElement {
     const fields = OPTIMIZER_FIELDS[o.type] ?? [];
     const hint = (field) => (has(`hint.${o.type}.${field}`) ? t(`hint.${o.type}.${field}`) : t(`hint.${field}`));
     const objectError = (this.errors ?? []).find((e) => e.path[0] === 'optimizer' && e.path.length === 1);
+    const visible = [['type'], ...fields].some(([field]) => this.#stateOf('optimizer', field) !== 'hide');
+    if (!visible) return nothing;
     return html`<fieldset>
       <legend>${t('section.optimizer')}</legend>
       <div class="grid">
         <div class="full">
           ${this.#select('opt-type', t('setting.optimizer'), o.type, OPTIMIZER_TYPES, (k) => t(`opt.${k}`),
-            (type) => this.#emit({ ...this.experiment, optimizer: optimizerDefaults(type) }, 'optimizer.type'))}
-          <p class="about">${t(`opt.${o.type}.about`)}</p>
+            (type) => this.#emit({ ...this.experiment, optimizer: optimizerDefaults(type) }, 'optimizer.type'), ['optimizer', 'type'])}
+          ${this.#stateOf('optimizer', 'type') === 'hide' ? nothing : html`<p class="about">${t(`opt.${o.type}.about`)}</p>`}
         </div>
         ${fields.map(([field, kind]) => {
           if (kind === 'bool') return this.#check('optimizer', field, t(`setting.${field}`), hint(field));
@@ -246,11 +281,14 @@ export class NnSettingsPanel extends LitElement {
   }
 
   #betas(o, hint) {
+    const state = this.#stateOf('optimizer', 'betas');
+    if (state === 'hide') return nothing;
     const betas = o.betas ?? [0.9, 0.999];
     const field = (i) => html`<nn-num-field
       data-field="optimizer.betas.${i}"
-      .label=${i ? 'β2' : 'β1'}
+      .label=${this.#label(i ? 'β2' : 'β1', 'optimizer', 'betas')}
       .value=${betas[i]}
+      ?disabled=${state === 'lock'}
       .hint=${i ? '' : hint}
       .error=${this.#error('optimizer', 'betas', i) || (i ? '' : this.#error('optimizer', 'betas'))}
       @value-change=${(ev) => this.#set('optimizer', 'betas', i ? [betas[0], ev.detail.value] : [ev.detail.value, betas[1]])}
@@ -262,15 +300,18 @@ export class NnSettingsPanel extends LitElement {
     const errors = (this.errors ?? [])
       .filter((e) => e.path[0] === 'init')
       .map((e) => ({ field: e.path[1] ?? '', message: e.message }));
+    const state = this.#stateOf('init');
+    if (state === 'hide') return nothing;
     return html`<fieldset>
       <legend>${t('section.init')}</legend>
-      <nn-init-editor .label=${t('setting.init')} .value=${this.experiment.init} .errors=${errors}
+      <nn-init-editor .label=${this.#label(t('setting.init'), 'init')} ?disabled=${state === 'lock'} .value=${this.experiment.init} .errors=${errors}
         @init-change=${(ev) => this.#emit({ ...this.experiment, init: ev.detail.value }, 'init')}></nn-init-editor>
       <p class="about">${t('init.about')}</p>
     </fieldset>`;
   }
 
   #renderTraining() {
+    if (['batch_size', 'epochs', 'seed', 'shuffle'].every((f) => this.#stateOf(f) === 'hide')) return nothing;
     return html`<fieldset>
       <legend>${t('section.training')}</legend>
       <div class="grid">

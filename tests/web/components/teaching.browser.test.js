@@ -1,0 +1,210 @@
+// The teaching elements in Chromium: the run list, the goal panel, the assignment editor, and the
+// settings panel and layer editor under a homework's locks. Each is mounted and read through its
+// shadow DOM; user actions emit typed events, values set from code emit nothing; text from a link
+// is never markup.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { inBrowser, mount } from './viz/helpers.js';
+
+const sr = (el) => el.shadowRoot;
+const eventsOf = (events, type) => events.filter((e) => e.type === type);
+
+const MLP = {
+  version: 1, data: { set: 'mnist', train_samples: 60000, test_samples: 10000 },
+  layers: [{ type: 'flatten' }, { type: 'dense', units: 128, bias: true }, { type: 'relu' }, { type: 'dense', units: 10, bias: true }],
+  loss: { type: 'cross_entropy', label_smoothing: 0, reduction: 'mean' },
+  optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9, dampening: 0, weight_decay: 0, nesterov: false, maximize: false },
+  init: { type: 'torch_default' }, batch_size: 64, epochs: 1, shuffle: true, seed: 1,
+};
+
+function record(id, number, patch = {}) {
+  const steps = Float64Array.from({ length: 50 }, (_, i) => i + 1);
+  return {
+    id, number, name: '', created: number, link: `v=1&seed=${number}`, experiment: MLP, status: 'done', weightsLoaded: false,
+    train: { steps, loss: Float32Array.from(steps, (s) => 2 / s), accuracy: Float32Array.from(steps, (s) => s / 50) },
+    test: { steps: [50], loss: [0.5], accuracy: [0.9] }, downsampled: false,
+    final: { steps: 50, train_loss: 0.1, train_accuracy: 0.95, test_loss: 0.5, test_accuracy: 0.9, test_count: 1000 },
+    ...patch,
+  };
+}
+
+describe.skipIf(!inBrowser)('teaching elements', () => {
+  let mounted;
+  beforeAll(async () => {
+    const { setLanguage } = await import('../../../web/src/i18n/index.js');
+    setLanguage('en');
+    await import('../../../web/src/components/nn-run-list.js');
+    await import('../../../web/src/components/nn-goal-panel.js');
+    await import('../../../web/src/components/nn-assignment-editor.js');
+    await import('../../../web/src/components/nn-settings-panel.js');
+    await import('../../../web/src/components/nn-layer-editor.js');
+  });
+  afterEach(() => mounted?.remove());
+
+  describe('<nn-run-list>', () => {
+    const runs = [
+      record('b', 2, { experiment: { ...MLP, optimizer: { ...MLP.optimizer, lr: 0.5 } } }),
+      record('a', 1, { name: '<b>mine</b>' }),
+    ];
+
+    it('lists runs, picks them on a tick, and compares two with the differing setting marked', async () => {
+      mounted = await mount('nn-run-list', { runs, currentId: 'b', selected: ['b'], persistent: true }, 800);
+      const { el, events } = mounted;
+      const rows = sr(el).querySelectorAll('table.list tbody tr');
+      expect(rows.length).toBe(2);
+      expect(rows[1].querySelector('.name').textContent).toBe('<b>mine</b>'); // a name is text
+      expect(rows[0].querySelector('.name').textContent).toBe('Run 2');
+      expect(rows[0].querySelector('.delete-button').disabled).toBe(true); // the live run stays
+      expect(sr(el).querySelector('table.compare')).toBeNull();
+      const box = rows[1].querySelector('input[type="checkbox"]');
+      expect(box.getAttribute('aria-label')).toBe('Compare <b>mine</b>');
+      box.click();
+      expect(eventsOf(events, 'runs-select').map((e) => e.detail.selected)).toEqual([['b', 'a']]);
+      await el.updateComplete;
+      const differs = sr(el).querySelectorAll('table.compare tr.differs');
+      expect([...differs].map((r) => r.dataset.key)).toEqual(['lr']);
+      expect([...differs[0].querySelectorAll('td')].map((td) => td.textContent)).toEqual(['0.5', '0.1']);
+      // From code: shown, not reported.
+      el.selected = [];
+      await el.updateComplete;
+      expect(eventsOf(events, 'runs-select')).toHaveLength(1);
+      expect(sr(el).querySelector('table.compare')).toBeNull();
+    });
+
+    it('renames with Enter, cancels with Escape, and deletes', async () => {
+      mounted = await mount('nn-run-list', { runs, currentId: 'b', selected: [] }, 800);
+      const { el, events } = mounted;
+      const row = () => sr(el).querySelector('tr[data-run="a"]');
+      row().querySelector('.rename-button').click();
+      await el.updateComplete;
+      let input = sr(el).querySelector('input.rename');
+      expect(sr(el).activeElement).toBe(input);
+      input.value = 'first try';
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
+      expect(eventsOf(events, 'run-rename').map((e) => e.detail)).toEqual([{ id: 'a', name: 'first try' }]);
+      await el.updateComplete;
+      row().querySelector('.rename-button').click();
+      await el.updateComplete;
+      input = sr(el).querySelector('input.rename');
+      input.value = 'never mind';
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+      expect(eventsOf(events, 'run-rename')).toHaveLength(1);
+      await el.updateComplete;
+      row().querySelector('.delete-button').click();
+      expect(eventsOf(events, 'run-delete').map((e) => e.detail)).toEqual([{ id: 'a' }]);
+      // Nothing picked: the export buttons are off; the limit is stated.
+      expect([...sr(el).querySelectorAll('button[data-export]')].every((b) => b.disabled)).toBe(true);
+      expect(sr(el).querySelector('.note').textContent).toContain('the last 50');
+      expect(sr(el).querySelector('.note').textContent).toContain('refuses storage');
+    });
+  });
+
+  describe('<nn-goal-panel>', () => {
+    const assignment = {
+      metric: 'test_accuracy', target: 0.97, max_epochs: 2, max_params: 100000, lock: ['opt'], hide: ['seed'],
+      text: { en: '<img src=x onerror=alert(1)> Reach 97 %', zh: '达到 97 %' },
+    };
+
+    it('shows the goal text as text, the budgets, progress, and emits Submit on a click', async () => {
+      const status = { metric: 'test_accuracy', target: 0.97, value: 0.95, reached: false, withinBudget: false, met: false,
+        budgets: [{ budget: 'max_epochs', limit: 2, used: 1, ok: true }, { budget: 'max_params', limit: 100000, used: 101770, ok: false }] };
+      mounted = await mount('nn-goal-panel', {
+        assignment, status, measured: { count: 1000, full: false }, run: { steps: 938, stepsPerEpoch: 938, params: 101770 }, blocked: '',
+      });
+      const { el, events } = mounted;
+      expect(sr(el).querySelector('[data-goal-text]').textContent).toBe('<img src=x onerror=alert(1)> Reach 97 %');
+      expect(sr(el).querySelector('img')).toBeNull();
+      expect(sr(el).querySelector('[data-goal="max_epochs"]').textContent).toBe('within 2 epochs (1,876 steps)');
+      expect(sr(el).querySelector('[data-goal="max_params"]').className).toBe('bad');
+      expect(sr(el).querySelector('[data-goal-state]').dataset.goalState).toBe('over');
+      expect(sr(el).querySelector('progress').value).toBeCloseTo(0.95 / 0.97, 6);
+      expect(sr(el).querySelector('[data-fixed]').textContent).toMatch(/Fixed by the assignment: optimizer\.\s*Hidden by the assignment: seed\./);
+      sr(el).querySelector('#submit').click();
+      expect(eventsOf(events, 'goal-submit')).toHaveLength(1);
+      el.blocked = 'Train first';
+      el.resultLink = 'http://x/#v=1&claim_steps=1';
+      await el.updateComplete;
+      expect(sr(el).querySelector('#submit').disabled).toBe(true);
+      expect(sr(el).querySelector('#submit-why').textContent).toBe('Train first');
+      expect(sr(el).querySelector('#result-link').value).toBe('http://x/#v=1&claim_steps=1');
+      expect(eventsOf(events, 'goal-submit')).toHaveLength(1);
+    });
+
+    it('shows a claim, its digest check and the replay\'s verdict', async () => {
+      mounted = await mount('nn-goal-panel', {
+        assignment: null, claim: { steps: 30, test_accuracy: 0.49, test_loss: 0.671, digest: '0'.repeat(16) }, claimDigestOk: false,
+        replay: { steps: 30, test_accuracy: 0.49, test_loss: 0.671, matches: true },
+      });
+      const { el, events } = mounted;
+      expect(sr(el).querySelector('[data-claim]').textContent).toBe('Claims: after 30 steps, test accuracy 49.00 %, test loss 0.6710.');
+      expect(sr(el).querySelector('[data-digest]').dataset.digest).toBe('bad');
+      expect(sr(el).querySelector('[data-replay]').dataset.replay).toBe('match');
+      expect(sr(el).querySelector('#submit')).toBeNull();
+      sr(el).querySelector('#replay').click();
+      expect(eventsOf(events, 'result-replay')).toHaveLength(1);
+    });
+  });
+
+  describe('<nn-assignment-editor>', () => {
+    it('reports each edit as a whole assignment, and nothing for values set from code', async () => {
+      mounted = await mount('nn-assignment-editor', { controls: ['layers', 'opt', 'lr', 'seed'], link: 'http://x/#v=1' });
+      const { el, events } = mounted;
+      const last = () => eventsOf(events, 'assignment-change').at(-1).detail.assignment;
+      const select = (id, value) => {
+        const s = sr(el).querySelector(id);
+        s.value = value;
+        s.dispatchEvent(new Event('change'));
+      };
+      select('#control-lr', 'lock');
+      expect(last()).toMatchObject({ lock: ['lr'], hide: [] });
+      await el.updateComplete;
+      select('#control-lr', 'hide');
+      expect(last()).toMatchObject({ lock: [], hide: ['lr'] });
+      await el.updateComplete;
+      select('#goal-metric', 'test_loss');
+      expect(last()).toMatchObject({ metric: 'test_loss', target: 0.1 });
+      await el.updateComplete;
+      const text = sr(el).querySelector('#goal-en');
+      text.value = 'Get the loss under 0.1';
+      text.dispatchEvent(new Event('input'));
+      expect(last().text).toEqual({ en: 'Get the loss under 0.1' });
+      expect(text.maxLength).toBe(240);
+      await el.updateComplete;
+      expect(sr(el).querySelector('#goal-en-count').textContent).toBe('22 / 240 characters');
+      expect(sr(el).querySelectorAll('select[data-control]').length).toBe(4);
+      expect(sr(el).querySelector('label[for="control-opt"]').textContent).toBe('optimizer');
+      const count = events.length;
+      el.assignment = { lock: ['seed'], hide: [], text: {} };
+      await el.updateComplete;
+      expect(sr(el).querySelector('#control-seed').value).toBe('lock');
+      expect(events.length).toBe(count);
+    });
+  });
+
+  describe('under a homework\'s locks', () => {
+    it('the settings panel disables locked fields and leaves hidden ones out', async () => {
+      mounted = await mount('nn-settings-panel', { experiment: MLP, locked: ['opt', 'lr'], hidden: ['seed', 'init', 'loss'] });
+      const { el } = mounted;
+      expect(sr(el).querySelector('#opt-type').disabled).toBe(true);
+      expect(sr(el).querySelector('nn-num-field[data-field="optimizer.lr"]').disabled).toBe(true);
+      expect(sr(el).querySelector('nn-num-field[data-field="optimizer.momentum"]').disabled).toBe(false);
+      expect(sr(el).querySelector('nn-num-field[data-field="seed"]')).toBeNull();
+      expect(sr(el).querySelector('nn-init-editor')).toBeNull();
+      expect(sr(el).querySelector('#loss-type')).toBeNull();
+      expect([...sr(el).querySelectorAll('legend')].map((l) => l.textContent)).not.toContain('Loss');
+    });
+
+    it('the layer editor shows its rows but takes no edit', async () => {
+      mounted = await mount('nn-layer-editor', { layers: MLP.layers, disabled: true }, 520);
+      const { el } = mounted;
+      const rows = sr(el).querySelectorAll('nn-layer-row');
+      expect(rows.length).toBe(4);
+      for (const row of rows) {
+        await row.updateComplete;
+        expect(sr(row).querySelector('select#kind').disabled).toBe(true);
+        expect([...sr(row).querySelectorAll('button')].every((b) => b.disabled)).toBe(true);
+      }
+      expect(sr(el).querySelector('.add')).toBeNull();
+      expect(sr(el).querySelector('[data-locked]').textContent).toBe('The assignment fixes the layers.');
+    });
+  });
+});
