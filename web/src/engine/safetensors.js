@@ -23,6 +23,38 @@ const fail = (message) => {
 const isCount = (x) => Number.isSafeInteger(x) && x >= 0;
 
 /**
+ * The first name the header's top-level object gives twice, or null. JSON.parse keeps the last
+ * of two equal keys silently, while another reader may keep the first: a file that says two
+ * things about one tensor is refused instead. `text` is already known to be valid JSON.
+ */
+function repeatedName(text) {
+  const seen = new Set();
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) { // a string: find its end, skipping escapes
+      let j = i + 1;
+      while (text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c ? 2 : 1;
+      if (depth === 1) {
+        let k = j + 1;
+        while (k < text.length && ' \t\n\r'.includes(text[k])) k++;
+        if (text[k] === ':') {
+          const name = JSON.parse(text.slice(i, j + 1));
+          if (seen.has(name)) return name;
+          seen.add(name);
+        }
+      }
+      i = j;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return null;
+}
+
+/**
  * Reads a .safetensors file. Returns {tensors: Map(name -> {dtype, shape, bytes}), metadata}
  * where bytes is a Uint8Array into `file`. Throws SafetensorsError naming what is wrong.
  */
@@ -37,12 +69,16 @@ export function readSafetensors(file) {
   const n = Number(headerLength);
   if (n < 2) fail('the header is empty');
   let header;
+  let text;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(file.subarray(8, 8 + n)));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(file.subarray(8, 8 + n));
+    header = JSON.parse(text);
   } catch (err) {
     fail(`the header is not valid UTF-8 JSON (${err.message})`);
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('the header is not a JSON object');
+  const repeated = repeatedName(text);
+  if (repeated !== null) fail(`the header names ${JSON.stringify(repeated)} twice`);
   const dataStart = 8 + n;
   const dataLength = file.length - dataStart;
 
@@ -98,7 +134,8 @@ export function toFloat32(bytes) {
  * The header is padded with spaces so the data starts 8-byte aligned.
  */
 export function writeSafetensors(tensors, metadata = {}) {
-  const header = {};
+  // No prototype: a tensor named "__proto__" must become an entry, not the object's prototype.
+  const header = Object.create(null);
   if (Object.keys(metadata).length) header.__metadata__ = Object.fromEntries(Object.entries(metadata).map(([k, x]) => [k, String(x)]));
   let offset = 0;
   for (const t of tensors) {
