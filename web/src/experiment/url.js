@@ -641,6 +641,7 @@ export function decodeHash(hash, defaults) {
   // The page's own settings first: a broken link still shows in the reader's language and frame.
   // (readScope sets only what parses, so a broken embed= keeps a good lang=.)
   readScope(PAGE_ROWS, page);
+  if (page.embed?.length === 0) page.embed = undefined; // "embed=" says nothing the writer would write
   const version = values.get(VERSION_KEY);
   if (version !== undefined && version !== String(EXPERIMENT_VERSION)) {
     errors.push({ key: VERSION_KEY, message: `this link was made for settings version ${show(version)}; this playground reads version ${EXPERIMENT_VERSION}` });
@@ -651,7 +652,8 @@ export function decodeHash(hash, defaults) {
   if (readScope(ASSIGNMENT_ROWS, assignmentInput)) {
     const checked = checkAssignment(assignmentInput);
     errors.push(...checked.errors);
-    assignment = checked.assignment;
+    // Only empty parts ("lock=&goal_en="): no assignment, as the writer (which drops them) agrees.
+    assignment = checked.errors.length || encodeScope(ASSIGNMENT_ROWS, checked.assignment).length ? checked.assignment : null;
   }
   let claim = null;
   const resultInput = {};
