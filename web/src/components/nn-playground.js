@@ -21,7 +21,7 @@ import { CATEGORICAL } from './viz/colormap.js';
 import { strToU8, zipSync } from 'fflate';
 import { LANGUAGES, LocaleController, detectLanguage, formatInteger, language, setLanguage, t, vizLabels } from '../i18n/index.js';
 import { PRESETS, DEFAULT_PRESET, presetOf } from '../experiment/presets.js';
-import { LESSONS } from '../experiment/lessons.js';
+import { LESSONS, lessonOf } from '../experiment/lessons.js';
 import './nn-layer-editor.js';
 import './nn-settings-panel.js';
 import './nn-run-controls.js';
@@ -36,6 +36,9 @@ import './viz/nn-digit-grid.js';
 import './viz/nn-draw-pad.js';
 import './viz/nn-filter-images.js';
 import './viz/nn-decision-boundary.js';
+import './nn-lesson-panel.js';
+import './viz/nn-dead-units-chart.js';
+import './viz/nn-activation-stats-chart.js';
 
 const DESCRIBE_DEBOUNCE_MS = 60;
 /** Charts and readouts redraw at most this often while training (the worker sends far more). */
@@ -167,6 +170,10 @@ export class NnPlayground extends LitElement {
     _exportMessage: { state: true },
     _exportBusy: { state: true },
     _claimDigestOk: { state: true },
+    _lesson: { state: true },
+    _lessonProgress: { state: true },
+    _lessonResults: { state: true },
+    _lessonOutcome: { state: true },
   };
 
   static styles = css`
@@ -484,6 +491,12 @@ export class NnPlayground extends LitElement {
     this._exportMessage = '';
     this._exportBusy = false;
     this._claimDigestOk = false;
+    this._lesson = '';
+    this._lessonProgress = null;
+    this._lessonResults = [];
+    this._lessonOutcome = '';
+    /** Tests may cap each run of "Run this lesson" at this many steps (Infinity: each run's own length). */
+    this.lessonStepLimit = Infinity;
   }
 
   get assignment() {
@@ -496,6 +509,11 @@ export class NnPlayground extends LitElement {
 
   get resultLink() {
     return this._resultLink;
+  }
+
+  /** The lesson chosen in the lesson panel ('' for none) and what its runs measured (see #lessonResult). */
+  get lesson() {
+    return { id: this._lesson, running: Boolean(this._lessonProgress), results: this._lessonResults, outcome: this._lessonOutcome };
   }
 
   get embed() {
@@ -601,6 +619,7 @@ export class NnPlayground extends LitElement {
     this._claimDigestOk = decoded.result ? digestMatches(decoded.experiment, decoded.assignment, decoded.result) : false;
     this._replay = null;
     this._resultLink = '';
+    this.#readLesson(decoded);
     if (fromNavigation && decoded.ok && decoded.empty) return decoded;
     if (fromNavigation && decoded.ok && this.experiment && sameExperiment(decoded.experiment, this.experiment)) return decoded;
     this.linkError = decoded.ok ? '' : decoded.message;
@@ -622,7 +641,7 @@ export class NnPlayground extends LitElement {
   /** The hash of the page now: the experiment, the homework, a result being read, the frame. */
   #hash() {
     return encodeHash(this.experiment, {
-      lang: language(), mode: this._mode || undefined, embed: this._embed ?? undefined,
+      lang: language(), mode: this._mode || undefined, embed: this._embed ?? undefined, lesson: this._lesson || undefined,
       assignment: this._assignment ?? undefined, result: this._claim ?? undefined,
     });
   }
@@ -842,6 +861,7 @@ export class NnPlayground extends LitElement {
       confusion: null,
       gridProbs: null,
       filters: null,
+      activations: null,
       boundary: null,
     };
   }
@@ -887,6 +907,7 @@ export class NnPlayground extends LitElement {
           run.norms.length = run.norms.steps.length;
         }
         run.filters = msg.filters;
+        if (msg.activations) run.activations = { step: msg.step, layers: msg.activations };
         this.#dirty.add('weights').add('grads').add('norms').add('filters');
         break;
       }
@@ -1353,7 +1374,7 @@ export class NnPlayground extends LitElement {
             </div>`
           : nothing}
         <div class="side">
-          ${!applied && !instructor && this.#shows('lesson') ? this.#renderLesson() : nothing}
+          ${!applied && !instructor && this.#shows('lesson') ? this.#renderLessonPanel() : nothing}
           ${goal ? this.#renderGoal(applied) : nothing}
           ${this.#shows('controls')
             ? html`<section class="card run" aria-labelledby="h-run" data-part="controls">
@@ -1424,26 +1445,167 @@ export class NnPlayground extends LitElement {
       </header>`;
   }
 
-  /** The lesson whose experiment this is: what it shows, what to look at, what to expect, its other runs. */
-  #renderLesson() {
-    const found = lessonFor(this.#presetId(this.experiment));
-    if (!found) return nothing;
-    const { lesson, entry } = found;
-    const lang = language();
-    return html`<section class="card lesson" aria-labelledby="h-lesson" data-part="lesson" data-lesson=${lesson.id}>
-      <h2 id="h-lesson">${lesson.title[lang]}</h2>
-      <p class="text">${lesson.explanation[lang]}</p>
-      <p class="text"><strong>${t('lesson.look')}</strong> ${lesson.look[lang]}</p>
-      <p class="text"><strong>${t('lesson.expect')}</strong> ${lesson.expect[lang]}</p>
-      ${lesson.experiments.length > 1
-        ? html`<div class="pick" role="group" aria-label=${t('lesson.runs')}>
-            <span>${t('lesson.runs')}</span>
-            ${lesson.experiments.map((e) => html`<button type="button" aria-pressed=${e.id === entry.id ? 'true' : 'false'}
-              @click=${() => this.#onPreset(e.id)}>${e.label[lang]}</button>`)}
-          </div>
-          <p class="note">${t('lesson.compareHint')}</p>`
-        : nothing}
+  /**
+   * The lesson panel: the lesson chosen (or the one whose experiment this is), its text, its
+   * experiments, "Run this lesson" and what each run measured.
+   */
+  #renderLessonPanel() {
+    const presetId = this.#presetId(this.experiment);
+    const lesson = this._lesson || lessonFor(presetId)?.lesson.id || '';
+    return html`<section class="card lesson" aria-labelledby="h-lesson" data-part="lesson" data-lesson=${lesson}>
+      <h2 id="h-lesson">${t('lessons.title')}</h2>
+      <nn-lesson-panel .lesson=${lesson} .current=${presetId} .progress=${this._lessonProgress} .results=${this._lessonResults}
+        .outcome=${this._lessonOutcome} ?disabled=${this.status === 'loading' && !this._info}
+        @lesson-change=${(e) => this.#chooseLesson(e.detail.lesson)}
+        @lesson-load=${(e) => this.#loadLessonExperiment(e.detail.lesson, e.detail.experiment)}
+        @lesson-run=${(e) => this.#runLesson(e.detail.lesson)}
+        @lesson-stop=${() => this.#stopLesson()}></nn-lesson-panel>
     </section>`;
+  }
+
+  // ---- lessons ----
+
+  /** A link's lesson=: chosen; a link without an experiment loads the lesson's first one. */
+  #readLesson(decoded) {
+    if (!decoded.lesson) return;
+    const lesson = lessonOf(decoded.lesson);
+    if (!lesson) {
+      this._lesson = '';
+      this._lessonOutcome = t('lessons.unknown', { id: decoded.lesson });
+      return;
+    }
+    if (this._lesson !== lesson.id) this._lessonResults = [];
+    this._lesson = lesson.id;
+    if (decoded.ok && decoded.empty) {
+      decoded.experiment = lesson.experiments[0].experiment;
+      decoded.empty = false;
+    }
+  }
+
+  #chooseLesson(id) {
+    if (this._lessonProgress) return;
+    const lesson = lessonOf(id);
+    this._lesson = lesson ? lesson.id : '';
+    this._lessonResults = [];
+    this._lessonOutcome = '';
+    if (!lesson) {
+      this.#writeHash();
+      return;
+    }
+    this._announce = t('lessons.chosen', { title: lesson.title[language()] });
+    const current = this.#presetId(this.experiment);
+    if (!lesson.experiments.some((e) => e.id === current)) this.#onPreset(lesson.experiments[0].id);
+    this.#writeHash();
+  }
+
+  #loadLessonExperiment(lessonId, experimentId) {
+    if (this._lessonProgress) return;
+    this._lesson = lessonId;
+    this.#onPreset(experimentId);
+    this.#writeHash();
+  }
+
+  /** Resolves once `done()` holds (checked every 100 ms) or the lesson is stopped. */
+  async #until(done, token) {
+    while (!done() && this.#lessonToken === token) await new Promise((resolve) => setTimeout(resolve, 100));
+    return this.#lessonToken === token;
+  }
+
+  #lessonToken = 0;
+
+  /**
+   * "Run this lesson": each experiment in turn from its seed, trained to its end (or to
+   * lessonStepLimit steps), kept as a run named after it and left ticked, so the charts overlay
+   * them all; each run's numbers go into the panel's table.
+   */
+  async #runLesson(id) {
+    const lesson = lessonOf(id);
+    if (!lesson || this._lessonProgress) return;
+    const token = ++this.#lessonToken;
+    this._lesson = lesson.id;
+    this._lessonResults = [];
+    this._lessonOutcome = '';
+    this._selected = [];
+    const ids = [];
+    const lang = language();
+    let finished = 0;
+    for (const [index, entry] of lesson.experiments.entries()) {
+      this._lessonProgress = { index, total: lesson.experiments.length, label: entry.label[lang] };
+      if (!sameExperiment(entry.experiment, this.experiment ?? {})) this.#onEdit(structuredClone(entry.experiment));
+      this.#writeHash();
+      if (!(await this.#until(() => this.status !== 'loading', token))) break;
+      if (this.status === 'invalid' || this.status === 'failed') break;
+      if (this.#run.steps.length || (this._info?.step ?? 0) > 0) {
+        await this.#reset();
+        if (this.status !== 'ready') break;
+      }
+      const live = this.#live;
+      this.#pinned.add(live.id);
+      live.name = entry.label[lang];
+      const limit = Math.min(this._info.totalSteps, this.lessonStepLimit);
+      this.status = 'training';
+      this._message = '';
+      this.#trainingSince = performance.now();
+      try {
+        await this.#client.train(Number.isFinite(limit) ? limit : undefined);
+      } catch (err) {
+        this.#fail(err.message);
+        break;
+      }
+      if (!(await this.#until(() => this.status !== 'training', token))) break;
+      if (this.status === 'failed') break;
+      this._message = '';
+      // The last whole-test-set numbers arrive with the stop: wait for the frame that takes them.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      ids.push(live.id);
+      this._lessonResults = [...this._lessonResults, this.#lessonResult(entry, live)];
+      this._selected = [...new Set([...this._selected, ...ids])];
+      finished += 1;
+    }
+    if (this.#lessonToken === token) this.#lessonToken += 1;
+    this._lessonProgress = null;
+    this._selected = [...new Set([...ids, ...this._selected])];
+    const title = lesson.title[lang];
+    this._lessonOutcome = finished === lesson.experiments.length
+      ? t('lessons.done', { title, n: finished })
+      : t('lessons.stopped', { title, n: finished, total: lesson.experiments.length });
+  }
+
+  #stopLesson() {
+    this.#lessonToken += 1;
+    if (this.status === 'training') this.#client.pause().catch(() => {});
+  }
+
+  /** What one run of a lesson measured, for the panel's table and the tests. */
+  #lessonResult(entry, live) {
+    const run = this.#run;
+    const n = run.loss.length;
+    const activations = run.activations?.layers ?? [];
+    const rectifiers = activations.filter((a) => a.type === 'relu' || a.type === 'leaky_relu');
+    const norms = run.norms.norms.map((col) => col.at(-1));
+    const firstNorms = run.norms.norms.map((col) => col[0]);
+    const ratio = (xs) => (xs.length >= 2 && xs.at(-1) > 0 ? xs[0] / xs.at(-1) : null);
+    const shown = activations.filter((a) => a.type !== 'softmax');
+    return {
+      id: entry.id,
+      label: entry.label[language()],
+      runId: live.id,
+      color: this.#runColor(live),
+      steps: n ? run.steps.array[n - 1] : 0,
+      firstLoss: n ? run.loss.array[0] : NaN,
+      trainLoss: n ? run.loss.array[n - 1] : NaN,
+      testLoss: run.last.testLoss,
+      testAccuracy: run.last.testAccuracy,
+      testCount: run.last.testCount,
+      deadFraction: rectifiers.length ? Math.max(...rectifiers.map((a) => a.deadFraction)) : null,
+      deadPerLayer: rectifiers.map((a) => a.deadFraction),
+      neverPositivePerLayer: rectifiers.map((a) => a.neverPositiveFraction),
+      stdPerLayer: shown.map((a) => a.std),
+      lastStd: shown.length ? shown.at(-1).std : null,
+      gradRatio: ratio(norms),
+      firstGradRatio: ratio(firstNorms),
+      gradNorms: norms,
+    };
   }
 
   #renderInstructor() {
@@ -1597,6 +1759,7 @@ export class NnPlayground extends LitElement {
           .length=${this.#gate('norms', run.norms.length)} .labels=${vizLabels('nn-grad-norm-chart')}></nn-grad-norm-chart>
         <p class="note">${t('chart.gradNormsNote')}</p>
       </section>
+      ${this.#renderInsight(run)}
       <section class="card" aria-label=${t('chart.confusion')} data-view="confusion">
         <nn-confusion-matrix id="confusion" .matrix=${confusion?.matrix ?? null} .classes=${info?.classes ?? 10}
           .labels=${vizLabels('nn-confusion-matrix')}></nn-confusion-matrix>
@@ -1604,6 +1767,28 @@ export class NnPlayground extends LitElement {
       </section>
       ${mnist ? this.#renderMnistViews(run, info) : this.#renderBoundary(run, info)}
     </div>`;
+  }
+
+  /** The activation layers the worker measured, labelled like the tensors ("layer 2 · ReLU"). */
+  #activationRows = memo((activations, lang, layers) => (activations?.layers ?? []).map((a) => ({
+    ...a, label: layers?.[a.index] ? t('chart.tensor', { n: a.index + 1, name: t(`layer.${layers[a.index].type}`) }) : `${a.type} ${a.index + 1}`,
+  })));
+
+  /** Dead units and activation scale per layer (insight.js, measured in the worker at the stats rate). */
+  #renderInsight(run) {
+    const rows = this.#activationRows(run.activations, language(), this.experiment?.layers);
+    const step = run.activations?.step ?? 0;
+    const samples = rows[0]?.samples ?? 512;
+    return html`
+      <section class="card" aria-label=${t('chart.deadUnits')} data-view="dead-units">
+        <nn-dead-units-chart id="dead-units" .layers=${rows} .step=${step} .labels=${vizLabels('nn-dead-units-chart')}></nn-dead-units-chart>
+        <p class="note">${t('chart.deadUnitsNote', { n: formatInteger(samples) })}</p>
+      </section>
+      <section class="card" aria-label=${t('chart.activations')} data-view="activation-stats">
+        <nn-activation-stats-chart id="activation-stats" .layers=${rows} .step=${step}
+          .labels=${vizLabels('nn-activation-stats-chart')}></nn-activation-stats-chart>
+        <p class="note">${t('chart.activationsNote', { n: formatInteger(samples) })}</p>
+      </section>`;
   }
 
   #renderBoundary(run, info) {

@@ -52,7 +52,11 @@ export const Push = Object.freeze({
    *  samples, trainMs}: the steps trained in one slice, first = step number of loss[0] (1-based).
    */
   STEPS: 'steps',
-  /** Stats: per-tensor histograms and norms, gradients, first-layer filters (throttled). */
+  /**
+   * Stats: per-tensor histograms and norms, gradients, first-layer filters (throttled), and
+   * `activations`: [{index, type, units, samples, mean, std, deadFraction, neverPositiveFraction}]
+   * per activation layer (insight.js's activationStats over test samples), or null when skipped.
+   */
   STATS: 'stats',
   /** {step, split, subset, loss, accuracy, confusion?: Int32Array, classes}: an evaluation. */
   EVAL: 'eval',

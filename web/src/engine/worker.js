@@ -11,6 +11,7 @@ import { loadMnist, makeSynth } from '../data/datasets.js';
 import { cachedSource } from '../data/cache.js';
 import { Push, Request, serializeError, transferables } from './protocol.js';
 import { exportPytorchBundle } from '../export/pytorch.js';
+import { activationStats } from './insight.js';
 
 const SLICE_MS = 16; // one slice of training between looks at the message queue
 const STATS_MS = 250; // histograms and norms at most this often...
@@ -198,13 +199,30 @@ function info() {
 
 // ---- what the page sees of a run ----
 
-function stats() {
+function stats(force = false) {
   const tensors = session.tensors.filter((t) => t.buffer === 'params').map((t) => ({
     name: t.name, layer: t.layer, role: t.role,
     weights: session.tensorStats(t.name, { bins: HIST_BINS }),
     grads: session.tensorStats(t.name, { grads: true, bins: HIST_BINS }),
   }));
-  return { type: Push.STATS, step: session.step, tensors, filters: filters() };
+  return { type: Push.STATS, step: session.step, tensors, filters: filters(), activations: activations(force) };
+}
+
+// Activation statistics (dead units, scale per layer) take a forward pass over ACTIVATION_SAMPLES
+// test samples: measured at the stats rate, but skipped while their last measurement would cost
+// more than a tenth of the time since it (a large network trains on instead of measuring).
+const ACTIVATION_SAMPLES = 512; // as the lessons count a dead unit: 0 for every one of 512 test digits
+const insightClock = { at: -Infinity, ms: 0 };
+
+/** activationStats of every activation layer, or null when skipped this time (never when forced). */
+function activations(force) {
+  const now = performance.now();
+  if (!force && session.step > 0 && now - insightClock.at < 10 * insightClock.ms) return null;
+  const layers = activationStats(session, { samples: ACTIVATION_SAMPLES })
+    .map(({ index, type, units, samples, mean, std, deadFraction, neverPositiveFraction }) => ({ index, type, units, samples, mean, std, deadFraction, neverPositiveFraction }));
+  insightClock.at = performance.now();
+  insightClock.ms = insightClock.at - now;
+  return layers;
 }
 
 /** The first layer's weights as small images: dense over 28x28 pixels, or conv2d kernels. */
@@ -292,7 +310,7 @@ function report(force, fullEval = false) {
   if (statsDue) {
     clock.lastStats = now;
     clock.lastStatsStep = session.step;
-    post(stats());
+    post(stats(force));
   }
   if (force || fullEval || now - clock.lastEval >= EVAL_MS) {
     clock.lastEval = now;

@@ -8,4 +8,6 @@ export { NnDigitGrid, DIGIT_GRID_LABELS } from './nn-digit-grid.js';
 export { NnDrawPad, DRAW_PAD_LABELS } from './nn-draw-pad.js';
 export { NnFilterImages, FILTER_IMAGES_LABELS } from './nn-filter-images.js';
 export { NnDecisionBoundary, DECISION_BOUNDARY_LABELS, decisionGridPoints } from './nn-decision-boundary.js';
+export { NnDeadUnitsChart, DEAD_UNITS_CHART_LABELS, RECTIFIER_LIKE } from './nn-dead-units-chart.js';
+export { NnActivationStatsChart, ACTIVATION_STATS_CHART_LABELS } from './nn-activation-stats-chart.js';
 export { VIZ_LABELS_ZH } from './labels-zh.js';

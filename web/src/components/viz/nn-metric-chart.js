@@ -1,7 +1,7 @@
 // nn-metric-chart.js: <nn-metric-chart>, train and test loss (or accuracy) over steps for one or
 // more runs, with EMA smoothing, a log axis, and the expected initial cross-entropy ln C.
 
-import { html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import uPlot from 'uplot';
 import { UplotChart, mergeLabels } from './chart-base.js';
 import { CATEGORICAL } from './colormap.js';
@@ -19,6 +19,7 @@ export const METRIC_CHART_LABELS = {
   smoothing: 'smoothing',
   expectedInit: 'expected at init: ln {classes} = {value}',
   measuredFirst: 'measured at step {step}: {value}',
+  initWarning: 'Warning: the first loss is {diff} away from ln {classes} (more than {limit}). The initial scores are not small and equal: check the weight initialisation.',
   summary: '{metric}: {parts}',
   summaryPart: '{split} {value} at step {step}',
   noData: 'no data yet',
@@ -56,11 +57,23 @@ export const METRIC_CHART_LABELS = {
  * @csspart plot - holds the chart canvas (role="img", aria-label with the latest values)
  * @csspart legend - runs and their train/test series; clicking an entry hides or shows it
  * @csspart reference - the line of text giving the expected and the measured initial loss
+ * @csspart warning - shown when a run's first loss is more than `initTolerance` away from ln C
  *
  * Read-only for tests: pointCount, drawn, drawCount, buildCount, `data-points` on the host,
- * referenceLoss (ln C or null), firstLoss (first train loss of the first run or null).
+ * referenceLoss (ln C or null), firstLoss (first train loss of the first run or null),
+ * initWarnings ([{label, value, diff}] for each run whose first loss is that far from ln C).
  */
 export class NnMetricChart extends UplotChart {
+  static styles = [...UplotChart.styles, css`
+    .warning {
+      color: var(--nn-error, #b3261e);
+      font-weight: 600;
+    }
+    .warning:empty {
+      display: none;
+    }
+  `];
+
   static properties = {
     ...UplotChart.properties,
     metric: { type: String },
@@ -71,10 +84,12 @@ export class NnMetricChart extends UplotChart {
     lossKind: { type: String, attribute: 'loss-kind' },
     noControls: { type: Boolean, attribute: 'no-controls' },
     labels: { attribute: false },
+    initTolerance: { type: Number, attribute: 'init-tolerance' },
   };
 
   constructor() {
     super();
+    this.initTolerance = 0.5;
     this.metric = 'loss';
     this.runs = [];
     this.log = false;
@@ -104,6 +119,24 @@ export class NnMetricChart extends UplotChart {
     const n = seriesLength(log.steps, values, log.length);
     for (let i = 0; i < n; i++) if (Number.isFinite(values[i])) return { step: log.steps[i], value: values[i] };
     return null;
+  }
+
+  /** The runs whose first training loss is more than initTolerance from ln C: [{label, value, diff}]. */
+  get initWarnings() {
+    const reference = this.referenceLoss;
+    if (reference === null) return [];
+    const out = [];
+    for (const run of this.runs ?? []) {
+      const log = run?.train;
+      if (!log) continue;
+      const n = seriesLength(log.steps, log.loss, log.length);
+      let value = null;
+      for (let i = 0; i < n && value === null; i++) if (Number.isFinite(log.loss[i])) value = log.loss[i];
+      if (value !== null && Math.abs(value - reference) > this.initTolerance) {
+        out.push({ label: run.label ?? '', value, diff: Math.abs(value - reference) });
+      }
+    }
+    return out;
   }
 
   get firstLoss() {
@@ -316,15 +349,19 @@ export class NnMetricChart extends UplotChart {
     if (ref === null) return nothing;
     const first = this.firstPoint;
     const l = this._l;
+    const warnings = this.initWarnings;
     return html`<div class="note" part="reference">
       ${this._referenceText()}${first ? html` · ${format(l.measuredFirst, { step: first.step, value: formatNumber(first.value, 3) })}` : nothing}
-    </div>`;
+    </div>
+    <div class="note warning" part="warning" aria-live="polite">${warnings.map((w) => html`<div>
+      ${w.label ? `${w.label}: ` : ''}${format(l.initWarning, { diff: formatNumber(w.diff, 3), classes: this.classes, limit: this.initTolerance })}
+    </div>`)}</div>`;
   }
 
   /** The footer's "measured" text depends on the data too: re-render it when data is redrawn. */
   afterDraw() {
     const first = this.firstPoint;
-    const key = first ? `${first.step}:${first.value}` : '';
+    const key = `${first ? `${first.step}:${first.value}` : ''}|${this.initWarnings.map((w) => `${w.label}:${w.value}`).join('|')}`;
     if (key !== this._firstKey) {
       this._firstKey = key;
       this.requestUpdate();

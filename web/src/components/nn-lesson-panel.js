@@ -1,0 +1,251 @@
+// nn-lesson-panel.js: the lessons of "Training, part 1" (lessons.json) as the student meets them:
+// a picker in lesson order, the chosen lesson's explanation, what to look at and what to expect,
+// its experiments (load one, or run them all with one button), and a table of what each run
+// measured, so the claim can be checked against numbers. The page does the running.
+
+import { LitElement, css, html, nothing } from 'lit';
+import { styleMap } from 'lit/directives/style-map.js';
+import { LocaleController, formatInteger, language, t } from '../i18n/index.js';
+import { LESSONS } from '../experiment/lessons.js';
+
+const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '—');
+const num = (x) => (Number.isFinite(x) ? (Math.abs(x) >= 100 || (Math.abs(x) < 0.01 && x !== 0) ? x.toExponential(1) : x.toFixed(3)) : '—');
+
+/** The result columns a lesson's table shows: the ones its views talk about. */
+function columnsFor(lesson) {
+  const views = lesson?.look.views ?? [];
+  const cols = ['steps', 'firstLoss', 'loss', 'testAccuracy'];
+  if (views.includes('dead-units')) cols.push('dead');
+  if (views.includes('norm-chart')) cols.push('gradRatio');
+  if (views.includes('activation-stats')) cols.push('lastStd');
+  return cols;
+}
+
+const CELL = {
+  steps: (r) => formatInteger(r.steps),
+  firstLoss: (r) => num(r.firstLoss),
+  loss: (r) => num(r.testLoss),
+  testAccuracy: (r) => pct(r.testAccuracy),
+  dead: (r) => (r.deadFraction === null || r.deadFraction === undefined ? '—' : pct(r.deadFraction)),
+  gradRatio: (r) => num(r.gradRatio),
+  lastStd: (r) => num(r.lastStd),
+};
+
+/**
+ * @element nn-lesson-panel
+ *
+ * @property {string} lesson - the chosen lesson's id ('' for none)
+ * @property {string} current - the id of the experiment loaded in the page now ('' when another)
+ * @property {object|null} progress - while the page runs the lesson: {index, total, label}; else null
+ * @property {object[]} results - one per experiment run: {id, label, color, steps, firstLoss, testLoss,
+ *   testAccuracy, deadFraction, gradRatio, lastStd}
+ * @property {string} outcome - the sentence announced when the lesson's runs end (aria-live)
+ * @property {boolean} disabled - nothing may be loaded or run (the page is busy or locked)
+ *
+ * @fires lesson-change - {detail: {lesson}} the student picked a lesson ('' for none)
+ * @fires lesson-load - {detail: {lesson, experiment}} the student loaded one experiment of it
+ * @fires lesson-run - {detail: {lesson}} the student pressed "Run this lesson"
+ * @fires lesson-stop - {detail: {lesson}} the student stopped the lesson's runs
+ *
+ * @csspart results - the table of measured numbers
+ * @csspart outcome - the live region with the lesson's outcome
+ */
+export class NnLessonPanel extends LitElement {
+  static properties = {
+    lesson: { type: String, reflect: true },
+    current: { type: String },
+    progress: { attribute: false },
+    results: { attribute: false },
+    outcome: { type: String },
+    disabled: { type: Boolean },
+  };
+
+  static styles = css`
+    :host {
+      display: block;
+      font-size: 13.5px;
+    }
+    label {
+      display: block;
+      font-size: 12px;
+      color: var(--nn-muted, #5a5f69);
+    }
+    select,
+    button {
+      font: inherit;
+      padding: 3px 8px;
+      border: 1px solid var(--nn-border, #b8bcc4);
+      border-radius: 4px;
+      background: #fff;
+      color: inherit;
+      min-height: 30px;
+      max-width: 100%;
+    }
+    button {
+      background: var(--nn-button, #f6f7f9);
+      cursor: pointer;
+    }
+    button.primary {
+      background: var(--nn-accent, #1a73e8);
+      border-color: var(--nn-accent, #1a73e8);
+      color: #fff;
+      font-weight: 600;
+    }
+    button[aria-pressed='true'] {
+      border-color: var(--nn-accent, #1a73e8);
+      box-shadow: inset 0 0 0 1px var(--nn-accent, #1a73e8);
+    }
+    button:disabled {
+      opacity: 0.55;
+      cursor: default;
+    }
+    select:focus-visible,
+    button:focus-visible {
+      outline: 2px solid var(--nn-focus, #1a73e8);
+      outline-offset: 1px;
+    }
+    h3 {
+      font-size: 15px;
+      margin: 10px 0 4px;
+    }
+    p {
+      margin: 4px 0;
+    }
+    .look,
+    .expect {
+      padding: 6px 10px;
+      border-left: 3px solid var(--nn-accent, #1a73e8);
+      background: var(--nn-soft, #f1f3f6);
+      border-radius: 0 6px 6px 0;
+    }
+    .experiments {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 6px;
+      margin: 8px 0;
+      padding: 0;
+      list-style: none;
+    }
+    .swatch {
+      display: inline-block;
+      width: 10px;
+      height: 10px;
+      border-radius: 2px;
+      margin-right: 4px;
+      vertical-align: baseline;
+    }
+    .actions {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 8px;
+      margin: 8px 0;
+    }
+    .progress {
+      color: var(--nn-muted, #5a5f69);
+    }
+    table {
+      border-collapse: collapse;
+      font-size: 12.5px;
+      margin-top: 6px;
+      width: 100%;
+    }
+    th,
+    td {
+      padding: 2px 6px;
+      border-bottom: 1px solid var(--nn-border-soft, #dde0e5);
+      text-align: right;
+      white-space: nowrap;
+    }
+    th:first-child,
+    td:first-child {
+      text-align: left;
+      white-space: normal;
+    }
+    .outcome:empty {
+      display: none;
+    }
+    .outcome {
+      margin-top: 6px;
+      font-weight: 600;
+    }
+  `;
+
+  constructor() {
+    super();
+    new LocaleController(this);
+    this.lesson = '';
+    this.current = '';
+    this.progress = null;
+    this.results = [];
+    this.outcome = '';
+    this.disabled = false;
+  }
+
+  get #chosen() {
+    return LESSONS.find((l) => l.id === this.lesson) ?? null;
+  }
+
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  render() {
+    const lang = language();
+    const lesson = this.#chosen;
+    return html`
+      <label for="lesson">${t('lessons.pick')}</label>
+      <select id="lesson" .value=${this.lesson} @change=${(e) => this.#emit('lesson-change', { lesson: e.target.value })}>
+        <option value="" ?selected=${!lesson}>${t('lessons.none')}</option>
+        ${LESSONS.map((l, i) => html`<option value=${l.id} ?selected=${l.id === this.lesson}>${i + 1}. ${l.title[lang]}</option>`)}
+      </select>
+      ${lesson ? this.#renderLesson(lesson, lang) : nothing}
+      <div class="outcome" part="outcome" role="status" aria-live="polite">${this.outcome}</div>
+    `;
+  }
+
+  #renderLesson(lesson, lang) {
+    const running = Boolean(this.progress);
+    const several = lesson.experiments.length > 1;
+    return html`
+      <h3 id="lesson-title">${lesson.title[lang]}</h3>
+      <p>${lesson.explanation[lang]}</p>
+      <p class="look"><strong>${t('lesson.look')}</strong> ${lesson.look[lang]}</p>
+      <p class="expect"><strong>${t('lesson.expect')}</strong> ${lesson.expect[lang]}</p>
+      <div class="actions">
+        ${running
+          ? html`<button type="button" id="lesson-stop" @click=${() => this.#emit('lesson-stop', { lesson: lesson.id })}>${t('lessons.stop')}</button>
+              <span class="progress">${t('lessons.progress', { n: this.progress.index + 1, total: this.progress.total, label: this.progress.label })}</span>`
+          : html`<button type="button" id="lesson-run" class="primary" ?disabled=${this.disabled}
+              @click=${() => this.#emit('lesson-run', { lesson: lesson.id })}>${t('lessons.run')}</button>
+              ${several ? html`<span class="progress">${t('lessons.runHint', { n: lesson.experiments.length })}</span>` : nothing}`}
+      </div>
+      <ul class="experiments" aria-label=${t('lessons.experiments')}>
+        ${lesson.experiments.map((e) => {
+          const result = this.results.find((r) => r.id === e.id);
+          return html`<li><button type="button" data-experiment=${e.id} aria-pressed=${e.id === this.current ? 'true' : 'false'}
+            ?disabled=${this.disabled || running}
+            @click=${() => this.#emit('lesson-load', { lesson: lesson.id, experiment: e.id })}>
+            ${result?.color ? html`<span class="swatch" aria-hidden="true" style=${styleMap({ background: result.color })}></span>` : nothing}${e.label[lang]}</button></li>`;
+        })}
+      </ul>
+      ${this.results.length ? this.#renderResults(lesson, lang) : nothing}
+    `;
+  }
+
+  #renderResults(lesson, lang) {
+    const cols = columnsFor(lesson);
+    return html`<table part="results" aria-label=${t('lessons.results')}>
+      <thead><tr><th scope="col">${t('lessons.col.run')}</th>${cols.map((c) => html`<th scope="col">${t(`lessons.col.${c}`)}</th>`)}</tr></thead>
+      <tbody>
+        ${lesson.experiments.map((e) => {
+          const r = this.results.find((x) => x.id === e.id);
+          if (!r) return nothing;
+          return html`<tr data-experiment=${e.id}><th scope="row">${e.label[lang]}</th>${cols.map((c) => html`<td>${CELL[c](r)}</td>`)}</tr>`;
+        })}
+      </tbody>
+    </table>`;
+  }
+}
+
+customElements.define('nn-lesson-panel', NnLessonPanel);
