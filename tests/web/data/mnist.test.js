@@ -1,12 +1,13 @@
 // mnist.test.js: the IDX/MNIST loader: real MNIST loads as bytes with the right counts; truncated,
-// corrupted or mismatched files are refused with a message naming the file and the problem.
-import { gzipSync } from 'fflate';
+// corrupted or mismatched files are refused with a message naming the file and the problem, and a
+// copy whose content is not MNIST's (by SHA-256) is refused even when it is a valid IDX file.
+import { gunzipSync, gzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NnError } from '../../../web/src/engine/core.js';
 import { Status } from '../../../web/src/engine/enums.js';
 import { gunzip, loadIdx } from '../../../web/src/data/idx.js';
-import { loadMnist, MNIST_FILES } from '../../../web/src/data/datasets.js';
-import { freshCore, nodeMnistSource } from '../../../web/src/node.js';
+import { loadMnist, MNIST_FILES, MNIST_SHA256, sha256Hex } from '../../../web/src/data/datasets.js';
+import { freshCore, nodeMnistSource, nodeSha256 } from '../../../web/src/node.js';
 
 let core;
 beforeAll(async () => {
@@ -87,14 +88,17 @@ describe('IDX files', () => {
   });
 });
 
+/** The made-up files above are not MNIST: skip the content check (tested below on the real files). */
+const MADE_UP = { checksums: null };
+
 describe('loadMnist', () => {
   it('loads in-memory files and frees them on dispose', async () => {
     const size = core.memory.buffer.byteLength;
-    const data = await loadMnist(core, memorySource(20));
+    const data = await loadMnist(core, memorySource(20), MADE_UP);
     expect([data.train.count, data.test.count, data.features, data.classes]).toEqual([20, 20, 784, 10]);
     expect(Array.from(core.u8(data.test.y, 4))).toEqual([0, 3, 6, 9]);
     data.dispose();
-    for (let i = 0; i < 5; i++) (await loadMnist(core, memorySource(20))).dispose();
+    for (let i = 0; i < 5; i++) (await loadMnist(core, memorySource(20), MADE_UP)).dispose();
     expect(core.memory.buffer.byteLength).toBe(size);
   });
 
@@ -108,14 +112,38 @@ describe('loadMnist', () => {
   ];
   for (const [what, replace, message] of broken) {
     it(`refuses ${what}, leaking nothing`, async () => {
-      await loadMnist(core, memorySource(20)).then((d) => d.dispose());
+      await loadMnist(core, memorySource(20), MADE_UP).then((d) => d.dispose());
       const size = core.memory.buffer.byteLength;
-      const err = await refusal(loadMnist(core, memorySource(20, replace)));
+      const err = await refusal(loadMnist(core, memorySource(20, replace), MADE_UP));
       expect(err).toBeInstanceOf(NnError);
       expect(err.message).toMatch(message);
       expect(core.memory.buffer.byteLength).toBe(size);
     });
   }
+
+  it('checks each file\'s SHA-256: a corrupted copy that passes every structural check is refused', async () => {
+    const real = nodeMnistSource();
+    // One label changed from 5 to 3: still a valid IDX file of digits.
+    const corrupted = async (name) => {
+      const bytes = await real(name);
+      if (name !== MNIST_FILES.trainLabels) return bytes;
+      const raw = gunzipSync(bytes);
+      raw[8] = raw[8] === 3 ? 4 : 3;
+      return raw; // served already inflated, as some servers do
+    };
+    corrupted.sha256 = real.sha256;
+    await loadMnist(core, real).then((d) => d.dispose());
+    const size = core.memory.buffer.byteLength;
+    const err = await refusal(loadMnist(core, corrupted));
+    expect(err).toBeInstanceOf(NnError);
+    expect(err.status).toBe(Status.ERR_DATA);
+    expect(err.message).toMatch(/^train-labels-idx1-ubyte.gz: the file is corrupted or not MNIST \(its SHA-256 is [0-9a-f]{16}\.\.\., the real file's is 65a50cbbf4e906d7\.\.\.\)/);
+    expect(core.memory.buffer.byteLength).toBe(size); // nothing kept
+    // Web Crypto (the browser's path) and node:crypto agree on the real files.
+    const bytes = gunzipSync(await real(MNIST_FILES.testLabels));
+    expect(await sha256Hex(bytes)).toBe(MNIST_SHA256.testLabels);
+    expect(await nodeSha256(bytes)).toBe(MNIST_SHA256.testLabels);
+  });
 
   it('loads the real MNIST from the build, as bytes, reporting progress', async () => {
     const progress = [];

