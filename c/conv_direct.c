@@ -20,10 +20,10 @@ size_t nn_conv_padded_size(int C, int H, int W, int pad) {
 /* Rows here are a few dozen floats: inline loops, where memset/memcpy calls would cost more
  * than the copying. */
 static inline void zero_short(float *dst, size_t n) {
-    size_t i = 0;
     const f32x4 zero = f32x4_splat(0.0f);
-    for (; i + 4 <= n; i += 4) f32x4_store(dst + i, zero);
-    for (; i < n; i++) dst[i] = 0.0f;
+    const size_t whole = n / 4 * 4;
+    for (size_t i = 0; i < whole; i += 4) f32x4_store(dst + i, zero);
+    for (size_t i = whole; i < n; i++) dst[i] = 0.0f;
 }
 
 void nn_conv_pad(const float *x, int C, int H, int W, int pad, float *xp, int borders_ready) {
@@ -84,7 +84,7 @@ static int block_width(int left) { return left > 8 ? 16 : 8; }
 
 /* Taps are taken in chunks of this many, each with a table of its offsets into the padded image
  * (one flat loop over taps, as in the GEMM); a chunk adds onto what the previous one stored. */
-#define NN_CONV_TAP_CHUNK 256
+#define NN_CONV_TAP_CHUNK 512
 
 void nn_conv_direct(int OC, int C, int k, const float *w, const float *xp, int Hp, int Wp, float *out) {
     const int OH = Hp - k + 1, OW = Wp - k + 1, taps = C * k * k;

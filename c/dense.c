@@ -3,6 +3,7 @@
 
 #include "gemm.h"
 #include "layer.h"
+#include "simd.h"
 
 #define NN_MAX_UNITS (1 << 20)
 
@@ -22,22 +23,19 @@ static nn_status dense_shape(nn_layer *l, int index) {
     return NN_OK;
 }
 
-/* Room to pack W^T for the forward product. */
-static size_t dense_workspace(const nn_layer *l, int max_batch) {
-    (void)max_batch;
-    return l->w_count;
-}
-
 /* inp [B][K] -> out [B][N] = inp W^T + b, with W [N][K]. */
 static void dense_forward(nn_net *net, nn_layer *l, const float *inp, int B, int training) {
+    (void)net;
     (void)training;
     int K = l->in_c, N = l->units;
+    /* the GEMM adds onto out, so each row starts as the bias: bias first, then the products in
+     * order. A loop, not memcpy: this emscripten hands copies of 512 bytes and more to JavaScript. */
     for (int b = 0; b < B; b++) {
         float *o = l->out + (size_t)b * N;
-        if (l->b) memcpy(o, l->b, (size_t)N * sizeof(float));
+        if (l->b) f32_copy_short(o, l->b, N);
         else memset(o, 0, (size_t)N * sizeof(float));
     }
-    nn_gemm_nt(B, N, K, inp, K, l->w, K, l->out, N, net->workspace);
+    nn_gemm_nt(B, N, K, inp, K, l->w, K, l->out, N, NULL);
 }
 
 /* dout [B][N]: dinp [B][K] += dout W; dW [N][K] += dout^T inp; db [N] += sum_b dout. */
@@ -53,4 +51,4 @@ static void dense_backward(nn_net *net, nn_layer *l, const float *inp, float *di
         }
 }
 
-const nn_layer_ops nn_dense_ops = {"dense", dense_shape, NULL, dense_workspace, dense_forward, dense_backward};
+const nn_layer_ops nn_dense_ops = {"dense", dense_shape, NULL, NULL, dense_forward, dense_backward};

@@ -130,8 +130,9 @@ static inline void f32x4_transpose(f32x4 *r0, f32x4 *r1, f32x4 *r2, f32x4 *r3) {
 
 #endif
 
-/* dst[0..n) = src[0..n) for the few floats of a ragged block's edge: inline, where a memcpy call
- * would cost more than the copy. */
+/* dst[0..n) = src[0..n) for short rows (a block's edge, an image row, a bias): inline, where a
+ * memcpy call costs more than the copy (and this emscripten hands copies of 512 bytes and more to
+ * JavaScript). */
 static inline void f32_copy_short(float *dst, const float *src, int n) {
     int i = 0;
     for (; i + 4 <= n; i += 4) f32x4_store(dst + i, f32x4_load(src + i));
