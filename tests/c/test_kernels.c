@@ -151,10 +151,12 @@ static void check_conv(int C, int H, int W, int OC, int k, int pad) {
 
 static void test_conv_direct(void) {
     /* C, H, W, OC, k, pad: the networks' two layers, then the block edges (output widths below 8,
-     * between 8 and 16, past 16; channel counts that leave 1, 2 or 3 rows; 24 gradient lanes) */
+     * between 8 and 16, past 16; channel counts that leave 1, 2 or 3 rows; 24 gradient lanes; more
+     * than one chunk of taps) */
     static const int shapes[][6] = {
         {1, 28, 28, 8, 5, 2}, {8, 14, 14, 16, 5, 2}, {3, 7, 9, 5, 3, 1}, {2, 5, 6, 3, 3, 0},  {4, 10, 3, 17, 3, 2},
         {1, 1, 1, 1, 1, 0},   {2, 9, 20, 9, 2, 1},   {3, 6, 33, 2, 4, 3}, {5, 4, 40, 7, 3, 1}, {1, 3, 17, 1, 1, 0},
+        {12, 6, 7, 3, 5, 2},  {20, 5, 18, 6, 4, 1}, /* more than 256 taps: the kernel's tap chunks */
     };
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
         check_conv(shapes[i][0], shapes[i][1], shapes[i][2], shapes[i][3], shapes[i][4], shapes[i][5]);
