@@ -17,6 +17,11 @@ if [[ ${1:-} == --native ]]; then NATIVE=1; shift; fi
 WHICH=${1:-all}
 [[ $# -gt 0 ]] && shift
 
+case $WHICH in
+  all | gemm | train | tests) ;;
+  *) echo "usage: bash tests/bench/run.sh [--native] [all | gemm | train | tests] [arguments]" >&2; exit 2 ;;
+esac
+
 OUT=tests/.build/bench
 mkdir -p "$OUT"
 CORE=(c/*.c)
