@@ -46,8 +46,13 @@ export async function openPage(browser, url, { width = 1280, height = 900, lang 
     d.dismiss();
   });
   await page.addInitScript(() => {
-    const state = { longTasks: [], trainingSince: null };
+    const state = { longTasks: [], trainingSince: null, csp: [] };
     window.__e2e = state;
+    // Anything the Content-Security-Policy refused is a problem (reported as a console error).
+    document.addEventListener('securitypolicyviolation', (e) => {
+      state.csp.push(`${e.violatedDirective} ${e.blockedURI}`);
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+    });
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) state.longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });

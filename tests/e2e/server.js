@@ -5,7 +5,7 @@
 
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 const TYPES = {
@@ -26,6 +26,10 @@ const TYPES = {
 export async function serve(root, { prefix = '/' } = {}) {
   const base = path.resolve(root);
   const requests = [];
+  // The page's own Content-Security-Policy (its meta tag), sent as a header as a careful host
+  // would: a header also binds the worker, which a document's meta tag does not reach.
+  const index = await readFile(path.join(base, 'index.html'), 'utf8').catch(() => '');
+  const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(index)?.[1];
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
     requests.push(url.pathname);
@@ -47,6 +51,7 @@ export async function serve(root, { prefix = '/' } = {}) {
         'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
         'content-length': info.size,
         'cache-control': file.includes(`${path.sep}data${path.sep}`) ? 'public, max-age=86400' : 'no-cache',
+        ...(csp ? { 'content-security-policy': csp } : {}),
       });
       createReadStream(file).pipe(res);
     } catch {

@@ -4,7 +4,7 @@
 // measured, so the claim can be checked against numbers. The page does the running.
 
 import { LitElement, css, html, nothing } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
+// The swatch's colour goes through .style (the CSSOM): the page's CSP refuses style attributes.
 import { LocaleController, formatInteger, language, t } from '../i18n/index.js';
 import { LESSONS } from '../experiment/lessons.js';
 
@@ -226,7 +226,7 @@ export class NnLessonPanel extends LitElement {
           return html`<li><button type="button" data-experiment=${e.id} aria-pressed=${e.id === this.current ? 'true' : 'false'}
             ?disabled=${this.disabled || running}
             @click=${() => this.#emit('lesson-load', { lesson: lesson.id, experiment: e.id })}>
-            ${result?.color ? html`<span class="swatch" aria-hidden="true" style=${styleMap({ background: result.color })}></span>` : nothing}${e.label[lang]}</button></li>`;
+            ${result?.color ? html`<span class="swatch" aria-hidden="true" .style=${`background: ${result.color}`}></span>` : nothing}${e.label[lang]}</button></li>`;
         })}
       </ul>
       ${this.results.length ? this.#renderResults(lesson, lang) : nothing}

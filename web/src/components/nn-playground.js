@@ -15,6 +15,8 @@ import { validateExperiment } from '../experiment/validate.js';
 import { CONTROLS, MAX_HASH_LENGTH, controlPaths, decodeHash, encodeHash } from '../experiment/url.js';
 import { digestMatches, goalStatus, makeResult, metricValue, stepBudget } from '../experiment/homework.js';
 import { RunStore } from '../runs/store.js';
+import { CHECKPOINT_MS, CheckpointStore, formatAgo, historyUpTo, RunLock, Watchdog } from '../runs/checkpoints.js';
+import { Status } from '../engine/enums.js';
 import { makeRecord } from '../runs/runs.js';
 import { downloadFile, safeFileName } from '../export/download.js';
 import { CATEGORICAL } from './viz/colormap.js';
@@ -174,6 +176,7 @@ export class NnPlayground extends LitElement {
     _lessonProgress: { state: true },
     _lessonResults: { state: true },
     _lessonOutcome: { state: true },
+    _recovery: { state: true },
   };
 
   static styles = css`
@@ -452,6 +455,13 @@ export class NnPlayground extends LitElement {
   /** The record of the run in #run: {id, number, name, created, experiment, assignment, ...}; kept once it trains. */
   #live = null;
   #store = new RunStore();
+  // Checkpoints of the live run (weights, optimizer, random streams, epoch position, history), so
+  // a crashed worker or a reload loses at most CHECKPOINT_MS of training; see runs/checkpoints.js.
+  #checkpoints = new CheckpointStore();
+  #runLock = new RunLock();
+  #watchdog = null;
+  #lastCheckpoint = 0;
+  #checkpointing = null;
   #saveTimer = 0;
   #lastSave = 0;
   /** Runs the user ticked themselves (they stay picked when a new run starts). */
@@ -495,6 +505,7 @@ export class NnPlayground extends LitElement {
     this._lessonProgress = null;
     this._lessonResults = [];
     this._lessonOutcome = '';
+    this._recovery = null;
     /** Tests may cap each run of "Run this lesson" at this many steps (Infinity: each run's own length). */
     this.lessonStepLimit = Infinity;
   }
@@ -591,11 +602,12 @@ export class NnPlayground extends LitElement {
     this.#autostart = decoded.empty && decoded.ok;
     this.#loadRuns();
     window.addEventListener('pagehide', () => this.#saveLive(true));
-    this.#client = new TrainingClient();
-    for (const type of ['progress', 'steps', 'stats', 'eval', 'grid', 'boundary', 'stopped']) {
-      this.#client.addEventListener(type, (e) => this.#onPush(type, e.detail));
+    this.#connect();
+    const resumable = await this.#checkpoints.resumable();
+    if (resumable) {
+      this.#autostart = false; // the student chooses: resume the interrupted run, or start afresh
+      this._recovery = { kind: 'interrupted', record: resumable };
     }
-    this.#client.addEventListener('crash', (e) => this.#fail(t('error.crash', { message: e.detail.message ?? '' })));
     try {
       await this.#client.init(new URL('nn.wasm', document.baseURI), new URL('data/', document.baseURI));
     } catch (err) {
@@ -795,6 +807,7 @@ export class NnPlayground extends LitElement {
   async #train() {
     this.status = 'training';
     this._message = '';
+    this.#watchdog?.arm();
     this.#trainingSince = performance.now();
     try {
       await this.#client.train(this.#stopAt());
@@ -830,6 +843,7 @@ export class NnPlayground extends LitElement {
   }
 
   #fail(message) {
+    if (this._recovery?.kind === 'crashed') return; // the dead worker's last refusals say nothing new
     this.#stopClock();
     this.status = 'failed';
     this._message = message;
@@ -888,6 +902,7 @@ export class NnPlayground extends LitElement {
         this.#dirty.add('loss').add('accuracy');
         if (this.#live && !this.#live.kept) this.#keepLive();
         else this.#scheduleSave();
+        if (performance.now() - this.#lastCheckpoint >= CHECKPOINT_MS) this.#saveCheckpoint();
         break;
       }
       case 'stats': {
@@ -942,13 +957,17 @@ export class NnPlayground extends LitElement {
         if (msg.reason === 'done') this.status = 'done';
         else if (msg.reason === 'failed') {
           this.status = 'failed';
-          this._message = t('error.numeric', { message: msg.message ?? '' });
+          // A diverged run keeps its last checkpoint (finite weights); nothing is saved over it.
+          this._message = msg.status === Status.ERR_NUMERIC ? t('error.numeric', { message: msg.message ?? '' }) : msg.message ?? '';
         } else if (msg.reason === 'budget') {
           this.status = 'paused';
           this._message = this.#replayTarget ? '' : t('goal.budgetStop', { steps: formatInteger(msg.step) });
         } else if (this.status === 'training') this.status = 'paused';
         if (this.#replayTarget && (msg.reason === 'done' || msg.reason === 'budget' || msg.reason === 'failed')) this.#finishReplay();
         this.#saveLive();
+        this.#watchdog?.disarm();
+        if (msg.reason === 'done') this.#checkpoints.delete(this.#live?.id ?? '');
+        else if (msg.reason !== 'failed') this.#saveCheckpoint();
         break;
       default:
         return;
@@ -1023,6 +1042,150 @@ export class NnPlayground extends LitElement {
     }
   }
 
+  // ---- surviving a crashed worker and a reload ----
+
+  /** A new training worker, its pushes wired to the page and watched for silence. */
+  #connect() {
+    const client = new TrainingClient();
+    this.#client = client;
+    for (const type of ['progress', 'steps', 'stats', 'eval', 'grid', 'boundary', 'stopped']) {
+      client.addEventListener(type, (e) => {
+        if (client !== this.#client) return; // a worker already replaced
+        this.#watchdog?.alive();
+        this.#onPush(type, e.detail);
+      });
+    }
+    client.addEventListener('crash', (e) => {
+      if (client === this.#client) this.#onCrash(e.detail.message || 'an error in the worker');
+    });
+    this.#watchdog?.disarm();
+    this.#watchdog = new Watchdog({
+      ping: () => client.ping(),
+      onDead: (why) => {
+        if (client === this.#client) this.#onCrash(why);
+      },
+    });
+  }
+
+  /** The worker died: the page keeps its charts and runs and offers to restart from the last checkpoint. */
+  async #onCrash(message) {
+    this.#watchdog?.disarm();
+    this.#stopClock();
+    this.status = 'failed';
+    this._message = t('error.crash', { message });
+    this._recovery = { kind: 'crashed', message, record: null };
+    this.#client?.terminate();
+    this.#saveLive();
+    await this.#checkpointing;
+    const record = this.#live ? await this.#checkpoints.get(this.#live.id) : null;
+    if (this._recovery?.kind === 'crashed') this._recovery = { kind: 'crashed', message, record };
+  }
+
+  /** Asks the worker for a checkpoint of the live run and keeps it with the history up to it. */
+  #saveCheckpoint() {
+    const live = this.#live;
+    if (!live?.kept || this.#checkpointing || !this.#client) return this.#checkpointing;
+    this.#lastCheckpoint = performance.now();
+    const client = this.#client;
+    this.#checkpointing = (async () => {
+      try {
+        const checkpoint = await client.checkpoint();
+        if (live !== this.#live || checkpoint.step < 1) return;
+        await this.#checkpoints.put({
+          id: live.id, name: live.name, number: live.number, created: live.created,
+          savedAt: Date.now(), step: checkpoint.step, finished: false,
+          experiment: checkpoint.experiment, assignment: live.assignment ?? null,
+          checkpoint, history: historyUpTo(checkpoint.step, this.#run, this.#run.test),
+        });
+      } catch {
+        // No session yet, or the worker died meanwhile: the previous checkpoint stands.
+      } finally {
+        this.#checkpointing = null;
+      }
+    })();
+    return this.#checkpointing;
+  }
+
+  #dismissRecovery() {
+    const r = this._recovery;
+    this._recovery = null;
+    if (r?.kind === 'interrupted') this.#checkpoints.delete(r.record.id);
+  }
+
+  /**
+   * Restarts the worker (after a crash) or uses the running one (a reload) and continues the
+   * run of `record` from its checkpoint, with its history; null starts the experiment afresh.
+   */
+  async #recover(record) {
+    const crashed = this._recovery?.kind === 'crashed';
+    this._recovery = null;
+    clearTimeout(this.#configureTimer);
+    const seq = ++this.#configureSeq; // no configure in flight may undo this
+    this.status = 'loading';
+    try {
+      if (crashed) {
+        this.#connect();
+        await this.#client.init(new URL('nn.wasm', document.baseURI), new URL('data/', document.baseURI));
+      }
+      if (!record) {
+        this.#configure(true);
+        return;
+      }
+      const checked = validateExperiment(record.experiment);
+      if (!checked.ok) throw new Error(checked.message);
+      const experiment = checked.experiment;
+      this.#setExperiment(experiment);
+      this.#describe();
+      const info = await this.#client.restore({ ...record.checkpoint, experiment });
+      if (seq !== this.#configureSeq) return;
+      const same = this.#live?.id === record.id;
+      if (!same) {
+        this.#startLive(info);
+        Object.assign(this.#live, {
+          id: record.id, name: record.name ?? '', number: record.number ?? 0, created: record.created ?? Date.now(),
+          assignment: record.assignment ?? null, kept: true,
+        });
+        this.#runLock.hold(record.id);
+        this._selected = [...this._selected.filter((id) => id !== this.#live.id), record.id];
+      }
+      this.#restoreHistory(record.history, info.step);
+      this._info = info;
+      this.#lastStep = info.step;
+      this.#lastCheckpoint = performance.now();
+      this.status = info.step >= info.totalSteps ? 'done' : 'paused';
+      this._message = t('recover.restored', { step: formatInteger(info.step) });
+      for (const v of ALL_VIEWS) this.#dirty.add(v);
+      this.#scheduleFrame();
+    } catch (err) {
+      this.#fail(err.message);
+    }
+  }
+
+  /** The run's metric history as it was at `step`: kept columns cut back, or the stored ones put back. */
+  #restoreHistory(history, step) {
+    const run = this.#run;
+    let n = run.steps.length;
+    while (n > 0 && run.steps.array[n - 1] > step) n--;
+    if (n === 0 && history) {
+      for (let i = 0; i < history.train.steps.length; i++) {
+        run.steps.push(history.train.steps[i]);
+        run.loss.push(history.train.loss[i]);
+        run.accuracy.push(history.train.accuracy[i]);
+      }
+      n = run.steps.length;
+      const test = history.test;
+      run.test.steps.push(...test.steps);
+      run.test.loss.push(...test.loss);
+      run.test.accuracy.push(...test.accuracy);
+    }
+    for (const column of [run.steps, run.loss, run.accuracy]) column.length = n;
+    const keep = run.test.steps.findLastIndex((s) => s <= step) + 1;
+    for (const list of [run.test.steps, run.test.loss, run.test.accuracy]) list.length = keep;
+    Object.assign(run.metricRuns[0].train, { steps: run.steps.array, loss: run.loss.array, accuracy: run.accuracy.array, length: n });
+    run.last.loss = n ? run.loss.array[n - 1] : NaN;
+    run.last.accuracy = n ? run.accuracy.array[n - 1] : NaN;
+  }
+
   // ---- the runs kept in the browser ----
 
   async #loadRuns() {
@@ -1037,6 +1200,7 @@ export class NnPlayground extends LitElement {
   #startLive(info) {
     this.#saveLive(); // the last numbers of the run that ends here
     this.#run = this.#emptyRun(info);
+    this.#lastCheckpoint = performance.now();
     const previous = this.#live;
     if (previous?.kept && !this.#pinned.has(previous.id)) this._selected = this._selected.filter((id) => id !== previous.id);
     // A run of a lesson's experiment is named after it, so the lesson's runs read well overlaid.
@@ -1054,6 +1218,7 @@ export class NnPlayground extends LitElement {
       kept: false,
     };
     this._selected = [...this._selected, this.#live.id];
+    this.#runLock.hold(this.#live.id);
     this.#fullEval = null;
     this._resultLink = '';
   }
@@ -1342,6 +1507,7 @@ export class NnPlayground extends LitElement {
     return html`
       ${this._embed ? nothing : this.#renderHeader(applied)}
       ${this.linkError ? this.#renderLinkError() : nothing}
+      ${this._recovery ? this.#renderRecovery() : nothing}
       <main class=${left ? '' : 'single'}>
         ${left
           ? html`<div class="model">
@@ -1672,6 +1838,27 @@ export class NnPlayground extends LitElement {
         @run-delete=${(e) => this.#onRunDelete(e.detail.id)}
       ></nn-run-list>
     </section>`;
+  }
+
+  #renderRecovery() {
+    const r = this._recovery;
+    const record = r.record;
+    const name = record ? record.name || t('runs.defaultName', { n: record.number ?? 0 }) : '';
+    const text = r.kind === 'crashed'
+      ? t('recover.crashed', { message: r.message })
+      : t('recover.interrupted', { name, step: formatInteger(record.step), ago: formatAgo(record.savedAt, language()) });
+    return html`<div class="banner recovery" role="alert" data-kind=${r.kind}>
+      <div class="text">
+        <strong>${text}</strong>
+        ${r.kind === 'crashed' && !record ? html`<div>${t('recover.noCheckpoint')}</div>` : nothing}
+      </div>
+      ${record
+        ? html`<button type="button" class="restart" @click=${() => this.#recover(record)}>
+            ${r.kind === 'crashed' ? t('recover.restart', { step: formatInteger(record.step) }) : t('recover.resume')}
+          </button>`
+        : html`<button type="button" class="restart" @click=${() => this.#recover(null)}>${t('recover.fresh')}</button>`}
+      <button type="button" @click=${() => this.#dismissRecovery()}>${t('link.dismiss')}</button>
+    </div>`;
   }
 
   #renderLinkError() {

@@ -3,6 +3,8 @@
 // differ marked; the picked runs download as CSV or JSON.
 
 import { LitElement, css, html, nothing } from 'lit';
+// Colours are set through the .style property (the CSSOM), never a style="..." attribute: the
+// page's Content-Security-Policy refuses inline style attributes (lit's styleMap writes one first).
 import { LocaleController, formatInteger, t } from '../i18n/index.js';
 import { experimentSettings } from '../experiment/url.js';
 import { compareRuns, curvesCsv, MAX_RUNS, MAX_TRAIN_POINTS, runsJson, tableCsv } from '../runs/runs.js';
@@ -288,7 +290,7 @@ export class NnRunList extends LitElement {
                       else if (e.key === 'Escape') this.#finishRename(run, e.target, false);
                     }}
                     @blur=${(e) => this.#finishRename(run, e.target, true)} />`
-                : html`<span class="name"><span class="swatch" style="background:${run.color ?? 'transparent'}"></span>${name}</span>`}
+                : html`<span class="name"><span class="swatch" .style=${`background: ${run.color ?? 'transparent'}`}></span>${name}</span>`}
               ${live ? html`<span class="badge live">${t('runs.live')}</span>` : nothing}
               ${run.weightsLoaded ? html`<span class="badge">${t('runs.uploaded')}</span>` : nothing}
               ${run.downsampled ? html`<span class="badge" title=${t('runs.downsampledHint', { points: formatInteger(MAX_TRAIN_POINTS) })}>${t('runs.downsampled')}</span>` : nothing}
@@ -328,7 +330,7 @@ export class NnRunList extends LitElement {
           <thead>
             <tr>
               <th scope="col">${t('runs.setting')}</th>
-              ${runs.map((r) => html`<th scope="col"><span class="swatch" style="background:${r.color ?? 'transparent'}"></span>${this.#name(r)}</th>`)}
+              ${runs.map((r) => html`<th scope="col"><span class="swatch" .style=${`background: ${r.color ?? 'transparent'}`}></span>${this.#name(r)}</th>`)}
             </tr>
           </thead>
           <tbody>

@@ -50,13 +50,13 @@ export class TrainingClient extends EventTarget {
     this.#pending.clear();
   }
 
-  /** Sends {id, type, ...fields}; typed arrays in fields are transferred (the caller loses them). */
-  request(type, fields = {}) {
+  /** Sends {id, type, ...fields}; typed arrays in fields are transferred (the caller loses them) unless transfer is false. */
+  request(type, fields = {}, { transfer = true } = {}) {
     const id = this.#nextId++;
     const msg = { id, type, ...fields };
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage(msg, transferables(fields));
+      this.#worker.postMessage(msg, transfer ? transferables(fields) : []);
     });
   }
 
@@ -78,6 +78,10 @@ export class TrainingClient extends EventTarget {
   saveWeights() { return this.request(Request.SAVE_WEIGHTS); }
   /** bytes: a .safetensors file (transferred: the caller loses it). */
   loadWeights(bytes) { return this.request(Request.LOAD_WEIGHTS, { bytes }); }
+  checkpoint() { return this.request(Request.CHECKPOINT); }
+  /** checkpoint: as checkpoint() answered (or as kept in IndexedDB); its arrays are copied, not transferred. */
+  restore(checkpoint) { return this.request(Request.RESTORE, { checkpoint }, { transfer: false }); }
+  ping() { return this.request(Request.PING); }
 
   terminate() {
     this.#worker.terminate();

@@ -41,6 +41,16 @@ export const Request = Object.freeze({
   SAVE_WEIGHTS: 'save-weights',
   /** {bytes: Uint8Array} -> {step}. Pauses, checks and loads .safetensors weights, pushes fresh stats. */
   LOAD_WEIGHTS: 'load-weights',
+  /**
+   * {} -> Checkpoint (Session.checkpoint(): weights, optimizer state, batch-norm buffers, random
+   * streams, epoch order and position, step), taken between slices, so every STEPS push up to
+   * its step has been posted before the answer.
+   */
+  CHECKPOINT: 'checkpoint',
+  /** {checkpoint} -> SessionInfo. Pauses, configures the checkpoint's experiment, restores it, pushes fresh views. */
+  RESTORE: 'restore',
+  /** {} -> {step}. Answered at once between slices: the page's watchdog asks when the worker goes quiet. */
+  PING: 'ping',
 });
 
 /** Pushed messages (worker -> page, no id). */
@@ -64,7 +74,7 @@ export const Push = Object.freeze({
   GRID: 'grid',
   /** {step, resolution, extent: [lo, hi], grid: Float32Array of P(class 1), classes}: 2-D sets only. */
   BOUNDARY: 'boundary',
-  /** {step, reason: 'done' | 'paused' | 'budget' | 'failed', message?}: training stopped. */
+  /** {step, reason: 'done' | 'paused' | 'budget' | 'failed', message?, status?}: training stopped (status: the nn_status of a failure). */
   STOPPED: 'stopped',
 });
 

@@ -59,6 +59,9 @@ function blame(path, err) {
 
 const product = (xs) => xs.reduce((a, b) => a * b, 1);
 
+/** What a student can do about a run that diverged (the page and the runner both show it). */
+export const NUMERIC_ADVICE = ': lower the learning rate, or check the initialisation (too large a scale makes the activations explode)';
+
 /** Bumped whenever the checkpoint's fields change: an older one is refused, not misread. */
 export const CHECKPOINT_FORMAT = 'nn-playground-checkpoint-1';
 /** The experiment as it bears on the numbers: sorted keys, without its name, description and epochs. */
@@ -330,11 +333,14 @@ export class Session {
     try {
       r = this.core.trainStep(this.net, this.trainData, this.batchSize, shuffle);
     } catch (err) {
-      if (err instanceof NnError) err.step = this.step + 1;
+      if (err instanceof NnError) {
+        err.step = this.step + 1;
+        if (err.status === Status.ERR_NUMERIC) err.message += NUMERIC_ADVICE;
+      }
       throw err;
     }
     if (!Number.isFinite(r.loss)) {
-      const err = new NnError(Status.ERR_NUMERIC, `loss became NaN/Inf at step ${this.step + 1}`, 'nn_train_step');
+      const err = new NnError(Status.ERR_NUMERIC, `loss became NaN/Inf at step ${this.step + 1}${NUMERIC_ADVICE}`, 'nn_train_step');
       err.step = this.step + 1;
       throw err;
     }

@@ -378,7 +378,7 @@ function tick() {
     running = false;
     const failed = typeof outcome === 'object';
     if (session.step > 0) report(true, !failed);
-    post({ type: Push.STOPPED, step: session.step, reason: failed ? 'failed' : outcome, message: failed ? outcome.message : undefined });
+    post({ type: Push.STOPPED, step: session.step, reason: failed ? 'failed' : outcome, message: failed ? outcome.message : undefined, status: failed ? outcome.status : undefined });
     return;
   }
   report(false, epochEnded);
@@ -441,7 +441,7 @@ const handlers = {
     const { outcome } = trainSlice(Infinity, 1);
     report(true, outcome === 'done' || outcome === 'budget');
     if (typeof outcome === 'object' && outcome) {
-      post({ type: Push.STOPPED, step: session.step, reason: 'failed', message: outcome.message });
+      post({ type: Push.STOPPED, step: session.step, reason: 'failed', message: outcome.message, status: outcome.status });
     } else if (outcome === 'done' || outcome === 'budget') {
       post({ type: Push.STOPPED, step: session.step, reason: outcome });
     }
@@ -482,7 +482,31 @@ const handlers = {
     afterReply(() => report(true));
     return { step: session.step };
   },
+  async [Request.CHECKPOINT]() {
+    requireSession();
+    return session.checkpoint();
+  },
+  async [Request.RESTORE]({ checkpoint }) {
+    await corePromise;
+    running = false;
+    const result = await configure(checkpoint.experiment);
+    session.restoreCheckpoint(checkpoint);
+    Object.assign(clock, { lastStats: 0, lastStatsStep: session.step, lastEval: 0 });
+    afterReply(() => report(true));
+    return { ...result, step: session.step };
+  },
+  async [Request.PING]() {
+    return { step: session?.step ?? 0 };
+  },
 };
+
+// What `npm run bench -- --soak` reads through the debugger (not part of the protocol): the wasm
+// memory's size and what the core's allocator holds.
+self.nnDiagnostics = () => ({
+  wasmMemoryBytes: core?.memory.buffer.byteLength ?? 0,
+  coreHeapBytes: core ? core.fn.nn_heap_in_use() : 0,
+  step: session?.step ?? 0,
+});
 
 self.onmessage = async (event) => {
   const msg = event.data;
