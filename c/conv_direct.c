@@ -54,7 +54,7 @@ void nn_conv_pad(const float *x, int C, int H, int W, int pad, float *xp, int bo
  * of c are read and written (a block at the image's right edge); the lanes past them are
  * computed from whatever B holds there and dropped. */
 #define DEFINE_CONV_BLOCK(R, V)                                                                          \
-    static inline void conv_block_##R##x##V(int K, const int *off, const float *const *w, const float *x, \
+    static inline void conv_block_##R##x##V(int K, const size_t *off, const float *const *w, const float *x, \
                                             float *const *c, int valid) {                                \
         f32x4 acc[R][V];                                                                                 \
         for (int r = 0; r < R; r++)                                                                      \
@@ -89,12 +89,12 @@ static int block_width(int left) { return left > 8 ? 16 : 8; }
 void nn_conv_direct(int OC, int C, int k, const float *w, const float *xp, int Hp, int Wp, float *out) {
     const int OH = Hp - k + 1, OW = Wp - k + 1, taps = C * k * k;
     const size_t out_plane = (size_t)OH * OW;
-    int off[NN_CONV_TAP_CHUNK];
+    size_t off[NN_CONV_TAP_CHUNK]; /* size_t: a padded image of many channels may pass 2^31 floats natively */
     for (int t0 = 0; t0 < taps; t0 += NN_CONV_TAP_CHUNK) {
         const int K = taps - t0 < NN_CONV_TAP_CHUNK ? taps - t0 : NN_CONV_TAP_CHUNK;
         for (int t = 0; t < K; t++) {
             int tap = t0 + t, ci = tap / (k * k), ky = tap / k % k, kx = tap % k;
-            off[t] = (ci * Hp + ky) * Wp + kx;
+            off[t] = ((size_t)ci * Hp + ky) * Wp + kx;
         }
         for (int x0 = 0; x0 < OW; x0 += 16) {
             const int left = OW - x0, width = block_width(left), valid = left < width ? left : width;
