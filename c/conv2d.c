@@ -115,28 +115,15 @@ static size_t conv2d_workspace_size(const nn_layer *l, int max_batch) {
     return conv2d_is_pointwise(l) ? col : 2 * col;
 }
 
-/* y [units][out_hw] = bias (or 0): the products are added onto it */
-static void conv2d_bias_init(const nn_layer *l, float *y) {
-    const int out_hw = l->out_h * l->out_w;
-    for (int oc = 0; oc < l->units; oc++) {
-        f32x4 start = f32x4_splat(l->b_count ? l->b[oc] : 0.0f);
-        float *row = y + (size_t)oc * out_hw;
-        int i = 0;
-        for (; i + 4 <= out_hw; i += 4) f32x4_store(row + i, start);
-        for (; i < out_hw; i++) row[i] = f32x4_lane(start, 0);
-    }
-}
-
 /* inp [B][in_c][in_h][in_w] -> out [B][units][out_h][out_w], stride 1; workspace xp [in_c][in_h + 2p][in_w + 2p] */
 static void conv2d_forward_direct(nn_net *net, nn_layer *l, const float *inp, int B) {
     const size_t in_size = (size_t)nn_in_size(l), out_size = (size_t)nn_out_size(l);
     const int pad = l->padding;
     float *xp = net->workspace + conv2d_direct_plan(l).xp;
-    for (int b = 0; b < B; b++) {
-        float *y = l->out + (size_t)b * out_size;
-        conv2d_bias_init(l, y);
+    for (int b = 0; b < B; b++) { /* each output starts from its bias, then the taps in order */
         nn_conv_pad(inp + (size_t)b * in_size, l->in_c, l->in_h, l->in_w, pad, xp, b > 0);
-        nn_conv_direct(l->units, l->in_c, l->kernel, l->w, xp, l->in_h + 2 * pad, l->in_w + 2 * pad, y);
+        nn_conv_direct(l->units, l->in_c, l->kernel, l->w, xp, l->in_h + 2 * pad, l->in_w + 2 * pad,
+                       l->out + (size_t)b * out_size, 1, l->b_count ? l->b : NULL);
     }
 }
 
@@ -179,7 +166,8 @@ static void conv2d_backward_direct(nn_net *net, nn_layer *l, const float *inp, f
         nn_conv_direct_dw(l->in_c, k, xp, l->in_h + 2 * pad, l->in_w + 2 * pad, dyT, lanes, dwT);
         if (!dinp) continue;
         nn_conv_pad(dy, units, l->out_h, l->out_w, dpad, dyp, b > 0);
-        nn_conv_direct(l->in_c, units, k, wf, dyp, l->out_h + 2 * dpad, l->out_w + 2 * dpad, dinp + (size_t)b * in_size);
+        nn_conv_direct(l->in_c, units, k, wf, dyp, l->out_h + 2 * dpad, l->out_w + 2 * dpad, dinp + (size_t)b * in_size,
+                       0, NULL);
     }
     nn_transpose_pad(dwT, taps, units, (size_t)lanes, l->dw, (size_t)taps);
 }

@@ -50,15 +50,17 @@ void nn_conv_pad(const float *x, int C, int H, int W, int pad, float *xp, int bo
 
 /* ---- forward: out[r][lane] += sum over taps of w[r][tap] * xp[tap offset + lane] ---- */
 
-/* Shape: c[R][4V] += w[R][K] * B[K][4V], B row t at x + off[t]. Only the first `valid` columns
- * of c are read and written (a block at the image's right edge); the lanes past them are
+/* Shape: c[R][4V] += w[R][K] * B[K][4V], B row t at x + off[t]; with start, c[r][.] = start[r] +
+ * the products instead (the forward's bias: no pass writing it first). Only the first `valid`
+ * columns of c are read and written (a block at the image's right edge); the lanes past them are
  * computed from whatever B holds there and dropped. */
 #define DEFINE_CONV_BLOCK(R, V)                                                                          \
     static inline void conv_block_##R##x##V(int K, const size_t *off, const float *const *w, const float *x, \
-                                            float *const *c, int valid) {                                \
+                                            float *const *c, int valid, const float *start) {            \
         f32x4 acc[R][V];                                                                                 \
         for (int r = 0; r < R; r++)                                                                      \
-            for (int v = 0; v < V; v++) acc[r][v] = f32x4_load_first(c[r] + 4 * v, valid - 4 * v);      \
+            for (int v = 0; v < V; v++)                                                                  \
+                acc[r][v] = start ? f32x4_splat(start[r]) : f32x4_load_first(c[r] + 4 * v, valid - 4 * v); \
         for (int t = 0; t < K; t++) {                                                                    \
             const float *b = x + off[t];                                                                 \
             f32x4 bv[V];                                                                                 \
@@ -86,7 +88,8 @@ static int block_width(int left) { return left > 8 ? 16 : 8; }
  * (one flat loop over taps, as in the GEMM); a chunk adds onto what the previous one stored. */
 #define NN_CONV_TAP_CHUNK 512
 
-void nn_conv_direct(int OC, int C, int k, const float *w, const float *xp, int Hp, int Wp, float *out) {
+void nn_conv_direct(int OC, int C, int k, const float *w, const float *xp, int Hp, int Wp, float *out, int set,
+                    const float *bias) {
     const int OH = Hp - k + 1, OW = Wp - k + 1, taps = C * k * k;
     const size_t out_plane = (size_t)OH * OW;
     size_t off[NN_CONV_TAP_CHUNK]; /* size_t: a padded image of many channels may pass 2^31 floats natively */
@@ -102,20 +105,27 @@ void nn_conv_direct(int OC, int C, int k, const float *w, const float *xp, int H
             for (int o = 0; o < OC; o += R) {
                 const int rows = OC - o < R ? OC - o : R;
                 const float *wr[4];
-                for (int r = 0; r < R; r++) wr[r] = w + (size_t)(o + (r < rows ? r : rows - 1)) * taps + t0;
+                float first[4]; /* the starting values when this chunk sets the output */
+                for (int r = 0; r < R; r++) {
+                    wr[r] = w + (size_t)(o + (r < rows ? r : rows - 1)) * taps + t0;
+                    first[r] = bias ? bias[o + (r < rows ? r : rows - 1)] : 0.0f;
+                }
+                const float *start = set && t0 == 0 ? first : NULL;
                 for (int oy = 0; oy < OH; oy++) {
                     const float *x = xp + (size_t)oy * Wp + x0;
                     float *c[4];
                     for (int r = 0; r < R; r++)
                         c[r] = out + (size_t)(o + (r < rows ? r : rows - 1)) * out_plane + (size_t)oy * OW + x0;
                     if (width == 16) {
-                        if (rows == 2) conv_block_2x4(K, off, wr, x, c, valid);
-                        else conv_block_1x4(K, off, wr, x, c, valid);
+                        if (rows == 2) conv_block_2x4(K, off, wr, x, c, valid, start);
+                        else conv_block_1x4(K, off, wr, x, c, valid, start);
                     } else if (rows == 4) {
-                        conv_block_4x2(K, off, wr, x, c, valid);
+                        conv_block_4x2(K, off, wr, x, c, valid, start);
                     } else {
-                        if (rows >= 2) conv_block_2x2(K, off, wr, x, c, valid);
-                        if (rows != 2) conv_block_1x2(K, off, wr + (rows - 1), x, c + (rows - 1), valid);
+                        if (rows >= 2) conv_block_2x2(K, off, wr, x, c, valid, start);
+                        if (rows != 2)
+                            conv_block_1x2(K, off, wr + (rows - 1), x, c + (rows - 1), valid,
+                                           start ? start + (rows - 1) : NULL);
                     }
                 }
             }

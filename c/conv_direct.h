@@ -24,8 +24,11 @@ size_t nn_conv_padded_size(int C, int H, int W, int pad);
  * (the next sample of a batch), so only the interior is copied. */
 void nn_conv_pad(const float *x, int C, int H, int W, int pad, float *xp, int borders_ready);
 
-/* out [OC][Hp - k + 1][Wp - k + 1] += w [OC][C][k][k] (*) xp [C][Hp][Wp] (plus slack), stride 1. */
-void nn_conv_direct(int OC, int C, int k, const float *w, const float *xp, int Hp, int Wp, float *out);
+/* out [OC][Hp - k + 1][Wp - k + 1] += w [OC][C][k][k] (*) xp [C][Hp][Wp] (plus slack), stride 1.
+ * set: out is overwritten, each value starting from bias[oc] (0 when bias is NULL) instead of
+ * from what out held: the same bits as setting out to the bias first, without that pass. */
+void nn_conv_direct(int OC, int C, int k, const float *w, const float *xp, int Hp, int Wp, float *out, int set,
+                    const float *bias);
 
 /* dwT [C*k*k][ldw] += xp [C][Hp][Wp] (*) dyT [OH*OW][ldw], where OH = Hp - k + 1, OW = Wp - k + 1:
  * dwT[(c*k + ky)*k + kx][o] += sum over (oy, ox) of xp[c][oy + ky][ox + kx] * dyT[oy*OW + ox][o].

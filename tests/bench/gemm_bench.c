@@ -168,7 +168,7 @@ static void shape_run(void *p) {
     case L_NT: nn_gemm_nt(s->M, s->N, s->K, x->A, s->K, x->B, s->K, x->C, s->N, x->pack); break;
     case CONV_FORWARD: /* A: weights, B: the image, C: the output */
         nn_conv_pad(x->B, s->C, s->H, s->W, s->pad, x->xp, x->calls++ > 0);
-        nn_conv_direct(s->OC, s->C, s->k, x->A, x->xp, s->H + 2 * s->pad, s->W + 2 * s->pad, x->C);
+        nn_conv_direct(s->OC, s->C, s->k, x->A, x->xp, s->H + 2 * s->pad, s->W + 2 * s->pad, x->C, 1, x->A);
         break;
     case CONV_DW: /* A: dy, B: the image */
         nn_transpose_pad(x->A, s->OC, OH * OW, (size_t)OH * OW, x->dyT, (size_t)lanes);
@@ -177,7 +177,7 @@ static void shape_run(void *p) {
         break;
     case CONV_DX: /* A: flipped weights, B: dy, C: dx */
         nn_conv_pad(x->B, s->OC, OH, OW, dpad, x->xp, x->calls++ > 0);
-        nn_conv_direct(s->C, s->OC, s->k, x->A, x->xp, OH + 2 * dpad, OW + 2 * dpad, x->C);
+        nn_conv_direct(s->C, s->OC, s->k, x->A, x->xp, OH + 2 * dpad, OW + 2 * dpad, x->C, 0, NULL);
         break;
     }
 }

@@ -95,11 +95,22 @@ static void check_conv(int C, int H, int W, int OC, int k, int pad) {
           W, pad);
     free(xp_full);
     free(other);
-    nn_conv_direct(OC, C, k, w, xp, H + 2 * pad, W + 2 * pad, y1);
+    nn_conv_direct(OC, C, k, w, xp, H + 2 * pad, W + 2 * pad, y1, 0, NULL);
     nn_im2col(x, C, H, W, k, 1, pad, OH, OW, col);
     nn_gemm_ref(0, 0, OC, hw, taps, w, taps, col, hw, y2, hw);
     CHECK(memcmp(y1, y2, sizeof(float) * OC * hw) == 0, "conv %dx%dx%d -> %d k%d p%d: direct forward differs from im2col",
           C, H, W, OC, k, pad);
+    /* starting from the bias (set mode) is the same as writing the bias first and adding */
+    float *bias = malloc(sizeof(float) * OC);
+    fill(bias, (size_t)OC, 12, 1.0f);
+    for (int o = 0; o < OC; o++)
+        for (int i = 0; i < hw; i++) y2[(size_t)o * hw + i] = bias[o];
+    nn_gemm_ref(0, 0, OC, hw, taps, w, taps, col, hw, y2, hw);
+    fill(y1, (size_t)OC * hw, 13, 1.0f); /* whatever was there must not matter */
+    nn_conv_direct(OC, C, k, w, xp, H + 2 * pad, W + 2 * pad, y1, 1, bias);
+    CHECK(memcmp(y1, y2, sizeof(float) * OC * hw) == 0, "conv %dx%dx%d -> %d k%d p%d: direct forward from the bias differs",
+          C, H, W, OC, k, pad);
+    free(bias);
 
     /* two samples' worth, so the weight gradient is seen carrying over between calls */
     nn_transpose_pad(dw1, OC, taps, (size_t)taps, dwT, (size_t)lanes);
@@ -119,7 +130,7 @@ static void check_conv(int C, int H, int W, int OC, int k, int pad) {
             for (int t = 0; t < k * k; t++)
                 wf[((size_t)c * OC + oc) * k * k + t] = w[((size_t)oc * C + c) * k * k + k * k - 1 - t];
     nn_conv_pad(dy, OC, OH, OW, dpad, dyp, 0);
-    nn_conv_direct(C, OC, k, wf, dyp, OH + 2 * dpad, OW + 2 * dpad, dx1);
+    nn_conv_direct(C, OC, k, wf, dyp, OH + 2 * dpad, OW + 2 * dpad, dx1, 0, NULL);
     for (int c = 0; c < C; c++)
         for (int iy = 0; iy < H; iy++)
             for (int ix = 0; ix < W; ix++) {
