@@ -7,6 +7,7 @@
 //
 //   npm run bench -- [--quick] [--only w1|w2] [--json] [--no-node] [--no-chromium] [--no-cpu]
 //                    [--chromium-ours page|session] [--wasm FILE]
+//   npm run bench -- --soak      20 epochs of the MLP in the built page; memory after each epoch (web/bench/soak.js)
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -34,7 +35,10 @@ const USAGE = `usage: npm run bench -- [options]
                         in Chromium, drive our core through the page's worker
                         (web/src/engine/worker.js, the default) or through Session in a bare worker
   --wasm FILE           measure this build of the core instead of web/public/nn.wasm
-                        (read once at the start, so a rebuild during the run changes nothing)`;
+                        (read once at the start, so a rebuild during the run changes nothing)
+  --soak                instead: train the MLP 20 epochs in the built page (web/dist) in headless
+                        Chromium, print wasm and JS heap sizes after each epoch and whether
+                        anything grew after the first`;
 
 function options(argv) {
   const { values } = parseArgs({
@@ -42,7 +46,7 @@ function options(argv) {
     options: {
       quick: { type: 'boolean' }, only: { type: 'string' }, json: { type: 'boolean' },
       'no-node': { type: 'boolean' }, 'no-chromium': { type: 'boolean' }, 'no-cpu': { type: 'boolean' },
-      'chromium-ours': { type: 'string' }, wasm: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'chromium-ours': { type: 'string' }, wasm: { type: 'string' }, soak: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -55,6 +59,7 @@ function options(argv) {
   return {
     quick: Boolean(values.quick), json: Boolean(values.json), workloads: values.only ? [values.only] : ['w1', 'w2'],
     node: !values['no-node'], chromium: !values['no-chromium'], cpu: !values['no-cpu'], oursPath, wasm: values.wasm,
+    soak: Boolean(values.soak),
   };
 }
 
@@ -127,6 +132,11 @@ async function loadExperiments() {
 
 async function main() {
   const opts = options(process.argv.slice(2));
+  if (opts.soak) {
+    const { runSoak } = await import('../bench/soak.js');
+    await runSoak();
+    return;
+  }
   const out = opts.json ? process.stderr : process.stdout;
   const log = (text) => process.stderr.write(`bench: ${text}\n`);
   const settings = opts.quick ? SETTINGS.quick : SETTINGS.full;

@@ -90,6 +90,19 @@ describe('the history kept with a checkpoint', () => {
     expect(h.test).toEqual({ steps: [2, 4], loss: [3, 2], accuracy: [0.3, 0.4] });
   });
 
+  it('averages a very long curve into a bounded number of points, keeping its last step', () => {
+    const n = 1000;
+    const run = {
+      steps: column(Array.from({ length: n }, (_, i) => i + 1)),
+      loss: column(Array.from({ length: n }, () => 1), Float32Array),
+      accuracy: column(Array.from({ length: n }, () => 0.5), Float32Array),
+    };
+    const h = historyUpTo(n, run, { steps: [], loss: [], accuracy: [] }, 100);
+    expect(h.train.steps.length).toBe(100);
+    expect(h.train.steps.at(-1)).toBe(n);
+    expect(Array.from(h.train.loss).every((x) => x === 1)).toBe(true);
+  });
+
   it('says when it was saved in the page\'s language', () => {
     const now = Date.UTC(2025, 0, 1);
     expect(formatAgo(now - 3 * 60_000, 'en', now)).toBe('3 minutes ago');

@@ -9,10 +9,17 @@
 // Also the watchdog that notices a worker which died without a word (terminated, killed for
 // memory): while training, silence for SILENCE_MS earns a ping, and no answer means it is gone.
 
+import { downsample } from './runs.js';
+
 /** A checkpoint at least this often while training... */
 export const CHECKPOINT_MS = 10_000;
 /** ...and the checkpoints of this many runs are kept (the newest). */
 export const KEEP_CHECKPOINTS = 3;
+/**
+ * A checkpoint keeps the training curve step by step up to this many steps (1.6 MB); a longer run
+ * (an hour is about a million steps) keeps it averaged into this many points, so each write stays small.
+ */
+export const MAX_HISTORY_STEPS = 100_000;
 
 const DB_NAME = 'nn-playground-checkpoints';
 const DB_VERSION = 1;
@@ -39,12 +46,15 @@ const promised = (request) => new Promise((resolve, reject) => {
  * {train: {steps: Float64Array, loss: Float32Array, accuracy: Float32Array}, test: {steps, loss,
  * accuracy} (plain arrays)}. train: the page's columns ({array, length}); test: parallel arrays.
  */
-export function historyUpTo(step, { steps, loss, accuracy }, test) {
+export function historyUpTo(step, { steps, loss, accuracy }, test, max = MAX_HISTORY_STEPS) {
   let n = steps.length;
   while (n > 0 && steps.array[n - 1] > step) n--;
   const keep = test.steps.findLastIndex((s) => s <= step) + 1;
+  const train = n > max
+    ? downsample({ steps: steps.array, loss: loss.array, accuracy: accuracy.array }, n, max)
+    : { steps: steps.array.slice(0, n), loss: loss.array.slice(0, n), accuracy: accuracy.array.slice(0, n) };
   return {
-    train: { steps: steps.array.slice(0, n), loss: loss.array.slice(0, n), accuracy: accuracy.array.slice(0, n) },
+    train: { steps: train.steps, loss: train.loss, accuracy: train.accuracy },
     test: { steps: test.steps.slice(0, keep), loss: test.loss.slice(0, keep), accuracy: test.accuracy.slice(0, keep) },
   };
 }
