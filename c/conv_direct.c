@@ -58,20 +58,20 @@ void nn_conv_pad(const float *x, int C, int H, int W, int pad, float *xp, int bo
     static inline void conv_block_##R##x##V(int K, const size_t *off, const float *const *w, const float *x, \
                                             float *const *c, int valid, const float *start) {            \
         f32x4 acc[R][V];                                                                                 \
-        for (int r = 0; r < R; r++)                                                                      \
-            for (int v = 0; v < V; v++)                                                                  \
+        _Pragma("GCC unroll 4") for (int r = 0; r < R; r++)                                                                      \
+            _Pragma("GCC unroll 4") for (int v = 0; v < V; v++)                                                                  \
                 acc[r][v] = start ? f32x4_splat(start[r]) : f32x4_load_first(c[r] + 4 * v, valid - 4 * v); \
         for (int t = 0; t < K; t++) {                                                                    \
             const float *b = x + off[t];                                                                 \
             f32x4 bv[V];                                                                                 \
-            for (int v = 0; v < V; v++) bv[v] = f32x4_load(b + 4 * v);                                   \
-            for (int r = 0; r < R; r++) {                                                                \
+            _Pragma("GCC unroll 4") for (int v = 0; v < V; v++) bv[v] = f32x4_load(b + 4 * v);                                   \
+            _Pragma("GCC unroll 4") for (int r = 0; r < R; r++) {                                                                \
                 f32x4 s = f32x4_splat(w[r][t]);                                                          \
-                for (int v = 0; v < V; v++) acc[r][v] = f32x4_add(acc[r][v], f32x4_mul(s, bv[v]));       \
+                _Pragma("GCC unroll 4") for (int v = 0; v < V; v++) acc[r][v] = f32x4_add(acc[r][v], f32x4_mul(s, bv[v]));       \
             }                                                                                            \
         }                                                                                                \
-        for (int r = 0; r < R; r++)                                                                      \
-            for (int v = 0; v < V; v++) f32x4_store_first(c[r] + 4 * v, acc[r][v], valid - 4 * v);      \
+        _Pragma("GCC unroll 4") for (int r = 0; r < R; r++)                                                                      \
+            _Pragma("GCC unroll 4") for (int v = 0; v < V; v++) f32x4_store_first(c[r] + 4 * v, acc[r][v], valid - 4 * v);      \
     }
 
 DEFINE_CONV_BLOCK(2, 4)
@@ -106,7 +106,7 @@ void nn_conv_direct(int OC, int C, int k, const float *w, const float *xp, int H
                 const int rows = OC - o < R ? OC - o : R;
                 const float *wr[4];
                 float first[4]; /* the starting values when this chunk sets the output */
-                for (int r = 0; r < R; r++) {
+                _Pragma("GCC unroll 4") for (int r = 0; r < R; r++) {
                     wr[r] = w + (size_t)(o + (r < rows ? r : rows - 1)) * taps + t0;
                     first[r] = bias ? bias[o + (r < rows ? r : rows - 1)] : 0.0f;
                 }
@@ -114,7 +114,7 @@ void nn_conv_direct(int OC, int C, int k, const float *w, const float *xp, int H
                 for (int oy = 0; oy < OH; oy++) {
                     const float *x = xp + (size_t)oy * Wp + x0;
                     float *c[4];
-                    for (int r = 0; r < R; r++)
+                    _Pragma("GCC unroll 4") for (int r = 0; r < R; r++)
                         c[r] = out + (size_t)(o + (r < rows ? r : rows - 1)) * out_plane + (size_t)oy * OW + x0;
                     if (width == 16) {
                         if (rows == 2) conv_block_2x4(K, off, wr, x, c, valid, start);
@@ -141,23 +141,23 @@ void nn_conv_direct(int OC, int C, int k, const float *w, const float *xp, int H
                                           size_t ldb, float *const *c) {                                 \
         f32x4 acc[R][V];                                                                                 \
         const float *ar[R];                                                                              \
-        for (int r = 0; r < R; r++) {                                                                    \
+        _Pragma("GCC unroll 4") for (int r = 0; r < R; r++) {                                                                    \
             ar[r] = a[r];                                                                                \
-            for (int v = 0; v < V; v++) acc[r][v] = f32x4_load(c[r] + 4 * v);                           \
+            _Pragma("GCC unroll 4") for (int v = 0; v < V; v++) acc[r][v] = f32x4_load(c[r] + 4 * v);                           \
         }                                                                                                \
         for (int oy = 0; oy < OH; oy++) {                                                                \
             for (int ox = 0; ox < OW; ox++, b += ldb) {                                                  \
                 f32x4 bv[V];                                                                             \
-                for (int v = 0; v < V; v++) bv[v] = f32x4_load(b + 4 * v);                               \
-                for (int r = 0; r < R; r++) {                                                            \
+                _Pragma("GCC unroll 4") for (int v = 0; v < V; v++) bv[v] = f32x4_load(b + 4 * v);                               \
+                _Pragma("GCC unroll 4") for (int r = 0; r < R; r++) {                                                            \
                     f32x4 s = f32x4_splat(ar[r][ox]);                                                    \
-                    for (int v = 0; v < V; v++) acc[r][v] = f32x4_add(acc[r][v], f32x4_mul(s, bv[v]));   \
+                    _Pragma("GCC unroll 4") for (int v = 0; v < V; v++) acc[r][v] = f32x4_add(acc[r][v], f32x4_mul(s, bv[v]));   \
                 }                                                                                        \
             }                                                                                            \
-            for (int r = 0; r < R; r++) ar[r] += Wp;                                                     \
+            _Pragma("GCC unroll 4") for (int r = 0; r < R; r++) ar[r] += Wp;                                                     \
         }                                                                                                \
-        for (int r = 0; r < R; r++)                                                                      \
-            for (int v = 0; v < V; v++) f32x4_store(c[r] + 4 * v, acc[r][v]);                            \
+        _Pragma("GCC unroll 4") for (int r = 0; r < R; r++)                                                                      \
+            _Pragma("GCC unroll 4") for (int v = 0; v < V; v++) f32x4_store(c[r] + 4 * v, acc[r][v]);                            \
     }
 
 DEFINE_DW_BLOCK(2, 4)
@@ -175,7 +175,7 @@ void nn_conv_direct_dw(int C, int k, const float *xp, int Hp, int Wp, const floa
             const int rows = taps - t < R ? taps - t : R;
             const float *a[4];
             float *c[4];
-            for (int r = 0; r < R; r++) {
+            _Pragma("GCC unroll 4") for (int r = 0; r < R; r++) {
                 int tap = t + (r < rows ? r : rows - 1), ci = tap / (k * k), ky = tap / k % k, kx = tap % k;
                 a[r] = xp + (size_t)ci * plane + (size_t)ky * Wp + kx;
                 c[r] = dwT + (size_t)tap * ldw + j;

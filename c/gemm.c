@@ -37,21 +37,21 @@ void nn_gemm_ref(int trans_a, int trans_b, int M, int N, int K, const float *A, 
                                        float *const *c, int valid) {                                     \
         f32x4 acc[R][V];                                                                                 \
         const float *ap[R];                                                                              \
-        for (int r = 0; r < R; r++) {                                                                    \
+        _Pragma("GCC unroll 4") for (int r = 0; r < R; r++) {                                                                    \
             ap[r] = a[r];                                                                                \
-            for (int v = 0; v < V; v++) acc[r][v] = f32x4_load_first(c[r] + 4 * v, valid - 4 * v);      \
+            _Pragma("GCC unroll 4") for (int v = 0; v < V; v++) acc[r][v] = f32x4_load_first(c[r] + 4 * v, valid - 4 * v);      \
         }                                                                                                \
         for (int k = 0; k < K; k++, b += ldb) {                                                          \
             f32x4 bv[V];                                                                                 \
-            for (int v = 0; v < V; v++) bv[v] = f32x4_load(b + 4 * v);                                   \
-            for (int r = 0; r < R; r++) {                                                                \
+            _Pragma("GCC unroll 4") for (int v = 0; v < V; v++) bv[v] = f32x4_load(b + 4 * v);                                   \
+            _Pragma("GCC unroll 4") for (int r = 0; r < R; r++) {                                                                \
                 f32x4 s = f32x4_splat(*ap[r]);                                                           \
                 ap[r] += sk;                                                                             \
-                for (int v = 0; v < V; v++) acc[r][v] = f32x4_add(acc[r][v], f32x4_mul(s, bv[v]));       \
+                _Pragma("GCC unroll 4") for (int v = 0; v < V; v++) acc[r][v] = f32x4_add(acc[r][v], f32x4_mul(s, bv[v]));       \
             }                                                                                            \
         }                                                                                                \
-        for (int r = 0; r < R; r++)                                                                      \
-            for (int v = 0; v < V; v++) f32x4_store_first(c[r] + 4 * v, acc[r][v], valid - 4 * v);      \
+        _Pragma("GCC unroll 4") for (int r = 0; r < R; r++)                                                                      \
+            _Pragma("GCC unroll 4") for (int v = 0; v < V; v++) f32x4_store_first(c[r] + 4 * v, acc[r][v], valid - 4 * v);      \
     }
 
 DEFINE_BLOCK(2, 4)
@@ -78,7 +78,7 @@ static void panel(int M, int w, int width, int K, const float *A, size_t si, siz
         int rows = M - i < R ? M - i : R;
         const float *a[4];
         float *c[4];
-        for (int r = 0; r < R; r++) { /* a short row block repeats its last row; the blocks below skip it */
+        _Pragma("GCC unroll 4") for (int r = 0; r < R; r++) { /* a short row block repeats its last row; the blocks below skip it */
             a[r] = A + (size_t)(i + (r < rows ? r : rows - 1)) * si;
             c[r] = C + (size_t)(i + (r < rows ? r : rows - 1)) * ldc;
         }

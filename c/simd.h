@@ -113,12 +113,17 @@ static inline void f32x4_argmax_step(f32x4 *best, f32x4 *best_at, f32x4 v, f32x4
 }
 static inline void f32x4_store_i32(int32_t *p, f32x4 v) { for (int i = 0; i < 4; i++) p[i] = (int32_t)v.v[i]; }
 static inline f32x4 f32x4_load_first(const float *p, int n) {
+    if (n >= 4) return f32x4_load(p);
     f32x4 r = {{0.0f, 0.0f, 0.0f, 0.0f}};
     for (int i = 0; i < n && i < 4; i++) r.v[i] = p[i];
     return r;
 }
 static inline void f32x4_store_first(float *p, f32x4 v, int n) {
-    for (int i = 0; i < n && i < 4; i++) p[i] = v.v[i];
+    if (n >= 4) {
+        f32x4_store(p, v);
+        return;
+    }
+    for (int i = 0; i < n; i++) p[i] = v.v[i];
 }
 static inline void f32x4_transpose(f32x4 *r0, f32x4 *r1, f32x4 *r2, f32x4 *r3) {
     f32x4 in[4] = {*r0, *r1, *r2, *r3}, out[4];
