@@ -3,34 +3,10 @@
 // and fetches them otherwise with byte-level progress (the HTTP cache helps as well). A cached
 // copy that fails verification is dropped with forget() and fetched again.
 
+import { readBody } from './datasets.js';
+
 /** Bump when the files change, so old copies are never read. */
 export const CACHE_NAME = 'nn-playground-mnist-v1';
-
-async function readBody(response, onBytes) {
-  const total = Number(response.headers.get('content-length')) || 0;
-  if (!response.body) {
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    onBytes?.(bytes.length, bytes.length);
-    return bytes;
-  }
-  const chunks = [];
-  let loaded = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.length;
-    onBytes?.(loaded, total);
-  }
-  const bytes = new Uint8Array(loaded);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
-  return bytes;
-}
 
 async function openCache() {
   try {

@@ -152,6 +152,33 @@ export function makeSynth(core, data, seed) {
   }
 }
 
+/** A response's bytes, read as a stream so onBytes(loaded, total) can report progress. */
+export async function readBody(response, onBytes) {
+  const total = Number(response.headers.get('content-length')) || 0;
+  if (!response.body) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    onBytes?.(bytes.length, bytes.length);
+    return bytes;
+  }
+  const chunks = [];
+  let loaded = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    onBytes?.(loaded, total);
+  }
+  const bytes = new Uint8Array(loaded);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return bytes;
+}
+
 /**
  * A readFile for loadMnist that fetches from `baseUrl` (the page serves the files from
  * data/ beside it), reporting bytes as they arrive. The browser's HTTP cache keeps them.
@@ -161,25 +188,7 @@ export function fetchSource(baseUrl) {
     const url = new URL(name, baseUrl);
     const response = await fetch(url);
     if (!response.ok) throw dataError(`${name}: HTTP ${response.status} fetching ${url}`);
-    const total = Number(response.headers.get('content-length')) || 0;
-    if (!response.body) return new Uint8Array(await response.arrayBuffer());
-    const chunks = [];
-    let loaded = 0;
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      loaded += value.length;
-      onBytes?.(loaded, total);
-    }
-    const bytes = new Uint8Array(loaded);
-    let at = 0;
-    for (const c of chunks) {
-      bytes.set(c, at);
-      at += c.length;
-    }
-    return bytes;
+    return readBody(response, onBytes);
   };
 }
 
