@@ -1,6 +1,7 @@
 /* im2col.c: the im2col / col2im pair behind conv2d (see im2col.h). */
 #include "im2col.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "simd.h"
@@ -9,15 +10,17 @@
  * lies inside [0, size); the rest read padding. Computing the range once per
  * tap keeps the bounds test out of the inner loops. */
 static void valid_range(int size, int out_size, int stride, int padding, int tap, int *lo, int *hi) {
-    int first = padding - tap; /* smallest o*stride that lands on index 0 */
-    int l = first <= 0 ? 0 : (first + stride - 1) / stride;
+    /* In 64 bits: the shape check bounds the padded size, not padding + stride, and both may be
+     * near 2^31 (found by tests/fuzz/fuzz_net.c). */
+    int64_t first = (int64_t)padding - tap; /* smallest o*stride that lands on index 0 */
+    int64_t l = first <= 0 ? 0 : (first + stride - 1) / stride;
     /* largest o with o*stride - padding + tap <= size - 1 */
-    int last_num = size - 1 + padding - tap;
-    int h = last_num < 0 ? 0 : last_num / stride + 1;
+    int64_t last_num = (int64_t)size - 1 + padding - tap;
+    int64_t h = last_num < 0 ? 0 : last_num / stride + 1;
     if (h > out_size) h = out_size;
     if (l > h) l = h;
-    *lo = l;
-    *hi = h;
+    *lo = (int)l;
+    *hi = (int)h;
 }
 
 /* inp [C][H][W], col [C*k*k][out_h*out_w] */

@@ -15,7 +15,7 @@ import { validateExperiment } from '../experiment/validate.js';
 import { CONTROLS, MAX_HASH_LENGTH, controlPaths, decodeHash, encodeHash } from '../experiment/url.js';
 import { digestMatches, goalStatus, makeResult, metricValue, stepBudget } from '../experiment/homework.js';
 import { RunStore } from '../runs/store.js';
-import { CHECKPOINT_MS, CheckpointStore, formatAgo, historyUpTo, RunLock, Watchdog } from '../runs/checkpoints.js';
+import { CHECKPOINT_BYTES_PER_INTERVAL, CHECKPOINT_MS, CheckpointStore, formatAgo, historyUpTo, RunLock, Watchdog } from '../runs/checkpoints.js';
 import { Status } from '../engine/enums.js';
 import { makeRecord } from '../runs/runs.js';
 import { downloadFile, safeFileName } from '../export/download.js';
@@ -461,6 +461,7 @@ export class NnPlayground extends LitElement {
   #runLock = new RunLock();
   #watchdog = null;
   #lastCheckpoint = 0;
+  #checkpointEvery = CHECKPOINT_MS; // longer for a big model: its copy into IndexedDB takes main-thread time
   #checkpointing = null;
   #saveTimer = 0;
   #lastSave = 0;
@@ -902,7 +903,7 @@ export class NnPlayground extends LitElement {
         this.#dirty.add('loss').add('accuracy');
         if (this.#live && !this.#live.kept) this.#keepLive();
         else this.#scheduleSave();
-        if (performance.now() - this.#lastCheckpoint >= CHECKPOINT_MS) this.#saveCheckpoint();
+        if (performance.now() - this.#lastCheckpoint >= this.#checkpointEvery) this.#saveCheckpoint();
         break;
       }
       case 'stats': {
@@ -1091,6 +1092,8 @@ export class NnPlayground extends LitElement {
       try {
         const checkpoint = await client.checkpoint();
         if (live !== this.#live || checkpoint.step < 1) return;
+        const bytes = checkpoint.params.byteLength + checkpoint.optimState.byteLength + checkpoint.order.byteLength;
+        this.#checkpointEvery = CHECKPOINT_MS * Math.max(1, bytes / CHECKPOINT_BYTES_PER_INTERVAL);
         await this.#checkpoints.put({
           id: live.id, name: live.name, number: live.number, created: live.created,
           savedAt: Date.now(), step: checkpoint.step, finished: false,
@@ -1857,7 +1860,7 @@ export class NnPlayground extends LitElement {
             ${r.kind === 'crashed' ? t('recover.restart', { step: formatInteger(record.step) }) : t('recover.resume')}
           </button>`
         : html`<button type="button" class="restart" @click=${() => this.#recover(null)}>${t('recover.fresh')}</button>`}
-      <button type="button" @click=${() => this.#dismissRecovery()}>${t('link.dismiss')}</button>
+      ${r.kind === 'crashed' ? nothing : html`<button type="button" @click=${() => this.#dismissRecovery()}>${t('link.dismiss')}</button>`}
     </div>`;
   }
 

@@ -19,6 +19,7 @@ export class TrainingClient extends EventTarget {
   #worker;
   #pending = new Map();
   #nextId = 1;
+  #stopped = false;
 
   /** worker: a Worker running worker.js (tests may pass a stand-in with postMessage). */
   constructor(worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })) {
@@ -54,6 +55,8 @@ export class TrainingClient extends EventTarget {
   request(type, fields = {}, { transfer = true } = {}) {
     const id = this.#nextId++;
     const msg = { id, type, ...fields };
+    // A stopped worker answers nothing: refuse at once rather than leave the caller waiting.
+    if (this.#stopped) return Promise.reject(new WorkerError({ name: 'WorkerError', message: 'the training worker was stopped' }));
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       this.#worker.postMessage(msg, transfer ? transferables(fields) : []);
@@ -84,6 +87,7 @@ export class TrainingClient extends EventTarget {
   ping() { return this.request(Request.PING); }
 
   terminate() {
+    this.#stopped = true;
     this.#worker.terminate();
     this.#failAll(new WorkerError({ name: 'WorkerError', message: 'the training worker was stopped' }));
   }

@@ -11,8 +11,10 @@
 
 import { downsample } from './runs.js';
 
-/** A checkpoint at least this often while training... */
+/** A checkpoint at least this often while training (less often for a model of more than... */
 export const CHECKPOINT_MS = 10_000;
+/** ...this many bytes: one of 64 MB is kept every 20 s, so copying it costs the page little). */
+export const CHECKPOINT_BYTES_PER_INTERVAL = 32 * 1024 * 1024;
 /** ...and the checkpoints of this many runs are kept (the newest). */
 export const KEEP_CHECKPOINTS = 3;
 /**
