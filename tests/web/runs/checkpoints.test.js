@@ -3,7 +3,7 @@
 // memory store used where IndexedDB is missing, and the wasm core refusing a network its memory
 // cannot grow to hold, with a message, staying usable afterwards.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CheckpointStore, formatAgo, historyUpTo, KEEP_CHECKPOINTS, Watchdog } from '../../../web/src/runs/checkpoints.js';
+import { CheckpointStore, formatAgo, historyUpTo, isHistory, KEEP_CHECKPOINTS, Watchdog } from '../../../web/src/runs/checkpoints.js';
 import { NnError } from '../../../web/src/engine/core.js';
 import { Status } from '../../../web/src/engine/enums.js';
 import { Session } from '../../../web/src/engine/session.js';
@@ -101,6 +101,14 @@ describe('the history kept with a checkpoint', () => {
     expect(h.train.steps.length).toBe(100);
     expect(h.train.steps.at(-1)).toBe(n);
     expect(Array.from(h.train.loss).every((x) => x === 1)).toBe(true);
+  });
+
+  it('tells a stored history from junk', () => {
+    const run = { steps: column([1, 2]), loss: column([2, 1], Float32Array), accuracy: column([0, 1], Float32Array) };
+    expect(isHistory(historyUpTo(2, run, { steps: [2], loss: [1], accuracy: [1] }))).toBe(true);
+    for (const junk of [null, 3, {}, { train: {}, test: {} }, { train: { steps: [1], loss: [1], accuracy: [1] }, test: { steps: [], loss: [], accuracy: [] } }]) {
+      expect(isHistory(junk)).toBe(false);
+    }
   });
 
   it('says when it was saved in the page\'s language', () => {

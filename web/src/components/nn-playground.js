@@ -15,7 +15,7 @@ import { validateExperiment } from '../experiment/validate.js';
 import { CONTROLS, MAX_HASH_LENGTH, controlPaths, decodeHash, encodeHash } from '../experiment/url.js';
 import { digestMatches, goalStatus, makeResult, metricValue, stepBudget } from '../experiment/homework.js';
 import { RunStore } from '../runs/store.js';
-import { CHECKPOINT_BYTES_PER_INTERVAL, CHECKPOINT_MS, CheckpointStore, formatAgo, historyUpTo, RunLock, Watchdog } from '../runs/checkpoints.js';
+import { CHECKPOINT_BYTES_PER_INTERVAL, CHECKPOINT_MS, CheckpointStore, formatAgo, historyUpTo, isHistory, RunLock, Watchdog } from '../runs/checkpoints.js';
 import { Status } from '../engine/enums.js';
 import { makeRecord } from '../runs/runs.js';
 import { downloadFile, safeFileName } from '../export/download.js';
@@ -1169,7 +1169,7 @@ export class NnPlayground extends LitElement {
     const run = this.#run;
     let n = run.steps.length;
     while (n > 0 && run.steps.array[n - 1] > step) n--;
-    if (n === 0 && history) {
+    if (n === 0 && isHistory(history)) {
       for (let i = 0; i < history.train.steps.length; i++) {
         run.steps.push(history.train.steps[i]);
         run.loss.push(history.train.loss[i]);

@@ -61,6 +61,12 @@ export function historyUpTo(step, { steps, loss, accuracy }, test, max = MAX_HIS
   };
 }
 
+/** Whether a stored history has the shape historyUpTo gives (storage is input too: check before use). */
+export function isHistory(h) {
+  const same = (o, isList) => o && typeof o === 'object' && ['steps', 'loss', 'accuracy'].every((k) => isList(o[k]) && o[k].length === o.steps.length);
+  return Boolean(h && same(h.train, ArrayBuffer.isView) && same(h.test, Array.isArray));
+}
+
 /**
  * A record as the store keeps it: {id (the run's), name, savedAt, step, experiment, assignment,
  * checkpoint, history, finished}. Nothing here throws at the page: without IndexedDB (a private
