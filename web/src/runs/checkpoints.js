@@ -10,6 +10,7 @@
 // memory): while training, silence for SILENCE_MS earns a ping, and no answer means it is gone.
 
 import { downsample } from './runs.js';
+import { openKeyedStore, promised } from './store.js';
 
 /** A checkpoint at least this often while training (less often for a model of more than... */
 export const CHECKPOINT_MS = 10_000;
@@ -38,10 +39,6 @@ export function formatAgo(time, lang = 'en', now = Date.now()) {
   return format.format(seconds, 'second');
 }
 
-const promised = (request) => new Promise((resolve, reject) => {
-  request.onsuccess = () => resolve(request.result);
-  request.onerror = () => reject(request.error);
-});
 
 /**
  * The training history of a run up to and including `step`, as kept with its checkpoint:
@@ -80,17 +77,8 @@ export class CheckpointStore {
 
   open() {
     this.#opening ??= (async () => {
-      try {
-        if (!globalThis.indexedDB) return;
-        const request = indexedDB.open(DB_NAME, DB_VERSION);
-        request.onupgradeneeded = () => {
-          if (!request.result.objectStoreNames.contains(STORE)) request.result.createObjectStore(STORE, { keyPath: 'id' });
-        };
-        this.#db = await promised(request);
-        this.persistent = true;
-      } catch {
-        this.#db = null;
-      }
+      this.#db = await openKeyedStore(DB_NAME, DB_VERSION, STORE);
+      this.persistent = this.#db !== null;
     })();
     return this.#opening;
   }

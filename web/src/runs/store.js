@@ -9,10 +9,25 @@ const DB_NAME = 'nn-playground';
 const DB_VERSION = 1;
 const STORE = 'runs';
 
-const promised = (request) => new Promise((resolve, reject) => {
+/** An IndexedDB request as a promise. */
+export const promised = (request) => new Promise((resolve, reject) => {
   request.onsuccess = () => resolve(request.result);
   request.onerror = () => reject(request.error);
 });
+
+/** Opens (creating if needed) a database with one object store keyed by `id`; null where IndexedDB is missing or refused. */
+export async function openKeyedStore(name, version, store) {
+  try {
+    if (!globalThis.indexedDB) return null;
+    const request = indexedDB.open(name, version);
+    request.onupgradeneeded = () => {
+      if (!request.result.objectStoreNames.contains(store)) request.result.createObjectStore(store, { keyPath: 'id' });
+    };
+    return await promised(request);
+  } catch {
+    return null;
+  }
+}
 
 export class RunStore {
   #db = null;
@@ -23,17 +38,8 @@ export class RunStore {
   /** Opens the database once; resolves either way (falls back to memory). */
   open() {
     this.#opening ??= (async () => {
-      try {
-        if (!globalThis.indexedDB) return;
-        const request = indexedDB.open(DB_NAME, DB_VERSION);
-        request.onupgradeneeded = () => {
-          if (!request.result.objectStoreNames.contains(STORE)) request.result.createObjectStore(STORE, { keyPath: 'id' });
-        };
-        this.#db = await promised(request);
-        this.persistent = true;
-      } catch {
-        this.#db = null;
-      }
+      this.#db = await openKeyedStore(DB_NAME, DB_VERSION, STORE);
+      this.persistent = this.#db !== null;
     })();
     return this.#opening;
   }
