@@ -32,6 +32,20 @@ install_pkg() { # install_pkg COMMAND DEBIAN-PACKAGE WHY
     die "$1 is missing: install $2 ($3), e.g. 'sudo apt-get install $2'"
   fi
 }
+install_deb() { # install_deb DEBIAN-PACKAGE WHY: for packages that put no command on PATH (fonts)
+  command -v dpkg-query >/dev/null 2>&1 || return 0 # not Debian: the caller's note says what is needed
+  [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) == "install ok installed" ]] && return 0
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "$1 is missing: installing it ($2)"
+    if [[ $APT_UPDATED -eq 0 ]]; then
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq
+      APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$1" >/dev/null
+  else
+    say "warning: $1 is missing ($2): install it with 'sudo apt-get install $1'"
+  fi
+}
 install_pkg node nodejs "runs the build tools, the runner and the tests"
 install_pkg npm npm "installs the JS dependencies"
 install_pkg emcc emscripten "compiles the C core to WebAssembly"
@@ -58,6 +72,8 @@ if [[ $ONLY_WASM -eq 0 ]]; then
   # The end-to-end and component tests drive Debian's Chromium (never a downloaded browser).
   if [[ -d tests/e2e ]] || [[ -n $(find tests/web -name '*.browser.test.js' -print -quit 2>/dev/null) ]]; then
     install_pkg chromium chromium "runs the browser tests headless"
+    # Without a CJK font the Chinese interface renders as boxes (the zh screenshot, tests/e2e/screenshots.js).
+    install_deb fonts-noto-cjk "draws the Chinese interface in Chromium"
   fi
 fi
 
