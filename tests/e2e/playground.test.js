@@ -23,19 +23,14 @@ const LONG_TASK_MS = 50;
 
 /**
  * A long task is wall-clock time: on a machine busier than its CPUs (other builds, other tests)
- * the main thread waits for a CPU inside its tasks, and a 10 ms frame reads as 80 ms. The check
- * that holds on any machine is the trace's CPU time per task (below); the wall-clock one is
- * asserted when the machine has a CPU to spare, and reported otherwise.
+ * the main thread can wait for a CPU inside one of its tasks, and a 10 ms frame reads as 80 ms.
+ * So the test watches two things over a window of training: the CPU time of every main-thread
+ * task, from a Chrome trace (the page's own work, whatever the machine does), and the long tasks
+ * the page's PerformanceObserver reports (what a student would feel). Both must stay under 50 ms.
+ * A window whose long tasks came only from waiting (their CPU time, in the trace, was short) is
+ * measured again, up to three windows; the last must have none.
  */
-function expectNoLongTask(worst) {
-  const busy = loadavg()[0] > cpus().length;
-  if (busy && worst > LONG_TASK_MS) {
-    console.warn(`e2e: WARNING: a ${worst.toFixed(0)} ms task while the machine is overloaded (load ${loadavg()[0].toFixed(1)} > ${cpus().length} CPUs); not counted`);
-    return;
-  }
-  expect(worst).toBeLessThanOrEqual(LONG_TASK_MS);
-}
-
+const WINDOWS = 3;
 /** Main-thread tasks of a Chrome trace: [{start (ms, trace clock), wall, cpu}]. */
 function mainThreadTasks(trace) {
   const events = JSON.parse(trace.toString()).traceEvents;
@@ -87,16 +82,6 @@ describe('the default experiment', () => {
     expect(problems).toEqual([]);
   }, 130_000);
 
-  it('has no long task on the main thread while training', async () => {
-    const { longTasks, trainingSince } = await page.evaluate(() => window.__e2e);
-    expect(trainingSince).not.toBeNull();
-    const during = longTasks.filter((t) => t.start >= trainingSince);
-    const worst = Math.max(0, ...during.map((t) => t.duration));
-    console.log(`e2e: ${during.length} long tasks while training, the longest ${worst.toFixed(0)} ms (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`,
-      during.map((t) => `+${(t.start - trainingSince).toFixed(0)}ms:${t.duration.toFixed(0)}ms`).join(' '));
-    expectNoLongTask(worst);
-  });
-
   it('draws data in every chart', async () => {
     await press(page, 'Pause');
     await waitForStatus(page, ['paused', 'done']);
@@ -145,30 +130,39 @@ describe('the default experiment', () => {
 });
 
 describe('the main thread while training', () => {
-  it('spends under 50 ms of CPU in every task (Chrome trace), and has no long task when a CPU is free', async () => {
-    const { page, context, problems } = await openPage(env.browser, `${env.server.url}#v=1&epochs=2`);
+  it('spends under 50 ms of CPU in every task (Chrome trace) and has no long task (PerformanceObserver)', async () => {
+    const { page, context, problems } = await openPage(env.browser, `${env.server.url}#v=1&epochs=3`);
     try {
       await waitForStatus(page, ['ready']);
       await page.waitForTimeout(500);
-      await env.browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
-      await press(page, 'Train');
-      await waitForSteps(page, 800);
-      const trace = await env.browser.stopTracing();
-      await press(page, 'Pause');
-      const { longTasks, trainingSince } = await page.evaluate(() => window.__e2e);
-      const tasks = mainThreadTasks(trace);
-      const worstCpu = Math.max(...tasks.map((t) => t.cpu));
-      const worstWall = Math.max(...tasks.map((t) => t.wall));
-      const observed = Math.max(0, ...longTasks.filter((t) => t.start >= trainingSince).map((t) => t.duration));
-      console.log(`e2e: ${tasks.length} main-thread tasks while training 800 steps: the most CPU ${worstCpu.toFixed(1)} ms, the longest wall ${worstWall.toFixed(1)} ms; longest long task observed ${observed.toFixed(0)} ms (load ${loadavg()[0].toFixed(1)})`);
-      expect(tasks.length).toBeGreaterThan(50);
-      expect(worstCpu).toBeLessThanOrEqual(LONG_TASK_MS);
-      expectNoLongTask(observed);
+      for (let round = 1; round <= WINDOWS; round++) {
+        const steps = await pg(page, 'pg.stepCount');
+        const since = await page.evaluate(() => performance.now());
+        await env.browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+        await press(page, 'Train');
+        await waitForSteps(page, steps + 800);
+        const trace = await env.browser.stopTracing();
+        await press(page, 'Pause');
+        await waitForStatus(page, ['paused']);
+        const tasks = mainThreadTasks(trace);
+        const worstCpu = Math.max(...tasks.map((t) => t.cpu));
+        const worstWall = Math.max(...tasks.map((t) => t.wall));
+        const long = (await page.evaluate(() => window.__e2e.longTasks)).filter((t) => t.start >= since);
+        const observed = Math.max(0, ...long.map((t) => t.duration));
+        console.log(`e2e: window ${round}: ${tasks.length} main-thread tasks while training 800 steps: the most CPU ${worstCpu.toFixed(1)} ms, `
+          + `the longest wall ${worstWall.toFixed(1)} ms; ${long.length} long tasks observed, the longest ${observed.toFixed(0)} ms (load ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`);
+        expect(tasks.length).toBeGreaterThan(50);
+        expect(worstCpu).toBeLessThanOrEqual(LONG_TASK_MS);
+        if (long.length === 0) break;
+        // Only waiting for a CPU can make a task longer than its CPU time, and every task's CPU
+        // time was under the bound (above): measure once more; the last window must be clean.
+        if (round === WINDOWS) expect(observed).toBeLessThanOrEqual(LONG_TASK_MS);
+      }
       expect(problems).toEqual([]);
     } finally {
       await context.close();
     }
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('the data', () => {
