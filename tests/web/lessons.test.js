@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session } from '../../web/src/engine/session.js';
-import { activationStats, deadUnits, gradientNorms, gradientRatio } from '../../web/src/engine/insight.js';
+import { activationStats, deadUnits, gradientNorms, gradientRatio, multiplyAdds } from '../../web/src/engine/insight.js';
 import { loadMnist, makeSynth } from '../../web/src/data/datasets.js';
 import { parseExperiment } from '../../web/src/experiment/validate.js';
-import { LESSONS, lessonOf } from '../../web/src/experiment/lessons.js';
+import { LESSONS, MEASURES, lessonOf } from '../../web/src/experiment/lessons.js';
 import { PRESETS } from '../../web/src/experiment/presets.js';
 import { freshCore, nodeMnistSource } from '../../web/src/node.js';
 
@@ -86,16 +86,8 @@ function report(id, rows) {
 }
 const timing = (r) => `${r.steps} steps, ${r.seconds.toFixed(1)} s`;
 
-/** Multiply-adds of one forward pass of one sample through the dense and conv2d layers. */
-function multiplyAdds(session) {
-  return session.layers.reduce((sum, layer, i) => {
-    const spec = session.experiment.layers[i];
-    const [c, h, w] = layer.outShape;
-    if (spec.type === 'conv2d') return sum + c * h * w * layer.inShape[0] * spec.kernel * spec.kernel;
-    if (spec.type === 'dense') return sum + c * layer.inShape.reduce((a, b) => a * b, 1);
-    return sum;
-  }, 0);
-}
+/** Multiply-adds of one sample's forward pass (the number the page's lesson table shows). */
+const multiplyAddsOf = (s) => multiplyAdds(s.dataset.shape, s.layers, s.experiment.layers);
 
 // ---- the claims, one per lesson id of the manifest ----
 
@@ -235,7 +227,7 @@ const CLAIMS = {
   },
 
   architecture() {
-    const { 'arch-doubling': doubling, 'arch-halving': halving, 'arch-bottleneck': bottleneck } = runLesson('architecture', { start: multiplyAdds });
+    const { 'arch-doubling': doubling, 'arch-halving': halving, 'arch-bottleneck': bottleneck } = runLesson('architecture', { start: multiplyAddsOf });
     report('architecture', [doubling, halving, bottleneck].map((r) => `${r.file.padEnd(22)} test ${pct(r.test.accuracy)}, `
       + `${(r.at.start / 1e3).toFixed(0)}k multiply-adds a sample (${timing(r)})`));
     expect(doubling.test.accuracy).toBeGreaterThan(halving.test.accuracy);
@@ -260,6 +252,9 @@ describe('the lessons manifest', () => {
       expect(lesson.look.zh.length && lesson.look.en.length).toBeGreaterThan(0);
       expect(lesson.look.views.length).toBeGreaterThan(0);
       for (const view of lesson.look.views) expect([...PAGE_VIEWS, ...NEW_VIEWS], lesson.id).toContain(view);
+      for (const measure of lesson.measures ?? []) expect(MEASURES, lesson.id).toContain(measure);
+      // A lesson compares its spread with one the student has met before.
+      if (lesson.compareWith !== undefined) expect(manifest.lessons.slice(0, manifest.lessons.indexOf(lesson)).map((l) => l.id), lesson.id).toContain(lesson.compareWith);
       expect(lesson.experiments.length).toBeGreaterThan(0);
       for (const { file, label } of lesson.experiments) {
         expect(() => load(file), file).not.toThrow();

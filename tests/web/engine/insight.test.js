@@ -1,9 +1,10 @@
 // insight.test.js: the lesson measurements of insight.js on made-up data: activation statistics and
 // dead units against values worked out by hand and in plain JS, gradient norms against tensorStats,
-// and calls between training steps leaving the run bit for bit the same.
+// multiply-adds per sample against sums worked out by hand, and calls between training steps
+// leaving the run bit for bit the same.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session } from '../../../web/src/engine/session.js';
-import { activationStats, deadUnits, gradientNorms, gradientRatio } from '../../../web/src/engine/insight.js';
+import { activationStats, deadUnits, gradientNorms, gradientRatio, multiplyAdds } from '../../../web/src/engine/insight.js';
 import { parseExperiment } from '../../../web/src/experiment/validate.js';
 import { freshCore } from '../../../web/src/node.js';
 import { fakeMnist } from '../fixtures.js';
@@ -134,6 +135,41 @@ describe('gradientNorms', () => {
       expect(gradientRatio(s)).toBeCloseTo(norms[0].l2 / norms[2].l2, 6);
     } finally {
       s.dispose();
+    }
+  });
+});
+
+describe('multiplyAdds', () => {
+  it('counts the dense and conv2d layers of one sample\'s forward pass, from the shapes the core builds', () => {
+    const mlp = session([{ type: 'dense', units: 128 }, { type: 'relu' }]);
+    try {
+      // 784 x 128 + 128 x 10
+      expect(multiplyAdds(mlp.dataset.shape, mlp.layers, mlp.experiment.layers)).toBe(101_632);
+    } finally {
+      mlp.dispose();
+    }
+    const e = parseExperiment({
+      version: 1,
+      data: { set: 'mnist' },
+      layers: [
+        { type: 'conv2d', filters: 4, kernel: 3, padding: 1 }, { type: 'relu' }, { type: 'maxpool', kernel: 2 },
+        { type: 'conv2d', filters: 6, kernel: 3 }, { type: 'batchnorm' }, { type: 'relu' },
+        { type: 'flatten' }, { type: 'dense', units: 10 },
+      ],
+      loss: { type: 'cross_entropy' },
+      optimizer: { type: 'sgd', lr: 0.1 },
+      batch_size: 8,
+      seed: 3,
+    });
+    const cnn = new Session(core, e, data);
+    try {
+      // 4 x 28 x 28 outputs of 1 x 3 x 3 taps; 6 x 12 x 12 of 4 x 3 x 3; 10 of 6 x 12 x 12.
+      const expected = 4 * 28 * 28 * 9 + 6 * 12 * 12 * 4 * 9 + 10 * 864;
+      expect(multiplyAdds(cnn.dataset.shape, cnn.layers, e.layers)).toBe(expected);
+      // The worker's info has only the output shapes: the same count.
+      expect(multiplyAdds(cnn.dataset.shape, cnn.layers.map(({ outShape }) => ({ outShape })), e.layers)).toBe(expected);
+    } finally {
+      cnn.dispose();
     }
   });
 });

@@ -1,24 +1,35 @@
 // nn-lesson-panel.js: the lessons of "Training, part 1" (lessons.json) as the student meets them:
 // a picker in lesson order, the chosen lesson's explanation, what to look at and what to expect,
 // its experiments (load one, or run them all with one button), and a table of what each run
-// measured, so the claim can be checked against numbers. The page does the running.
+// measured, so the claim can be checked against numbers: per run the columns its views and
+// measures ask for, and below them the spread of the runs' test accuracy, beside the spread of the
+// lesson it compares with when that lesson was run in this page. The page does the running.
 
 import { LitElement, css, html, nothing } from 'lit';
 // The swatch's colour goes through .style (the CSSOM): the page's CSP refuses style attributes.
 import { LocaleController, formatInteger, language, t } from '../i18n/index.js';
-import { LESSONS } from '../experiment/lessons.js';
+import { LESSONS, lessonOf } from '../experiment/lessons.js';
 
 const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '—');
+const points = (x) => (Number.isFinite(x) ? t('lessons.points', { n: (100 * x).toFixed(1) }) : '—');
 const num = (x) => (Number.isFinite(x) ? (Math.abs(x) >= 100 || (Math.abs(x) < 0.01 && x !== 0) ? x.toExponential(1) : x.toFixed(3)) : '—');
 
-/** The result columns a lesson's table shows: the ones its views talk about. */
+/** The result columns a lesson's table shows: the ones its views and its measures talk about. */
 function columnsFor(lesson) {
   const views = lesson?.look.views ?? [];
+  const measures = lesson?.measures ?? [];
   const cols = ['steps', 'firstLoss', 'loss', 'testAccuracy'];
   if (views.includes('dead-units')) cols.push('dead');
   if (views.includes('norm-chart')) cols.push('gradRatio');
-  if (views.includes('activation-stats')) cols.push('lastStd');
+  if (views.includes('activation-stats')) cols.push('startStdRatio');
+  if (measures.includes('multiplyAdds')) cols.push('multiplyAdds');
   return cols;
+}
+
+/** Best minus worst test accuracy of a lesson's runs (null for fewer than two). */
+function spreadOf(results) {
+  const xs = (results ?? []).map((r) => r.testAccuracy).filter(Number.isFinite);
+  return xs.length >= 2 ? Math.max(...xs) - Math.min(...xs) : null;
 }
 
 const CELL = {
@@ -28,7 +39,8 @@ const CELL = {
   testAccuracy: (r) => pct(r.testAccuracy),
   dead: (r) => (r.deadFraction === null || r.deadFraction === undefined ? '—' : pct(r.deadFraction)),
   gradRatio: (r) => num(r.gradRatio),
-  lastStd: (r) => num(r.lastStd),
+  startStdRatio: (r) => num(r.startStdRatio),
+  multiplyAdds: (r) => (Number.isFinite(r.multiplyAdds) ? formatInteger(r.multiplyAdds) : '—'),
 };
 
 /**
@@ -38,7 +50,9 @@ const CELL = {
  * @property {string} current - the id of the experiment loaded in the page now ('' when another)
  * @property {object|null} progress - while the page runs the lesson: {index, total, label}; else null
  * @property {object[]} results - one per experiment run: {id, label, color, steps, firstLoss, testLoss,
- *   testAccuracy, deadFraction, gradRatio, lastStd}
+ *   testAccuracy, deadFraction, gradRatio, startStdRatio, multiplyAdds}
+ * @property {object} history - per lesson id, the results of its last complete run in this page
+ *   (the lesson's `compareWith` reads it)
  * @property {string} outcome - the sentence announced when the lesson's runs end (aria-live)
  * @property {boolean} disabled - nothing may be loaded or run (the page is busy or locked)
  *
@@ -47,7 +61,8 @@ const CELL = {
  * @fires lesson-run - {detail: {lesson}} the student pressed "Run this lesson"
  * @fires lesson-stop - {detail: {lesson}} the student stopped the lesson's runs
  *
- * @csspart results - the table of measured numbers
+ * @csspart results - the table of measured numbers (rows data-experiment=ID; below them rows
+ *   data-summary="spread" and data-summary="compare", the spreads under the test accuracy column)
  * @csspart outcome - the live region with the lesson's outcome
  */
 export class NnLessonPanel extends LitElement {
@@ -56,6 +71,7 @@ export class NnLessonPanel extends LitElement {
     current: { type: String },
     progress: { attribute: false },
     results: { attribute: false },
+    history: { attribute: false },
     outcome: { type: String },
     disabled: { type: Boolean },
   };
@@ -144,10 +160,13 @@ export class NnLessonPanel extends LitElement {
     .progress {
       color: var(--nn-muted, #5a5f69);
     }
+    .table-wrap {
+      overflow-x: auto;
+      margin-top: 6px;
+    }
     table {
       border-collapse: collapse;
       font-size: 12.5px;
-      margin-top: 6px;
       width: 100%;
     }
     th,
@@ -160,6 +179,25 @@ export class NnLessonPanel extends LitElement {
     th:first-child,
     td:first-child {
       text-align: left;
+      white-space: normal;
+    }
+    thead th {
+      white-space: normal;
+      vertical-align: bottom;
+      min-width: 4em;
+    }
+    tfoot th,
+    tfoot td {
+      border-bottom: none;
+      font-weight: 600;
+    }
+    tfoot tr:first-child th,
+    tfoot tr:first-child td {
+      border-top: 1px solid var(--nn-border, #b8bcc4);
+    }
+    td.hint {
+      font-weight: normal;
+      color: var(--nn-muted, #5a5f69);
       white-space: normal;
     }
     .outcome:empty {
@@ -178,6 +216,7 @@ export class NnLessonPanel extends LitElement {
     this.current = '';
     this.progress = null;
     this.results = [];
+    this.history = {};
     this.outcome = '';
     this.disabled = false;
   }
@@ -188,6 +227,20 @@ export class NnLessonPanel extends LitElement {
 
   #emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  /** Set while "Run this lesson" or "Stop" has focus and is about to give way to the other. */
+  #runFocus = false;
+
+  willUpdate(changed) {
+    if (changed.has('progress')) this.#runFocus = ['lesson-run', 'lesson-stop'].includes(this.renderRoot.activeElement?.id);
+  }
+
+  /** "Run this lesson" and "Stop" take each other's place; focus on the one goes to the other. */
+  updated() {
+    if (!this.#runFocus) return;
+    this.#runFocus = false;
+    if (!this.renderRoot.activeElement) this.renderRoot.querySelector('#lesson-stop, #lesson-run')?.focus();
   }
 
   render() {
@@ -235,7 +288,7 @@ export class NnLessonPanel extends LitElement {
 
   #renderResults(lesson, lang) {
     const cols = columnsFor(lesson);
-    return html`<table part="results" aria-label=${t('lessons.results')}>
+    return html`<div class="table-wrap"><table part="results" aria-label=${t('lessons.results')}>
       <thead><tr><th scope="col">${t('lessons.col.run')}</th>${cols.map((c) => html`<th scope="col">${t(`lessons.col.${c}`)}</th>`)}</tr></thead>
       <tbody>
         ${lesson.experiments.map((e) => {
@@ -244,7 +297,30 @@ export class NnLessonPanel extends LitElement {
           return html`<tr data-experiment=${e.id}><th scope="row">${e.label[lang]}</th>${cols.map((c) => html`<td>${CELL[c](r)}</td>`)}</tr>`;
         })}
       </tbody>
-    </table>`;
+      ${this.#renderSummary(lesson, lang, cols)}
+    </table></div>`;
+  }
+
+  /**
+   * The rows under the runs, for a lesson whose claim is about the spread of its runs: best minus
+   * worst test accuracy, and the same for the lesson it compares with (as last run in this page),
+   * each under the test accuracy column (the row's header spans the columns before it).
+   */
+  #renderSummary(lesson, lang, cols) {
+    const measures = lesson.measures ?? [];
+    const other = lesson.compareWith ? lessonOf(lesson.compareWith) : null;
+    if (!measures.includes('spread') && !other) return nothing;
+    const at = cols.indexOf('testAccuracy');
+    const row = (kind, header, value, hint = false) => html`<tr data-summary=${kind}><th scope="row" colspan=${at + 1}>${header}</th>
+      <td class=${hint ? 'hint' : ''}>${value}</td>${cols.slice(at + 1).map(() => html`<td></td>`)}</tr>`;
+    const spread = spreadOf(this.results);
+    const n = other ? LESSONS.indexOf(other) + 1 : 0;
+    const theirs = other ? this.history?.[other.id] : null;
+    return html`<tfoot>
+      ${measures.includes('spread') ? row('spread', t('lessons.spread'), points(spread)) : nothing}
+      ${other ? row('compare', t('lessons.spreadOf', { n, title: other.title[lang] }),
+        theirs ? points(spreadOf(theirs)) : t('lessons.notRun', { n }), !theirs) : nothing}
+    </tfoot>`;
   }
 }
 

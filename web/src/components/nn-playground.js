@@ -24,6 +24,7 @@ import { strToU8, zipSync } from 'fflate';
 import { LANGUAGES, LocaleController, detectLanguage, formatInteger, language, setLanguage, t, vizLabels } from '../i18n/index.js';
 import { PRESETS, DEFAULT_PRESET, presetOf } from '../experiment/presets.js';
 import { LESSONS, lessonOf } from '../experiment/lessons.js';
+import { multiplyAdds } from '../engine/insight.js';
 import './nn-layer-editor.js';
 import './nn-settings-panel.js';
 import './nn-run-controls.js';
@@ -176,6 +177,7 @@ export class NnPlayground extends LitElement {
     _lessonProgress: { state: true },
     _lessonResults: { state: true },
     _lessonOutcome: { state: true },
+    _lessonHistory: { state: true },
     _recovery: { state: true },
   };
 
@@ -506,6 +508,8 @@ export class NnPlayground extends LitElement {
     this._lessonProgress = null;
     this._lessonResults = [];
     this._lessonOutcome = '';
+    /** Per lesson id, what its last complete run in this page measured (a later lesson compares with it). */
+    this._lessonHistory = {};
     this._recovery = null;
     /** Tests may cap each run of "Run this lesson" at this many steps (Infinity: each run's own length). */
     this.lessonStepLimit = Infinity;
@@ -525,7 +529,10 @@ export class NnPlayground extends LitElement {
 
   /** The lesson chosen in the lesson panel ('' for none) and what its runs measured (see #lessonResult). */
   get lesson() {
-    return { id: this._lesson, running: Boolean(this._lessonProgress), results: this._lessonResults, outcome: this._lessonOutcome };
+    return {
+      id: this._lesson, running: Boolean(this._lessonProgress), results: this._lessonResults, outcome: this._lessonOutcome,
+      history: this._lessonHistory,
+    };
   }
 
   get embed() {
@@ -877,6 +884,7 @@ export class NnPlayground extends LitElement {
       gridProbs: null,
       filters: null,
       activations: null,
+      startActivations: null, // the activations measured at step 0, kept for the lessons' table
       boundary: null,
     };
   }
@@ -924,6 +932,7 @@ export class NnPlayground extends LitElement {
         }
         run.filters = msg.filters;
         if (msg.activations) run.activations = { step: msg.step, layers: msg.activations };
+        if (msg.activations && msg.step === 0) run.startActivations = msg.activations;
         this.#dirty.add('weights').add('grads').add('norms').add('filters');
         break;
       }
@@ -1624,6 +1633,7 @@ export class NnPlayground extends LitElement {
     return html`<section class="card lesson" aria-labelledby="h-lesson" data-part="lesson" data-lesson=${lesson}>
       <h2 id="h-lesson">${t('lessons.title')}</h2>
       <nn-lesson-panel .lesson=${lesson} .current=${presetId} .progress=${this._lessonProgress} .results=${this._lessonResults}
+        .history=${this._lessonHistory}
         .outcome=${this._lessonOutcome} ?disabled=${this.status === 'loading' && !this._info}
         @lesson-change=${(e) => this.#chooseLesson(e.detail.lesson)}
         @lesson-load=${(e) => this.#loadLessonExperiment(e.detail.lesson, e.detail.experiment)}
@@ -1735,6 +1745,7 @@ export class NnPlayground extends LitElement {
     this._lessonProgress = null;
     this._selected = [...new Set([...ids, ...this._selected])];
     const title = lesson.title[lang];
+    if (finished === lesson.experiments.length) this._lessonHistory = { ...this._lessonHistory, [lesson.id]: this._lessonResults };
     this._lessonOutcome = finished === lesson.experiments.length
       ? t('lessons.done', { title, n: finished })
       : t('lessons.stopped', { title, n: finished, total: lesson.experiments.length });
@@ -1755,6 +1766,9 @@ export class NnPlayground extends LitElement {
     const firstNorms = run.norms.norms.map((col) => col[0]);
     const ratio = (xs) => (xs.length >= 2 && xs.at(-1) > 0 ? xs[0] / xs.at(-1) : null);
     const shown = activations.filter((a) => a.type !== 'softmax');
+    // The activation scale at the start: the last hidden activation layer's std over the first's.
+    const start = (run.startActivations ?? []).filter((a) => a.type !== 'softmax');
+    const info = this._info;
     return {
       id: entry.id,
       label: entry.label[language()],
@@ -1771,6 +1785,9 @@ export class NnPlayground extends LitElement {
       neverPositivePerLayer: rectifiers.map((a) => a.neverPositiveFraction),
       stdPerLayer: shown.map((a) => a.std),
       lastStd: shown.length ? shown.at(-1).std : null,
+      startStdPerLayer: start.map((a) => a.std),
+      startStdRatio: start.length >= 2 && start[0].std > 0 ? start.at(-1).std / start[0].std : null,
+      multiplyAdds: info?.layers?.length === entry.experiment.layers.length ? multiplyAdds(info.inputShape, info.layers, entry.experiment.layers) : null,
       gradRatio: ratio(norms),
       firstGradRatio: ratio(firstNorms),
       gradNorms: norms,

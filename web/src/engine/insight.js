@@ -1,5 +1,6 @@
 // insight.js: measurements the lessons need beyond loss and accuracy, taken from a Session without
-// changing its run: per-layer activation statistics, dead units, and per-layer gradient norms.
+// changing its run: per-layer activation statistics, dead units, and per-layer gradient norms; and
+// what a layer stack costs, the multiply-adds of one sample's forward pass, from its shapes alone.
 //
 // Activations are read in eval mode (batch-norm uses its running statistics, dropout is off) over a
 // fixed slice of a split, so two calls at the same step give the same numbers. Nothing here draws
@@ -134,4 +135,22 @@ export function gradientRatio(session) {
   if (norms.length < 2) return 1;
   const last = norms[norms.length - 1].l2;
   return last > 0 ? norms[0].l2 / last : 0;
+}
+
+/**
+ * The multiply-adds of one sample's forward pass through the dense and conv2d layers (the layers
+ * that cost that many; activations, pooling and batch norm take a few operations per value).
+ * inputShape: [C, H, W] of a sample; layers: per layer, input first, at least {outShape} (as
+ * Session's layers and the worker's info give them); specs: the experiment's layers.
+ */
+export function multiplyAdds(inputShape, layers, specs) {
+  let inShape = inputShape;
+  let sum = 0;
+  layers.forEach((layer, i) => {
+    const spec = specs[i];
+    if (spec?.type === 'conv2d') sum += product(layer.outShape) * inShape[0] * spec.kernel * spec.kernel;
+    else if (spec?.type === 'dense') sum += product(layer.outShape) * product(inShape);
+    inShape = layer.outShape;
+  });
+  return sum;
 }

@@ -385,11 +385,23 @@ function tick() {
   schedule();
 }
 
-/** Runs fn once the current request's answer is posted (the page sets up its run from the answer). */
+// What runs once the current request's answer is posted (the page sets up its run from the answer).
+let pendingAfterReply = null;
+
+/**
+ * Runs fn once the current request's answer is posted. A TRAIN or STEP request that arrives first
+ * runs it before it trains, so the views of step 0 (the start of a lesson's comparison) always
+ * reach the page.
+ */
 function afterReply(fn) {
-  setTimeout(() => {
-    if (session) fn();
-  }, 0);
+  pendingAfterReply = fn;
+  setTimeout(runAfterReply, 0);
+}
+
+function runAfterReply() {
+  const fn = pendingAfterReply;
+  pendingAfterReply = null;
+  if (fn && session) fn();
 }
 
 function requireSession() {
@@ -416,6 +428,7 @@ const handlers = {
   },
   async [Request.TRAIN]({ stopAt: until }) {
     requireSession();
+    runAfterReply();
     stopAt = Number.isFinite(until) && until > 0 ? until : Infinity;
     if (!running) {
       running = true;
@@ -434,6 +447,7 @@ const handlers = {
   },
   async [Request.STEP]({ stopAt: until }) {
     requireSession();
+    runAfterReply();
     stopAt = Number.isFinite(until) && until > 0 ? until : Infinity;
     const was = running;
     running = false;
