@@ -2,7 +2,8 @@
 // sub-path: it loads without errors, trains the default experiment and the loss falls, every chart
 // draws, the layer editor refuses an impossible stack with the core's reason, a copied link
 // reproduces the run bit for bit (and matches the headless runner), hostile links fall back to the
-// defaults with a message, and the main thread has no long task while training.
+// defaults with a message, the main thread has no long task while training, and the live charts
+// switch rests the charts while training goes on.
 
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -163,6 +164,52 @@ describe('the main thread while training', () => {
       await context.close();
     }
   }, 180_000);
+});
+
+describe('the live charts switch', () => {
+  it('stops the charts and their numbers while off, training goes on, and they catch up when it is on again', async () => {
+    const { page, context, problems } = await openPage(env.browser, `${env.server.url}#v=1&epochs=3`);
+    try {
+      await waitForStatus(page, ['ready']);
+      const toggle = page.getByRole('switch', { name: 'Live charts' });
+      expect(await toggle.isChecked()).toBe(true);
+      await press(page, 'Train');
+      await waitForSteps(page, 200);
+      const link = page.url();
+      await toggle.click();
+      expect(await toggle.isChecked()).toBe(false);
+      expect(page.url()).toBe(link); // not a setting of the run: the link stays
+      await page.waitForTimeout(500); // a frame already on its way may still draw
+      // What the charts drew, and the histograms the worker sent (the chart reads that array).
+      const charts = () => page.evaluate(() => {
+        const root = document.querySelector('nn-playground').shadowRoot;
+        const chart = (id) => root.querySelector(id);
+        return {
+          lossPoints: chart('#loss-chart').pointCount, lossDraws: chart('#loss-chart').drawCount,
+          accuracyDraws: chart('#accuracy-chart').drawCount, snapshots: chart('#weights-chart').snapshots.length,
+        };
+      });
+      const off = await charts();
+      const steps = await pg(page, 'pg.stepCount');
+      await waitForSteps(page, steps + 500);
+      expect(await pg(page, 'pg.status')).toBe('training');
+      expect(await charts()).toEqual(off);
+      // The steps kept coming: the loss history has every one of them.
+      const history = await lossHistory(page);
+      expect(history.steps.slice(0, 5)).toEqual([1, 2, 3, 4, 5]);
+      expect(history.steps.length).toBe(history.steps.at(-1));
+      expect(history.steps.length).toBeGreaterThanOrEqual(steps + 500);
+      await toggle.click();
+      expect(await toggle.isChecked()).toBe(true);
+      // Back on: the loss curve draws every step trained meanwhile, and fresh histograms arrive.
+      await expect.poll(async () => (await charts()).lossPoints, { timeout: 5_000 }).toBeGreaterThanOrEqual(steps + 500);
+      await expect.poll(async () => (await charts()).snapshots, { timeout: 5_000 }).toBeGreaterThan(off.snapshots);
+      expect((await charts()).accuracyDraws).toBeGreaterThan(off.accuracyDraws);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });
 
 describe('the data', () => {

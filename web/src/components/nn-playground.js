@@ -179,6 +179,7 @@ export class NnPlayground extends LitElement {
     _lessonOutcome: { state: true },
     _lessonHistory: { state: true },
     _recovery: { state: true },
+    _liveCharts: { state: true },
   };
 
   static styles = css`
@@ -396,6 +397,27 @@ export class NnPlayground extends LitElement {
     .export-message {
       flex-basis: 100%;
     }
+    .live-charts {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 2px 10px;
+      align-items: center;
+      margin-top: 8px;
+      font-size: 13px;
+    }
+    .live-charts label {
+      display: inline-flex;
+      gap: 6px;
+      align-items: center;
+      cursor: pointer;
+    }
+    .live-charts input {
+      margin: 0;
+      accent-color: var(--nn-accent);
+    }
+    .live-charts .note {
+      margin: 0;
+    }
     button.toggle[aria-pressed='true'] {
       background: var(--nn-accent);
       border-color: var(--nn-accent);
@@ -445,6 +467,8 @@ export class NnPlayground extends LitElement {
   #dirty = new Set();
   #due = new Set(ALL_VIEWS);
   #turn = 0;
+  /** The next frame draws every view at once (live charts just turned back on). */
+  #catchUp = false;
   /** Views (data-view of their section) on screen or near it; only those redraw while training. */
   #visible = new Set();
   #shown = new Map();
@@ -511,6 +535,8 @@ export class NnPlayground extends LitElement {
     /** Per lesson id, what its last complete run in this page measured (a later lesson compares with it). */
     this._lessonHistory = {};
     this._recovery = null;
+    /** "Live charts": off, the charts and the worker's views rest while training (see #setLiveCharts). */
+    this._liveCharts = true;
     /** Tests may cap each run of "Run this lesson" at this many steps (Infinity: each run's own length). */
     this.lessonStepLimit = Infinity;
   }
@@ -578,9 +604,12 @@ export class NnPlayground extends LitElement {
     }
   }
 
-  /** Whether a view is worth drawing: on screen, or anywhere when not training (it costs nothing then). */
+  /**
+   * Whether a view is worth drawing: anywhere when not training (it costs nothing then); while
+   * training, only with live charts on and when on screen.
+   */
   #seen(view) {
-    return this.#visible.has(view) || this.status !== 'training';
+    return this.status !== 'training' || (this._liveCharts && this.#visible.has(view));
   }
 
   /**
@@ -1002,11 +1031,12 @@ export class NnPlayground extends LitElement {
     this.#lastFrame = performance.now();
     const pending = (v) => this.#dirty.has(v) && this.#seen(v);
     let group = ALL_VIEWS;
-    if (this.status === 'training') {
+    if (this.status === 'training' && !this.#catchUp) {
       // The next group in turn with something to draw (none: only the readouts change).
       group = [];
       for (let k = 0; k < ROTATION.length && !group.length; k++) group = ROTATION[this.#turn++ % ROTATION.length].filter(pending);
     }
+    this.#catchUp = false;
     this.#due = new Set(group.filter(pending));
     if (this._info && this.#lastStep !== this._info.step) this._info = { ...this._info, step: this.#lastStep };
     this._tick++;
@@ -1068,6 +1098,7 @@ export class NnPlayground extends LitElement {
     client.addEventListener('crash', (e) => {
       if (client === this.#client) this.#onCrash(e.detail.message || 'an error in the worker');
     });
+    if (!this._liveCharts) client.views(false).catch(() => {});
     this.#watchdog?.disarm();
     this.#watchdog = new Watchdog({
       ping: () => client.ping(),
@@ -1558,6 +1589,7 @@ export class NnPlayground extends LitElement {
             ? html`<section class="card run" aria-labelledby="h-run" data-part="controls">
                 <h2 id="h-run">${t('run.title')}</h2>
                 ${this.#renderControls()}
+                ${this.#renderLiveCharts()}
                 ${this.#renderExports(applied)}
               </section>`
             : nothing}
@@ -1827,6 +1859,32 @@ export class NnPlayground extends LitElement {
         @result-replay=${() => this.#replayClaim()}
       ></nn-goal-panel>
     </section>`;
+  }
+
+  /** The "Live charts" switch: a slow computer trains faster with the charts resting. */
+  #renderLiveCharts() {
+    return html`<div class="live-charts">
+      <label><input type="checkbox" role="switch" id="live-charts" .checked=${this._liveCharts} aria-describedby="live-charts-note"
+        @change=${(e) => this.#setLiveCharts(e.target.checked)} />${t('run.liveCharts')}</label>
+      <span id="live-charts-note" class="note">${t(this._liveCharts ? 'run.liveChartsOn' : 'run.liveChartsOff')}</span>
+    </div>`;
+  }
+
+  /**
+   * Live charts on or off. Off, while training, no chart or view is redrawn and the worker skips
+   * the views' numbers (histograms, norms, test evaluation, ...): only the steps come, and the loss
+   * and accuracy curves keep every one of them. On again, the worker sends every view and the next
+   * frame redraws them all. Not in the link: it changes no number of the run.
+   */
+  #setLiveCharts(on) {
+    if (on === this._liveCharts) return;
+    this._liveCharts = on;
+    this.#client?.views(on).catch(() => {});
+    if (on) {
+      this.#catchUp = true;
+      for (const v of ALL_VIEWS) this.#dirty.add(v);
+      this.#scheduleFrame();
+    }
   }
 
   #renderExports(applied) {

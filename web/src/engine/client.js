@@ -84,6 +84,8 @@ export class TrainingClient extends EventTarget {
   checkpoint() { return this.request(Request.CHECKPOINT); }
   /** checkpoint: as checkpoint() answered (or as kept in IndexedDB); its arrays are copied, not transferred. */
   restore(checkpoint) { return this.request(Request.RESTORE, { checkpoint }, { transfer: false }); }
+  /** live: whether the worker computes the charts' views while training (protocol.js's VIEWS). */
+  views(live) { return this.request(Request.VIEWS, { live: Boolean(live) }); }
   ping() { return this.request(Request.PING); }
 
   terminate() {

@@ -49,6 +49,14 @@ export const Request = Object.freeze({
   CHECKPOINT: 'checkpoint',
   /** {checkpoint} -> SessionInfo. Pauses, configures the checkpoint's experiment, restores it, pushes fresh views. */
   RESTORE: 'restore',
+  /**
+   * {live: boolean} -> {live}. Whether the worker computes the live views while training (weight
+   * and gradient histograms, norms, filters, activation statistics, the test-subset evaluation,
+   * the digit grid, the decision boundary). Off, a running worker pushes only the steps, the
+   * whole-test-set evaluation at each epoch's end and every view when it stops; turned back on,
+   * it pushes every view at once. The steps and their numbers are the same either way.
+   */
+  VIEWS: 'views',
   /** {} -> {step}. Answered at once between slices: the page's watchdog asks when the worker goes quiet. */
   PING: 'ping',
 });

@@ -3,6 +3,14 @@
 // about SLICE_MS, each ending with one STEPS push; between slices the worker yields to its message
 // queue, so a pause or step request is handled after at most one slice. Everything sent out is a
 // copy (slice()) transferred with postMessage, never a view of wasm memory.
+//
+// Performance marks (the browser's performance panel shows them; `npm run bench` reads them from
+// this worker, web/bench/page.js), each made once per event in the worker's timeline:
+//   nn:core-start, nn:core-ready   before loading nn.wasm, and once it is compiled and instantiated
+//   nn:mnist-in-memory             MNIST downloaded (or read from Cache Storage), checked, in the core
+//   nn:network-built               a run's network built and initialised (CONFIGURE, RESET, RESTORE)
+//   nn:train                       a TRAIN request received
+//   nn:first-step                  the first training step of a run done (detail: ms it took)
 
 import { initCore, NnError } from './core.js';
 import { Status } from './enums.js';
@@ -34,15 +42,19 @@ let experiment = null;
 let evalData = 0; // nn_data over the first EVAL_SUBSET test samples (borrows the set's memory)
 let running = false;
 let stopAt = Infinity; // the step a TRAIN request asked to stop at (a homework's budget)
+let liveViews = true; // whether the views are computed while training (Request.VIEWS)
 const clock = { lastStats: 0, lastStatsStep: 0, lastEval: 0, trainMs: 0, samples: 0 };
 
 const post = (msg) => self.postMessage(msg, transferables(msg));
+const mark = (name, detail) => performance.mark(name, detail === undefined ? undefined : { detail });
 
 // ---- the core and the data sets ----
 
 function ensureCore(wasmUrl) {
+  if (!corePromise) mark('nn:core-start');
   corePromise ??= initCore(wasmUrl).then((c) => {
     core = c;
+    mark('nn:core-ready');
     return c;
   });
   corePromise.catch(() => {
@@ -71,13 +83,16 @@ function progressReporter(phase) {
 /** MNIST, loaded once per worker; a cached copy that fails the checks is dropped and refetched. */
 function mnist() {
   mnistPromise ??= (async () => {
+    let set;
     try {
-      return await loadMnist(core, source.readFile, { onProgress: progressReporter('download') });
+      set = await loadMnist(core, source.readFile, { onProgress: progressReporter('download') });
     } catch (err) {
       if (!source.hits) throw err;
       await source.forget();
-      return loadMnist(core, source.readFile, { onProgress: progressReporter('download') });
+      set = await loadMnist(core, source.readFile, { onProgress: progressReporter('download') });
     }
+    mark('nn:mnist-in-memory');
+    return set;
   })();
   mnistPromise.catch(() => {
     mnistPromise = null;
@@ -150,6 +165,7 @@ async function configure(e) {
   const dataset = await datasetFor(e);
   if (experiment !== e) throw new Error('superseded by a newer experiment');
   session = new Session(core, e, dataset);
+  mark('nn:network-built');
   const test = dataset.test;
   const count = Math.min(EVAL_SUBSET, session.testCount);
   evalData = test.type === 'u8'
@@ -303,8 +319,15 @@ function boundary() {
   return { type: Push.BOUNDARY, step: session.step, resolution: size, extent: BOUNDARY_EXTENT, classes, grid };
 }
 
-/** Posts the throttled views of the run; `force` posts all of them now. */
+/**
+ * Posts the throttled views of the run; `force` posts all of them now. With the live views off,
+ * only an epoch end's whole-test-set evaluation (fullEval) is posted unless forced.
+ */
 function report(force, fullEval = false) {
+  if (!liveViews && !force) {
+    if (fullEval) post(evaluate(true));
+    return;
+  }
   const now = performance.now();
   const statsDue = force || (now - clock.lastStats >= STATS_MS) || (session.step - clock.lastStatsStep >= STATS_STEPS && now - clock.lastStats >= 50);
   if (statsDue) {
@@ -346,6 +369,7 @@ function trainSlice(budgetMs, maxSteps = Infinity) {
         break;
       }
       const r = session.trainStep();
+      if (session.step === 1) mark('nn:first-step', { ms: performance.now() - t0 });
       losses.push(r.loss);
       accuracies.push(r.accuracy);
       samples += r.batch;
@@ -428,6 +452,7 @@ const handlers = {
   },
   async [Request.TRAIN]({ stopAt: until }) {
     requireSession();
+    mark('nn:train');
     runAfterReply();
     stopAt = Number.isFinite(until) && until > 0 ? until : Infinity;
     if (!running) {
@@ -508,6 +533,13 @@ const handlers = {
     Object.assign(clock, { lastStats: 0, lastStatsStep: session.step, lastEval: 0 });
     afterReply(() => report(true));
     return { ...result, step: session.step };
+  },
+  async [Request.VIEWS]({ live }) {
+    const was = liveViews;
+    liveViews = live !== false;
+    // Turned back on: every view now, so the page's charts catch up at once.
+    if (liveViews && !was && session) report(true);
+    return { live: liveViews };
   },
   async [Request.PING]() {
     return { step: session?.step ?? 0 };

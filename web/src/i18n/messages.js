@@ -234,6 +234,9 @@ const en = {
   'run.testAccuracy': 'test accuracy ({n} digits)',
   'run.speed': 'samples / s',
   'run.elapsed': 'elapsed',
+  'run.liveCharts': 'Live charts',
+  'run.liveChartsOn': 'The charts are redrawn as the network trains. On a slow computer, turn them off to train faster.',
+  'run.liveChartsOff': 'Off: training runs faster. The curves still keep every step; the charts catch up when you turn them back on.',
 
   // charts
   'chart.loss': 'Loss',
@@ -673,6 +676,9 @@ const zh = {
   'run.testAccuracy': '测试准确率（{n} 个样本）',
   'run.speed': '样本 / 秒',
   'run.elapsed': '用时',
+  'run.liveCharts': '实时图表',
+  'run.liveChartsOn': '训练时图表实时重绘。电脑较慢时，关闭它可以训练得更快。',
+  'run.liveChartsOff': '已关闭：训练更快。曲线仍记录每一步；重新打开后，图表会立即补齐。',
 
   'chart.loss': '损失',
   'chart.accuracy': '准确率',
