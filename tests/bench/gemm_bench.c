@@ -2,7 +2,14 @@
  * core's GEMMs at the exact shapes the two benchmark networks use.
  *
  * W1 = MLP 784-128-10, W2 = conv 8x5x5 p2, pool 2, conv 16x5x5 p2, pool 2, dense 10; batch 64.
- * Built with emcc -O3 -msimd128 for the numbers that matter (tests/bench/run.sh), or natively. */
+ * Built with emcc -O3 -msimd128 for the numbers that matter (tests/bench/run.sh), or natively.
+ *
+ *   gemm_bench [seconds per measurement, 0.1] [rounds, 3] [--json]
+ *
+ * --json prints the same measurements as one JSON object (what `npm run bench` reads, see
+ * web/bench/gemm.js): {simd, rounds, seconds, kernels: [{name, gflops}], ceiling: {name, gflops},
+ * products: [{net, what, m, n, k, gflops, per_step, us_per_step, in_step}]}: per_step is calls per
+ * training step, in_step 1 for the products training runs today (0: the im2col lowering). */
 #define _POSIX_C_SOURCE 199309L /* clock_gettime */
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,8 +192,17 @@ static void shape_run(void *p) {
 /* Each measurement is repeated in `rounds` passes over the whole table and the fastest pass kept,
  * so a neighbour's burst of work spoils one pass, not the row. */
 int main(int argc, char **argv) {
-    double min_seconds = argc > 1 ? atof(argv[1]) : 0.1;
-    int rounds = argc > 2 ? atoi(argv[2]) : 3;
+    double min_seconds = 0.1;
+    int rounds = 3, json = 0, positional = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0) json = 1;
+        else if (positional++ == 0) min_seconds = atof(argv[i]);
+        else rounds = atoi(argv[i]);
+    }
+    if (!(min_seconds >= 0) || rounds < 1) {
+        fprintf(stderr, "usage: gemm_bench [seconds per measurement] [rounds >= 1] [--json]\n");
+        return 2;
+    }
     enum { NV = sizeof variants / sizeof variants[0], NS = sizeof shapes / sizeof shapes[0] };
     double variant_g[NV] = {0}, shape_s[NS];
     for (size_t i = 0; i < NS; i++) shape_s[i] = 1e30;
@@ -214,13 +230,28 @@ int main(int argc, char **argv) {
             free(x.A); free(x.B); free(x.C); free(x.pack); free(x.xp); free(x.dyT); free(x.dwT);
         }
     }
-    printf("gemm_bench (%s): GFLOP/s, one thread, fastest of %d rounds\n\n", NN_SIMD_NAME, rounds);
     double best = 0;
     const char *best_name = "";
-    for (size_t v = 0; v < NV; v++) {
-        printf("  ceiling 256^3 packed micro-kernel %-26s %6.2f\n", variants[v].name, variant_g[v]);
+    for (size_t v = 0; v < NV; v++)
         if (variant_g[v] > best) { best = variant_g[v]; best_name = variants[v].name; }
+    if (json) { /* the names hold no quotes or backslashes, so they are printed as they are */
+        printf("{\"simd\": \"%s\", \"rounds\": %d, \"seconds\": %g,\n \"kernels\": [", NN_SIMD_NAME, rounds, min_seconds);
+        for (size_t v = 0; v < NV; v++)
+            printf("%s\n  {\"name\": \"%s\", \"gflops\": %.4f}", v ? "," : "", variants[v].name, variant_g[v]);
+        printf("],\n \"ceiling\": {\"name\": \"%s\", \"gflops\": %.4f},\n \"products\": [", best_name, best);
+        for (size_t i = 0; i < NS; i++) {
+            const shape *s = &shapes[i];
+            printf("%s\n  {\"net\": \"%s\", \"what\": \"%s\", \"m\": %d, \"n\": %d, \"k\": %d, \"gflops\": %.4f, "
+                   "\"per_step\": %d, \"us_per_step\": %.3f, \"in_step\": %d}",
+                   i ? "," : "", s->net, s->what, s->M, s->N, s->K, 2.0 * s->M * s->N * s->K / shape_s[i] * 1e-9,
+                   s->per_step, shape_s[i] * s->per_step * 1e6, s->in_step);
+        }
+        printf("]}\n");
+        return 0;
     }
+    printf("gemm_bench (%s): GFLOP/s, one thread, fastest of %d rounds\n\n", NN_SIMD_NAME, rounds);
+    for (size_t v = 0; v < NV; v++)
+        printf("  ceiling 256^3 packed micro-kernel %-26s %6.2f\n", variants[v].name, variant_g[v]);
     printf("  ceiling: %.2f GFLOP/s (%s)\n\n", best, best_name);
     printf("  %-6s %-42s %-13s %8s %7s %10s\n", "net", "product", "M x N x K", "GFLOP/s", "ceiling", "us/step");
     double step_us[2] = {0, 0}, step_flop[2] = {0, 0};

@@ -8,6 +8,10 @@
 #   bash tests/bench/run.sh tests      the C unit tests built to wasm and run under node: the SIMD
 #                                      path must agree with the references bit for bit, as the
 #                                      native (scalar) build already checks
+#   bash tests/bench/run.sh gemm-wasm  only builds gemm_bench as a standalone wasm module without JS
+#                                      glue (tests/.build/bench/gemm_bench.wasm, its imports a few
+#                                      WASI calls) and prints its path: `npm run bench` runs it in
+#                                      Node and in a Chromium worker (web/bench/gemm.js)
 set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "$0")/../.."
@@ -18,8 +22,8 @@ WHICH=${1:-all}
 [[ $# -gt 0 ]] && shift
 
 case $WHICH in
-  all | gemm | train | tests) ;;
-  *) echo "usage: bash tests/bench/run.sh [--native] [all | gemm | train | tests] [arguments]" >&2; exit 2 ;;
+  all | gemm | train | tests | gemm-wasm) ;;
+  *) echo "usage: bash tests/bench/run.sh [--native] [all | gemm | train | tests | gemm-wasm] [arguments]" >&2; exit 2 ;;
 esac
 
 OUT=tests/.build/bench
@@ -41,6 +45,16 @@ build() { # build NAME [SOURCE]: compiles the source (tests/bench/NAME.c) with t
   fi
 }
 
+if [[ $WHICH == gemm-wasm ]]; then
+  # Standalone: the module imports only clock_time_get, fd_write, args_*, proc_exit and the
+  # memory-growth notice, which web/bench/gemm.js provides in Node and in a browser alike.
+  NODE_PATH=${NODE_PATH:-/usr/share/nodejs} emcc -O3 -msimd128 -std=c11 -ffp-contract=off -Wall -Wextra -Ic \
+    tests/bench/gemm_bench.c "${CORE[@]}" -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH=1 \
+    -o "$OUT/gemm_bench.tmp.wasm"
+  mv "$OUT/gemm_bench.tmp.wasm" "$OUT/gemm_bench.wasm"
+  echo "$OUT/gemm_bench.wasm"
+  exit 0
+fi
 if [[ $WHICH == all || $WHICH == gemm ]]; then
   cmd=$(build gemm_bench)
   $cmd "$@"

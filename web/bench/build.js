@@ -4,12 +4,17 @@
 //    CommonJS package, which Node cannot import: bundled, Node runs the same module graph of
 //    TF.js's ES builds as the browser does.
 //  - the Chromium bench page (web/bench/index.html, its workers, the page's own worker.js).
+// And two builds of files elsewhere, rebuilt when older than their inputs:
+//  - tests/.build/bench/gemm_bench.wasm (`bash tests/bench/run.sh gemm-wasm`, emcc);
+//  - the page itself, web/dist (./build.sh), whose sizes and behaviour the bench measures.
 
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 const WEB_DIR = path.dirname(BENCH_DIR);
@@ -94,4 +99,69 @@ export async function benchPage(log = () => {}) {
       worker: { format: 'es' },
     });
   });
+}
+
+/** The newest modification time (ms) of the files under `paths` (folders walked), 0 if none. */
+function newestMtime(paths) {
+  let newest = 0;
+  const visit = (p) => {
+    const info = statSync(p, { throwIfNoEntry: false });
+    if (!info) return;
+    if (info.isDirectory()) {
+      for (const entry of readdirSyncSafe(p)) visit(path.join(p, entry));
+    } else {
+      newest = Math.max(newest, info.mtimeMs);
+    }
+  };
+  for (const p of paths) visit(p);
+  return newest;
+}
+
+function readdirSyncSafe(dir) {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Whether `output` is missing or older than any file under `inputs` (paths relative to the root). */
+export function isStale(output, inputs) {
+  const out = statSync(path.join(ROOT, output), { throwIfNoEntry: false });
+  return !out || newestMtime(inputs.map((p) => path.join(ROOT, p))) > out.mtimeMs;
+}
+
+const run = promisify(execFile);
+
+/**
+ * tests/.build/bench/gemm_bench.wasm, built with emcc by tests/bench/run.sh when older than the
+ * core's sources or the benchmark's; resolves to its path.
+ */
+export async function gemmBenchWasm(log = () => {}) {
+  const output = 'tests/.build/bench/gemm_bench.wasm';
+  if (isStale(output, ['c', 'tests/bench/gemm_bench.c', 'tests/bench/bench.h', 'tests/bench/run.sh'])) {
+    log('building tests/bench/gemm_bench.c to wasm (bash tests/bench/run.sh gemm-wasm)');
+    try {
+      await run('bash', ['tests/bench/run.sh', 'gemm-wasm'], { cwd: ROOT, maxBuffer: 16 * 2 ** 20 });
+    } catch (err) {
+      throw new Error(`bash tests/bench/run.sh gemm-wasm failed: ${(err.stderr || err.message).trim().split('\n').slice(-5).join(' | ')}`);
+    }
+  }
+  return path.join(ROOT, output);
+}
+
+/** What build.sh looks at to rebuild web/dist (a file newer than web/dist/index.html). */
+const PAGE_INPUTS = ['web/index.html', 'web/src', 'web/public'];
+
+/** web/dist, rebuilt with ./build.sh when missing or older than the page's sources; resolves to its path. */
+export async function builtPage(log = () => {}) {
+  if (isStale('web/dist/index.html', PAGE_INPUTS)) {
+    log('web/dist is missing or older than web/src: running ./build.sh');
+    try {
+      await run('bash', ['build.sh'], { cwd: ROOT, maxBuffer: 64 * 2 ** 20 });
+    } catch (err) {
+      throw new Error(`./build.sh failed: ${(err.stderr || err.stdout || err.message).trim().split('\n').slice(-5).join(' | ')}`);
+    }
+  }
+  return path.join(ROOT, 'web', 'dist');
 }

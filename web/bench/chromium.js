@@ -1,6 +1,7 @@
-// chromium.js: the Chromium half of `npm run bench`. Builds the bench page (build.js), serves it
-// and the core's bytes from 127.0.0.1 with a small static server, opens it in Debian's headless Chromium through
-// playwright-core and returns what the page leaves in window.benchDone.
+// chromium.js: the Chromium half of `npm run bench`. Builds the bench page (build.js), serves it,
+// the core's bytes and gemm_bench.wasm's from 127.0.0.1 with a small static server, opens it in
+// Debian's headless Chromium through playwright-core and returns what the page leaves in
+// window.benchDone.
 
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -43,13 +44,17 @@ async function resolveFile(table, urlPath) {
   return null;
 }
 
-function serve(pageDir, wasmBytes) {
+function serve(pageDir, wasmBytes, gemmBytes) {
   const table = routes(pageDir);
   const server = http.createServer(async (req, res) => {
     const urlPath = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
     if (urlPath === '/nn.wasm') {
       // The core bench.js read once at the start, for Node and Chromium alike.
       res.writeHead(200, { 'content-type': 'application/wasm', 'content-length': wasmBytes.length, 'cache-control': 'no-store' }).end(wasmBytes);
+      return;
+    }
+    if (urlPath === '/gemm_bench.wasm' && gemmBytes) {
+      res.writeHead(200, { 'content-type': 'application/wasm', 'content-length': gemmBytes.length, 'cache-control': 'no-store' }).end(gemmBytes);
       return;
     }
     const found = await resolveFile(table, urlPath);
@@ -70,10 +75,13 @@ function serve(pageDir, wasmBytes) {
   });
 }
 
-/** Runs the plan in Chromium: {results, version, userAgent}. */
-export async function runInChromium({ wasmBytes, quick, workloads, cpu, oursPath, log }) {
+/**
+ * Runs the plan in Chromium, then gemm_bench when given its bytes and arguments (gemm: {bytes,
+ * args}): {results, gemm (parsed report, {error}, or null), version, userAgent, oursPath}.
+ */
+export async function runInChromium({ wasmBytes, quick, workloads, cpu, oursPath, gemm = null, log }) {
   const pageDir = await benchPage(log);
-  const server = await serve(pageDir, wasmBytes);
+  const server = await serve(pageDir, wasmBytes, gemm?.bytes);
   const { chromium } = await import('playwright-core');
   let browser;
   try {
@@ -86,11 +94,12 @@ export async function runInChromium({ wasmBytes, quick, workloads, cpu, oursPath
     });
     page.on('pageerror', (err) => log(`page error: ${err.message}`));
     const query = new URLSearchParams({ workloads: workloads.join(','), quick: quick ? '1' : '0', cpu: cpu ? '1' : '0', ours: oursPath });
+    if (gemm) query.set('gemm', gemm.args.join(','));
     await page.goto(`http://127.0.0.1:${server.address().port}/index.html?${query}`);
     const handle = await page.waitForFunction(() => window.benchDone ?? null, null, { timeout: TIMEOUT_MS, polling: 250 });
     const done = await handle.jsonValue();
     if (done.error) throw new Error(`the bench page failed: ${done.error}`);
-    return { results: done.results, version: browser.version(), userAgent: done.userAgent, oursPath: done.oursPath };
+    return { results: done.results, gemm: done.gemm ?? null, version: browser.version(), userAgent: done.userAgent, oursPath: done.oursPath };
   } finally {
     await browser?.close();
     server.close();

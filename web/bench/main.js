@@ -1,9 +1,11 @@
 // main.js: the Chromium bench page. Runs plan.js with Web Workers (our core through the page's
 // worker or through Session in a bare worker, TF.js in a bare worker) and leaves the outcome in
-// window.benchDone for web/bench/chromium.js to read. Options come in the query string:
-// workloads=w1,w2 quick=1 cpu=1 ours=page|session.
+// window.benchDone for web/bench/chromium.js to read; then, with gemm=ARGS, runs gemm_bench.wasm
+// (served as /gemm_bench.wasm) in a Web Worker with those arguments. Options come in the query
+// string: workloads=w1,w2 quick=1 cpu=1 ours=page|session gemm=0.1,3.
 
 import { parseExperiment } from '../src/experiment/validate.js';
+import { parseGemmReport } from './gemm.js';
 import { pageWorkerTrial } from './page-worker-trial.js';
 import { runPlan, SETTINGS } from './plan.js';
 import { checkWorkloadExperiment, WORKLOADS } from './workloads.js';
@@ -40,6 +42,25 @@ function spawnBareWorker() {
   };
 }
 
+/** gemm_bench in its own worker: its parsed report, or {error} when it could not run. */
+async function runGemm(args) {
+  const worker = new Worker(new URL('./gemm-worker.js', import.meta.url), { type: 'module' });
+  try {
+    const answer = await new Promise((resolve) => {
+      worker.onmessage = ({ data }) => resolve(data);
+      worker.onerror = (event) => resolve({ error: `the GEMM worker crashed: ${event.message}` });
+      worker.postMessage({ url: new URL('/gemm_bench.wasm', location.origin).href, args: [...args, '--json'] });
+    });
+    if (answer.error) throw new Error(answer.error);
+    return parseGemmReport(answer.text);
+  } catch (err) {
+    log(`GEMM failed: ${err?.message ?? err}`);
+    return { error: err?.message ?? String(err) };
+  } finally {
+    worker.terminate();
+  }
+}
+
 async function main() {
   const workloads = (params.get('workloads') ?? 'w1,w2').split(',');
   const settings = params.get('quick') === '1' ? SETTINGS.quick : SETTINGS.full;
@@ -52,7 +73,12 @@ async function main() {
   }
   const spawn = (engine) => (engine === 'ours' && ours === 'page' ? pageWorkerTrial() : spawnBareWorker());
   const results = await runPlan({ spawn, experiments, workloads, settings, cpu: params.get('cpu') === '1', log });
-  return { results, oursPath: ours, userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency };
+  let gemm = null;
+  if (params.get('gemm')) {
+    log('GEMM: gemm_bench.wasm in a Web Worker');
+    gemm = await runGemm(params.get('gemm').split(','));
+  }
+  return { results, gemm, oursPath: ours, userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency };
 }
 
 main().then(

@@ -4,7 +4,8 @@
 // totals of samples and training time; a timed window is train() ... pause(), counting every
 // slice pushed before the pause is answered. `ms` is the worker's own training time (the steps
 // alone, like the TF.js loop); `wallMs` also holds the stats, evaluations and messages the page
-// gets between slices.
+// gets between slices. A window with per-step times (the drift window) trains exactly `steps`
+// steps: the worker is told to stop there (TRAIN's stopAt), as a homework's budget stops it.
 
 import { TrainingClient } from '../src/engine/client.js';
 
@@ -13,7 +14,7 @@ export function pageWorkerTrial() {
   const origin = self.location.origin;
   let slices = null; // the STEPS pushes of the window being timed
   let onSlice = () => {};
-  let totals = { samples: 0, trainMs: 0 };
+  let totals = { samples: 0, trainMs: 0, steps: 0 };
   client.addEventListener('steps', ({ detail }) => {
     if (!slices) return;
     slices.push({ steps: detail.loss.length, samples: detail.samples, trainMs: detail.trainMs, at: performance.now(), loss: detail.loss });
@@ -30,7 +31,7 @@ export function pageWorkerTrial() {
         if (seen >= steps && performance.now() - start >= seconds * 1000) resolve();
       };
     });
-    await client.train();
+    await client.train(times ? totals.steps + steps : undefined);
     await enough;
     await client.pause(); // the slice in progress ends and is pushed before this is answered
     const got = slices;
@@ -56,7 +57,7 @@ export function pageWorkerTrial() {
       }
       result.times = Float64Array.from(perStep);
     }
-    totals = { samples: last.samples, trainMs: last.trainMs };
+    totals = { samples: last.samples, trainMs: last.trainMs, steps: totals.steps + result.steps };
     return result;
   }
 

@@ -2,11 +2,17 @@
 // bench.js: `npm run bench`. Trains MNIST with our core (through Session, as the page does) and
 // with TensorFlow.js 4.22's wasm backend (SIMD, one thread) on the same two networks, batch 64,
 // first in Node worker threads and then in Web Workers of headless Chromium, and prints
-// samples/s per workload with the ratio. A benchmark, not a test: it fails only when something
-// cannot run, never because a number is low. The protocol is in web/bench/plan.js.
+// samples/s per workload with the ratio and the step-time drift over an epoch. It also measures,
+// in the same run: the core's GEMM at the networks' shapes against a register-blocked ceiling
+// (tests/bench/gemm_bench.c built to wasm, in Node and in a Chromium worker; web/bench/gemm.js),
+// the built page's gzip'ed sizes (web/bench/sizes.js), and in the built page in Chromium the
+// time from MNIST in memory to the first training step and what the live charts cost
+// (web/bench/page.js); then prints the issue's summary table and each target, met or missed.
+// A benchmark, not a test: it fails only when something cannot run, never because a number is
+// low. The protocol is in web/bench/plan.js.
 //
 //   npm run bench -- [--quick] [--only w1|w2] [--json] [--no-node] [--no-chromium] [--no-cpu]
-//                    [--chromium-ours page|session] [--wasm FILE]
+//                    [--no-gemm] [--no-sizes] [--no-page] [--chromium-ours page|session] [--wasm FILE]
 //   npm run bench -- --soak      20 epochs of the MLP in the built page; memory after each epoch (web/bench/soak.js)
 
 import { execFileSync } from 'node:child_process';
@@ -19,9 +25,13 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { parseExperiment } from '../src/experiment/validate.js';
-import { tfjsForNode } from '../bench/build.js';
+import { builtPage, gemmBenchWasm, tfjsForNode } from '../bench/build.js';
+import { parseGemmReport, runGemmBench } from '../bench/gemm.js';
 import { runPlan, SETTINGS } from '../bench/plan.js';
-import { formatMachine, formatTable } from '../bench/report.js';
+import {
+  formatCharts, formatFirstStep, formatGemm, formatMachine, formatSizes, formatSummary, formatTable, formatTargets, targets,
+} from '../bench/report.js';
+import { pageFiles, summarizeSizes } from '../bench/sizes.js';
 import { checkWorkloadExperiment, WORKLOADS } from '../bench/workloads.js';
 
 const USAGE = `usage: npm run bench -- [options]
@@ -29,8 +39,11 @@ const USAGE = `usage: npm run bench -- [options]
   --only w1|w2          one workload (W1: MLP 784-128-10, W2: the CNN)
   --json                print the results as JSON on stdout (tables and progress go to stderr)
   --no-node             skip the Node part
-  --no-chromium         skip the headless Chromium part
+  --no-chromium         skip everything in headless Chromium (the bench page and the built page)
   --no-cpu              skip the short run of TF.js's cpu backend
+  --no-gemm             skip GEMM against its ceiling (tests/bench/gemm_bench.c, built with emcc)
+  --no-sizes            skip the built page's gzip'ed sizes
+  --no-page             skip the built page in Chromium (first-step latency, live charts cost)
   --chromium-ours page|session
                         in Chromium, drive our core through the page's worker
                         (web/src/engine/worker.js, the default) or through Session in a bare worker
@@ -46,6 +59,7 @@ function options(argv) {
     options: {
       quick: { type: 'boolean' }, only: { type: 'string' }, json: { type: 'boolean' },
       'no-node': { type: 'boolean' }, 'no-chromium': { type: 'boolean' }, 'no-cpu': { type: 'boolean' },
+      'no-gemm': { type: 'boolean' }, 'no-sizes': { type: 'boolean' }, 'no-page': { type: 'boolean' },
       'chromium-ours': { type: 'string' }, wasm: { type: 'string' }, soak: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -59,6 +73,7 @@ function options(argv) {
   return {
     quick: Boolean(values.quick), json: Boolean(values.json), workloads: values.only ? [values.only] : ['w1', 'w2'],
     node: !values['no-node'], chromium: !values['no-chromium'], cpu: !values['no-cpu'], oursPath, wasm: values.wasm,
+    gemm: !values['no-gemm'], sizes: !values['no-sizes'], page: !values['no-page'] && !values['no-chromium'],
     soak: Boolean(values.soak),
   };
 }
@@ -151,9 +166,43 @@ async function main() {
   const core = describeCore(wasmFile, wasmBytes);
   if (core.uncommitted?.length && !opts.wasm) log(`note: c/ or web/src/ have uncommitted changes (${core.uncommitted.join(', ')}): the core measured may not be the committed one`);
   const machine = { cpu: cpuModel(), cores: os.cpus().length, node: process.versions.node, loadStart: os.loadavg()[0] };
-  const result = { machine, core, settings: { quick: opts.quick, batchSize: 64, ...settings }, node: null, chromium: null };
+  const result = { machine, core, settings: { quick: opts.quick, batchSize: 64, ...settings }, node: null, chromium: null, gemm: null, sizes: null, page: null };
   if (machine.loadStart > machine.cores * 0.5) {
     log(`the machine is busy (load average ${machine.loadStart.toFixed(2)} on ${machine.cores} cores): numbers will be noisy; rounds alternate so both sides share the noise`);
+  }
+  // Parts that cannot run are reported (and make the exit status 1); the rest still runs.
+  const failed = [];
+  const attempt = async (what, fn) => {
+    try {
+      return await fn();
+    } catch (err) {
+      failed.push(what);
+      log(`${what}: could not run: ${err?.message ?? err}`);
+      return { error: err?.message ?? String(err) };
+    }
+  };
+
+  let dist = null;
+  if (opts.sizes || opts.page) dist = await attempt('the built page', () => builtPage(log));
+  if (opts.sizes) {
+    result.sizes = typeof dist === 'string' ? summarizeSizes(pageFiles(dist)) : dist;
+    if (result.sizes.wasm) log(`page sizes: wasm ${result.sizes.wasm.gzip} bytes gzip'ed, JS ${result.sizes.js.gzip}`);
+  }
+
+  const gemmNets = opts.workloads.map((w) => w.toUpperCase());
+  const gemmArgs = opts.quick ? ['0.02', '1'] : ['0.1', '3'];
+  let gemmBytes = null;
+  if (opts.gemm && (opts.node || opts.chromium)) {
+    result.gemm = {};
+    result.gemmNets = gemmNets;
+    gemmBytes = await attempt('GEMM (building gemm_bench.wasm)', async () => readFileSync(await gemmBenchWasm(log)));
+    if (gemmBytes.error) {
+      result.gemm.Node = gemmBytes;
+      gemmBytes = null;
+    } else if (opts.node) {
+      log(`Node: GEMM, gemm_bench.wasm ${gemmArgs.join(' ')} (about ${opts.quick ? 3 : 10} s)`);
+      result.gemm.Node = await attempt('GEMM in Node', async () => parseGemmReport(await runGemmBench(gemmBytes, [...gemmArgs, '--json'])));
+    }
   }
 
   if (opts.node) {
@@ -164,11 +213,22 @@ async function main() {
   if (opts.chromium) {
     log('Chromium: our core vs TF.js wasm, each in its own Web Worker');
     const { runInChromium } = await import('../bench/chromium.js');
-    const got = await runInChromium({ wasmBytes, quick: opts.quick, workloads: opts.workloads, cpu: opts.cpu && !opts.quick, oursPath: opts.oursPath, log: (t) => log(`chromium ${t}`) });
+    const gemm = gemmBytes ? { bytes: gemmBytes, args: gemmArgs } : null;
+    const got = await runInChromium({ wasmBytes, quick: opts.quick, workloads: opts.workloads, cpu: opts.cpu && !opts.quick, oursPath: opts.oursPath, gemm, log: (t) => log(`chromium ${t}`) });
     result.chromium = got.results;
+    if (gemm) {
+      result.gemm.Chromium = got.gemm ?? { error: 'the bench page returned no GEMM report' };
+      if (result.gemm.Chromium.error) failed.push('GEMM in Chromium');
+    }
     result.chromiumOursPath = got.oursPath;
     machine.chromium = got.version;
     machine.chromiumUserAgent = got.userAgent;
+  }
+  if (opts.page && typeof dist === 'string') {
+    log('the built page (web/dist) in Chromium: first-step latency, then the live charts on and off');
+    const { runPageBench } = await import('../bench/page.js');
+    result.page = await runPageBench({ distDir: dist, quick: opts.quick, log });
+    for (const part of ['firstStep', 'charts']) if (result.page[part]?.error) failed.push(`the page's ${part}`);
   }
   machine.loadEnd = os.loadavg()[0];
 
@@ -180,9 +240,26 @@ async function main() {
     const ours = result.chromiumOursPath === 'page' ? "the page's worker (web/src/engine/worker.js)" : 'Session in a bare worker';
     text.push('', `Chromium, one Web Worker per engine; ours through ${ours}; ${peerLine(result.chromium)}`, formatTable('Chromium', result.chromium));
   }
-  text.push('', 'samples/s: median of the timed rounds after warm-up; ratio > 1 means our core is faster.');
+  const section = (part) => {
+    if (part) text.push('', part);
+  };
+  if (result.node || result.chromium) section('samples/s: median of the timed rounds after warm-up; ratio > 1 means our core is faster.');
+  if (result.gemm) section(formatGemm(result.gemm, gemmNets));
+  if (result.sizes) section(formatSizes(result.sizes));
+  if (result.page) {
+    const { SETTINGS: PAGE_SETTINGS } = await import('../bench/page.js');
+    section(formatFirstStep(result.page.firstStep, result.page.chromium));
+    section(formatCharts(result.page.charts, opts.quick ? PAGE_SETTINGS.quick : PAGE_SETTINGS.full));
+  }
+  section(formatSummary(result));
+  result.targets = targets(result);
+  section(formatTargets(result.targets));
   out.write(`${text.join('\n')}\n`);
   if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (failed.length) {
+    log(`could not run: ${failed.join(', ')}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((err) => {
