@@ -145,6 +145,36 @@ export class NnRunControls extends LitElement {
     this.dispatchEvent(new CustomEvent('run-action', { detail: { action }, bubbles: true, composed: true }));
   }
 
+  /** Set while a status change may disable the button that has focus (see updated). */
+  #keepFocus = false;
+
+  willUpdate(changed) {
+    if (changed.has('status') && this.renderRoot.activeElement) this.#keepFocus = true;
+  }
+
+  /**
+   * A button that had focus and is now disabled (Train once training, Pause once paused) hands
+   * focus to the button that comes next, so a keyboard or screen-reader user keeps their place:
+   * Pause while training, Train when ready or paused, Reset when done or stopped. While every
+   * button is disabled (the data or the network being prepared) it waits for the next status,
+   * unless focus went elsewhere in the page meanwhile.
+   */
+  updated() {
+    if (!this.#keepFocus) return;
+    const active = this.renderRoot.activeElement;
+    const page = document.activeElement;
+    if ((active && !active.disabled) || (!active && page && page !== document.body)) {
+      this.#keepFocus = false;
+      return;
+    }
+    const buttons = [...this.renderRoot.querySelectorAll('button')];
+    const next = { training: 'pause', ready: 'train', paused: 'train', done: 'reset', failed: 'reset' }[this.status];
+    const target = buttons.find((b) => b.dataset.action === next && !b.disabled) ?? buttons.find((b) => !b.disabled);
+    if (!target) return;
+    this.#keepFocus = false;
+    target.focus();
+  }
+
   render() {
     const s = this.status;
     const ready = s === 'ready' || s === 'paused';
@@ -156,10 +186,10 @@ export class NnRunControls extends LitElement {
     const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '—');
     return html`
       <div class="buttons" part="buttons">
-        <button type="button" class="primary" ?disabled=${!ready} @click=${() => this.#act('train')}>${t('run.train')}</button>
-        <button type="button" ?disabled=${!training} @click=${() => this.#act('pause')}>${t('run.pause')}</button>
-        <button type="button" ?disabled=${!(ready || training)} @click=${() => this.#act('step')}>${t('run.step')}</button>
-        <button type="button" ?disabled=${!configured} @click=${() => this.#act('reset')}>${t('run.reset')}</button>
+        <button type="button" class="primary" ?disabled=${!ready} data-action="train" @click=${() => this.#act('train')}>${t('run.train')}</button>
+        <button type="button" ?disabled=${!training} data-action="pause" @click=${() => this.#act('pause')}>${t('run.pause')}</button>
+        <button type="button" ?disabled=${!(ready || training)} data-action="step" @click=${() => this.#act('step')}>${t('run.step')}</button>
+        <button type="button" ?disabled=${!configured} data-action="reset" @click=${() => this.#act('reset')}>${t('run.reset')}</button>
       </div>
       ${this.loading ? this.#renderLoading() : nothing}
       <div class="bar">

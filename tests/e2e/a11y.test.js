@@ -1,0 +1,422 @@
+// a11y.test.js: the built page (web/dist) for a student with a keyboard, a screen reader or a
+// tablet: axe-core finds no WCAG 2.1 A or AA violation (English and Chinese, laptop and tablet
+// widths, trained, and with the panels a student opens); Tab walks the page in reading order with
+// a visible focus everywhere and comes back round; adding a layer, changing a setting, training,
+// pausing and copying the link need only the keyboard; controls are named by their visible labels
+// and status changes reach live regions; at 768 and 1024 px nothing scrolls sideways, every
+// control is on screen and uncovered, and the charts fit their cards.
+
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPage, press, start, waitForStatus, waitForSteps } from './browser.js';
+
+/**
+ * axe-core's script goes in through DevTools (page.evaluate), which the page's CSP does not
+ * govern: the CSP itself stays as it is (no bypassCSP), and anything it refuses while axe runs is
+ * reported by openPage as a problem.
+ */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_OPTIONS = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] };
+
+const pg = (page, expression) => page.evaluate(`(() => { const pg = document.querySelector('nn-playground'); return ${expression}; })()`);
+
+/** Runs axe on the whole page (open shadow roots included); resolves one line per failing node. */
+async function audit(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (options) => {
+    const { violations } = await window.axe.run(document, options);
+    return violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.flat().join(' >> ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`));
+  }, AXE_OPTIONS);
+}
+
+/**
+ * The element that has focus, found through the shadow roots: its tag, id, label (aria-label,
+ * its <label>, or its text), the page part it is in (header or a section's data-part), its
+ * box, and whether it shows a focus indicator (an outline or a box-shadow).
+ */
+function focused(page) {
+  return page.evaluate(() => {
+    let el = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    if (!el || el === document.body) return null;
+    let part = '';
+    for (let node = el; node && !part;) {
+      const closest = node.closest('[data-part], header');
+      if (closest) part = closest.dataset.part ?? 'header';
+      else node = node.getRootNode().host;
+    }
+    const s = getComputedStyle(el);
+    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+    const r = el.getBoundingClientRect();
+    const label = el.getAttribute('aria-label') || el.labels?.[0]?.textContent || el.textContent;
+    return {
+      tag: el.localName, id: el.id, index: el.dataset?.index, label: label.replace(/\s+/g, ' ').trim(), part,
+      host: el.getRootNode().host?.localName ?? '', field: el.getRootNode().host?.dataset?.field ?? '',
+      ring: el.matches(':focus-visible') && (outline || s.boxShadow !== 'none'),
+      onScreen: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
+    };
+  });
+}
+
+/** Presses `key` until `match(focused)` holds (at most `max` presses); resolves what has focus. */
+async function focusBy(page, match, { key = 'Tab', max = 150 } = {}) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(key);
+    const f = await focused(page);
+    if (f && match(f)) return f;
+  }
+  throw new Error(`no element matched after ${max} presses of ${key}`);
+}
+
+/** The accessible names of the elements of `role` in an aria snapshot (playwright's YAML). */
+function namesOf(tree, role) {
+  return [...tree.matchAll(new RegExp(`^\\s*- '?${role} "((?:[^"\\\\]|\\\\.)*)"`, 'gm'))].map((m) => m[1].replace(/\\(.)/g, '$1'));
+}
+
+/** The text of the status region in an aria snapshot. */
+function statusOf(tree) {
+  const line = /^\s*- status: (.*)$/m.exec(tree)?.[1] ?? '';
+  return line.startsWith('"') ? JSON.parse(line) : line;
+}
+
+/**
+ * In the page: the page's scroll width; every control (button, select, input, textarea, link, or
+ * element with tabindex 0, through the shadow roots; the skip link aside, which shows on focus)
+ * scrolled into view when it is not, then whether it is inside the viewport and whether the point
+ * at its centre hits it (or something inside it); the same for Train; and per chart its plot's
+ * width against its own and whether the plot lies inside its card.
+ */
+async function checkLayout(chartIds) {
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  const controls = [];
+  const collect = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.matches('button, select, input, textarea, a[href], [tabindex="0"]') && el.tabIndex >= 0 && !el.matches('.skip')) controls.push(el);
+      if (el.shadowRoot) collect(el.shadowRoot);
+    }
+  };
+  collect(document);
+  const hit = (x, y) => {
+    let el = document.elementFromPoint(x, y);
+    while (el?.shadowRoot) {
+      const inner = el.shadowRoot.elementFromPoint(x, y);
+      if (!inner || inner === el) break;
+      el = inner;
+    }
+    return el;
+  };
+  const inside = (r) => r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight;
+  const check = async (el) => {
+    if (!inside(el.getBoundingClientRect())) {
+      el.scrollIntoView({ block: 'center', inline: 'nearest' });
+      await frame();
+    }
+    const r = el.getBoundingClientRect();
+    const h = hit(r.left + r.width / 2, r.top + r.height / 2);
+    return { inside: inside(r), uncovered: Boolean(h) && (h === el || el.contains(h)) };
+  };
+  const bad = [];
+  for (const el of controls) {
+    const c = await check(el);
+    if (!c.inside || !c.uncovered) {
+      const h = el.getRootNode().host;
+      bad.push(`${h ? `${h.localName} ` : ''}${el.localName}${el.id ? `#${el.id}` : ''} "${(el.getAttribute('aria-label') || el.textContent).trim().slice(0, 40)}": ${c.inside ? 'covered' : 'off screen'}`);
+    }
+  }
+  const root = document.querySelector('nn-playground').shadowRoot;
+  const train = await check(root.querySelector('nn-run-controls').shadowRoot.querySelector('button[data-action="train"]'));
+  const charts = [];
+  for (const id of chartIds) {
+    const host = root.querySelector(id);
+    host.scrollIntoView({ block: 'center' });
+    await frame();
+    const plot = host.shadowRoot.querySelector('.plot canvas').getBoundingClientRect();
+    const card = host.closest('section').getBoundingClientRect();
+    charts.push({ id, host: host.getBoundingClientRect().width, plot: plot.width, inCard: plot.left >= card.left && plot.right <= card.right });
+  }
+  return { scrollWidth: document.scrollingElement.scrollWidth, controls: controls.length, bad, train, charts };
+}
+
+let env;
+beforeAll(async () => {
+  env = await start();
+}, 60_000);
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('the MNIST page, from a fresh load', () => {
+  let page;
+  let problems;
+  let context;
+  beforeAll(async () => {
+    ({ page, problems, context } = await openPage(env.browser, `${env.server.url}#v=1&epochs=3&lang=en`, { width: 1280, height: 800 }));
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(env.server.url).origin });
+    await waitForStatus(page, ['ready']);
+  }, 120_000);
+  afterAll(() => context?.close());
+
+  it('Tab walks the header, the layers, the settings, the lesson, the run and the views in order, each with a visible focus, and comes back round', async () => {
+    const stops = [];
+    let first = null;
+    for (let i = 0; i < 300; i++) {
+      await page.keyboard.press('Tab');
+      const f = await focused(page);
+      if (f && first && f.tag === first.tag && f.label === first.label && f.part === first.part) break;
+      first ??= f;
+      stops.push(f);
+    }
+    const reached = stops.filter(Boolean);
+    // Past the last stop focus leaves the page once (null), then the first stop comes again.
+    expect(stops.filter((f) => f === null)).toHaveLength(1);
+    expect(stops.at(-1)).toBeNull();
+    expect(reached.length).toBeGreaterThan(40);
+    const parts = reached.map((f) => f.part).filter((p, i, all) => p !== all[i - 1]);
+    expect(parts).toEqual(['header', 'model', 'settings', 'lesson', 'controls', 'charts', 'views']);
+    expect(reached.filter((f) => f.part === 'header').map((f) => f.label)).toEqual(
+      ['Skip to the run controls', 'Preset', 'English', '中文', 'Instructor mode', 'Copy link']);
+    expect(reached.filter((f) => f.part === 'controls').map((f) => f.label).slice(0, 3)).toEqual(['Train', 'Step', 'Reset']);
+    // The digit grid is one stop; its arrows move between the digits.
+    expect(reached.filter((f) => f.host === 'nn-digit-grid')).toHaveLength(1);
+    const without = reached.filter((f) => !f.ring || !f.onScreen);
+    expect(without).toEqual([]);
+    const digit = await focusBy(page, (f) => f.host === 'nn-digit-grid');
+    await page.keyboard.press('ArrowRight');
+    expect(await focused(page)).toMatchObject({ host: 'nn-digit-grid', index: String(Number(digit.index) >= 0 ? (await page.locator('#digits').evaluate((el) => el.shownIndices[1])) : -1), ring: true });
+    await page.keyboard.press('End');
+    expect((await focused(page)).index).toBe(String(await page.locator('#digits').evaluate((el) => el.shownIndices.at(-1))));
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('adds a layer, moves it, changes a setting, trains, pauses and copies the link with the keyboard alone', async () => {
+    // The kind of layer to add: typing its first letters picks it in the focused list.
+    await focusBy(page, (f) => f.id === 'add-type');
+    await page.keyboard.type('Dropout');
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).label).toBe('Add layer');
+    await page.keyboard.press('Enter');
+    // Focus goes to the new row; Alt+Up moves it (focus follows) above the last Dense.
+    await expect.poll(async () => (await pg(page, 'pg.experiment')).layers.map((l) => l.type).join()).toBe('flatten,dense,relu,dense,dropout');
+    expect(await focused(page)).toMatchObject({ tag: 'select', id: 'kind', host: 'nn-layer-row' });
+    await page.keyboard.press('Alt+ArrowUp');
+    await expect.poll(async () => (await pg(page, 'pg.experiment')).layers.map((l) => l.type).join()).toBe('flatten,dense,relu,dropout,dense');
+    // The learning rate, typed.
+    await focusBy(page, (f) => f.field === 'optimizer.lr');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('0.05');
+    await expect.poll(async () => (await pg(page, 'pg.experiment')).optimizer.lr).toBe(0.05);
+    await waitForStatus(page, ['ready']);
+    // Train, then Pause, from the keyboard.
+    await focusBy(page, (f) => f.label === 'Train');
+    await page.keyboard.press('Enter');
+    await waitForStatus(page, ['training']);
+    // Train is disabled while training: focus moves on to Pause rather than being lost.
+    await expect.poll(async () => (await focused(page))?.label).toBe('Pause');
+    await waitForSteps(page, 40);
+    await page.keyboard.press('Space');
+    await waitForStatus(page, ['paused']);
+    await expect.poll(async () => (await focused(page))?.label).toBe('Train');
+    // Copy the link: back up to the header.
+    await focusBy(page, (f) => f.id === 'copy-link', { key: 'Shift+Tab' });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(page.url());
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('Escape ends a rename in the run list and gives focus back to its button', async () => {
+    await focusBy(page, (f) => f.host === 'nn-run-list' && f.label.startsWith('Rename'));
+    await page.keyboard.press('Enter');
+    expect(await focused(page)).toMatchObject({ tag: 'input', host: 'nn-run-list' });
+    await page.keyboard.type('not kept');
+    await page.keyboard.press('Escape');
+    expect(await focused(page)).toMatchObject({ tag: 'button', host: 'nn-run-list', label: 'Rename Run 1' });
+    expect(await pg(page, 'pg.runRecords.map((r) => r.name).join()')).toBe('');
+  });
+
+  it('the skip link takes focus to the run controls', async () => {
+    await focusBy(page, (f) => f.label === 'Skip to the run controls', { key: 'Shift+Tab', max: 300 });
+    await page.keyboard.press('Enter');
+    expect(await focused(page)).toMatchObject({ host: 'nn-run-controls', label: 'Train' });
+  });
+
+  it('announces status changes and errors in live regions that were there before', async () => {
+    const status = await page.locator('nn-run-controls [role="status"]').elementHandle();
+    const announce = await page.evaluateHandle(() => [...document.querySelector('nn-playground').shadowRoot.children].find((el) => el.matches('.sr[aria-live="polite"]')));
+    const read = (handle) => handle.evaluate((el) => (el.isConnected ? el.textContent.trim() : 'gone'));
+    expect(await read(status)).toBe('Paused.');
+    await press(page, 'Train');
+    await expect.poll(() => read(status)).toBe('Training…');
+    await press(page, 'Pause');
+    await expect.poll(() => read(status)).toBe('Paused.');
+    // A learning rate that is not a number: the field says why (role=alert), and so does the status.
+    const lr = page.locator('nn-settings-panel nn-num-field[data-field="optimizer.lr"]');
+    await lr.locator('input').fill('fast');
+    await expect.poll(() => lr.locator('[role="alert"]').textContent()).toMatch(/number/i);
+    await expect.poll(() => read(status)).toMatch(/^Cannot train yet\./);
+    await lr.locator('input').fill('0.05');
+    await expect.poll(() => read(status)).toBe('Paused.');
+    // The page's own region: a copied link is announced.
+    await page.locator('#copy-link').click();
+    await expect.poll(() => read(announce)).toBe('Link copied to the clipboard.');
+    expect(problems).toEqual([]);
+  });
+
+  it('names the run controls and the layer rows by their visible labels, in English and in Chinese', async () => {
+    const words = {
+      en: { row: (n, kind) => `Layer ${n}: ${kind}`, up: (n) => `Move layer ${n} up`, down: (n) => `Move layer ${n} down`, remove: (n) => `Remove layer ${n}`, init: 'Initialise this layer differently…' },
+      zh: { row: (n, kind) => `第 ${n} 层：${kind}`, up: (n) => `将第 ${n} 层上移`, down: (n) => `将第 ${n} 层下移`, remove: (n) => `删除第 ${n} 层`, init: '为此层单独设置初始化…' },
+    };
+    for (const lang of ['en', 'zh']) {
+      if (lang === 'zh') {
+        await page.locator('nn-playground .lang button[lang="zh-CN"]').click();
+        await page.waitForFunction(() => location.hash.includes('lang=zh'));
+      }
+      const w = words[lang];
+      const controls = await page.locator('nn-run-controls').ariaSnapshot();
+      const buttons = (await page.locator('nn-run-controls button').allInnerTexts()).map((x) => x.trim());
+      expect(buttons).toEqual(lang === 'en' ? ['Train', 'Pause', 'Step', 'Reset'] : ['训练', '暂停', '单步', '重置']);
+      expect(namesOf(controls, 'button')).toEqual(buttons);
+      expect(namesOf(controls, 'progressbar')).toEqual([(await page.locator('nn-run-controls label[for="epoch"]').innerText()).replace(/\s+/g, ' ').trim()]);
+      expect(statusOf(controls)).toBe((await page.locator('nn-run-controls [role="status"]').innerText()).trim());
+      // Each row: a group named "Layer n: kind", its fields named by their labels, its buttons by what they do.
+      const rows = page.locator('nn-layer-row');
+      for (let i = 0; i < (await rows.count()); i++) {
+        const row = rows.nth(i);
+        const n = i + 1;
+        const tree = await row.ariaSnapshot();
+        expect(namesOf(tree, 'group')).toEqual([w.row(n, await row.locator('select#kind option:checked').innerText())]);
+        expect(namesOf(tree, 'combobox')).toEqual([await row.locator('label.kind').innerText()]);
+        expect(namesOf(tree, 'textbox')).toEqual(await row.locator('nn-num-field label').allInnerTexts());
+        expect(namesOf(tree, 'checkbox')).toEqual((await row.locator('label.check').allInnerTexts()).map((x) => x.trim()));
+        const init = (await row.locator('button.link').count()) ? [w.init] : [];
+        expect(namesOf(tree, 'button')).toEqual([w.up(n), w.down(n), w.remove(n), ...init]);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('axe finds no violation, trained, in Chinese and English at 768x1024 and 1280x800', async () => {
+    await waitForStatus(page, ['paused']);
+    // The views a student opens: a layer's own initialiser, a digit drawn on the pad.
+    await page.locator('nn-layer-row').nth(1).locator('button.link').click();
+    const pad = page.locator('nn-draw-pad canvas.pad');
+    await pad.scrollIntoViewIfNeeded();
+    const box = await pad.boundingBox();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.8, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForFunction(() => document.querySelector('nn-playground').shadowRoot.querySelector('nn-draw-pad').probabilities);
+    for (const [lang, width, height] of [['zh', 768, 1024], ['zh', 1280, 800], ['en', 1280, 800], ['en', 768, 1024]]) {
+      if (lang === 'en') {
+        await page.locator('nn-playground .lang button[lang="en"]').click();
+        await page.waitForFunction(() => location.hash.includes('lang=en'));
+      }
+      await page.setViewportSize({ width, height });
+      await page.waitForTimeout(200);
+      expect(await audit(page), `${lang} ${width}x${height}`).toEqual([]);
+    }
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('at 768x1024 and 1024x768 nothing scrolls sideways, every control is on screen and uncovered, and the charts fit their cards', async () => {
+    const charts = ['#loss-chart', '#accuracy-chart', '#weights-chart', '#grads-chart', '#norm-chart'];
+    const widths = {};
+    for (const [width, height] of [[1280, 800], [768, 1024], [1024, 768]]) {
+      await page.setViewportSize({ width, height });
+      await page.waitForTimeout(300);
+      const where = `${width}x${height}`;
+      const layout = await page.evaluate(checkLayout, charts);
+      expect(layout.scrollWidth, where).toBeLessThanOrEqual(width);
+      expect(layout.controls, where).toBeGreaterThan(60);
+      expect(layout.train, where).toEqual({ inside: true, uncovered: true });
+      expect(layout.bad, where).toEqual([]);
+      for (const c of layout.charts) {
+        // The plot is as wide as its chart element (less a pixel of rounding), and inside its card.
+        expect(c.plot, `${where} ${c.id}`).toBeGreaterThanOrEqual(c.host - 1);
+        expect(c.plot, `${where} ${c.id}`).toBeLessThanOrEqual(c.host + 1);
+        expect(c.inCard, `${where} ${c.id}`).toBe(true);
+      }
+      widths[width] = layout.charts.map((c) => c.plot);
+    }
+    // They followed the window (one column below 1100 px): wider at 1024 than at 768.
+    for (let i = 0; i < charts.length; i++) expect(widths[1024][i], charts[i]).toBeGreaterThan(widths[768][i] + 100);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('a link that cannot be read: the banner says why (role=alert), and axe finds no violation', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${env.server.url}#v=1&layers=dense:many&lang=en`);
+    await page.reload();
+    await expect.poll(() => page.locator('nn-playground .banner[role="alert"] pre').textContent()).toMatch(/dense/);
+    await waitForStatus(page, ['ready']);
+    expect(await audit(page), 'broken link (en, 1280x800)').toEqual([]);
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
+
+// XOR, 200 points, batch 20: 10 steps an epoch; a homework on it with a goal, a budget, locks.
+const XOR = 'v=1&data=xor&count=200&noise=0.1&layers=dense:4,tanh,dense:2&loss=ce&opt=adam&lr=0.03&init=torch_default&batch=20&epochs=5&seed=1';
+const HOMEWORK = `${XOR}&goal=acc&target=0.6&max_epochs=3&lock=layers,opt&hide=seed,init&goal_en=Reach%2060%20%25&goal_zh=${encodeURIComponent('三轮内达到 60 %')}`;
+
+describe('the panels a student opens', () => {
+  it('a lesson and its results, two runs compared, a rename, instructor mode and the copy fallback: no axe violation, and Run and Stop hand focus to each other', async () => {
+    const { page, problems, context } = await openPage(env.browser, `${env.server.url}#lesson=xor&lang=en`);
+    try {
+      await waitForStatus(page, ['ready']);
+      await pg(page, '(pg.lessonStepLimit = 20)');
+      await page.locator('nn-lesson-panel #lesson-run').focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(async () => (await focused(page))?.id).toBe('lesson-stop');
+      await page.waitForFunction(() => {
+        const l = document.querySelector('nn-playground').lesson;
+        return !l.running && l.results.length === 2;
+      }, null, { timeout: 60_000, polling: 200 });
+      await expect.poll(async () => (await focused(page))?.id).toBe('lesson-run');
+      // Both runs ticked: the run list compares them; one is being renamed.
+      await expect.poll(() => page.locator('nn-run-list table.compare').count()).toBe(1);
+      await page.locator('nn-run-list button.rename-button').first().click();
+      await page.locator('nn-run-list input.rename').waitFor();
+      expect(await audit(page), 'lesson, runs, rename (en, 1280x900)').toEqual([]);
+      await page.keyboard.press('Escape');
+      // Instructor mode: the homework editor with a goal; Copy link, refused the clipboard (as in a
+      // frame without the permission), shows the link to copy by hand.
+      await page.locator('#instructor').click();
+      await page.locator('nn-assignment-editor select#goal-metric').selectOption('test_accuracy');
+      await page.evaluate(() => Object.defineProperty(navigator.clipboard, 'writeText', { value: () => Promise.reject(new DOMException('no permission', 'NotAllowedError')) }));
+      await page.locator('#copy-link').click();
+      await page.locator('nn-playground input.copy-fallback').waitFor();
+      expect(await audit(page), 'instructor, copy fallback (en, 1280x900)').toEqual([]);
+      await page.locator('nn-playground .lang button[lang="zh-CN"]').click();
+      await page.setViewportSize({ width: 768, height: 1024 });
+      await page.waitForFunction(() => location.hash.includes('lang=zh'));
+      expect(await audit(page), 'instructor (zh, 768x1024)').toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it('a homework link with its goal and a submitted result, and the result link replayed: no axe violation', async () => {
+    const { page, problems, context } = await openPage(env.browser, `${env.server.url}#${HOMEWORK}&lang=zh`, { width: 768, height: 1024 });
+    try {
+      await waitForStatus(page, ['ready']);
+      await press(page, '训练');
+      await waitForStatus(page, ['paused']);
+      await page.locator('nn-goal-panel #submit').click();
+      await page.waitForFunction(() => document.querySelector('nn-playground').resultLink, null, { polling: 100 });
+      expect(await audit(page), 'homework, submitted (zh, 768x1024)').toEqual([]);
+      const resultLink = await pg(page, 'pg.resultLink');
+      // The result link, as the instructor opens it: the claim, replayed.
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(resultLink.replace('lang=zh', 'lang=en'));
+      await page.locator('nn-goal-panel #replay').click();
+      await page.locator('nn-goal-panel [data-replay="match"]').waitFor({ timeout: 60_000 });
+      expect(await audit(page), 'result link replayed (en, 1280x800)').toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+});
