@@ -368,7 +368,7 @@ describe('the slower lessons: every step of their claims, checked in the panel\'
     expect(problems).toEqual([]);
   }, 480_000);
 
-  it('batch-norm in a page that has not run the init study: the row of its spread asks for that lesson first', async () => {
+  it('batch-norm in a page that has not run the init study: the row of its spread asks for that lesson first; on a phone the table scrolls in its own box', async () => {
     const { page, problems, context } = await openPage(env.browser, `${env.server.url}#lesson=batch-norm&lang=en`);
     try {
       await waitForStatus(page, ['ready']);
@@ -392,6 +392,13 @@ describe('the slower lessons: every step of their claims, checked in the panel\'
       }));
       expect(new Set(scopes.cols)).toEqual(new Set(['col']));
       expect(scopes.footer).toEqual(['TH:row', 'TH:row']);
+      // On a phone the table scrolls in its own box, which the keyboard can reach; the page does not.
+      await page.setViewportSize({ width: 390, height: 800 });
+      const narrow = await page.locator('nn-lesson-panel [part="results"]').evaluate((t) => ({
+        box: [t.parentElement.getAttribute('role'), t.parentElement.tabIndex, t.parentElement.scrollWidth > t.parentElement.clientWidth],
+        page: document.documentElement.scrollWidth,
+      }));
+      expect(narrow).toEqual({ box: ['region', 0, true], page: 390 });
       expect(problems).toEqual([]);
     } finally {
       await context.close();

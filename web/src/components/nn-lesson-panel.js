@@ -164,6 +164,10 @@ export class NnLessonPanel extends LitElement {
       overflow-x: auto;
       margin-top: 6px;
     }
+    .table-wrap:focus-visible {
+      outline: 2px solid var(--nn-focus, #1a73e8);
+      outline-offset: 1px;
+    }
     table {
       border-collapse: collapse;
       font-size: 12.5px;
@@ -288,7 +292,8 @@ export class NnLessonPanel extends LitElement {
 
   #renderResults(lesson, lang) {
     const cols = columnsFor(lesson);
-    return html`<div class="table-wrap"><table part="results" aria-label=${t('lessons.results')}>
+    // On a narrow screen the table scrolls sideways in its box, which takes the keyboard focus to be scrolled.
+    return html`<div class="table-wrap" role="region" aria-label=${t('lessons.results')} tabindex="0"><table part="results" aria-label=${t('lessons.results')}>
       <thead><tr><th scope="col">${t('lessons.col.run')}</th>${cols.map((c) => html`<th scope="col">${t(`lessons.col.${c}`)}</th>`)}</tr></thead>
       <tbody>
         ${lesson.experiments.map((e) => {
