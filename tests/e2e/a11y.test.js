@@ -17,17 +17,24 @@ import { openPage, press, start, waitForStatus, waitForSteps } from './browser.j
  * reported by openPage as a problem.
  */
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const AXE_OPTIONS = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] };
+const AXE_OPTIONS = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations', 'incomplete'] };
+/**
+ * Rules whose "needs review" results count as violations here: axe cannot always follow an id
+ * reference or an aria-label inside a shadow root, but in this page every reference stays inside
+ * its own component, so what it flags is real (a label nobody hears, a description that is not there).
+ */
+const REVIEW_IS_VIOLATION = ['aria-prohibited-attr', 'aria-valid-attr-value'];
 
 const pg = (page, expression) => page.evaluate(`(() => { const pg = document.querySelector('nn-playground'); return ${expression}; })()`);
 
 /** Runs axe on the whole page (open shadow roots included); resolves one line per failing node. */
 async function audit(page) {
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async (options) => {
-    const { violations } = await window.axe.run(document, options);
-    return violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.flat().join(' >> ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`));
-  }, AXE_OPTIONS);
+  return page.evaluate(async ([options, strict]) => {
+    const { violations, incomplete } = await window.axe.run(document, options);
+    return [...violations, ...incomplete.filter((v) => strict.includes(v.id))]
+      .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.flat().join(' >> ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`));
+  }, [AXE_OPTIONS, REVIEW_IS_VIOLATION]);
 }
 
 /**
@@ -264,8 +271,8 @@ describe('the MNIST page, from a fresh load', () => {
 
   it('names the run controls and the layer rows by their visible labels, in English and in Chinese', async () => {
     const words = {
-      en: { row: (n, kind) => `Layer ${n}: ${kind}`, up: (n) => `Move layer ${n} up`, down: (n) => `Move layer ${n} down`, remove: (n) => `Remove layer ${n}`, init: 'Initialise this layer differently…' },
-      zh: { row: (n, kind) => `第 ${n} 层：${kind}`, up: (n) => `将第 ${n} 层上移`, down: (n) => `将第 ${n} 层下移`, remove: (n) => `删除第 ${n} 层`, init: '为此层单独设置初始化…' },
+      en: { row: (n, kind) => `Layer ${n}: ${kind}`, up: (n) => `Move layer ${n} up`, down: (n) => `Move layer ${n} down`, remove: (n) => `Remove layer ${n}`, init: 'Initialise this layer differently…', output: 'output shape' },
+      zh: { row: (n, kind) => `第 ${n} 层：${kind}`, up: (n) => `将第 ${n} 层上移`, down: (n) => `将第 ${n} 层下移`, remove: (n) => `删除第 ${n} 层`, init: '为此层单独设置初始化…', output: '输出形状' },
     };
     for (const lang of ['en', 'zh']) {
       if (lang === 'zh') {
@@ -291,6 +298,10 @@ describe('the MNIST page, from a fresh load', () => {
         expect(namesOf(tree, 'checkbox')).toEqual((await row.locator('label.check').allInnerTexts()).map((x) => x.trim()));
         const init = (await row.locator('button.link').count()) ? [w.init] : [];
         expect(namesOf(tree, 'button')).toEqual([w.up(n), w.down(n), w.remove(n), ...init]);
+        // The output shape is read with what it is ("output shape 784"), the arrow left out.
+        const shape = (await row.locator('.shape').innerText()).replace('→', '').trim();
+        expect(tree).toMatch(new RegExp(`${w.output} ${shape}\\b`));
+        expect(tree).not.toContain('→');
       }
     }
     expect(problems).toEqual([]);

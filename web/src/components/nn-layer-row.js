@@ -159,6 +159,14 @@ export class NnLayerRow extends LitElement {
       outline: 2px solid var(--nn-focus, #1a73e8);
       outline-offset: 1px;
     }
+    .sr {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
+    }
     .message {
       grid-column: 3 / -1;
       font-size: 12.5px;
@@ -302,7 +310,8 @@ export class NnLayerRow extends LitElement {
             : nothing}
         </div>
         <div class="out">
-          <div class="shape" aria-label=${t('layers.output')}>${d?.outShape ? `→ ${formatShape(d.outShape)}` : '—'}</div>
+          <span class="sr">${t('layers.output')}</span>
+          <div class="shape">${d?.outShape ? html`<span aria-hidden="true">→ </span>${formatShape(d.outShape)}` : '—'}</div>
           <div class="params">${d && !d.error ? t('layers.params', { n: formatInteger(d.params) }) : ''}</div>
           <div class="buttons">
             <button type="button" aria-label=${t('layers.up', { n: index + 1 })} title=${t('layers.upHint')}

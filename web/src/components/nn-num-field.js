@@ -119,7 +119,7 @@ export class NnNumField extends LitElement {
         .value=${live(shown)}
         ?disabled=${this.disabled}
         aria-invalid=${this.error ? 'true' : 'false'}
-        aria-describedby="hint err"
+        aria-describedby=${[this.hint ? 'hint' : '', this.error ? 'err' : ''].filter(Boolean).join(' ') || nothing}
         @input=${this.#onInput}
         @blur=${this.#onBlur}
       />
