@@ -372,7 +372,7 @@ const XOR = 'v=1&data=xor&count=200&noise=0.1&layers=dense:4,tanh,dense:2&loss=c
 const HOMEWORK = `${XOR}&goal=acc&target=0.6&max_epochs=3&lock=layers,opt&hide=seed,init&goal_en=Reach%2060%20%25&goal_zh=${encodeURIComponent('三轮内达到 60 %')}`;
 
 describe('the panels a student opens', () => {
-  it('a lesson and its results, two runs compared, a rename, instructor mode and the copy fallback: no axe violation, and Run and Stop hand focus to each other', async () => {
+  it('a lesson and its results, two runs compared, a rename, instructor mode and the copy fallback: no axe violation; Run and Stop hand focus to each other, and a deleted run\'s focus goes to the row that stays', async () => {
     const { page, problems, context } = await openPage(env.browser, `${env.server.url}#lesson=xor&lang=en`);
     try {
       await waitForStatus(page, ['ready']);
@@ -391,6 +391,15 @@ describe('the panels a student opens', () => {
       await page.locator('nn-run-list input.rename').waitFor();
       expect(await audit(page), 'lesson, runs, rename (en, 1280x900)').toEqual([]);
       await page.keyboard.press('Escape');
+      // Deleting the older run from the keyboard: focus goes to the row that stays (the live run's Rename).
+      const names = await pg(page, 'pg.runRecords.map((r) => r.name)');
+      expect(names).toHaveLength(2);
+      await page.locator('nn-run-list button.delete-button').nth(1).focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => pg(page, 'pg.runRecords.length')).toBe(1);
+      expect(await focused(page)).toMatchObject({ host: 'nn-run-list', label: `Rename ${names[0]}` });
+      await expect.poll(() => page.evaluate(() => [...document.querySelector('nn-playground').shadowRoot.children].find((el) => el.matches('.sr[aria-live]')).textContent))
+        .toBe(`Deleted ${names[1]}.`);
       // Instructor mode: the homework editor with a goal; Copy link, refused the clipboard (as in a
       // frame without the permission), shows the link to copy by hand.
       await page.locator('#instructor').click();
@@ -409,21 +418,26 @@ describe('the panels a student opens', () => {
     }
   }, 90_000);
 
-  it('a homework link with its goal and a submitted result, and the result link replayed: no axe violation', async () => {
+  it('a homework link with its goal and a submitted result, and the result link replayed: no axe violation; Submit and Replay keep focus', async () => {
     const { page, problems, context } = await openPage(env.browser, `${env.server.url}#${HOMEWORK}&lang=zh`, { width: 768, height: 1024 });
     try {
       await waitForStatus(page, ['ready']);
       await press(page, '训练');
       await waitForStatus(page, ['paused']);
-      await page.locator('nn-goal-panel #submit').click();
+      // Submit and Replay, from the keyboard, keep focus while they work.
+      await page.locator('nn-goal-panel #submit').focus();
+      await page.keyboard.press('Enter');
       await page.waitForFunction(() => document.querySelector('nn-playground').resultLink, null, { polling: 100 });
+      expect(await focused(page)).toMatchObject({ id: 'submit', host: 'nn-goal-panel' });
       expect(await audit(page), 'homework, submitted (zh, 768x1024)').toEqual([]);
       const resultLink = await pg(page, 'pg.resultLink');
       // The result link, as the instructor opens it: the claim, replayed.
       await page.setViewportSize({ width: 1280, height: 800 });
       await page.goto(resultLink.replace('lang=zh', 'lang=en'));
-      await page.locator('nn-goal-panel #replay').click();
+      await page.locator('nn-goal-panel #replay').focus();
+      await page.keyboard.press('Enter');
       await page.locator('nn-goal-panel [data-replay="match"]').waitFor({ timeout: 60_000 });
+      expect(await focused(page)).toMatchObject({ id: 'replay', host: 'nn-goal-panel' });
       expect(await audit(page), 'result link replayed (en, 1280x800)').toEqual([]);
       expect(problems).toEqual([]);
     } finally {

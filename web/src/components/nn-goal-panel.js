@@ -109,7 +109,10 @@ export class NnGoalPanel extends LitElement {
       border-color: var(--nn-border, #b8bcc4);
       font-weight: 400;
     }
-    button:disabled {
+    /* Busy (submitting, replaying): aria-disabled rather than disabled, so the button keeps focus
+       through the wait; the page ignores presses meanwhile. */
+    button:disabled,
+    button[aria-disabled='true'] {
       opacity: 0.45;
       cursor: default;
     }
@@ -263,8 +266,8 @@ export class NnGoalPanel extends LitElement {
 
   #renderSubmit() {
     return html`<div class="submit">
-        <button type="button" id="submit" ?disabled=${Boolean(this.blocked) || this.busy} aria-describedby="submit-why"
-          @click=${() => this.#emit('goal-submit')}>${this.busy ? t('goal.submitting') : t('goal.submit')}</button>
+        <button type="button" id="submit" ?disabled=${Boolean(this.blocked)} aria-disabled=${this.busy ? 'true' : nothing} aria-describedby="submit-why"
+          @click=${() => { if (!this.busy) this.#emit('goal-submit'); }}>${this.busy ? t('goal.submitting') : t('goal.submit')}</button>
         <span class="why" id="submit-why">${this.blocked || t('goal.submitHint')}</span>
       </div>
       ${this.resultLink
@@ -286,7 +289,7 @@ export class NnGoalPanel extends LitElement {
       <span class=${this.claimDigestOk ? 'ok' : 'bad'} data-digest=${this.claimDigestOk ? 'ok' : 'bad'}>
         ${this.claimDigestOk ? t('result.digestOk') : t('result.digestBad')}</span>
       <div class="submit">
-        <button type="button" id="replay" ?disabled=${Boolean(r?.busy)} @click=${() => this.#emit('result-replay')}>
+        <button type="button" id="replay" aria-disabled=${r?.busy ? 'true' : nothing} @click=${() => { if (!r?.busy) this.#emit('result-replay'); }}>
           ${r?.busy ? t('result.replaying') : t('result.replay')}</button>
         <span class="why">${t('result.replayHint')}</span>
       </div>

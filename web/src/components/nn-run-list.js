@@ -220,6 +220,30 @@ export class NnRunList extends LitElement {
     this.updateComplete.then(() => this.renderRoot.querySelector(`tr[data-run="${CSS.escape(run.id)}"] button.rename-button`)?.focus());
   }
 
+  /** The row whose Delete had focus when pressed, until focus has moved to the row now in its place. */
+  #deletedAt = -1;
+
+  #delete(run, index, button) {
+    this.#deletedAt = this.renderRoot.activeElement === button ? index : -1;
+    this.#emit('run-delete', { id: run.id });
+  }
+
+  /**
+   * A deleted row takes its focused Delete button with it: focus goes to the row now in its place
+   * (or the last row), to its Delete or, for the live run that cannot be deleted, its Rename.
+   */
+  updated() {
+    if (this.#deletedAt < 0) return;
+    const active = this.renderRoot.activeElement;
+    if (active?.matches('button.delete-button')) return; // the page has not removed the row yet
+    const at = this.#deletedAt;
+    this.#deletedAt = -1;
+    if (active) return;
+    const rows = [...this.renderRoot.querySelectorAll('table.list tbody tr')];
+    const row = rows[Math.min(at, rows.length - 1)];
+    (row?.querySelector('button.delete-button:not([disabled])') ?? row?.querySelector('button.rename-button'))?.focus();
+  }
+
   #name(run) {
     return run.name || t('runs.defaultName', { n: run.number });
   }
@@ -274,7 +298,7 @@ export class NnRunList extends LitElement {
         </tr>
       </thead>
       <tbody>
-        ${runs.map((run) => {
+        ${runs.map((run, index) => {
           const name = this.#name(run);
           const live = run.id === this.currentId;
           return html`<tr data-run=${run.id}>
@@ -304,7 +328,7 @@ export class NnRunList extends LitElement {
                 <button type="button" class="rename-button" aria-label=${t('runs.renameRun', { name })} @click=${() => this.#startRename(run.id)}>${t('runs.rename')}</button>
                 <button type="button" class="delete-button" aria-label=${t('runs.deleteRun', { name })} ?disabled=${live}
                   title=${live ? t('runs.liveNoDelete') : ''}
-                  @click=${() => this.#emit('run-delete', { id: run.id })}>${t('runs.delete')}</button>
+                  @click=${(e) => this.#delete(run, index, e.currentTarget)}>${t('runs.delete')}</button>
               </div>
             </td>
           </tr>`;
