@@ -269,6 +269,31 @@ describe('the layer editor', () => {
       await context.close();
     }
   }, 120_000);
+
+  it('in Chinese, gives the core\'s reason in Chinese at the row that breaks, and in English after a switch', async () => {
+    const { page, problems, context } = await openPage(env.browser, `${env.server.url}#v=1&layers=conv2d:4:kernel=40,relu,flatten,dense:10&opt=sgd&lr=0.1&lang=zh`);
+    try {
+      await waitForStatus(page, ['invalid']);
+      const row = page.locator('nn-layer-row').first();
+      const message = row.locator('.message[role="alert"]');
+      await expect.poll(() => message.textContent()).toMatch(/^kernel 40 大于填充后的输入 28x28（输入 1x28x28，padding 0）$/);
+      await expect.poll(() => page.locator('nn-layer-editor .total').textContent()).toMatch(/第 1 层无法构建：\s*kernel 40 大于填充后的输入/);
+      expect(await page.locator('nn-run-controls').evaluate((el) => el.shadowRoot.textContent)).toContain('这组网络层无法构建');
+      // The same error, still on screen, follows the language.
+      await page.locator('.lang button', { hasText: 'English' }).click();
+      await expect.poll(() => message.textContent()).toMatch(/^kernel 40 is larger than its padded input 28x28 \(input 1x28x28, padding 0\)$/);
+      expect(await page.locator('nn-run-controls').evaluate((el) => el.shadowRoot.textContent)).toContain('This layer stack cannot be built');
+      // A field the schema refuses, in Chinese at its field.
+      await page.locator('.lang button', { hasText: '中文' }).click();
+      const kernel = row.locator('nn-num-field').nth(1).locator('input');
+      await kernel.fill('100');
+      await expect.poll(() => row.locator('nn-num-field').nth(1).locator('.error').textContent().catch(() => ''))
+        .toBe('必须是 1 到 64 之间的整数，当前为 100');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });
 
 describe('links', () => {
@@ -369,6 +394,27 @@ describe('links', () => {
       }
     }, 60_000);
   }
+
+  it('in Chinese, explains a hostile link in Chinese over the defaults, and in English after a switch', async () => {
+    const { page, problems, context } = await openPage(env.browser, `${env.server.url}#lang=zh&v=1&lr=1e999&layers=dense:10:kernel=3`);
+    try {
+      await page.waitForFunction(() => document.querySelector('nn-playground')?.linkError, null, { timeout: 30_000 });
+      const text = () => page.locator('.banner pre').textContent();
+      await expect.poll(() => page.locator('.banner strong').textContent()).toBe('无法读取此链接，因此显示默认实验：');
+      expect((await text()).split('\n')).toEqual([
+        'layers：第 1 层（"dense:10:kernel=3"）：dense 层没有设置项 "kernel"（它的设置项是 units, bias, init, bias_init）',
+        'lr：必须是有限的数，当前为 "1e999"',
+      ]);
+      const e = await experimentOf(page);
+      expect(e.layers.map((l) => l.type)).toEqual(['flatten', 'dense', 'relu', 'dense']);
+      await page.locator('.lang button', { hasText: 'English' }).click();
+      await expect.poll(text).toBe(await pg(page, 'pg.linkError'));
+      expect(await text()).toContain('lr: must be a finite number, got "1e999"');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 
   it('keeps the language in the link and switches the whole page', async () => {
     const { page, problems, context } = await openPage(env.browser, `${env.server.url}#v=1&lang=zh`, { lang: 'en-US' });

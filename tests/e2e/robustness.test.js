@@ -249,7 +249,8 @@ describe('injection', () => {
       expect(banner).toContain('<script>window.__pwned=1</script>');
       expect(banner).toContain('<img src=x onerror=\\"window.__pwned=2'); // quoted as JSON: the \" is the message's
       await page.goto(`${env.server.url}#v=1&name=${encodeURIComponent(payload)}&description=${encodeURIComponent(payload)}`);
-      await expect.poll(() => page.locator('.banner pre').textContent()).toMatch(/unknown setting "name"\nunknown setting "description"/);
+      // (The page is in Chinese since the switch above, and so are the refusals.)
+      await expect.poll(() => page.locator('.banner pre').textContent()).toMatch(/未知的设置 "name"\n未知的设置 "description"/);
       expect(await page.evaluate((c) => window[c], CANARY)).toBeUndefined();
       expect(await page.evaluate(dangerous)).toEqual([]);
 

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CheckpointStore, formatAgo, historyUpTo, isHistory, KEEP_CHECKPOINTS, Watchdog } from '../../../web/src/runs/checkpoints.js';
 import { NnError } from '../../../web/src/engine/core.js';
 import { Status } from '../../../web/src/engine/enums.js';
+import { english } from '../../../web/src/i18n/errors.js';
 import { Session } from '../../../web/src/engine/session.js';
 import { makeSynth } from '../../../web/src/data/datasets.js';
 import { parseExperiment } from '../../../web/src/experiment/validate.js';
@@ -41,7 +42,7 @@ describe('Watchdog', () => {
     expect(pings()).toBe(0); // quiet for less than silenceMs: nothing asked
     await vi.advanceTimersByTimeAsync(3500);
     expect(pings()).toBe(1);
-    expect(dead).toEqual(['no answer for 3 s']);
+    expect(dead.map(english)).toEqual(['no answer for 3 s']);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(dead.length).toBe(1);
   });

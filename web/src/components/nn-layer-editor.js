@@ -6,7 +6,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { LAYER_TYPES } from '../experiment/schema.js';
 import { layerDefaults } from '../experiment/defaults.js';
-import { LocaleController, formatBytes, formatInteger, t } from '../i18n/index.js';
+import { LocaleController, formatBytes, formatInteger, localize, t } from '../i18n/index.js';
 import { formatShape } from './nn-layer-row.js';
 import './nn-layer-row.js';
 
@@ -21,7 +21,7 @@ export class NnLayerEditor extends LitElement {
     layers: { type: Array },
     /** The core's Description of the stack (protocol.js), or null while it is being checked. */
     description: { type: Object },
-    /** Schema errors about layers: [{path: ['layers', i, field...], message}]. */
+    /** Schema errors about layers: [{path: ['layers', i, field...], message, msg}] (shown with localize()). */
     errors: { type: Array },
     /** Batch size the memory estimate is for. */
     batchSize: { type: Number, attribute: 'batch-size' },
@@ -201,11 +201,11 @@ export class NnLayerEditor extends LitElement {
     this._dragFrom = this._dropAt = -1;
   }
 
-  /** Schema errors of layer i as [{field, message}] ('' = the layer itself). */
+  /** Schema errors of layer i as [{field, message}] ('' = the layer itself), message in the page's language. */
   #errorsOf(i) {
     return (this.errors ?? [])
       .filter((e) => e.path[0] === 'layers' && e.path[1] === i)
-      .map((e) => ({ field: e.path.slice(2).join('.'), message: e.message }));
+      .map((e) => ({ field: e.path.slice(2).join('.'), message: localize(e) }));
   }
 
   render() {
@@ -253,11 +253,11 @@ export class NnLayerEditor extends LitElement {
   }
 
   #renderTotal(d, listError) {
-    if (listError) return html`<div class="total bad" role="alert">${listError.message}</div>`;
+    if (listError) return html`<div class="total bad" role="alert">${localize(listError)}</div>`;
     if (!d) return html`<div class="total">${t('layers.checking')}</div>`;
     if (!d.ok) {
       const where = d.error.layer >= 0 ? t('layers.failsAt', { n: d.error.layer + 1 }) : t('layers.fails');
-      return html`<div class="total bad" role="alert" data-error-layer=${d.error.layer}>${where} ${d.error.message}</div>`;
+      return html`<div class="total bad" role="alert" data-error-layer=${d.error.layer}>${where} ${localize(d.error)}</div>`;
     }
     return html`<div class="total">${t('layers.total', {
       params: formatInteger(d.params), memory: formatBytes(d.bytes), batch: this.batchSize,

@@ -4,7 +4,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { LAYER_TYPES } from '../experiment/schema.js';
 import { layerDefaults } from '../experiment/defaults.js';
-import { LocaleController, formatInteger, t } from '../i18n/index.js';
+import { LocaleController, formatInteger, localize, t } from '../i18n/index.js';
 import './nn-num-field.js';
 import './nn-init-editor.js';
 
@@ -46,7 +46,7 @@ export class NnLayerRow extends LitElement {
     count: { type: Number },
     /** The core's description of this layer ({outShape, params, error}), or null when not checked. */
     description: { type: Object },
-    /** Errors of the schema about this layer: [{field, message}] (field '' for the layer). */
+    /** Errors of the schema about this layer: [{field, message}] (field '' for the layer; message in words already). */
     errors: { type: Array },
     /** Set by the editor while another row is dragged over this one. */
     dropTarget: { type: Boolean, reflect: true, attribute: 'drop-target' },
@@ -269,7 +269,7 @@ export class NnLayerRow extends LitElement {
   }
 
   #error(field) {
-    return this.errors?.filter((e) => e.field === field).map((e) => e.message).join('; ') ?? '';
+    return this.errors?.filter((e) => e.field === field).map((e) => e.message).join(t('error.separator')) ?? '';
   }
 
   #initErrors(role) {
@@ -281,7 +281,8 @@ export class NnLayerRow extends LitElement {
   render() {
     const { layer, index, description: d } = this;
     const fields = FIELDS[layer.type] ?? [];
-    const layerError = [d?.error, this.#error('')].filter(Boolean).join('; ');
+    // The core's reason (errorMsg: a message of i18n/errors.js when the JavaScript side gave one).
+    const layerError = [localize(d?.errorMsg ?? d?.error), this.#error('')].filter(Boolean).join(t('error.separator'));
     const bad = Boolean(layerError || this.errors?.length);
     const name = t(`layer.${layer.type}`);
     return html`

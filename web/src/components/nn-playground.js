@@ -11,7 +11,7 @@
 
 import { LitElement, css, html, nothing } from 'lit';
 import { TrainingClient } from '../engine/client.js';
-import { validateExperiment } from '../experiment/validate.js';
+import { ExperimentError, validateExperiment } from '../experiment/validate.js';
 import { CONTROLS, MAX_HASH_LENGTH, controlPaths, decodeHash, encodeHash } from '../experiment/url.js';
 import { digestMatches, goalStatus, makeResult, metricValue, stepBudget } from '../experiment/homework.js';
 import { RunStore } from '../runs/store.js';
@@ -21,7 +21,7 @@ import { makeRecord } from '../runs/runs.js';
 import { downloadFile, safeFileName } from '../export/download.js';
 import { CATEGORICAL } from './viz/colormap.js';
 import { strToU8, zipSync } from 'fflate';
-import { LANGUAGES, LocaleController, detectLanguage, formatInteger, language, setLanguage, t, vizLabels } from '../i18n/index.js';
+import { LANGUAGES, LocaleController, detectLanguage, formatInteger, language, localize, localizeLinkErrors, say, setLanguage, t, vizLabels } from '../i18n/index.js';
 import { PRESETS, DEFAULT_PRESET, presetOf } from '../experiment/presets.js';
 import { LESSONS, lessonOf } from '../experiment/lessons.js';
 import { multiplyAdds } from '../engine/insight.js';
@@ -139,7 +139,8 @@ function thinInPlace(list) {
  *
  * Read-only for tests: `status` (reflected: loading, ready, training, paused, done, failed,
  * invalid), `experiment` (the valid experiment in use), `stepCount`, `lossHistory()` ({steps,
- * loss} of every trained step), `linkError` (the message shown for a link that could not be read),
+ * loss} of every trained step), `linkError` (the English message of a link that could not be read;
+ * the banner shows its errors in the page's language),
  * `assignment` (the homework in force, or null), `runRecords` (the kept runs, newest first),
  * `resultLink` (the last Submit's link), `embed` (the parts an embedding shows, or null).
  */
@@ -147,6 +148,7 @@ export class NnPlayground extends LitElement {
   static properties = {
     status: { type: String, reflect: true },
     linkError: { type: String, attribute: false },
+    _linkErrors: { state: true },
     experiment: { attribute: false },
     _draft: { state: true },
     _errors: { state: true },
@@ -502,6 +504,7 @@ export class NnPlayground extends LitElement {
     super();
     this.status = 'loading';
     this.linkError = '';
+    this._linkErrors = [];
     this.experiment = null;
     this._draft = null;
     this._errors = [];
@@ -648,7 +651,7 @@ export class NnPlayground extends LitElement {
     try {
       await this.#client.init(new URL('nn.wasm', document.baseURI), new URL('data/', document.baseURI));
     } catch (err) {
-      this.#fail(t('error.init', { message: err.message }));
+      this.#fail(say('error.init', { message: err }));
       return;
     }
     this.#describe();
@@ -672,6 +675,7 @@ export class NnPlayground extends LitElement {
     if (fromNavigation && decoded.ok && decoded.empty) return decoded;
     if (fromNavigation && decoded.ok && this.experiment && sameExperiment(decoded.experiment, this.experiment)) return decoded;
     this.linkError = decoded.ok ? '' : decoded.message;
+    this._linkErrors = decoded.ok ? [] : decoded.errors;
     this.#setExperiment(decoded.experiment);
     if (fromNavigation) {
       this.#describe();
@@ -726,7 +730,7 @@ export class NnPlayground extends LitElement {
       this._errors = r.errors;
       this.#pauseForEdit();
       this.status = 'invalid';
-      this._message = t('error.fix');
+      this._message = say('error.fix');
       // Rows before the first broken one keep the shapes of the last check.
       const firstBad = Math.min(...r.errors.map((e) => (e.path[0] === 'layers' && typeof e.path[1] === 'number' ? e.path[1] : Infinity)));
       if (this._description && Number.isFinite(firstBad)) {
@@ -772,10 +776,10 @@ export class NnPlayground extends LitElement {
         if (!d.ok) {
           this.#pauseForEdit();
           this.status = 'invalid';
-          this._message = t('error.stack');
+          this._message = say('error.stack');
         }
       } catch (err) {
-        if (seq === this.#describeSeq) this._message = err.message;
+        if (seq === this.#describeSeq) this._message = err;
       }
     }, DESCRIBE_DEBOUNCE_MS);
   }
@@ -801,7 +805,7 @@ export class NnPlayground extends LitElement {
         this._loading = null;
         this._info = null;
         this.status = err.name === 'ExperimentError' ? 'invalid' : 'failed';
-        this._message = err.message;
+        this._message = err;
         return;
       }
       if (seq !== this.#configureSeq) return;
@@ -836,7 +840,7 @@ export class NnPlayground extends LitElement {
 
   #onRunAction(action) {
     if (action === 'train') this.#train();
-    else if (action === 'pause') this.#client.pause().catch((err) => this.#fail(err.message));
+    else if (action === 'pause') this.#client.pause().catch((err) => this.#fail(err));
     else if (action === 'step') this.#step();
     else if (action === 'reset') this.#reset();
   }
@@ -849,7 +853,7 @@ export class NnPlayground extends LitElement {
     try {
       await this.#client.train(this.#stopAt());
     } catch (err) {
-      this.#fail(err.message);
+      this.#fail(err);
     }
   }
 
@@ -859,7 +863,7 @@ export class NnPlayground extends LitElement {
       await this.#client.step(this.#stopAt());
       if (this.status !== 'done' && this.status !== 'failed') this.status = 'paused';
     } catch (err) {
-      this.#fail(err.message);
+      this.#fail(err);
     }
   }
 
@@ -875,10 +879,11 @@ export class NnPlayground extends LitElement {
       this.status = 'ready';
       this._message = '';
     } catch (err) {
-      this.#fail(err.message);
+      this.#fail(err);
     }
   }
 
+  /** Stops with `message`: what localize() takes (a message of i18n/errors.js, an error, a sentence). */
   #fail(message) {
     if (this._recovery?.kind === 'crashed') return; // the dead worker's last refusals say nothing new
     this.#stopClock();
@@ -997,10 +1002,11 @@ export class NnPlayground extends LitElement {
         else if (msg.reason === 'failed') {
           this.status = 'failed';
           // A diverged run keeps its last checkpoint (finite weights); nothing is saved over it.
-          this._message = msg.status === Status.ERR_NUMERIC ? t('error.numeric', { message: msg.message ?? '' }) : msg.message ?? '';
+          const reason = { message: msg.message ?? '', msg: msg.msg };
+          this._message = msg.status === Status.ERR_NUMERIC ? say('error.numeric', { message: reason }) : reason;
         } else if (msg.reason === 'budget') {
           this.status = 'paused';
-          this._message = this.#replayTarget ? '' : t('goal.budgetStop', { steps: formatInteger(msg.step) });
+          this._message = this.#replayTarget ? '' : say('goal.budgetStop', { steps: formatInteger(msg.step) });
         } else if (this.status === 'training') this.status = 'paused';
         if (this.#replayTarget && (msg.reason === 'done' || msg.reason === 'budget' || msg.reason === 'failed')) this.#finishReplay();
         this.#saveLive();
@@ -1096,7 +1102,7 @@ export class NnPlayground extends LitElement {
       });
     }
     client.addEventListener('crash', (e) => {
-      if (client === this.#client) this.#onCrash(e.detail.message || 'an error in the worker');
+      if (client === this.#client) this.#onCrash(e.detail.message || say('err.worker.inWorker'));
     });
     if (!this._liveCharts) client.views(false).catch(() => {});
     this.#watchdog?.disarm();
@@ -1113,7 +1119,7 @@ export class NnPlayground extends LitElement {
     this.#watchdog?.disarm();
     this.#stopClock();
     this.status = 'failed';
-    this._message = t('error.crash', { message });
+    this._message = say('error.crash', { message });
     this._recovery = { kind: 'crashed', message, record: null };
     this.#client?.terminate();
     this.#saveLive();
@@ -1175,7 +1181,7 @@ export class NnPlayground extends LitElement {
         return;
       }
       const checked = validateExperiment(record.experiment);
-      if (!checked.ok) throw new Error(checked.message);
+      if (!checked.ok) throw new ExperimentError(checked.errors);
       const experiment = checked.experiment;
       this.#setExperiment(experiment);
       this.#describe();
@@ -1196,11 +1202,11 @@ export class NnPlayground extends LitElement {
       this.#lastStep = info.step;
       this.#lastCheckpoint = performance.now();
       this.status = info.step >= info.totalSteps ? 'done' : 'paused';
-      this._message = t('recover.restored', { step: formatInteger(info.step) });
+      this._message = say('recover.restored', { step: formatInteger(info.step) });
       for (const v of ALL_VIEWS) this.#dirty.add(v);
       this.#scheduleFrame();
     } catch (err) {
-      this.#fail(err.message);
+      this.#fail(err);
     }
   }
 
@@ -1411,7 +1417,7 @@ export class NnPlayground extends LitElement {
       this._resultLink = `${this.#base()}#${encodeHash(this.experiment, { assignment: this.#applied() ?? undefined, result })}`;
       this._announce = t('announce.submitted');
     } catch (err) {
-      this._message = err.message;
+      this._message = err;
     } finally {
       this._submitting = false;
     }
@@ -1441,7 +1447,7 @@ export class NnPlayground extends LitElement {
       this._replay = { steps: r.step, test_accuracy: r.test_accuracy, test_loss: r.test_loss, matches };
     } catch (err) {
       this._replay = null;
-      this._message = err.message;
+      this._message = err;
     }
   }
 
@@ -1474,7 +1480,7 @@ export class NnPlayground extends LitElement {
     const hash = encodeHash(this.experiment, { assignment: a ?? undefined });
     if (hash.length > MAX_HASH_LENGTH) return { link: '', error: t('assign.tooLong', { n: formatInteger(hash.length), max: formatInteger(MAX_HASH_LENGTH) }) };
     const check = decodeHash(hash, DEFAULT_PRESET.experiment);
-    if (!check.ok) return { link: '', error: check.message };
+    if (!check.ok) return { link: '', error: localizeLinkErrors(check.errors) };
     return { link: `${this.#base()}#${hash}`, error: '' };
   }
 
@@ -1491,7 +1497,7 @@ export class NnPlayground extends LitElement {
       const { script, weights } = await this.#client.exportPytorch(`${name}.py`);
       const zip = zipSync({ [`${name}.py`]: strToU8(script), [`${name}.safetensors`]: weights });
       downloadFile(`${name}-pytorch.zip`, zip, 'application/zip');
-      return t('export.pytorchDone', { name: `${name}-pytorch.zip` });
+      return say('export.pytorchDone', { name: `${name}-pytorch.zip` });
     });
   }
 
@@ -1500,7 +1506,7 @@ export class NnPlayground extends LitElement {
       const { weights, step } = await this.#client.saveWeights();
       const name = `${this.#fileBase()}-step${step}.safetensors`;
       downloadFile(name, weights, 'application/octet-stream');
-      return t('export.weightsDone', { name });
+      return say('export.weightsDone', { name });
     });
   }
 
@@ -1509,13 +1515,13 @@ export class NnPlayground extends LitElement {
     input.value = '';
     if (!file) return;
     await this.#exporting(async () => {
-      if (file.size > 512 * 1024 * 1024) throw new Error(t('export.tooLarge'));
+      if (file.size > 512 * 1024 * 1024) throw Object.assign(new Error(t('export.tooLarge')), { msg: say('export.tooLarge') });
       const bytes = new Uint8Array(await file.arrayBuffer());
       await this.#client.loadWeights(bytes);
       if (this.#live) this.#live.weightsLoaded = true;
       this.#fullEval = null;
       this.#saveLive();
-      return t('export.uploadDone', { name: file.name });
+      return say('export.uploadDone', { name: file.name });
     });
   }
 
@@ -1525,7 +1531,7 @@ export class NnPlayground extends LitElement {
     try {
       this._exportMessage = await fn();
     } catch (err) {
-      this._exportMessage = t('export.failed', { message: err.message });
+      this._exportMessage = say('export.failed', { message: err });
     } finally {
       this._exportBusy = false;
     }
@@ -1760,7 +1766,7 @@ export class NnPlayground extends LitElement {
       try {
         await this.#client.train(Number.isFinite(limit) ? limit : undefined);
       } catch (err) {
-        this.#fail(err.message);
+        this.#fail(err);
         break;
       }
       if (!(await this.#until(() => this.status !== 'training', token))) break;
@@ -1898,7 +1904,7 @@ export class NnPlayground extends LitElement {
         @click=${() => this.renderRoot.querySelector('#weights-file')?.click()}>${t('export.upload')}</button>
       <input type="file" id="weights-file" class="sr" accept=".safetensors" tabindex="-1" aria-hidden="true"
         @change=${(e) => this.#uploadWeights(e.target)} />
-      <div class="note export-message" role="status">${this._exportMessage}</div>
+      <div class="note export-message" role="status">${localize(this._exportMessage)}</div>
     </div>`;
   }
 
@@ -1923,7 +1929,7 @@ export class NnPlayground extends LitElement {
     const record = r.record;
     const name = record ? record.name || t('runs.defaultName', { n: record.number ?? 0 }) : '';
     const text = r.kind === 'crashed'
-      ? t('recover.crashed', { message: r.message })
+      ? t('recover.crashed', { message: localize(r.message) })
       : t('recover.interrupted', { name, step: formatInteger(record.step), ago: formatAgo(record.savedAt, language()) });
     return html`<div class="banner recovery" role="alert" data-kind=${r.kind}>
       <div class="text">
@@ -1943,9 +1949,9 @@ export class NnPlayground extends LitElement {
     return html`<div class="banner" role="alert">
       <div class="text">
         <strong>${t('link.broken')}</strong>
-        <pre>${this.linkError}</pre>
+        <pre>${this._linkErrors.length ? localizeLinkErrors(this._linkErrors) : this.linkError}</pre>
       </div>
-      <button type="button" @click=${() => { this.linkError = ''; }}>${t('link.dismiss')}</button>
+      <button type="button" @click=${() => { this.linkError = ''; this._linkErrors = []; }}>${t('link.dismiss')}</button>
     </div>`;
   }
 
@@ -1965,7 +1971,7 @@ export class NnPlayground extends LitElement {
       .trainAccuracy=${last.accuracy}
       .testAccuracy=${last.testAccuracy}
       .testCount=${last.testCount}
-      .message=${this._message}
+      .message=${localize(this._message)}
       @run-action=${(e) => this.#onRunAction(e.detail.action)}
     ></nn-run-controls>`;
   }

@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { DATA_SETS, OPTIMIZER_TYPES, LOSS_TYPES } from '../experiment/schema.js';
 import { dataDefaults, lossDefaults, optimizerDefaults } from '../experiment/defaults.js';
-import { LocaleController, has, t } from '../i18n/index.js';
+import { LocaleController, has, localize, t } from '../i18n/index.js';
 import { controlOfPath } from '../experiment/url.js';
 import './nn-num-field.js';
 import './nn-init-editor.js';
@@ -32,7 +32,7 @@ export class NnSettingsPanel extends LitElement {
   static properties = {
     /** The experiment being edited (may be invalid while the user types). */
     experiment: { type: Object },
-    /** Schema errors: [{path, message}]; those not about layers are shown at their field. */
+    /** Schema errors: [{path, message, msg}]; those not about layers are shown at their field (localize()). */
     errors: { type: Array },
     /** Controls shown but not editable (e.g. ['opt', 'lr']). */
     locked: { type: Array },
@@ -149,8 +149,8 @@ export class NnSettingsPanel extends LitElement {
   #error(...path) {
     return (this.errors ?? [])
       .filter((e) => e.path.length >= path.length && path.every((k, i) => e.path[i] === k))
-      .map((e) => e.message)
-      .join('; ');
+      .map((e) => localize(e))
+      .join(t('error.separator'));
   }
 
   #num(section, field, { integer = false, label, hint } = {}) {

@@ -4,6 +4,7 @@
 // copy that fails verification is dropped with forget() and fetched again.
 
 import { readBody } from './datasets.js';
+import { errorOf, say } from '../i18n/errors.js';
 
 /** Bump when the files change, so old copies are never read. */
 export const CACHE_NAME = 'nn-playground-mnist-v1';
@@ -32,9 +33,16 @@ export function cachedSource(baseUrl) {
         return readBody(hit, onBytes);
       }
     }
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`${name}: HTTP ${response.status} fetching ${url}`);
-    const bytes = await readBody(response, onBytes);
+    let bytes;
+    try {
+      const response = await fetch(url);
+      if (!response.ok) throw errorOf(say('err.data.http', { name, status: response.status, url }));
+      bytes = await readBody(response, onBytes);
+    } catch (err) {
+      // The browser's own words for a network failure ("Failed to fetch") say neither what nor where.
+      if (err.msg) throw err;
+      throw errorOf(say('err.data.fetch', { name, url, reason: err.message }));
+    }
     if (cache) {
       try {
         await cache.put(url, new Response(bytes, { headers: { 'content-type': 'application/gzip', 'content-length': String(bytes.length) } }));

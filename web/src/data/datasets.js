@@ -10,6 +10,7 @@
 import { NnError } from '../engine/core.js';
 import { Status, SynthKind } from '../engine/enums.js';
 import { gunzip, loadIdx } from './idx.js';
+import { say } from '../i18n/errors.js';
 
 export const MNIST_FILES = Object.freeze({
   trainImages: 'train-images-idx3-ubyte.gz',
@@ -38,8 +39,9 @@ export async function sha256Hex(bytes) {
 /** Roughly the gzip'ed sizes, for a progress bar before the server has said. */
 const MNIST_APPROX_BYTES = { trainImages: 9.9e6, trainLabels: 2.9e4, testImages: 1.65e6, testLabels: 4.5e3 };
 
-function dataError(message) {
-  return new NnError(Status.ERR_DATA, message, 'load');
+/** A data file refused: an NnError (ERR_DATA) of the message {id, params} of i18n/errors.js. */
+function dataError(id, params) {
+  return new NnError(Status.ERR_DATA, say(id, params), 'load');
 }
 
 /**
@@ -83,7 +85,7 @@ export async function loadMnist(core, readFile, { onProgress, checksums = MNIST_
     if (checksums) {
       const actual = await sha256(bytes);
       if (actual !== checksums[key]) {
-        throw dataError(`${name}: the file is corrupted or not MNIST (its SHA-256 is ${actual.slice(0, 16)}..., the real file's is ${checksums[key].slice(0, 16)}...)`);
+        throw dataError('err.data.sha', { name, actual: actual.slice(0, 16), expected: checksums[key].slice(0, 16) });
       }
     }
     return file;
@@ -94,16 +96,16 @@ export async function loadMnist(core, readFile, { onProgress, checksums = MNIST_
       const labels = await idx(labelsKey);
       const [iName, lName] = [MNIST_FILES[imagesKey], MNIST_FILES[labelsKey]];
       if (images.dims.length !== 3 || images.dims[1] !== 28 || images.dims[2] !== 28) {
-        throw dataError(`${iName}: expected images of 28x28 pixels, got dimensions ${images.dims.join('x')}`);
+        throw dataError('err.data.images', { name: iName, dims: images.dims.join('x') });
       }
-      if (labels.dims.length !== 1) throw dataError(`${lName}: expected a list of labels, got dimensions ${labels.dims.join('x')}`);
+      if (labels.dims.length !== 1) throw dataError('err.data.labels', { name: lName, dims: labels.dims.join('x') });
       if (labels.dims[0] !== images.dims[0]) {
-        throw dataError(`${lName} holds ${labels.dims[0]} labels but ${iName} holds ${images.dims[0]} images`);
+        throw dataError('err.data.counts', { labels: lName, labelCount: labels.dims[0], images: iName, imageCount: images.dims[0] });
       }
       const count = images.dims[0];
       const y = core.u8(labels.dataPtr, count);
       const bad = y.findIndex((label) => label > 9);
-      if (bad >= 0) throw dataError(`${lName}: label ${y[bad]} at index ${bad} is not a digit 0-9`);
+      if (bad >= 0) throw dataError('err.data.label', { name: lName, label: y[bad], index: bad });
       return { type: 'u8', x: images.dataPtr, y: labels.dataPtr, count, scale: 1 / 255 };
     };
     const train = await split('trainImages', 'trainLabels');
@@ -126,7 +128,7 @@ const U64 = (1n << 64n) - 1n;
 /** Generates a 2-D teaching set ({set, count, test_count, noise}) from the experiment's seed. */
 export function makeSynth(core, data, seed) {
   const kind = SYNTH_KINDS[data.set];
-  if (kind === undefined) throw new NnError(Status.ERR_INVALID, `unknown data set ${JSON.stringify(data.set)}`, 'makeSynth');
+  if (kind === undefined) throw new NnError(Status.ERR_INVALID, say('err.data.unknown', { set: JSON.stringify(data.set) }), 'makeSynth');
   const owned = [];
   const generate = (count, splitSeed) => {
     const x = core.alloc(count * 2 * 4);
@@ -187,7 +189,7 @@ export function fetchSource(baseUrl) {
   return async (name, onBytes) => {
     const url = new URL(name, baseUrl);
     const response = await fetch(url);
-    if (!response.ok) throw dataError(`${name}: HTTP ${response.status} fetching ${url}`);
+    if (!response.ok) throw dataError('err.data.http', { name, status: response.status, url: String(url) });
     return readBody(response, onBytes);
   };
 }

@@ -5,6 +5,7 @@
 import { gunzipSync } from 'fflate';
 import { NnError } from '../engine/core.js';
 import { Status } from '../engine/enums.js';
+import { msgOf, say } from '../i18n/errors.js';
 
 /** Decompresses a gzip file; raw bytes (a server or browser that already inflated it) pass through. */
 export function gunzip(bytes, name = 'file') {
@@ -12,7 +13,7 @@ export function gunzip(bytes, name = 'file') {
   try {
     return gunzipSync(bytes);
   } catch (err) {
-    throw new NnError(Status.ERR_DATA, `${name}: not a valid gzip file (${err.message})`, 'gunzip');
+    throw new NnError(Status.ERR_DATA, say('err.data.gzip', { name, reason: err.message }), 'gunzip');
   }
 }
 
@@ -27,7 +28,7 @@ export function loadIdx(core, bytes, name = 'IDX file') {
     return { ptr, dims, dataPtr, free: () => core.free(ptr) };
   } catch (err) {
     core.free(ptr);
-    if (err instanceof NnError) throw new NnError(err.status, `${name}: ${err.message}`, err.func);
+    if (err instanceof NnError) throw new NnError(err.status, say('err.data.file', { name, message: msgOf(err) }), err.func);
     throw err;
   }
 }

@@ -4,16 +4,22 @@
 // ('steps', 'stats', 'eval', 'grid', 'boundary', 'progress', 'stopped'), the message in `detail`.
 
 import { Request, transferables } from './protocol.js';
+import { english, say } from '../i18n/errors.js';
 
-/** A request the worker refused: `message` is the worker's (often the C core's) sentence. */
+/**
+ * A request the worker refused: `message` is the worker's (often the C core's) sentence, `msg`
+ * the same as a message of i18n/errors.js when the worker gave one.
+ */
 export class WorkerError extends Error {
-  constructor({ name, message, status, errors }) {
-    super(message);
+  constructor({ name, message, status, errors, msg }) {
+    super(message ?? english(msg));
     this.name = name === 'Error' ? 'WorkerError' : name;
     this.status = status;
     this.errors = errors;
+    if (msg) this.msg = msg;
   }
 }
+const stopped = () => new WorkerError({ name: 'WorkerError', msg: say('err.worker.stopped') });
 
 export class TrainingClient extends EventTarget {
   #worker;
@@ -28,7 +34,7 @@ export class TrainingClient extends EventTarget {
     worker.onmessage = (event) => this.#receive(event.data);
     worker.onerror = (event) => {
       event.preventDefault?.();
-      this.#failAll(new WorkerError({ name: 'WorkerError', message: `the training worker crashed: ${event.message ?? 'unknown error'}` }));
+      this.#failAll(new WorkerError({ name: 'WorkerError', msg: say('err.worker.crashed', { reason: event.message ?? say('err.worker.unknown') }) }));
       this.dispatchEvent(new CustomEvent('crash', { detail: { message: event.message } }));
     };
   }
@@ -56,7 +62,7 @@ export class TrainingClient extends EventTarget {
     const id = this.#nextId++;
     const msg = { id, type, ...fields };
     // A stopped worker answers nothing: refuse at once rather than leave the caller waiting.
-    if (this.#stopped) return Promise.reject(new WorkerError({ name: 'WorkerError', message: 'the training worker was stopped' }));
+    if (this.#stopped) return Promise.reject(stopped());
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       this.#worker.postMessage(msg, transfer ? transferables(fields) : []);
@@ -91,6 +97,6 @@ export class TrainingClient extends EventTarget {
   terminate() {
     this.#stopped = true;
     this.#worker.terminate();
-    this.#failAll(new WorkerError({ name: 'WorkerError', message: 'the training worker was stopped' }));
+    this.#failAll(stopped());
   }
 }

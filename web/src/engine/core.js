@@ -8,15 +8,21 @@
 // the view helpers here make a fresh view each time, and callers must not keep one across a call.
 
 import { Status, statusName } from './enums.js';
+import { english, errorOf, say } from '../i18n/errors.js';
 
-/** An error returned by the C core: `status` is the nn_status, `message` the C sentence. */
+/**
+ * An error returned by the C core: `status` is the nn_status, `message` the C sentence. An error
+ * the JavaScript side raises is given as a message (i18n/errors.js), kept as `msg`.
+ */
 export class NnError extends Error {
   constructor(status, message, func) {
-    super(message || `${func} failed (${statusName(status)})`);
+    const msg = typeof message === 'object' && message !== null ? message : undefined;
+    super((msg ? english(msg) : message) || `${func} failed (${statusName(status)})`);
     this.name = 'NnError';
     this.status = status;
     this.code = statusName(status);
     this.func = func;
+    if (msg) this.msg = msg;
   }
 }
 
@@ -152,7 +158,7 @@ function makeImports(module, state) {
       },
       args_get: () => 0,
       proc_exit: (code) => {
-        throw new Error(`the training core called exit(${code})`);
+        throw errorOf(say('err.core.exit', { code }));
       },
       clock_time_get: (_id, _precision, outPtr) => {
         dv().setBigUint64(outPtr, BigInt(Math.round(performance.now() * 1e6)), true);
@@ -170,17 +176,23 @@ function makeImports(module, state) {
     }
     (imports[imp.module] ??= {})[imp.name] = fn;
   }
-  if (missing.length) throw new Error(`nn.wasm needs imports this loader does not provide: ${missing.join(', ')}`);
+  if (missing.length) throw errorOf(say('err.core.imports', { names: missing.join(', ') }));
   return imports;
 }
 
 async function compile(source) {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
-  if (typeof source === 'string' || source instanceof URL) source = fetch(source);
-  const response = await source;
+  const url = typeof source === 'string' || source instanceof URL ? String(source) : '';
+  if (url) source = fetch(url);
+  let response;
+  try {
+    response = await source;
+  } catch (err) {
+    throw errorOf(say('err.core.fetch', { url, reason: err.message }));
+  }
   if (typeof Response !== 'undefined' && response instanceof Response) {
-    if (!response.ok) throw new Error(`could not load nn.wasm: HTTP ${response.status} for ${response.url}`);
+    if (!response.ok) throw errorOf(say('err.core.http', { status: response.status, url: response.url }));
     const type = response.headers.get('content-type') || '';
     if (WebAssembly.compileStreaming && type.startsWith('application/wasm')) {
       return WebAssembly.compileStreaming(response);
@@ -199,7 +211,7 @@ export class Core {
     this.exports = instance.exports;
     this.fn = {};
     const missing = Object.keys(SIGNATURES).filter((n) => typeof this.exports[n] !== 'function');
-    if (missing.length) throw new Error(`nn.wasm lacks exports: ${missing.join(', ')}`);
+    if (missing.length) throw errorOf(say('err.core.exports', { names: missing.join(', ') }));
     for (const [name, [ret, args]] of Object.entries(SIGNATURES)) this.fn[name] = this.#wrap(name, ret, args);
     this.scratch = this.fn.nn_malloc(SCRATCH_BYTES);
   }
@@ -216,7 +228,8 @@ export class Core {
         r = raw(...convert(a));
       } catch (err) {
         if (err instanceof WebAssembly.RuntimeError) {
-          throw new Error(`the training core crashed in ${name}: ${err.message}`, { cause: err });
+          const msg = say('err.core.crashed', { name, reason: err.message });
+          throw Object.assign(new Error(english(msg), { cause: err }), { msg });
         }
         throw err;
       }
@@ -227,7 +240,7 @@ export class Core {
         case 'object':
           if (r === 0) {
             const msg = core.lastError();
-            if (name === 'nn_malloc') throw new NnError(Status.ERR_NOMEM, `out of memory allocating ${a[0]} bytes`, name);
+            if (name === 'nn_malloc') throw new NnError(Status.ERR_NOMEM, say('err.core.malloc', { n: a[0] }), name);
             throw new NnError(/memory|alloc/i.test(msg) ? Status.ERR_NOMEM : Status.ERR_INVALID, msg, name);
           }
           return r >>> 0;
@@ -356,7 +369,7 @@ export class Core {
   /** Restores streams read by rngState (6 unsigned 64-bit words); the core refuses a malformed one. */
   setRngState(net, words) {
     if (!(words instanceof BigUint64Array) || words.length !== RNG_STATE_WORDS) {
-      throw new NnError(Status.ERR_INVALID, `random state: expected ${RNG_STATE_WORDS} 64-bit words`, 'setRngState');
+      throw new NnError(Status.ERR_INVALID, say('err.rngWords', { n: RNG_STATE_WORDS }), 'setRngState');
     }
     new BigUint64Array(this.exports.memory.buffer, this.scratch, RNG_STATE_WORDS).set(words);
     this.fn.nn_set_rng_state(net, this.scratch);
@@ -372,7 +385,7 @@ export class Core {
 
   /** Restores an epochState; the core checks the order is a permutation and the position inside it. */
   setEpochState(net, { order, position, epoch }) {
-    if (!(order instanceof Uint32Array)) throw new NnError(Status.ERR_INVALID, 'epoch state: the order must be a Uint32Array', 'setEpochState');
+    if (!(order instanceof Uint32Array)) throw new NnError(Status.ERR_INVALID, say('err.orderType'), 'setEpochState');
     if (!order.length) return this.fn.nn_set_epoch_state(net, 0, 0, position, epoch);
     return this.withCopy(order, (ptr) => this.fn.nn_set_epoch_state(net, ptr, order.length, position, epoch));
   }

@@ -1,8 +1,9 @@
 // protocol.js: the messages between the page (client.js) and the training worker (worker.js).
 //
 // Requests go page -> worker as {id, type, ...fields}; each is answered exactly once with
-// {id, result} or {id, error: {message, name, status, errors?}}. The worker also pushes messages
-// with no id, {type, ...}, while it loads data or trains. Typed arrays travel as transferred
+// {id, result} or {id, error: {message, name, status, errors?, msg?}} (msg: the message of
+// i18n/errors.js that the page translates). The worker also pushes messages with no id,
+// {type, ...}, while it loads data or trains. Typed arrays travel as transferred
 // buffers (postMessage(msg, [array.buffer])), never as views into wasm memory.
 
 /** Request types (page -> worker) and what each answers. */
@@ -82,7 +83,7 @@ export const Push = Object.freeze({
   GRID: 'grid',
   /** {step, resolution, extent: [lo, hi], grid: Float32Array of P(class 1), classes}: 2-D sets only. */
   BOUNDARY: 'boundary',
-  /** {step, reason: 'done' | 'paused' | 'budget' | 'failed', message?, status?}: training stopped (status: the nn_status of a failure). */
+  /** {step, reason: 'done' | 'paused' | 'budget' | 'failed', message?, status?, msg?}: training stopped (status: the nn_status of a failure). */
   STOPPED: 'stopped',
 });
 
@@ -101,7 +102,7 @@ export const Push = Object.freeze({
  * @property {LayerDescription[]} layers   up to and including the first refused layer
  * @property {number} params
  * @property {number} bytes                nn_build_bytes for the experiment's batch size (0 if refused)
- * @property {{layer: number, message: string} | null} error
+ * @property {{layer: number, message: string, msg?: object} | null} error
  *
  * @typedef {object} SessionInfo
  * @property {number} step
@@ -124,6 +125,7 @@ export function serializeError(err) {
     message: err?.message ?? String(err),
     status: err?.status,
     errors: err?.errors,
+    msg: err?.msg,
   };
 }
 

@@ -2,7 +2,10 @@
 // header length, a JSON header, then the raw little-endian tensor bytes). No maintained npm
 // library reads and writes it without pulling in a hub client, so this is the small version,
 // checking what the reference implementation checks: offsets inside the file, sizes that match
-// the shapes, no overlaps or gaps.
+// the shapes, no overlaps or gaps. A file that cannot be read is refused with a message of
+// i18n/errors.js (the page shows it in Chinese too).
+
+import { errorOf, say } from '../i18n/errors.js';
 
 export const DTYPE_BYTES = Object.freeze({
   F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1, BOOL: 1,
@@ -15,10 +18,6 @@ export class SafetensorsError extends Error {
     this.name = 'SafetensorsError';
   }
 }
-
-const fail = (message) => {
-  throw new SafetensorsError(message);
-};
 
 const isCount = (x) => Number.isSafeInteger(x) && x >= 0;
 
@@ -54,31 +53,36 @@ function repeatedName(text) {
   return null;
 }
 
+/** Refuses a file being read: a SafetensorsError with the message {id, params} as `msg`. */
+const fail = (id, params) => {
+  throw errorOf(say(id, params), SafetensorsError);
+};
+
 /**
  * Reads a .safetensors file. Returns {tensors: Map(name -> {dtype, shape, bytes}), metadata}
  * where bytes is a Uint8Array into `file`. Throws SafetensorsError naming what is wrong.
  */
 export function readSafetensors(file) {
-  if (!(file instanceof Uint8Array)) fail('not a byte array');
-  if (file.length < 8) fail(`the file is ${file.length} bytes long, too short to hold a header`);
+  if (!(file instanceof Uint8Array)) fail('err.st.bytes');
+  if (file.length < 8) fail('err.st.short', { n: file.length });
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const headerLength = view.getBigUint64(0, true);
   if (headerLength > BigInt(Math.min(MAX_HEADER_BYTES, file.length - 8))) {
-    fail(`the header claims ${headerLength} bytes but the file holds ${file.length - 8} after the length`);
+    fail('err.st.headerClaims', { n: headerLength, have: file.length - 8 });
   }
   const n = Number(headerLength);
-  if (n < 2) fail('the header is empty');
+  if (n < 2) fail('err.st.headerEmpty');
   let header;
   let text;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(file.subarray(8, 8 + n));
     header = JSON.parse(text);
   } catch (err) {
-    fail(`the header is not valid UTF-8 JSON (${err.message})`);
+    fail('err.st.headerJson', { reason: err.message });
   }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('the header is not a JSON object');
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('err.st.headerObject');
   const repeated = repeatedName(text);
-  if (repeated !== null) fail(`the header names ${JSON.stringify(repeated)} twice`);
+  if (repeated !== null) fail('err.st.headerTwice', { name: JSON.stringify(repeated) });
   const dataStart = 8 + n;
   const dataLength = file.length - dataStart;
 
@@ -87,27 +91,27 @@ export function readSafetensors(file) {
   const spans = [];
   for (const [name, info] of Object.entries(header)) {
     if (name === '__metadata__') {
-      if (info === null || typeof info !== 'object' || Array.isArray(info)) fail('__metadata__ is not an object');
-      for (const [k, val] of Object.entries(info)) if (typeof val !== 'string') fail(`__metadata__.${k} is not a string`);
+      if (info === null || typeof info !== 'object' || Array.isArray(info)) fail('err.st.metadata');
+      for (const [k, val] of Object.entries(info)) if (typeof val !== 'string') fail('err.st.metadataValue', { key: k });
       metadata = info;
       continue;
     }
-    if (info === null || typeof info !== 'object' || Array.isArray(info)) fail(`tensor ${name}: its entry is not an object`);
+    if (info === null || typeof info !== 'object' || Array.isArray(info)) fail('err.st.entry', { name });
     const { dtype, shape, data_offsets: offsets } = info;
     const extra = Object.keys(info).filter((k) => !['dtype', 'shape', 'data_offsets'].includes(k));
-    if (extra.length) fail(`tensor ${name}: unknown field ${extra[0]}`);
-    if (!Object.hasOwn(DTYPE_BYTES, dtype)) fail(`tensor ${name}: unknown dtype ${JSON.stringify(dtype)}`);
-    if (!Array.isArray(shape) || !shape.every(isCount)) fail(`tensor ${name}: shape must be a list of sizes`);
+    if (extra.length) fail('err.st.field', { name, field: extra[0] });
+    if (!Object.hasOwn(DTYPE_BYTES, dtype)) fail('err.st.dtype', { name, dtype: JSON.stringify(dtype) });
+    if (!Array.isArray(shape) || !shape.every(isCount)) fail('err.st.shape', { name });
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
-      fail(`tensor ${name}: data_offsets must be two byte offsets [begin, end]`);
+      fail('err.st.offsets', { name });
     }
     const [begin, end] = offsets;
     if (begin > end || end > dataLength) {
-      fail(`tensor ${name}: data_offsets [${begin}, ${end}] lie outside the ${dataLength} bytes of data`);
+      fail('err.st.outside', { name, begin, end, n: dataLength });
     }
     const elements = shape.reduce((a, b) => a * b, 1);
     if (!Number.isSafeInteger(elements * DTYPE_BYTES[dtype]) || elements * DTYPE_BYTES[dtype] !== end - begin) {
-      fail(`tensor ${name}: shape [${shape.join(', ')}] of ${dtype} needs ${elements * DTYPE_BYTES[dtype]} bytes but its offsets span ${end - begin}`);
+      fail('err.st.size', { name, shape: shape.join(', '), dtype, need: elements * DTYPE_BYTES[dtype], span: end - begin });
     }
     tensors.set(name, { dtype, shape: [...shape], bytes: file.subarray(dataStart + begin, dataStart + end) });
     spans.push([begin, end, name]);
@@ -116,10 +120,10 @@ export function readSafetensors(file) {
   spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let at = 0;
   for (const [begin, end, name] of spans) {
-    if (begin !== at) fail(begin < at ? `tensor ${name} overlaps the tensor before it` : `a gap of ${begin - at} bytes lies before tensor ${name}`);
+    if (begin !== at) fail(begin < at ? 'err.st.overlap' : 'err.st.gap', { name, n: begin - at });
     at = end;
   }
-  if (at !== dataLength) fail(`${dataLength - at} bytes after the last tensor belong to no tensor`);
+  if (at !== dataLength) fail('err.st.trailing', { n: dataLength - at });
   return { tensors, metadata };
 }
 
@@ -139,10 +143,10 @@ export function writeSafetensors(tensors, metadata = {}) {
   if (Object.keys(metadata).length) header.__metadata__ = Object.fromEntries(Object.entries(metadata).map(([k, x]) => [k, String(x)]));
   let offset = 0;
   for (const t of tensors) {
-    if (t.name === '__metadata__' || Object.hasOwn(header, t.name)) fail(`tensor name ${t.name} used twice or reserved`);
+    if (t.name === '__metadata__' || Object.hasOwn(header, t.name)) throw new SafetensorsError(`tensor name ${t.name} used twice or reserved`);
     const size = t.data.byteLength;
     const elements = t.shape.reduce((a, b) => a * b, 1);
-    if (elements * DTYPE_BYTES[t.dtype] !== size) fail(`tensor ${t.name}: shape [${t.shape}] does not match its ${size} bytes`);
+    if (elements * DTYPE_BYTES[t.dtype] !== size) throw new SafetensorsError(`tensor ${t.name}: shape [${t.shape}] does not match its ${size} bytes`);
     header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + size] };
     offset += size;
   }

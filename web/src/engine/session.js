@@ -5,8 +5,9 @@
 import { NnError } from './core.js';
 import { FanMode, Gain, Hyper, InitKind, LayerKind, LossKind, OptimKind, ParamRole, Reduction, Status } from './enums.js';
 import { readSafetensors, SafetensorsError, toFloat32, writeSafetensors } from './safetensors.js';
-import { ExperimentError } from '../experiment/validate.js';
+import { ExperimentError, fieldError } from '../experiment/validate.js';
 import { loadDataset } from '../data/datasets.js';
+import { english, msgOf, say } from '../i18n/errors.js';
 
 /** The default cap on what one network may allocate (parameters, state, activations). */
 export const DEFAULT_MEMORY_BUDGET = 1024 * 1024 * 1024;
@@ -50,17 +51,18 @@ function initArgs(spec) {
 /** A core error about one part of the experiment, as an ExperimentError naming that part. */
 function blame(path, err) {
   if (!(err instanceof NnError)) return err;
-  // The core names layers "layer 3 (conv2d): ..."; the experiment calls it layers[3].
+  // The core names layers "layer 3 (conv2d): ..."; the experiment calls it layers[3]. (The page
+  // translates the rest of the C sentence, as i18n/core-zh.js knows each sentence's tail.)
   const message = path[0] === 'layers' ? err.message.replace(/^layer \d+ \([a-z0-9_]+\): /, '') : err.message;
-  const wrapped = new ExperimentError([{ path, message }]);
+  const wrapped = new ExperimentError([err.msg ? { path, message, msg: err.msg } : { path, message }]);
   wrapped.status = err.status;
   return wrapped;
 }
 
 const product = (xs) => xs.reduce((a, b) => a * b, 1);
 
-/** What a student can do about a run that diverged (the page and the runner both show it). */
-export const NUMERIC_ADVICE = ': lower the learning rate, or check the initialisation (too large a scale makes the activations explode)';
+/** A diverged step's error with what a student can do about it (the page and the runner both show it). */
+const withAdvice = (msg) => say('err.run.numeric', { message: msg });
 
 /** Bumped whenever the checkpoint's fields change: an older one is refused, not misread. */
 export const CHECKPOINT_FORMAT = 'nn-playground-checkpoint-1';
@@ -86,7 +88,7 @@ export function addLayer(core, net, layer) {
     case 'batchnorm': return fn.nn_add_batchnorm(net, layer.eps, layer.momentum);
     default: {
       const kind = ACTIVATIONS[layer.type];
-      if (kind === undefined) throw new NnError(Status.ERR_INVALID, `unknown layer type ${JSON.stringify(layer.type)}`, 'addLayer');
+      if (kind === undefined) throw new NnError(Status.ERR_INVALID, say('err.run.unknownLayer', { type: JSON.stringify(layer.type) }), 'addLayer');
       return fn.nn_add_activation(net, kind, layer.negative_slope ?? layer.alpha ?? 0);
     }
   }
@@ -119,14 +121,14 @@ export function planExperiment(core, experiment, { shape, classes, name = experi
     }
     const outputs = product(inShape);
     if (outputs !== classes) {
-      plan.errors = [{ path: ['layers', experiment.layers.length - 1], message: outputMismatch(outputs, name, classes) }];
+      plan.errors = [fieldError(['layers', experiment.layers.length - 1], outputMismatch(outputs, name, classes))];
       return plan;
     }
     fn.nn_set_memory_budget(memoryBudget);
     try {
       plan.bytes = fn.nn_build_bytes(net, experiment.batch_size);
     } catch (err) {
-      plan.errors = [{ path: [], message: err.message }];
+      plan.errors = [{ path: [], message: err.message, msg: msgOf(err) }];
       return plan;
     }
     plan.ok = true;
@@ -136,8 +138,7 @@ export function planExperiment(core, experiment, { shape, classes, name = experi
   }
 }
 
-const outputMismatch = (outputs, name, classes) =>
-  `the network ends with ${outputs} outputs per sample, but the ${name} data set has ${classes} classes: the last layer must give ${classes}`;
+const outputMismatch = (outputs, name, classes) => say('err.run.outputs', { outputs, name, classes });
 
 export class Session {
   /**
@@ -193,10 +194,7 @@ export class Session {
     });
     const outputs = fn.nn_output_size(this.net);
     if (outputs !== dataset.classes) {
-      throw new ExperimentError([{
-        path: ['layers', e.layers.length - 1],
-        message: outputMismatch(outputs, dataset.name, dataset.classes),
-      }]);
+      throw new ExperimentError([fieldError(['layers', e.layers.length - 1], outputMismatch(outputs, dataset.name, dataset.classes))]);
     }
     this.batchSize = e.batch_size;
     fn.nn_set_memory_budget(memoryBudget);
@@ -285,7 +283,7 @@ export class Session {
         core.fn.nn_set_loss(net, LossKind.MSE, reduction, 0, 0);
       } else if (loss.class_weights) {
         if (loss.class_weights.length !== outputs) {
-          throw new ExperimentError([{ path: ['loss', 'class_weights'], message: `must have one weight for each of the ${outputs} classes, got ${loss.class_weights.length}` }]);
+          throw new ExperimentError([fieldError(['loss', 'class_weights'], say('err.run.classWeights', { outputs, n: loss.class_weights.length }))]);
         }
         core.withCopy(new Float32Array(loss.class_weights), (ptr) =>
           core.fn.nn_set_loss(net, LossKind.CROSS_ENTROPY, reduction, loss.label_smoothing, ptr));
@@ -335,12 +333,15 @@ export class Session {
     } catch (err) {
       if (err instanceof NnError) {
         err.step = this.step + 1;
-        if (err.status === Status.ERR_NUMERIC) err.message += NUMERIC_ADVICE;
+        if (err.status === Status.ERR_NUMERIC) {
+          err.msg = withAdvice(msgOf(err));
+          err.message = english(err.msg);
+        }
       }
       throw err;
     }
     if (!Number.isFinite(r.loss)) {
-      const err = new NnError(Status.ERR_NUMERIC, `loss became NaN/Inf at step ${this.step + 1}${NUMERIC_ADVICE}`, 'nn_train_step');
+      const err = new NnError(Status.ERR_NUMERIC, withAdvice(say('err.run.lossNaN', { step: this.step + 1 })), 'nn_train_step');
       err.step = this.step + 1;
       throw err;
     }
@@ -391,7 +392,7 @@ export class Session {
     const features = this.dataset.features;
     const outputs = core.fn.nn_output_size(net);
     if (!Number.isInteger(n) || n < 1 || x.length < n * features) {
-      throw new NnError(Status.ERR_INVALID, `predict needs ${features} values per sample, got ${x.length} for ${n} samples`, 'predict');
+      throw new NnError(Status.ERR_INVALID, say('err.run.predict', { features, n: x.length, samples: n }), 'predict');
     }
     const probs = new Float32Array(n * outputs);
     const inPtr = core.alloc(this.batchSize * features * 4);
@@ -424,7 +425,7 @@ export class Session {
 
   #tensor(nameOrTensor) {
     const t = typeof nameOrTensor === 'string' ? this.tensors.find((x) => x.name === nameOrTensor) : nameOrTensor;
-    if (!t) throw new NnError(Status.ERR_INVALID, `no tensor named ${nameOrTensor}`, 'tensor');
+    if (!t) throw new NnError(Status.ERR_INVALID, say('err.run.noTensor', { name: nameOrTensor }), 'tensor');
     return t;
   }
 
@@ -483,29 +484,29 @@ export class Session {
     try {
       file = readSafetensors(bytes);
     } catch (err) {
-      if (err instanceof SafetensorsError) throw new NnError(Status.ERR_DATA, `weights file: ${err.message}`, 'loadWeights');
+      if (err instanceof SafetensorsError) throw new NnError(Status.ERR_DATA, say('err.weights', { message: msgOf(err) }), 'loadWeights');
       throw err;
     }
-    const refuse = (message) => {
-      throw new NnError(Status.ERR_DATA, `weights file: ${message}`, 'loadWeights');
+    const refuse = (id, params) => {
+      throw new NnError(Status.ERR_DATA, say('err.weights', { message: say(id, params) }), 'loadWeights');
     };
     const values = new Map();
     for (const t of this.tensors) {
       const entry = file.tensors.get(t.name);
-      if (!entry) refuse(`tensor ${t.name} is missing (the model has ${this.tensors.map((x) => x.name).join(', ')})`);
-      if (entry.dtype !== 'F32') refuse(`tensor ${t.name} is ${entry.dtype}; only F32 is read`);
+      if (!entry) refuse('err.weights.missing', { name: t.name, names: this.tensors.map((x) => x.name).join(', ') });
+      if (entry.dtype !== 'F32') refuse('err.weights.dtype', { name: t.name, dtype: entry.dtype });
       if (entry.shape.length !== t.shape.length || entry.shape.some((d, k) => d !== t.shape[k])) {
-        refuse(`tensor ${t.name} has shape [${entry.shape.join(', ')}] but the model's is [${t.shape.join(', ')}]`);
+        refuse('err.weights.shape', { name: t.name, got: entry.shape.join(', '), want: t.shape.join(', ') });
       }
       const data = toFloat32(entry.bytes);
       const bad = data.findIndex((x) => !Number.isFinite(x));
-      if (bad >= 0) refuse(`tensor ${t.name} holds ${data[bad]} at index ${bad}`);
+      if (bad >= 0) refuse('err.weights.value', { name: t.name, value: data[bad], index: bad });
       values.set(t, data);
     }
     for (const name of file.tensors.keys()) {
       // torch's BatchNorm also saves a step counter that this core does not keep.
       if (!this.tensors.some((t) => t.name === name) && !name.endsWith('.num_batches_tracked')) {
-        refuse(`tensor ${name} does not belong to this model`);
+        refuse('err.weights.extra', { name });
       }
     }
     for (const [t, data] of values) this.core.f32(this.#tensorPtr(t, false), t.count).set(data);
@@ -549,25 +550,26 @@ export class Session {
   restoreCheckpoint(cp) {
     const { core, net } = this;
     const fn = core.fn;
-    const refuse = (message) => {
-      throw new NnError(Status.ERR_DATA, `checkpoint: ${message}`, 'restoreCheckpoint');
+    const refuseWith = (msg) => {
+      throw new NnError(Status.ERR_DATA, say('err.checkpoint', { message: msg }), 'restoreCheckpoint');
     };
-    if (!cp || typeof cp !== 'object') refuse('not a checkpoint');
-    if (cp.format !== CHECKPOINT_FORMAT) refuse(`format ${JSON.stringify(cp.format)} is not ${CHECKPOINT_FORMAT}`);
-    if (!cp.experiment || canonicalRun(cp.experiment) !== canonicalRun(this.experiment)) refuse('it belongs to another experiment');
+    const refuse = (id, params) => refuseWith(say(id, params));
+    if (!cp || typeof cp !== 'object') refuse('err.checkpoint.not');
+    if (cp.format !== CHECKPOINT_FORMAT) refuse('err.checkpoint.format', { got: JSON.stringify(cp.format), format: CHECKPOINT_FORMAT });
+    if (!cp.experiment || canonicalRun(cp.experiment) !== canonicalRun(this.experiment)) refuse('err.checkpoint.other');
     const floats = (name, array, length) => {
-      if (!(array instanceof Float32Array) || array.length !== length) refuse(`${name} must be ${length} float32 values`);
+      if (!(array instanceof Float32Array) || array.length !== length) refuse('err.checkpoint.floats', { name, n: length });
       const bad = array.findIndex((x) => !Number.isFinite(x));
-      if (bad >= 0) refuse(`${name}[${bad}] is ${array[bad]}`);
+      if (bad >= 0) refuse('err.checkpoint.value', { name, index: bad, value: array[bad] });
     };
     floats('params', cp.params, this.paramCount);
     floats('buffers', cp.buffers, this.bufferCount);
     floats('optimState', cp.optimState, fn.nn_optim_state_count(net));
     for (const key of ['step', 'optimSteps', 'position', 'epoch']) {
-      if (!Number.isSafeInteger(cp[key]) || cp[key] < 0) refuse(`${key} must be a whole number >= 0`);
+      if (!Number.isSafeInteger(cp[key]) || cp[key] < 0) refuse('err.checkpoint.count', { key });
     }
     if (!(cp.order instanceof Uint32Array) || (cp.order.length !== 0 && cp.order.length !== this.trainCount)) {
-      refuse(`the epoch order must list the ${this.trainCount} training samples`);
+      refuse('err.checkpoint.order', { n: this.trainCount });
     }
     const before = { rng: core.rngState(net), epoch: core.epochState(net) };
     try {
@@ -576,7 +578,7 @@ export class Session {
     } catch (err) {
       core.setRngState(net, before.rng);
       core.setEpochState(net, before.epoch);
-      if (err instanceof NnError) refuse(err.message);
+      if (err instanceof NnError) refuseWith(msgOf(err));
       throw err;
     }
     core.f32(fn.nn_params(net), this.paramCount).set(cp.params);

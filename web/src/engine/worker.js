@@ -19,6 +19,7 @@ import { loadMnist, makeSynth } from '../data/datasets.js';
 import { cachedSource } from '../data/cache.js';
 import { Push, Request, serializeError, transferables } from './protocol.js';
 import { exportPytorchBundle } from '../export/pytorch.js';
+import { errorOf, say } from '../i18n/errors.js';
 import { activationStats } from './insight.js';
 
 const SLICE_MS = 16; // one slice of training between looks at the message queue
@@ -135,8 +136,9 @@ function describe(e) {
     if (layer >= 0) {
       out.layers[layer] ??= { index: layer, type: e.layers[layer].type, outShape: null, params: 0 };
       out.layers[layer].error = first.message;
+      if (first.msg) out.layers[layer].errorMsg = first.msg;
     }
-    out.error = { layer, message: first.message };
+    out.error = { layer, message: first.message, msg: first.msg };
   }
   return out;
 }
@@ -163,7 +165,7 @@ async function configure(e) {
   disposeSession();
   experiment = e;
   const dataset = await datasetFor(e);
-  if (experiment !== e) throw new Error('superseded by a newer experiment');
+  if (experiment !== e) throw errorOf(say('err.worker.superseded'));
   session = new Session(core, e, dataset);
   mark('nn:network-built');
   const test = dataset.test;
@@ -378,7 +380,7 @@ function trainSlice(budgetMs, maxSteps = Infinity) {
       if (outcome || epochEnded || performance.now() - t0 >= budgetMs) break;
     }
   } catch (err) {
-    outcome = { reason: 'failed', message: err.message, status: err.status };
+    outcome = { reason: 'failed', message: err.message, status: err.status, msg: err.msg };
   }
   const elapsed = performance.now() - t0;
   clock.trainMs += elapsed;
@@ -402,7 +404,7 @@ function tick() {
     running = false;
     const failed = typeof outcome === 'object';
     if (session.step > 0) report(true, !failed);
-    post({ type: Push.STOPPED, step: session.step, reason: failed ? 'failed' : outcome, message: failed ? outcome.message : undefined, status: failed ? outcome.status : undefined });
+    post({ type: Push.STOPPED, step: session.step, reason: failed ? 'failed' : outcome, message: failed ? outcome.message : undefined, status: failed ? outcome.status : undefined, msg: failed ? outcome.msg : undefined });
     return;
   }
   report(false, epochEnded);
@@ -429,7 +431,7 @@ function runAfterReply() {
 }
 
 function requireSession() {
-  if (!session) throw new NnError(Status.ERR_INVALID, 'no experiment is configured yet', 'worker');
+  if (!session) throw new NnError(Status.ERR_INVALID, say('err.worker.noSession'), 'worker');
 }
 
 // ---- requests ----
@@ -480,7 +482,7 @@ const handlers = {
     const { outcome } = trainSlice(Infinity, 1);
     report(true, outcome === 'done' || outcome === 'budget');
     if (typeof outcome === 'object' && outcome) {
-      post({ type: Push.STOPPED, step: session.step, reason: 'failed', message: outcome.message, status: outcome.status });
+      post({ type: Push.STOPPED, step: session.step, reason: 'failed', message: outcome.message, status: outcome.status, msg: outcome.msg });
     } else if (outcome === 'done' || outcome === 'budget') {
       post({ type: Push.STOPPED, step: session.step, reason: outcome });
     }

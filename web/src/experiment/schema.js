@@ -2,8 +2,13 @@
 // with torch's defaults filled in, sane caps, and messages that name the field and say why.
 // One schema serves the runner, the page's worker and the URL codec. Valibot builds no code at
 // run time (no eval / new Function), so it works under the page's CSP.
+//
+// Each message is built by say() (i18n/errors.js): valibot keeps its English sentence as the
+// issue's message, and the message itself goes on the issue as `msg` (see note()), so the page
+// can show it in Chinese.
 
 import * as v from 'valibot';
+import { english, say } from '../i18n/errors.js';
 
 export const EXPERIMENT_VERSION = 1;
 
@@ -54,21 +59,36 @@ export function show(x) {
   return String(x);
 }
 
+/** show(x) as a message parameter: the words "nothing", "a list", "an object" are translated. */
+export function shown(x) {
+  if (x === undefined) return say('err.show.nothing');
+  if (Array.isArray(x)) return say('err.show.list');
+  if (x !== null && typeof x === 'object') return say('err.show.object');
+  return show(x);
+}
+
 const quoteList = (xs) => xs.map((x) => JSON.stringify(x)).join(', ');
+
+/**
+ * A valibot message function from a function of the issue to a message: it puts the message on
+ * the issue (`msg`, which validate.js reads) and returns its English for valibot to keep.
+ */
+const note = (build) => (issue) => {
+  issue.msg = build(issue);
+  return english(issue.msg);
+};
 
 // ---- field builders: each failure of a field gives the same sentence, whichever check failed ----
 
 function int(lo, hi) {
-  const m = (issue) => `must be an integer from ${lo} to ${hi}, got ${show(issue.input)}`;
+  const m = note((issue) => say('err.int', { lo, hi, got: shown(issue.input) }));
   return v.pipe(v.number(m), v.integer(m), v.minValue(lo, m), v.maxValue(hi, m));
 }
 
 /** A finite number in [lo, hi]; `open` makes the low end exclusive ("greater than 0"). */
 function num(lo, hi, { lowOpen = false, highOpen = false } = {}) {
-  const range = lowOpen || highOpen
-    ? `${lowOpen ? `greater than ${lo}` : `at least ${lo}`} and ${highOpen ? `less than ${hi}` : `at most ${hi}`}`
-    : `from ${lo} to ${hi}`;
-  const m = (issue) => `must be a number ${range}, got ${show(issue.input)}`;
+  const id = lowOpen ? (highOpen ? 'err.numOpen' : 'err.numLowOpen') : highOpen ? 'err.numHighOpen' : 'err.num';
+  const m = note((issue) => say(id, { lo, hi, got: shown(issue.input) }));
   return v.pipe(
     v.number(m),
     v.finite(m),
@@ -78,35 +98,45 @@ function num(lo, hi, { lowOpen = false, highOpen = false } = {}) {
 }
 
 function bool() {
-  return v.boolean((issue) => `must be true or false, got ${show(issue.input)}`);
+  return v.boolean(note((issue) => say('err.bool', { got: shown(issue.input) })));
 }
 
 function pick(options) {
-  return v.picklist(options, (issue) => `must be one of ${quoteList(options)}, got ${show(issue.input)}`);
+  return v.picklist(options, note((issue) => say('err.oneOf', { options: quoteList(options), got: shown(issue.input) })));
 }
 
 function text() {
-  const m = (issue) => `must be a text of at most ${LIMITS.text} characters, got ${show(issue.input)}`;
+  const m = note((issue) => say('err.text', { max: LIMITS.text, got: shown(issue.input) }));
   return v.pipe(v.string(m), v.maxLength(LIMITS.text, m));
 }
 
-/** A strict object: a missing field says "is required", an unknown one lists the allowed fields. */
+/**
+ * A strict object: a missing field says "is required", an unknown one lists the allowed fields.
+ * `what` names the object in messages (a message: say('err.what.aLayer', {type: 'dense'})).
+ */
 function obj(entries, what) {
-  const allowed = Object.keys(entries);
-  return v.strictObject(entries, (issue) => {
-    if (issue.expected === 'never') return `unknown field in ${what} (allowed: ${allowed.join(', ')})`;
-    if (issue.received === 'undefined' && issue.expected !== 'Object') return `is required in ${what}`;
-    return `must be ${what} (a JSON object), got ${show(issue.input)}`;
-  });
+  const allowed = Object.keys(entries).join(', ');
+  return v.strictObject(entries, note((issue) => {
+    if (issue.expected === 'never') return say('err.unknownField', { what, allowed });
+    if (issue.received === 'undefined' && issue.expected !== 'Object') return say('err.requiredIn', { what });
+    return say('err.object', { what, got: shown(issue.input) });
+  }));
 }
 
-/** Objects told apart by their "type" field. */
-function byType(options, what, types) {
-  return v.variant('type', options, (issue) => {
-    if (issue.expected === 'Object') return `must be ${what === 'initialiser' ? 'an' : 'a'} ${what} (a JSON object with a "type"), got ${show(issue.input)}`;
-    if (issue.input === undefined) return `is required: every ${what} needs a "type", one of ${quoteList(types)}`;
-    return `unknown ${what} type ${show(issue.input)} (known: ${quoteList(types)})`;
-  });
+/** Objects told apart by their "type" field; `noun` is initialiser, layer, loss or optimizer. */
+const NOUNS = {
+  initialiser: [say('err.noun.initialiser'), say('err.noun.anInitialiser')],
+  layer: [say('err.noun.layer'), say('err.noun.aLayer')],
+  loss: [say('err.noun.loss'), say('err.noun.aLoss')],
+  optimizer: [say('err.noun.optimizer'), say('err.noun.aOptimizer')],
+};
+function byType(options, noun, types) {
+  const [what, a] = NOUNS[noun];
+  return v.variant('type', options, note((issue) => {
+    if (issue.expected === 'Object') return say('err.typedObject', { what: a, got: shown(issue.input) });
+    if (issue.input === undefined) return say('err.typeRequired', { what, types: quoteList(types) });
+    return say('err.unknownType', { what, got: shown(issue.input), types: quoteList(types) });
+  }));
 }
 
 const withType = (type, entries, what) => obj({ type: v.literal(type), ...entries }, what);
@@ -114,49 +144,53 @@ const opt = (schema, fallback) => v.optional(schema, fallback);
 
 // ---- initialisers (torch.nn.init names and defaults) ----
 
+const anInit = say('err.what.anInit');
+const aInit = (type) => say('err.what.init', { type });
 const initOptions = [
-  withType('torch_default', {}, 'an initialiser'),
-  withType('zeros', {}, 'an initialiser'),
-  withType('constant', { value: num(-1e6, 1e6) }, 'a constant initialiser'),
-  withType('uniform', { a: opt(num(-1e6, 1e6), 0), b: opt(num(-1e6, 1e6), 1) }, 'a uniform initialiser'),
-  withType('normal', { mean: opt(num(-1e6, 1e6), 0), std: opt(num(0, 1e6), 1) }, 'a normal initialiser'),
-  withType('xavier_uniform', { gain: opt(num(0, 1e3), 1) }, 'a xavier_uniform initialiser'),
-  withType('xavier_normal', { gain: opt(num(0, 1e3), 1) }, 'a xavier_normal initialiser'),
+  withType('torch_default', {}, anInit),
+  withType('zeros', {}, anInit),
+  withType('constant', { value: num(-1e6, 1e6) }, aInit('constant')),
+  withType('uniform', { a: opt(num(-1e6, 1e6), 0), b: opt(num(-1e6, 1e6), 1) }, aInit('uniform')),
+  withType('normal', { mean: opt(num(-1e6, 1e6), 0), std: opt(num(0, 1e6), 1) }, aInit('normal')),
+  withType('xavier_uniform', { gain: opt(num(0, 1e3), 1) }, aInit('xavier_uniform')),
+  withType('xavier_normal', { gain: opt(num(0, 1e3), 1) }, aInit('xavier_normal')),
   withType('kaiming_uniform', {
     a: opt(num(0, 1e3), 0), mode: opt(pick(['fan_in', 'fan_out']), 'fan_in'),
     nonlinearity: opt(pick(NONLINEARITIES), 'leaky_relu'),
-  }, 'a kaiming_uniform initialiser'),
+  }, aInit('kaiming_uniform')),
   withType('kaiming_normal', {
     a: opt(num(0, 1e3), 0), mode: opt(pick(['fan_in', 'fan_out']), 'fan_in'),
     nonlinearity: opt(pick(NONLINEARITIES), 'leaky_relu'),
-  }, 'a kaiming_normal initialiser'),
-  withType('msra_lesson', {}, 'an initialiser'),
+  }, aInit('kaiming_normal')),
+  withType('msra_lesson', {}, anInit),
 ];
 const initSchema = v.pipe(
   byType(initOptions, 'initialiser', INIT_TYPES),
-  v.check((i) => i.type !== 'uniform' || i.a <= i.b, (issue) => `a uniform initialiser needs a <= b, got a = ${issue.input.a}, b = ${issue.input.b}`),
+  v.check((i) => i.type !== 'uniform' || i.a <= i.b, note((issue) => say('err.uniformAB', { a: issue.input.a, b: issue.input.b }))),
 );
-const layerInit = opt(obj({ weight: v.optional(initSchema), bias: v.optional(initSchema) }, 'a per-layer init ({"weight": ..., "bias": ...})'));
+const layerInit = opt(obj({ weight: v.optional(initSchema), bias: v.optional(initSchema) }, say('err.what.layerInit')));
 
 // ---- layers ----
 
-const plain = (type) => withType(type, {}, `a ${type} layer`);
+const aLayer = (type) => say('err.what.aLayer', { type });
+const anLayer = (type) => say('err.what.anLayer', { type });
+const plain = (type) => withType(type, {}, aLayer(type));
 const layerOptions = [
-  withType('dense', { units: int(1, LIMITS.units), bias: opt(bool(), true), init: layerInit }, 'a dense layer'),
+  withType('dense', { units: int(1, LIMITS.units), bias: opt(bool(), true), init: layerInit }, aLayer('dense')),
   withType('conv2d', {
     filters: int(1, LIMITS.filters), kernel: int(1, LIMITS.kernel), stride: opt(int(1, LIMITS.stride), 1),
     padding: opt(int(0, LIMITS.padding), 0), bias: opt(bool(), true), init: layerInit,
-  }, 'a conv2d layer'),
-  withType('maxpool', { kernel: int(1, LIMITS.kernel), stride: v.optional(int(1, LIMITS.stride)), padding: opt(int(0, LIMITS.padding), 0) }, 'a maxpool layer'),
-  withType('avgpool', { kernel: int(1, LIMITS.kernel), stride: v.optional(int(1, LIMITS.stride)), padding: opt(int(0, LIMITS.padding), 0) }, 'an avgpool layer'),
+  }, aLayer('conv2d')),
+  withType('maxpool', { kernel: int(1, LIMITS.kernel), stride: v.optional(int(1, LIMITS.stride)), padding: opt(int(0, LIMITS.padding), 0) }, aLayer('maxpool')),
+  withType('avgpool', { kernel: int(1, LIMITS.kernel), stride: v.optional(int(1, LIMITS.stride)), padding: opt(int(0, LIMITS.padding), 0) }, anLayer('avgpool')),
   plain('flatten'),
-  withType('dropout', { p: opt(num(0, 1, { highOpen: true }), 0.5) }, 'a dropout layer'),
-  withType('batchnorm', { eps: opt(num(0, 1, { lowOpen: true }), 1e-5), momentum: opt(num(0, 1), 0.1) }, 'a batchnorm layer'),
+  withType('dropout', { p: opt(num(0, 1, { highOpen: true }), 0.5) }, aLayer('dropout')),
+  withType('batchnorm', { eps: opt(num(0, 1, { lowOpen: true }), 1e-5), momentum: opt(num(0, 1), 0.1) }, aLayer('batchnorm')),
   plain('tanh'),
   plain('sigmoid'),
   plain('relu'),
-  withType('leaky_relu', { negative_slope: opt(num(-1e3, 1e3), 0.01) }, 'a leaky_relu layer'),
-  withType('elu', { alpha: opt(num(0, 1e3), 1.0) }, 'an elu layer'),
+  withType('leaky_relu', { negative_slope: opt(num(-1e3, 1e3), 0.01) }, aLayer('leaky_relu')),
+  withType('elu', { alpha: opt(num(0, 1e3), 1.0) }, anLayer('elu')),
   plain('swish'),
   plain('softmax'),
   plain('identity'),
@@ -165,44 +199,44 @@ const layerSchema = byType(layerOptions, 'layer', LAYER_TYPES);
 
 // ---- data sets ----
 
-const synth = (type, what) => obj({
+const synth = (type) => obj({
   set: v.literal(type),
   count: opt(int(1, LIMITS.synth_count), 500),
   test_count: v.optional(int(1, LIMITS.synth_count)),
   noise: opt(num(0, LIMITS.synth_noise), 0.1),
-}, what);
+}, say('err.what.dataSet', { set: type }));
 const dataOptions = [
   obj({
     set: v.literal('mnist'),
     train_samples: opt(int(1, LIMITS.mnist_train), LIMITS.mnist_train),
     test_samples: opt(int(1, LIMITS.mnist_test), LIMITS.mnist_test),
-  }, 'the mnist data set'),
-  synth('xor', 'the xor data set'),
-  synth('circles', 'the circles data set'),
-  synth('spirals', 'the spirals data set'),
-  synth('gaussians', 'the gaussians data set'),
+  }, say('err.what.dataSet', { set: 'mnist' })),
+  synth('xor'),
+  synth('circles'),
+  synth('spirals'),
+  synth('gaussians'),
 ];
-const dataSchema = v.variant('set', dataOptions, (issue) => {
-  if (issue.expected === 'Object') return `must be a data set (a JSON object with a "set"), got ${show(issue.input)}`;
-  if (issue.input === undefined) return `is required: the data set needs a "set", one of ${quoteList(DATA_SETS)}`;
-  return `unknown data set ${show(issue.input)} (known: ${quoteList(DATA_SETS)})`;
-});
+const dataSchema = v.variant('set', dataOptions, note((issue) => {
+  if (issue.expected === 'Object') return say('err.dataObject', { got: shown(issue.input) });
+  if (issue.input === undefined) return say('err.dataRequired', { sets: quoteList(DATA_SETS) });
+  return say('err.unknownData', { got: shown(issue.input), sets: quoteList(DATA_SETS) });
+}));
 
 // ---- loss ----
 
 const classWeights = v.nullable(
   v.pipe(
-    v.array(num(0, 1e6), (issue) => `must be a list of class weights or null, got ${show(issue.input)}`),
-    v.minLength(1, 'must not be empty (use null for equal weights)'),
-    v.maxLength(LIMITS.classes, `must have at most ${LIMITS.classes} entries`),
+    v.array(num(0, 1e6), note((issue) => say('err.classWeightsList', { got: shown(issue.input) }))),
+    v.minLength(1, note(() => say('err.classWeightsEmpty'))),
+    v.maxLength(LIMITS.classes, note(() => say('err.classWeightsMax', { max: LIMITS.classes }))),
   ),
 );
 const reduction = opt(pick(['mean', 'sum']), 'mean');
 const lossSchema = byType([
   withType('cross_entropy', {
     label_smoothing: opt(num(0, 1), 0), reduction, class_weights: opt(classWeights, null),
-  }, 'a cross_entropy loss'),
-  withType('mse', { reduction }, 'an mse loss'),
+  }, say('err.what.aLoss', { type: 'cross_entropy' })),
+  withType('mse', { reduction }, say('err.what.anLoss', { type: 'mse' })),
 ], 'loss', LOSS_TYPES);
 
 // ---- optimizers: torch.optim's hyper-parameters and defaults ----
@@ -212,49 +246,50 @@ const decay = (fallback) => opt(num(0, 1e3), fallback);
 const eps = (fallback) => opt(num(0, 1, { highOpen: true }), fallback);
 const beta = num(0, 1, { highOpen: true });
 const betas = opt(
-  v.strictTuple([beta, beta], (issue) => (issue.expected === 'never'
-    ? 'is one item too many: betas is a list of two numbers [beta1, beta2]'
-    : `must be a list of two numbers [beta1, beta2], got ${show(issue.input)}`)),
+  v.strictTuple([beta, beta], note((issue) => (issue.expected === 'never'
+    ? say('err.betasTooMany')
+    : say('err.betas', { got: shown(issue.input) })))),
   [0.9, 0.999],
 );
+const anOptimizer = (type) => say('err.what.anOptimizer', { type });
 const optimizerSchema = v.pipe(
   byType([
     withType('sgd', {
       lr: lr(1e-3), momentum: opt(num(0, 1e3), 0), dampening: opt(num(0, 1), 0), weight_decay: decay(0),
       nesterov: opt(bool(), false), maximize: opt(bool(), false),
-    }, 'an sgd optimizer'),
+    }, anOptimizer('sgd')),
     withType('adagrad', {
       lr: lr(1e-2), lr_decay: decay(0), weight_decay: decay(0), initial_accumulator_value: opt(num(0, 1e6), 0),
       eps: eps(1e-10), maximize: opt(bool(), false),
-    }, 'an adagrad optimizer'),
+    }, anOptimizer('adagrad')),
     withType('rmsprop', {
       lr: lr(1e-2), alpha: opt(num(0, 1), 0.99), eps: eps(1e-8), weight_decay: decay(0), momentum: opt(num(0, 1e3), 0),
       centered: opt(bool(), false), maximize: opt(bool(), false),
-    }, 'an rmsprop optimizer'),
+    }, anOptimizer('rmsprop')),
     withType('adam', {
       lr: lr(1e-3), betas, eps: eps(1e-8), weight_decay: decay(0), amsgrad: opt(bool(), false), maximize: opt(bool(), false),
-    }, 'an adam optimizer'),
+    }, anOptimizer('adam')),
     withType('adamw', {
       lr: lr(1e-3), betas, eps: eps(1e-8), weight_decay: decay(1e-2), amsgrad: opt(bool(), false), maximize: opt(bool(), false),
-    }, 'an adamw optimizer'),
+    }, anOptimizer('adamw')),
   ], 'optimizer', OPTIMIZER_TYPES),
   v.check(
     (o) => o.type !== 'sgd' || !o.nesterov || (o.momentum > 0 && o.dampening === 0),
-    'nesterov needs a momentum above 0 and a dampening of 0 (as torch.optim.SGD)',
+    note(() => say('err.nesterov')),
   ),
 );
 
 // ---- the experiment ----
 
 export const experimentSchema = obj({
-  version: v.literal(EXPERIMENT_VERSION, (issue) => `must be ${EXPERIMENT_VERSION} (this playground reads version ${EXPERIMENT_VERSION} experiments), got ${show(issue.input)}`),
+  version: v.literal(EXPERIMENT_VERSION, note((issue) => say('err.version', { version: EXPERIMENT_VERSION, got: shown(issue.input) }))),
   name: v.optional(text()),
   description: v.optional(text()),
   data: dataSchema,
   layers: v.pipe(
-    v.array(layerSchema, (issue) => `must be a list of layers, got ${show(issue.input)}`),
-    v.minLength(1, 'must hold at least one layer'),
-    v.maxLength(LIMITS.layers, (issue) => `must hold at most ${LIMITS.layers} layers, got ${issue.input.length}`),
+    v.array(layerSchema, note((issue) => say('err.layersList', { got: shown(issue.input) }))),
+    v.minLength(1, note(() => say('err.layersEmpty'))),
+    v.maxLength(LIMITS.layers, note((issue) => say('err.layersMax', { max: LIMITS.layers, n: issue.input.length }))),
   ),
   loss: lossSchema,
   optimizer: optimizerSchema,
@@ -263,4 +298,4 @@ export const experimentSchema = obj({
   epochs: opt(int(1, LIMITS.epochs), 1),
   shuffle: opt(bool(), true),
   seed: opt(int(0, LIMITS.seed), 0),
-}, 'an experiment');
+}, say('err.what.experiment'));

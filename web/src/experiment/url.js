@@ -5,6 +5,7 @@
 // size here, then the whole experiment goes through the schema (validate.js); any failure gives
 // {ok: false, errors} with messages a person can read, and the page falls back to its defaults.
 // Nothing read here is ever interpreted as markup: the page shows messages with text bindings.
+// Each error is {key, message, msg}: msg is the message (i18n/errors.js) the page translates.
 //
 // Beside the experiment, the same table holds the page's own settings (lang, mode=instructor,
 // embed=charts,controls), a homework assignment (goal, target, budgets, locked and hidden
@@ -12,8 +13,9 @@
 // claim_loss, digest). They are optional additions to version 1: a link without them reads as
 // before, and a playground that predates them refuses them by name instead of ignoring a lock.
 
-import { LAYER_TYPES, INIT_TYPES, LIMITS, EXPERIMENT_VERSION, show } from './schema.js';
-import { validateExperiment, formatError } from './validate.js';
+import { LAYER_TYPES, INIT_TYPES, LIMITS, EXPERIMENT_VERSION, show, shown } from './schema.js';
+import { validateExperiment, formatError, formatErrorMsg } from './validate.js';
+import { english, say } from '../i18n/errors.js';
 
 /** A hash longer than this is refused unread (a real one is a few hundred characters). */
 export const MAX_HASH_LENGTH = 4096;
@@ -22,34 +24,43 @@ const MAX_KEYS = 64;
 const MAX_VALUE_LENGTH = 2048;
 export const LANGUAGES = Object.freeze(['en', 'zh']);
 
-// ---- value codecs: parse(text) -> value or throws a sentence; format(value) -> text ----
+// ---- value codecs: parse(text) -> value or throws a message; format(value) -> text ----
 
 const NUMBER_RE = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 const INT_RE = /^[-+]?\d+$/;
 
-class HashError extends Error {}
-const fail = (message) => {
-  throw new HashError(message);
+class HashError extends Error {
+  constructor(msg) {
+    super(english(msg));
+    this.msg = msg;
+  }
+}
+const fail = (id, params) => {
+  throw new HashError(say(id, params));
 };
+/** A failure of `err` (a HashError) said about `where`: "where: message". */
+const failAt = (where, err) => fail('err.hash.where', { where, message: err.msg });
+/** An error of the hash's list. */
+const hashError = (key, msg) => ({ key, message: english(msg), msg });
 
 function parseNumber(text) {
-  if (text.length > 32 || !NUMBER_RE.test(text)) fail(`must be a number, got ${show(text)}`);
+  if (text.length > 32 || !NUMBER_RE.test(text)) fail('err.hash.number', { got: show(text) });
   const x = Number(text);
-  if (!Number.isFinite(x)) fail(`must be a finite number, got ${show(text)}`);
+  if (!Number.isFinite(x)) fail('err.hash.finite', { got: show(text) });
   return x;
 }
 
 function parseInteger(text) {
-  if (text.length > 20 || !INT_RE.test(text)) fail(`must be a whole number, got ${show(text)}`);
+  if (text.length > 20 || !INT_RE.test(text)) fail('err.hash.whole', { got: show(text) });
   const x = Number(text);
-  if (!Number.isSafeInteger(x)) fail(`is too large, got ${show(text)}`);
+  if (!Number.isSafeInteger(x)) fail('err.hash.tooLarge', { got: show(text) });
   return x;
 }
 
 function parseBool(text) {
   if (text === '1' || text === 'true') return true;
   if (text === '0' || text === 'false') return false;
-  return fail(`must be 1 or 0, got ${show(text)}`);
+  return fail('err.hash.bool', { got: show(text) });
 }
 
 /** Shortest text that reads back as the same double. */
@@ -64,7 +75,7 @@ const codecs = {
   numbers: {
     parse(text) {
       const parts = text.split(',');
-      if (parts.length > LIMITS.classes) fail(`must be a list of at most ${LIMITS.classes} numbers`);
+      if (parts.length > LIMITS.classes) fail('err.hash.numbersMax', { max: LIMITS.classes });
       return parts.map(parseNumber);
     },
     format: (xs) => xs.map(formatNumber).join(','),
@@ -80,10 +91,10 @@ function names(options) {
     parse(text) {
       if (text === '') return [];
       const parts = text.split(',');
-      if (parts.length > options.length) fail(`lists ${parts.length} names; there are only ${options.length}`);
+      if (parts.length > options.length) fail('err.hash.namesCount', { n: parts.length, max: options.length });
       for (const [i, part] of parts.entries()) {
-        if (!options.includes(part)) fail(`must list names from ${options.join(', ')}, got ${show(part)}`);
-        if (parts.indexOf(part) !== i) fail(`names ${show(part)} twice`);
+        if (!options.includes(part)) fail('err.hash.namesFrom', { options: options.join(', '), got: show(part) });
+        if (parts.indexOf(part) !== i) fail('err.hash.namesTwice', { got: show(part) });
       }
       return options.filter((o) => parts.includes(o));
     },
@@ -100,9 +111,9 @@ function freeText(max) {
   return {
     parse(text) {
       const length = [...text].length;
-      if (length > max) fail(`is ${length} characters long; at most ${max}`);
+      if (length > max) fail('err.hash.long', { n: length, max });
       const bad = UNSAFE_TEXT_RE.exec(text);
-      if (bad) fail(`holds the control character U+${bad[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+      if (bad) fail('err.hash.control', { code: `U+${bad[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}` });
       return text;
     },
     format: (text) => text,
@@ -114,7 +125,7 @@ function hex(digits) {
   const re = new RegExp(`^[0-9a-f]{${digits}}$`);
   return {
     parse(text) {
-      if (!re.test(text)) fail(`must be ${digits} hex digits (0-9, a-f), got ${show(text)}`);
+      if (!re.test(text)) fail('err.hash.hex', { digits, got: show(text) });
       return text;
     },
     format: (text) => text,
@@ -127,7 +138,7 @@ function choice(options, aliases = {}) {
   return {
     parse(text) {
       const value = aliases[text] ?? text;
-      if (!options.includes(value)) fail(`must be one of ${[...Object.keys(aliases), ...options].join(', ')}, got ${show(text)}`);
+      if (!options.includes(value)) fail('err.oneOf', { options: [...Object.keys(aliases), ...options].join(', '), got: show(text) });
       return value;
     },
     format: (value) => back[value] ?? value,
@@ -156,15 +167,16 @@ const INIT_DEFAULTS = {
 };
 const INIT_RE = /^([a-z_]+)(?:\(([^()]*)\))?$/;
 
+/** `where`: what the value belongs to, a text ("uniform(a)") or a message (layer 2 (...)). */
 function parseArgValue(kind, text, where) {
   try {
     if (Array.isArray(kind)) {
-      if (!kind.includes(text)) fail(`must be one of ${kind.join(', ')}, got ${show(text)}`);
+      if (!kind.includes(text)) fail('err.oneOf', { options: kind.join(', '), got: show(text) });
       return text;
     }
     return codecs[kind].parse(text);
   } catch (err) {
-    if (err instanceof HashError) fail(`${where}: ${err.message}`);
+    if (err instanceof HashError) failAt(where, err);
     throw err;
   }
 }
@@ -172,9 +184,9 @@ function parseArgValue(kind, text, where) {
 const initCodec = {
   parse(text) {
     const m = INIT_RE.exec(text);
-    if (!m) fail(`must be an initialiser such as xavier_normal or normal(std=0.01), got ${show(text)}`);
+    if (!m) fail('err.hash.init', { got: show(text) });
     const [, type, argText] = m;
-    if (!INIT_TYPES.includes(type)) fail(`unknown initialiser ${show(type)} (known: ${INIT_TYPES.join(', ')})`);
+    if (!INIT_TYPES.includes(type)) fail('err.hash.unknownInit', { got: show(type), known: INIT_TYPES.join(', ') });
     const spec = { type };
     if (argText === undefined || argText === '') return spec;
     const allowed = INIT_ARGS[type] ?? {};
@@ -182,10 +194,11 @@ const initCodec = {
       const eq = pair.indexOf('=');
       const key = eq < 0 ? pair : pair.slice(0, eq);
       if (!Object.hasOwn(allowed, key)) {
-        fail(`${type} has no argument ${show(key)}${Object.keys(allowed).length ? ` (it takes ${Object.keys(allowed).join(', ')})` : ''}`);
+        const args = Object.keys(allowed).join(', ');
+        fail(args ? 'err.hash.initNoArg' : 'err.hash.initNoArgs', { type, got: show(key), args });
       }
-      if (eq < 0) fail(`${type}(${key}) needs a value: ${key}=...`);
-      if (Object.hasOwn(spec, key)) fail(`${type} gives ${key} twice`);
+      if (eq < 0) fail('err.hash.initNeedsValue', { type, key });
+      if (Object.hasOwn(spec, key)) fail('err.hash.initTwice', { type, key });
       spec[key] = parseArgValue(allowed[key], pair.slice(eq + 1), `${type}(${key})`);
     }
     return spec;
@@ -229,10 +242,11 @@ const LAYER_CODEC = {
 };
 
 function parseLayer(token, index) {
-  const where = `layer ${index + 1} (${show(token)})`;
+  const where = say('err.hash.layer', { n: index + 1, token: show(token) });
+  const failHere = (id, params) => fail('err.hash.where', { where, message: say(id, params) });
   const parts = token.split(':');
   const type = parts[0];
-  if (!LAYER_TYPES.includes(type)) fail(`${where}: unknown layer type ${show(type)} (known: ${LAYER_TYPES.join(', ')})`);
+  if (!LAYER_TYPES.includes(type)) failHere('err.hash.unknownLayer', { got: show(type), known: LAYER_TYPES.join(', ') });
   const codec = LAYER_CODEC[type];
   const layer = { type };
   let rest = parts.slice(1);
@@ -245,25 +259,25 @@ function parseLayer(token, index) {
     const key = eq < 0 ? item : item.slice(0, eq);
     const kind = codec.args?.[key] ?? (codec.main?.[0] === key ? codec.main[1] : undefined);
     if (!kind) {
-      const known = [codec.main?.[0], ...Object.keys(codec.args ?? {})].filter(Boolean);
-      fail(`${where}: a ${type} layer has no setting ${show(key)}${known.length ? ` (it takes ${known.join(', ')})` : ''}`);
+      const known = [codec.main?.[0], ...Object.keys(codec.args ?? {})].filter(Boolean).join(', ');
+      failHere(known ? 'err.hash.layerNoSetting' : 'err.hash.layerNoSettings', { type, got: show(key), args: known });
     }
-    if (eq < 0) fail(`${where}: ${key} needs a value: ${key}=...`);
+    if (eq < 0) failHere('err.hash.needsValue', { key });
     const text = item.slice(eq + 1);
     if (key === 'init' || key === 'bias_init') {
       const role = key === 'init' ? 'weight' : 'bias';
-      if (layer.init?.[role]) fail(`${where}: ${key} is given twice`);
+      if (layer.init?.[role]) failHere('err.hash.keyTwice', { key });
       let spec;
       try {
         spec = initCodec.parse(text);
       } catch (err) {
-        if (err instanceof HashError) fail(`${where} ${key}: ${err.message}`);
+        if (err instanceof HashError) failAt(say('err.hash.whereKey', { where, key }), err);
         throw err;
       }
       layer.init = { ...layer.init, [role]: spec };
     } else {
-      if (Object.hasOwn(layer, key)) fail(`${where}: ${key} is given twice`);
-      layer[key] = parseArgValue(kind, text, `${where} ${key}`);
+      if (Object.hasOwn(layer, key)) failHere('err.hash.keyTwice', { key });
+      layer[key] = parseArgValue(kind, text, say('err.hash.whereKey', { where, key }));
     }
   }
   return layer;
@@ -291,11 +305,11 @@ function formatLayer(layer) {
 
 const layersCodec = {
   parse(text) {
-    if (text === '') fail('must list at least one layer');
+    if (text === '') fail('err.hash.noLayers');
     // Count before splitting anything further: a link with thousands of layers is refused at once.
     let count = 1;
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 44) count++;
-    if (count > LIMITS.layers) fail(`lists ${count} layers; a network here has at most ${LIMITS.layers}`);
+    if (count > LIMITS.layers) fail('err.hash.layersMax', { n: count, max: LIMITS.layers });
     return text.split(',').map(parseLayer);
   },
   format: (layers) => layers.map(formatLayer).join(','),
@@ -375,7 +389,7 @@ export const MODES = Object.freeze(['instructor']);
 /** A lesson of lessons.json by its id (the page checks that it names one): lesson=optimizer-race. */
 const LESSON_ID = {
   parse(text) {
-    if (!/^[a-z0-9][a-z0-9-]{0,47}$/.test(text)) fail(`must be a lesson id (lowercase letters, digits and -), got ${show(text)}`);
+    if (!/^[a-z0-9][a-z0-9-]{0,47}$/.test(text)) fail('err.hash.lesson', { got: show(text) });
     return text;
   },
   format: (text) => text,
@@ -530,20 +544,21 @@ export function checkAssignment(input) {
   const errors = [];
   const a = { lock: [], hide: [], ...input, text: { ...input.text } };
   for (const lang of LANGUAGES) if (!a.text[lang]) delete a.text[lang];
-  if (a.metric !== undefined && a.target === undefined) errors.push({ key: 'target', message: `the goal ${a.metric} needs a target (target=...)` });
-  if (a.target !== undefined && a.metric === undefined) errors.push({ key: 'goal', message: 'a target needs a goal metric (goal=test_accuracy or goal=test_loss)' });
+  const refuse = (key, id, params) => errors.push(hashError(key, say(id, params)));
+  if (a.metric !== undefined && a.target === undefined) refuse('target', 'err.hash.goalTarget', { metric: a.metric });
+  if (a.target !== undefined && a.metric === undefined) refuse('goal', 'err.hash.targetGoal');
   if (a.metric === 'test_accuracy' && a.target !== undefined && !(a.target >= 0 && a.target <= 1)) {
-    errors.push({ key: 'target', message: `test accuracy is a fraction from 0 to 1, got ${show(a.target)}` });
+    refuse('target', 'err.hash.accuracyTarget', { got: shown(a.target) });
   }
   if (a.metric === 'test_loss' && a.target !== undefined && !(a.target >= 0 && a.target <= 1e6)) {
-    errors.push({ key: 'target', message: `a test loss target must be from 0 to 1000000, got ${show(a.target)}` });
+    refuse('target', 'err.hash.lossTarget', { got: shown(a.target) });
   }
   const budgets = { max_epochs: LIMITS.epochs, max_steps: MAX_BUDGET, max_params: MAX_BUDGET };
   for (const [key, hi] of Object.entries(budgets)) {
-    if (a[key] !== undefined && !(a[key] >= 1 && a[key] <= hi)) errors.push({ key, message: `must be from 1 to ${hi}, got ${show(a[key])}` });
+    if (a[key] !== undefined && !(a[key] >= 1 && a[key] <= hi)) refuse(key, 'err.hash.range', { max: hi, got: shown(a[key]) });
   }
   const both = a.lock.filter((c) => a.hide.includes(c));
-  if (both.length) errors.push({ key: 'hide', message: `${both.join(', ')} cannot be both locked and hidden` });
+  if (both.length) refuse('hide', 'err.hash.lockHide', { controls: both.join(', ') });
   return { assignment: a, errors };
 }
 
@@ -552,12 +567,13 @@ export function checkResult(input) {
   const errors = [];
   const missing = RESULT_ROWS.filter((p) => get(input, p.path) === undefined).map((p) => p.key);
   if (missing.length) {
-    errors.push({ key: missing[0], message: `a result link needs ${RESULT_ROWS.map((p) => p.key).join(', ')}; missing ${missing.join(', ')}` });
+    errors.push(hashError(missing[0], say('err.hash.resultMissing', { keys: RESULT_ROWS.map((p) => p.key).join(', '), missing: missing.join(', ') })));
     return { result: input, errors };
   }
-  if (!(input.steps >= 1 && input.steps <= MAX_BUDGET)) errors.push({ key: 'claim_steps', message: `must be from 1 to ${MAX_BUDGET}, got ${show(input.steps)}` });
-  if (!(input.test_accuracy >= 0 && input.test_accuracy <= 1)) errors.push({ key: 'claim_acc', message: `is a fraction from 0 to 1, got ${show(input.test_accuracy)}` });
-  if (!(input.test_loss >= 0)) errors.push({ key: 'claim_loss', message: `must be 0 or more, got ${show(input.test_loss)}` });
+  const refuse = (key, id, params) => errors.push(hashError(key, say(id, params)));
+  if (!(input.steps >= 1 && input.steps <= MAX_BUDGET)) refuse('claim_steps', 'err.hash.range', { max: MAX_BUDGET, got: shown(input.steps) });
+  if (!(input.test_accuracy >= 0 && input.test_accuracy <= 1)) refuse('claim_acc', 'err.hash.fraction', { got: shown(input.test_accuracy) });
+  if (!(input.test_loss >= 0)) refuse('claim_loss', 'err.hash.nonNegative', { got: shown(input.test_loss) });
   return { result: input, errors };
 }
 
@@ -582,15 +598,16 @@ export function decodeHash(hash, defaults) {
     assignment: null, result: null, ...page, ...extra, errors,
     message: errors.map((e) => (e.key ? `${e.key}: ${e.message}` : e.message)).join('\n'),
   });
-  const refuse = (message) => {
-    errors.push({ key: '', message });
+  const refuse = (id, params) => {
+    errors.push(hashError('', say(id, params)));
     return result({ ok: false, experiment: defaults, empty: false });
   };
+  const add = (key, id, params) => errors.push(hashError(key, say(id, params)));
   if (text === '') return result({ ok: true, experiment: defaults, empty: true });
-  if (text.length > MAX_HASH_LENGTH) return refuse(`the link's settings are ${text.length} characters long; at most ${MAX_HASH_LENGTH} are read`);
+  if (text.length > MAX_HASH_LENGTH) return refuse('err.hash.linkLong', { n: text.length, max: MAX_HASH_LENGTH });
 
   const pairs = text.split('&').filter((p) => p !== '');
-  if (pairs.length > MAX_KEYS) return refuse(`the link holds ${pairs.length} settings; at most ${MAX_KEYS} are read`);
+  if (pairs.length > MAX_KEYS) return refuse('err.hash.linkMany', { n: pairs.length, max: MAX_KEYS });
   const values = new Map();
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
@@ -600,23 +617,23 @@ export function decodeHash(hash, defaults) {
       key = decodeURIComponent(eq < 0 ? pair : pair.slice(0, eq));
       value = eq < 0 ? undefined : decodeURIComponent(pair.slice(eq + 1));
     } catch {
-      errors.push({ key: '', message: `${show(pair)} is not a valid part of a link (a broken %-escape)` });
+      add('', 'err.hash.escape', { got: show(pair) });
       continue;
     }
     if (!BY_KEY.has(key) && key !== VERSION_KEY) {
-      errors.push({ key: '', message: `unknown setting ${show(key)}` });
+      add('', 'err.hash.unknown', { got: show(key) });
       continue;
     }
     if (value === undefined) {
-      errors.push({ key, message: 'needs a value (key=value)' });
+      add(key, 'err.hash.noValue');
       continue;
     }
     if (value.length > MAX_VALUE_LENGTH) {
-      errors.push({ key, message: `is ${value.length} characters long; at most ${MAX_VALUE_LENGTH}` });
+      add(key, 'err.hash.long', { n: value.length, max: MAX_VALUE_LENGTH });
       continue;
     }
     if (values.has(key)) {
-      errors.push({ key, message: 'is given twice' });
+      add(key, 'err.hash.twice');
       continue;
     }
     values.set(key, value);
@@ -632,7 +649,7 @@ export function decodeHash(hash, defaults) {
         set(into, p.path, p.codec.parse(values.get(p.key)));
       } catch (err) {
         if (!(err instanceof HashError)) throw err;
-        errors.push({ key: p.key, message: err.message });
+        errors.push(hashError(p.key, err.msg));
       }
     }
     return any;
@@ -644,7 +661,7 @@ export function decodeHash(hash, defaults) {
   if (page.embed?.length === 0) page.embed = undefined; // "embed=" says nothing the writer would write
   const version = values.get(VERSION_KEY);
   if (version !== undefined && version !== String(EXPERIMENT_VERSION)) {
-    errors.push({ key: VERSION_KEY, message: `this link was made for settings version ${show(version)}; this playground reads version ${EXPERIMENT_VERSION}` });
+    add(VERSION_KEY, 'err.hash.version', { got: show(version), version: EXPERIMENT_VERSION });
   }
 
   let assignment = null;
@@ -679,7 +696,7 @@ export function decodeHash(hash, defaults) {
       type = p.codec.parse(values.get(p.key));
     } catch (err) {
       if (!(err instanceof HashError)) throw err;
-      errors.push({ key: p.key, message: err.message });
+      errors.push(hashError(p.key, err.msg));
       continue;
     }
     // A link that names a section's type says everything about it that differs from torch's
@@ -696,18 +713,18 @@ export function decodeHash(hash, defaults) {
       set(draft, p.path, p.codec.parse(values.get(p.key)));
     } catch (err) {
       if (!(err instanceof HashError)) throw err;
-      errors.push({ key: p.key, message: err.message });
+      errors.push(hashError(p.key, err.msg));
     }
   }
   // The layer list of the defaults belongs to their data set: a link to another set must say its own.
   if (!values.has('layers') && draft.data.set !== defaults.data.set) {
-    errors.push({ key: 'layers', message: `the link changes the data set to ${draft.data.set} but gives no layers` });
+    add('layers', 'err.hash.noLayersFor', { set: draft.data.set });
   }
   if (errors.length) return result({ ok: false, experiment: defaults, empty: false });
 
   const checked = validateExperiment(draft);
   if (!checked.ok) {
-    for (const e of checked.errors) errors.push({ key: '', message: formatError(e), path: e.path });
+    for (const e of checked.errors) errors.push({ key: '', message: formatError(e), path: e.path, msg: formatErrorMsg(e) });
     return result({ ok: false, experiment: defaults, empty: false });
   }
   return result({ ok: true, experiment: checked.experiment, assignment, result: claim, empty: false });

@@ -1,13 +1,16 @@
 // validate.js: turns untrusted input (a JSON text, a decoded URL, a form) into a validated
 // experiment with every default filled in, or into a list of errors that each name a field.
+// An error is {path, message, msg}: message in English, msg the same as a message of
+// i18n/errors.js, for the page to show in the reader's language.
 
 import * as v from 'valibot';
-import { experimentSchema, LIMITS, show } from './schema.js';
+import { experimentSchema, LIMITS, shown } from './schema.js';
+import { english, say } from '../i18n/errors.js';
 
 /** The largest experiment text we read: a real one is a few hundred bytes. */
 export const MAX_EXPERIMENT_BYTES = 256 * 1024;
 
-/** Thrown for an experiment that cannot run; `errors` holds every {path, message} found. */
+/** Thrown for an experiment that cannot run; `errors` holds every {path, message, msg} found. */
 export class ExperimentError extends Error {
   constructor(errors) {
     super(errors.map(formatError).join('; '));
@@ -27,13 +30,24 @@ export function formatError({ path, message }) {
   return path.length ? `${formatPath(path)}: ${message}` : message;
 }
 
+/** formatError as a message (an error without msg has its English sentence translated). */
+export function formatErrorMsg({ path, message, msg }) {
+  const m = msg ?? { text: message };
+  return path?.length ? say('err.field', { path: formatPath(path), message: m }) : m;
+}
+
+/** An error {path, message, msg} of a message. */
+export const fieldError = (path, msg) => ({ path, message: english(msg), msg });
+
 function issuesToErrors(issues) {
   const seen = new Set();
   const errors = [];
   for (const issue of issues) {
     const path = (issue.path ?? []).map((item) => item.key);
     // A strict object reports an unknown key with the key's own value as input; keep the path to the key.
-    const error = { path, message: path.length ? issue.message : `experiment: ${issue.message}` };
+    // Every message of the schema carries its msg (schema.js note()); one without is kept as text.
+    const msg = issue.msg ?? { text: issue.message };
+    const error = path.length ? { path, message: issue.message, msg } : fieldError(path, say('err.experiment', { message: msg }));
     const key = formatError(error);
     if (!seen.has(key)) {
       seen.add(key);
@@ -61,34 +75,34 @@ function crossChecks(e) {
   const errors = [];
   e.layers.forEach((layer, i) => {
     if (layer.init?.bias && layer.bias === false) {
-      errors.push({ path: ['layers', i, 'init', 'bias'], message: 'the layer has no bias ("bias": false), so it cannot have a bias init' });
+      errors.push(fieldError(['layers', i, 'init', 'bias'], say('err.biasInit')));
     }
     if (layer.type === 'maxpool' || layer.type === 'avgpool') {
       if (layer.padding * 2 > layer.kernel) {
-        errors.push({ path: ['layers', i, 'padding'], message: `must be at most half the kernel (${Math.floor(layer.kernel / 2)}), got ${layer.padding}` });
+        errors.push(fieldError(['layers', i, 'padding'], say('err.poolPadding', { half: Math.floor(layer.kernel / 2), got: layer.padding })));
       }
     }
   });
   const weights = e.loss.type === 'cross_entropy' ? e.loss.class_weights : null;
   if (weights && e.data.set === 'mnist' && weights.length !== 10) {
-    errors.push({ path: ['loss', 'class_weights'], message: `must have one weight for each of mnist's 10 classes, got ${weights.length}` });
+    errors.push(fieldError(['loss', 'class_weights'], say('err.mnistClassWeights', { n: weights.length })));
   }
   return errors;
 }
 
 /**
  * Validates an experiment object. Returns {ok: true, experiment} with every default filled in,
- * or {ok: false, errors: [{path, message}], message} where message joins them one a line.
+ * or {ok: false, errors: [{path, message, msg}], message} where message joins them one a line.
  */
 export function validateExperiment(input) {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    const errors = [{ path: [], message: `experiment: must be a JSON object, got ${show(input)}` }];
+    const errors = [fieldError([], say('err.jsonObject', { got: shown(input) }))];
     return { ok: false, errors, message: errors[0].message };
   }
   // A list far too long is refused before the schema walks every item of it (15 000 layers
   // would take the schema a tenth of a second to read, only to refuse them).
   if (Array.isArray(input.layers) && input.layers.length > LIMITS.layers) {
-    const errors = [{ path: ['layers'], message: `must hold at most ${LIMITS.layers} layers, got ${input.layers.length}` }];
+    const errors = [fieldError(['layers'], say('err.layersMax', { max: LIMITS.layers, n: input.layers.length }))];
     return { ok: false, errors, message: formatError(errors[0]) };
   }
   const result = v.safeParse(experimentSchema, input, { abortPipeEarly: true });
@@ -112,15 +126,15 @@ export function parseExperiment(input) {
 
 /** Parses and validates an experiment given as JSON text; throws ExperimentError. */
 export function parseExperimentJson(text) {
-  if (typeof text !== 'string') throw new ExperimentError([{ path: [], message: `experiment: must be JSON text, got ${show(text)}` }]);
+  if (typeof text !== 'string') throw new ExperimentError([fieldError([], say('err.jsonText', { got: shown(text) }))]);
   if (text.length > MAX_EXPERIMENT_BYTES) {
-    throw new ExperimentError([{ path: [], message: `experiment: the text is ${text.length} characters long; an experiment is at most ${MAX_EXPERIMENT_BYTES}` }]);
+    throw new ExperimentError([fieldError([], say('err.jsonLong', { n: text.length, max: MAX_EXPERIMENT_BYTES }))]);
   }
   let input;
   try {
     input = JSON.parse(text);
   } catch (err) {
-    throw new ExperimentError([{ path: [], message: `experiment: not valid JSON (${err.message})` }]);
+    throw new ExperimentError([fieldError([], say('err.jsonInvalid', { reason: err.message }))]);
   }
   return parseExperiment(input);
 }

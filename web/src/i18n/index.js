@@ -6,9 +6,16 @@
 // same {placeholders}, and switching language re-renders every element live through
 // LocaleController, Lit's own reactive-controller hook. Messages are text: they are only ever
 // placed with Lit text bindings, never parsed as HTML.
+//
+// Errors are kept as they came (a message {id, params} of errors.js, an Error, or the C core's
+// English sentence) and put in words by localize() at render time, so a switch of language
+// re-renders a visible error in the other language too.
 
 import { MESSAGES } from './messages.js';
+import { coreToChinese } from './core-zh.js';
 import { VIZ_LABELS_ZH } from '../components/viz/labels-zh.js';
+
+export { say } from './errors.js';
 
 export const LANGUAGES = Object.freeze(['en', 'zh']);
 const events = new EventTarget();
@@ -41,6 +48,48 @@ export function t(key, params) {
   const text = MESSAGES[current][key] ?? MESSAGES.en[key] ?? key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, name) => (Object.hasOwn(params, name) ? String(params[name]) : m));
+}
+
+/** An English sentence from outside the tables (the C core's) in the current language; unknown ones stay English. */
+function sentence(text) {
+  return current === 'zh' ? coreToChinese(text) ?? text : text;
+}
+
+/** {path, message, msg}: "layers[2].units: ..." (the path stays code), or the message alone. */
+function fieldError(e) {
+  const message = localize(e.msg ?? e.message);
+  if (!e.path?.length) return message;
+  let path = '';
+  for (const key of e.path) path += typeof key === 'number' ? `[${key}]` : path ? `.${key}` : key;
+  return t('err.field', { path, message });
+}
+
+/**
+ * What to show for a message, in the current language: a message {id, params} (params that are
+ * messages too are put in words first), a sentence to translate {text} or a plain string (the
+ * C core's English), or an error: its `msg`, its `errors` ({path, message, msg} of an
+ * ExperimentError), else its `message`. Text never empty for a non-empty input: what has no
+ * Chinese stays English.
+ */
+export function localize(x) {
+  if (x === null || x === undefined || x === '') return '';
+  if (typeof x !== 'object') return typeof x === 'string' ? sentence(x) : String(x);
+  if (typeof x.id === 'string') {
+    if (!x.params) return t(x.id);
+    const params = {};
+    for (const [k, v] of Object.entries(x.params)) params[k] = v !== null && typeof v === 'object' ? localize(v) : v;
+    return t(x.id, params);
+  }
+  if (typeof x.text === 'string') return sentence(x.text);
+  if (x.msg) return localize(x.msg);
+  if (Array.isArray(x.errors) && x.errors.length) return x.errors.map(fieldError).join(t('error.separator'));
+  if (typeof x.message === 'string') return sentence(x.message);
+  return String(x);
+}
+
+/** The errors of a link ({key, message, msg}), one a line: "lr: must be ...". */
+export function localizeLinkErrors(errors) {
+  return (errors ?? []).map((e) => (e.key ? t('err.field', { path: e.key, message: localize(e) }) : localize(e))).join('\n');
 }
 
 /**

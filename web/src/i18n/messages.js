@@ -1,6 +1,10 @@
 // messages.js: every sentence of the interface in English and Simplified Chinese. The hints on
 // hyper-parameters and initialisers follow the lesson ("6. 训练-1"): its formulas, its advice.
 // Both tables must have the same keys and the same {placeholders} (tests/web/i18n.test.js).
+// The error sentences (err.*) are in errors.js and errors-zh.js, joined to these tables below.
+
+import { ERRORS } from './errors.js';
+import { ERRORS_ZH } from './errors-zh.js';
 
 const en = {
   'app.title': 'Neural network training playground',
@@ -31,6 +35,7 @@ const en = {
   'error.fix': 'Fix the marked settings to train.',
   'error.stack': 'This layer stack cannot be built; see the marked layer.',
   'error.numeric': 'Training stopped at that step: {message}. The weights are the last finite ones, and the last checkpoint is kept.',
+  'error.separator': '; ',
   'recover.crashed': 'The training worker stopped ({message}). Your charts and runs are kept.',
   'recover.noCheckpoint': 'No checkpoint of this run was saved yet.',
   'recover.restart': 'Restart from step {step}',
@@ -475,7 +480,8 @@ const zh = {
   'error.init': '无法载入训练核心：{message}',
   'error.fix': '请先修正标出的设置，然后再训练。',
   'error.stack': '这组网络层无法构建，请查看标出的层。',
-  'error.numeric': '训练已在这一步停止：{message}。请降低学习率，或检查初始化（尺度过大会使激活值爆炸）。当前权重是最后一组有限值，最近的检查点也已保留。',
+  'error.numeric': '训练已在这一步停止：{message}。当前权重是最后一组有限值，最近的检查点也已保留。',
+  'error.separator': '；',
   'recover.crashed': '训练线程停止了（{message}）。图表和实验记录都已保留。',
   'recover.noCheckpoint': '这次训练还没有保存检查点。',
   'recover.restart': '从第 {step} 步重新开始',
@@ -886,4 +892,4 @@ const zh = {
   'export.failed': '操作失败：{message}',
 };
 
-export const MESSAGES = { en, zh };
+export const MESSAGES = { en: { ...en, ...ERRORS }, zh: { ...zh, ...ERRORS_ZH } };

@@ -11,6 +11,7 @@
 
 import { downsample } from './runs.js';
 import { openKeyedStore, promised } from './store.js';
+import { say } from '../i18n/errors.js';
 
 /** A checkpoint at least this often while training (less often for a model of more than... */
 export const CHECKPOINT_MS = 10_000;
@@ -185,8 +186,9 @@ export class RunLock {
 /**
  * Notices a worker that stopped answering. While armed, every message from the worker counts as
  * a sign of life (alive()); after silenceMs without one it pings, and when the ping is not answered
- * within max(minTimeoutMs, 4 x the longest silence seen so far) the worker is declared dead. A
- * worker busy with one long step answers late but answers; a terminated one never does.
+ * within max(minTimeoutMs, 4 x the longest silence seen so far) the worker is declared dead
+ * (onDead(why), why a message of i18n/errors.js). A worker busy with one long step answers late
+ * but answers; a terminated one never does.
  */
 export class Watchdog {
   #timer = 0;
@@ -235,6 +237,6 @@ export class Watchdog {
       return;
     }
     this.disarm();
-    this.onDead(`no answer for ${Math.round((this.silenceMs + timeoutMs) / 1000)} s`);
+    this.onDead(say('err.worker.silent', { s: Math.round((this.silenceMs + timeoutMs) / 1000) }));
   }
 }
