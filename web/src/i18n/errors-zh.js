@@ -3,7 +3,7 @@
 // core's, keyed by the printf format of each nn_fail() call in c/*.c (and of the sentences a
 // format takes as %s), with the same conversions in the same order, so that the values the core
 // printed go back in unchanged (core-zh.js). Numbers, layer indices and field names stay as the
-// English has them. tests/web/i18n/errors.test.js checks both tables against their sources.
+// English has them. tests/web/i18n-errors.test.js checks both tables against their sources.
 
 export const ERRORS_ZH = Object.freeze({
   'err.show.nothing': '空',
