@@ -7,7 +7,9 @@
 //    first training step done, with the parts between;
 //  - the cost of the live charts: the default experiment (100 epochs, so it never ends while
 //    measured) trained with the "Live charts" switch on and off in alternating windows, the order
-//    flipping every round; samples/s = steps counted by the page x 64 over the page's clock.
+//    flipping every round; samples/s = steps counted by the page x 64 over the page's clock, and
+//    the share of each window the page's main thread spent in tasks (CDP's TaskDuration), which
+//    tells drawing apart from the worker's own cost.
 // A benchmark, not a test: it fails only when something cannot run.
 
 import { chromium } from 'playwright-core';
@@ -195,6 +197,9 @@ async function chartsOnOff(browser, server, settings, log) {
     await page.locator('nn-run-controls button', { hasText: 'Train' }).click();
     await page.waitForTimeout(settings.warmupSeconds * 1000);
     const sample = () => playground(page, '[performance.now(), pg.stepCount, pg.status]');
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const taskSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
     const setCharts = async (on) => {
       if ((await toggle.isChecked()) !== on) await toggle.click();
       if ((await toggle.isChecked()) !== on) throw new Error('the "Live charts" switch did not change');
@@ -205,17 +210,23 @@ async function chartsOnOff(browser, server, settings, log) {
       for (const on of r % 2 === 0 ? [true, false] : [false, true]) {
         await setCharts(on);
         await page.waitForTimeout(settings.settleSeconds * 1000); // turned on: the catch-up frame is not counted
+        const busy0 = await taskSeconds();
         const [t0, s0] = await sample();
         await page.waitForTimeout(settings.seconds * 1000);
         const [t1, s1, status] = await sample();
+        const busy1 = await taskSeconds();
         if (status !== 'training') throw new Error(`training stopped while measuring (status ${status})`);
-        round[on ? 'on' : 'off'] = ((s1 - s0) * BATCH_SIZE * 1000) / (t1 - t0);
-        log(`page: charts round ${r + 1}/${settings.rounds} ${on ? 'on ' : 'off'}: ${Math.round(round[on ? 'on' : 'off'])} samples/s (${s1 - s0} steps)`);
+        const key = on ? 'on' : 'off';
+        round[key] = ((s1 - s0) * BATCH_SIZE * 1000) / (t1 - t0);
+        round[`${key}MainBusy`] = ((busy1 - busy0) * 1000) / (t1 - t0);
+        log(`page: charts round ${r + 1}/${settings.rounds} ${on ? 'on ' : 'off'}: ${Math.round(round[key])} samples/s (${s1 - s0} steps), `
+          + `main thread busy ${(100 * round[`${key}MainBusy`]).toFixed(0)} %`);
       }
       rounds.push(round);
     }
     await setCharts(true);
-    return { ...chartsCost(rounds), rounds, views, viewport: VIEWPORT };
+    const mainBusy = { on: median(rounds.map((x) => x.onMainBusy)), off: median(rounds.map((x) => x.offMainBusy)) };
+    return { ...chartsCost(rounds), mainBusy, rounds, views, viewport: VIEWPORT };
   } finally {
     await context.close();
   }

@@ -98,6 +98,8 @@ export function formatGemm(reports, nets = ['W1', 'W2']) {
         base.usPerStep.toFixed(0)]);
     }
     lines.push(table(rows));
+    const over = ok.filter(([, r]) => r.products.some((p) => p.inStep && p.fraction > 1)).map(([where]) => where);
+    if (over.length) lines.push(`  Above 100 % (${over.join(', ')}): that ceiling's fastest round was slowed by other work on the machine; the shares there are high by as much.`);
     for (const [i, [where]] of ok.entries()) {
       for (const net of nets) {
         const s = summaries[i].nets[net];
@@ -146,7 +148,9 @@ export function formatCharts(charts, settings) {
   return [`Live charts cost: the default experiment (MLP, batch 64) in the built page, viewport ${charts.viewport.width}x${charts.viewport.height}, views on screen: ${charts.views.join(', ')};`
     + ` ${charts.rounds.length} round(s) of ${settings.seconds} s with the "Live charts" switch on and ${settings.seconds} s off, the order flipping every round`,
   `  charts on ${thousands(charts.onSamplesPerSec)}/s, off ${thousands(charts.offSamplesPerSec)}/s (medians); cost: ${signed(charts.cost)} training time with them on`
-    + ` (median round; rounds ${charts.costs.map((c) => signed(c)).join(', ')})${charts.cost < 0 ? ' (below zero: the machine\'s noise is larger than the cost)' : ''}; target < ${pct(CHARTS_COST_TARGET)}: ${verdict(charts.met)}`].join('\n');
+    + ` (median round; rounds ${charts.costs.map((c) => signed(c)).join(', ')})${charts.cost < 0 ? ' (below zero: the machine\'s noise is larger than the cost)' : ''}; target < ${pct(CHARTS_COST_TARGET)}: ${verdict(charts.met)}`,
+  ...(charts.mainBusy ? [`  the page's main thread was busy ${pct(charts.mainBusy.on)} of the time with them on, ${pct(charts.mainBusy.off)} off (medians; CDP TaskDuration); the worker trains on its own thread`] : []),
+  ].join('\n');
 }
 
 // The issue's peers that this run does not measure, quoted as reference figures.

@@ -22,7 +22,10 @@ const visit = (latencyMs, dataRequests) => ({
 const page = () => ({
   chromium: '156.0',
   firstStep: { first: visit(480, 4), second: visit(1200, 0) },
-  charts: { onSamplesPerSec: 20000, offSamplesPerSec: 21000, cost: 0.05, costs: [0.05, 0.04], met: true, rounds: [{}, {}], views: ['loss', 'accuracy'], viewport: { width: 1280, height: 900 } },
+  charts: {
+    onSamplesPerSec: 20000, offSamplesPerSec: 21000, cost: 0.05, costs: [0.05, 0.04], met: true, mainBusy: { on: 0.31, off: 0.06 },
+    rounds: [{}, {}], views: ['loss', 'accuracy'], viewport: { width: 1280, height: 900 },
+  },
 });
 
 describe('formatGemm', () => {
@@ -36,6 +39,13 @@ describe('formatGemm', () => {
     expect(text).toMatch(/\nW1\s+\| all products of one step \|\s+\| 44\.55\s+\| 89 % met/);
     expect(text).toContain('Node W1: under 70 % alone: dense2 forward 64x10x128 (50 %)');
     expect(text.match(/\n\S+\s+\| conv1 forward/g)).toHaveLength(1); // the im2col lowering's row is not part of a step
+  });
+
+  it('says when a product beat the ceiling (the ceiling was measured in a slow moment)', () => {
+    const r = gemm();
+    expect(formatGemm({ Node: r })).not.toContain('Above 100 %');
+    r.products[0].fraction = 1.08;
+    expect(formatGemm({ Node: r })).toContain('Above 100 % (Node)');
   });
 
   it('says where it could not run', () => {
@@ -65,6 +75,7 @@ describe('formatFirstStep and formatCharts', () => {
     expect(charts).toContain('charts on 20,000/s, off 21,000/s');
     expect(charts).toContain('cost: +5.0 % training time with them on');
     expect(charts).toContain('target < 10 %: met');
+    expect(charts).toContain('main thread was busy 31 % of the time with them on, 6 % off');
     expect(formatCharts({ ...p.charts, cost: -0.02, costs: [-0.02], met: true }, { seconds: 5 })).toContain('noise is larger than the cost');
     expect(formatCharts({ error: 'no switch' }, { seconds: 5 })).toBe('Live charts cost: not measured: no switch');
   });
