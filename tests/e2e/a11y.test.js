@@ -76,6 +76,13 @@ async function focusBy(page, match, { key = 'Tab', max = 150 } = {}) {
   throw new Error(`no element matched after ${max} presses of ${key}`);
 }
 
+/** Presses the language button and waits for the page to be in that language (and say so in its link). */
+async function switchLanguage(page, lang) {
+  await page.locator(`nn-playground .lang button[lang="${lang === 'zh' ? 'zh-CN' : 'en'}"]`).click();
+  await expect.poll(() => page.locator('nn-run-controls button[data-action="train"]').innerText()).toBe(lang === 'zh' ? '训练' : 'Train');
+  await expect.poll(() => page.evaluate(() => location.hash)).toContain(`lang=${lang}`);
+}
+
 /** The accessible names of the elements of `role` in an aria snapshot (playwright's YAML). */
 function namesOf(tree, role) {
   return [...tree.matchAll(new RegExp(`^\\s*- '?${role} "((?:[^"\\\\]|\\\\.)*)"`, 'gm'))].map((m) => m[1].replace(/\\(.)/g, '$1'));
@@ -92,7 +99,7 @@ function statusOf(tree) {
  * element with tabindex 0, through the shadow roots; the skip link aside, which shows on focus)
  * scrolled into view when it is not, then whether it is inside the viewport and whether the point
  * at its centre hits it (or something inside it); the same for Train; and per chart its plot's
- * width against its own and whether the plot lies inside its card.
+ * width against its own and whether the plot lies inside its card; the page's parts with their tops.
  */
 async function checkLayout(chartIds) {
   const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
@@ -142,7 +149,9 @@ async function checkLayout(chartIds) {
     const card = host.closest('section').getBoundingClientRect();
     charts.push({ id, host: host.getBoundingClientRect().width, plot: plot.width, inCard: plot.left >= card.left && plot.right <= card.right });
   }
-  return { scrollWidth: document.scrollingElement.scrollWidth, controls: controls.length, bad, train, charts };
+  // The page's parts in document (and Tab) order, with their top edges on the page.
+  const parts = [...root.querySelectorAll('[data-part]')].map((el) => ({ part: el.dataset.part, top: el.getBoundingClientRect().top + scrollY }));
+  return { scrollWidth: document.scrollingElement.scrollWidth, controls: controls.length, bad, train, charts, parts };
 }
 
 let env;
@@ -276,9 +285,10 @@ describe('the MNIST page, from a fresh load', () => {
     };
     for (const lang of ['en', 'zh']) {
       if (lang === 'zh') {
-        await page.locator('nn-playground .lang button[lang="zh-CN"]').click();
-        await page.waitForFunction(() => location.hash.includes('lang=zh'));
+        await switchLanguage(page, 'zh');
       }
+      // The document's language follows, so a screen reader picks the right voice.
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang === 'zh' ? 'zh-CN' : 'en');
       const w = words[lang];
       const controls = await page.locator('nn-run-controls').ariaSnapshot();
       const buttons = (await page.locator('nn-run-controls button').allInnerTexts()).map((x) => x.trim());
@@ -313,7 +323,13 @@ describe('the MNIST page, from a fresh load', () => {
     await page.locator('nn-layer-row').nth(1).locator('button.link').click();
     const pad = page.locator('nn-draw-pad canvas.pad');
     await pad.scrollIntoViewIfNeeded();
-    const box = await pad.boundingBox();
+    // Views above it render as they come near the screen (content-visibility): wait until it stays put.
+    let box = null;
+    await expect.poll(async () => {
+      const last = box;
+      box = await pad.boundingBox();
+      return JSON.stringify(box) === JSON.stringify(last);
+    }, { interval: 200, timeout: 10_000 }).toBe(true);
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.8, { steps: 8 });
@@ -321,8 +337,7 @@ describe('the MNIST page, from a fresh load', () => {
     await page.waitForFunction(() => document.querySelector('nn-playground').shadowRoot.querySelector('nn-draw-pad').probabilities);
     for (const [lang, width, height] of [['zh', 768, 1024], ['zh', 1280, 800], ['en', 1280, 800], ['en', 768, 1024]]) {
       if (lang === 'en') {
-        await page.locator('nn-playground .lang button[lang="en"]').click();
-        await page.waitForFunction(() => location.hash.includes('lang=en'));
+        await switchLanguage(page, 'en');
       }
       await page.setViewportSize({ width, height });
       await page.waitForTimeout(200);
@@ -350,16 +365,41 @@ describe('the MNIST page, from a fresh load', () => {
         expect(c.inCard, `${where} ${c.id}`).toBe(true);
       }
       widths[width] = layout.charts.map((c) => c.plot);
+      // One column below 1100 px: the parts stand one under another in the order Tab visits them.
+      if (width < 1100) {
+        expect(layout.parts.map((p) => p.part), where).toEqual(['model', 'settings', 'lesson', 'controls', 'charts', 'runs', 'views']);
+        const tops = layout.parts.map((p) => p.top);
+        expect(tops, where).toEqual([...tops].sort((a, b) => a - b));
+      }
     }
     // They followed the window (one column below 1100 px): wider at 1024 than at 768.
     for (let i = 0; i < charts.length; i++) expect(widths[1024][i], charts[i]).toBeGreaterThan(widths[768][i] + 100);
     expect(problems).toEqual([]);
   }, 60_000);
 
+  it('a stack the core refuses: its reason is an alert, the run\'s status region says training cannot start, and axe finds no violation', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await switchLanguage(page, 'en');
+    const status = await page.locator('nn-run-controls [role="status"]').elementHandle();
+    // A dense layer straight on the 28×28 image: the core refuses the stack and says why, at the row
+    // (role=alert) and under the stack; the status region says training cannot start.
+    const row = page.locator('nn-layer-row').first();
+    await row.locator('select#kind').selectOption('dense');
+    await waitForStatus(page, ['invalid']);
+    await expect.poll(() => row.locator('.message[role="alert"]').count()).toBe(1);
+    expect(await row.locator('.message[role="alert"]').textContent()).toMatch(/flat/);
+    expect(await page.locator('nn-layer-editor .total[role="alert"]').textContent()).toMatch(/^Layer 1 cannot be built: /);
+    await expect.poll(() => status.evaluate((el) => el.isConnected && el.textContent.trim())).toMatch(/^Cannot train yet\./);
+    // The error colours are readable too.
+    expect(await audit(page), 'refused stack (en, 1280x800)').toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
   it('a link that cannot be read: the banner says why (role=alert), and axe finds no violation', async () => {
     await page.setViewportSize({ width: 1280, height: 800 });
+    // A new document (the page rewrites a broken link's hash to its defaults, so no reload of it).
+    await page.goto('about:blank');
     await page.goto(`${env.server.url}#v=1&layers=dense:many&lang=en`);
-    await page.reload();
     await expect.poll(() => page.locator('nn-playground .banner[role="alert"] pre').textContent()).toMatch(/dense/);
     await waitForStatus(page, ['ready']);
     expect(await audit(page), 'broken link (en, 1280x800)').toEqual([]);
@@ -385,6 +425,9 @@ describe('the panels a student opens', () => {
         return !l.running && l.results.length === 2;
       }, null, { timeout: 60_000, polling: 200 });
       await expect.poll(async () => (await focused(page))?.id).toBe('lesson-run');
+      // The lesson's outcome is announced (role=status).
+      expect(await page.locator('nn-lesson-panel [part="outcome"]').getAttribute('role')).toBe('status');
+      expect(await page.locator('nn-lesson-panel [part="outcome"]').innerText()).toMatch(/^Lesson “A linear network cannot learn XOR” finished: 2 runs/);
       // Both runs ticked: the run list compares them; one is being renamed.
       await expect.poll(() => page.locator('nn-run-list table.compare').count()).toBe(1);
       await page.locator('nn-run-list button.rename-button').first().click();
@@ -408,10 +451,13 @@ describe('the panels a student opens', () => {
       await page.locator('#copy-link').click();
       await page.locator('nn-playground input.copy-fallback').waitFor();
       expect(await audit(page), 'instructor, copy fallback (en, 1280x900)').toEqual([]);
-      await page.locator('nn-playground .lang button[lang="zh-CN"]').click();
+      await switchLanguage(page, 'zh');
       await page.setViewportSize({ width: 768, height: 1024 });
-      await page.waitForFunction(() => location.hash.includes('lang=zh'));
       expect(await audit(page), 'instructor (zh, 768x1024)').toEqual([]);
+      // Trained to the end: the status region says so.
+      await press(page, '训练');
+      await waitForStatus(page, ['done']);
+      await expect.poll(() => page.locator('nn-run-controls [role="status"]').innerText()).toMatch(/^训练完成：/);
       expect(problems).toEqual([]);
     } finally {
       await context.close();
