@@ -38,9 +38,10 @@ async function audit(page) {
 }
 
 /**
- * The element that has focus, found through the shadow roots: its tag, id, label (aria-label,
- * its <label>, or its text), the page part it is in (header or a section's data-part), its
- * box, and whether it shows a focus indicator (an outline or a box-shadow).
+ * The element that has focus, found through the shadow roots (null for none): its tag, id,
+ * data-index, label (aria-label, its <label>, or its text), the page part it is in (header or a
+ * section's data-part), its component and that component's data-field, whether it shows a focus
+ * indicator (:focus-visible with an outline or a box-shadow), and whether it is on screen.
  */
 function focused(page) {
   return page.evaluate(() => {
@@ -197,11 +198,15 @@ describe('the MNIST page, from a fresh load', () => {
     expect(reached.filter((f) => f.host === 'nn-digit-grid')).toHaveLength(1);
     const without = reached.filter((f) => !f.ring || !f.onScreen);
     expect(without).toEqual([]);
-    const digit = await focusBy(page, (f) => f.host === 'nn-digit-grid');
+    // In the grid: its first digit, then the arrows, End and Home.
+    const shown = await page.locator('#digits').evaluate((el) => el.shownIndices.map(String));
+    expect((await focusBy(page, (f) => f.host === 'nn-digit-grid')).index).toBe(shown[0]);
     await page.keyboard.press('ArrowRight');
-    expect(await focused(page)).toMatchObject({ host: 'nn-digit-grid', index: String(Number(digit.index) >= 0 ? (await page.locator('#digits').evaluate((el) => el.shownIndices[1])) : -1), ring: true });
+    expect(await focused(page)).toMatchObject({ host: 'nn-digit-grid', index: shown[1], ring: true });
     await page.keyboard.press('End');
-    expect((await focused(page)).index).toBe(String(await page.locator('#digits').evaluate((el) => el.shownIndices.at(-1))));
+    expect((await focused(page)).index).toBe(shown.at(-1));
+    await page.keyboard.press('Home');
+    expect((await focused(page)).index).toBe(shown[0]);
     expect(problems).toEqual([]);
   }, 60_000);
 
@@ -284,9 +289,7 @@ describe('the MNIST page, from a fresh load', () => {
       zh: { row: (n, kind) => `第 ${n} 层：${kind}`, up: (n) => `将第 ${n} 层上移`, down: (n) => `将第 ${n} 层下移`, remove: (n) => `删除第 ${n} 层`, init: '为此层单独设置初始化…', output: '输出形状' },
     };
     for (const lang of ['en', 'zh']) {
-      if (lang === 'zh') {
-        await switchLanguage(page, 'zh');
-      }
+      if (lang === 'zh') await switchLanguage(page, 'zh');
       // The document's language follows, so a screen reader picks the right voice.
       expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang === 'zh' ? 'zh-CN' : 'en');
       const w = words[lang];
@@ -336,9 +339,7 @@ describe('the MNIST page, from a fresh load', () => {
     await page.mouse.up();
     await page.waitForFunction(() => document.querySelector('nn-playground').shadowRoot.querySelector('nn-draw-pad').probabilities);
     for (const [lang, width, height] of [['zh', 768, 1024], ['zh', 1280, 800], ['en', 1280, 800], ['en', 768, 1024]]) {
-      if (lang === 'en') {
-        await switchLanguage(page, 'en');
-      }
+      if (lang === 'en') await switchLanguage(page, 'en');
       await page.setViewportSize({ width, height });
       await page.waitForTimeout(200);
       expect(await audit(page), `${lang} ${width}x${height}`).toEqual([]);
