@@ -15,6 +15,7 @@ export const DISTRIBUTION_CHART_LABELS = {
   title: '{quantity} · {tensor}',
   bands: 'over time',
   histogram: 'histogram',
+  viewGroup: 'view',
   step: 'step',
   value: 'value',
   count: 'count',
@@ -283,7 +284,7 @@ export class NnDistributionChart extends UplotChart {
         : nothing;
     if (this.noControls) return slider;
     return html`${slider}
-      <span class="seg" role="group">
+      <span class="seg" role="group" aria-label=${l.viewGroup}>
         <button type="button" aria-pressed=${this.view !== 'histogram' ? 'true' : 'false'} @click=${() => this._setView('bands')}>${l.bands}</button>
         <button type="button" aria-pressed=${this.view === 'histogram' ? 'true' : 'false'} @click=${() => this._setView('histogram')}>${l.histogram}</button>
       </span>`;

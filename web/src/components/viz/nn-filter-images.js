@@ -12,6 +12,7 @@ import { format, formatNumber } from './stats.js';
 export const FILTER_IMAGES_LABELS = {
   title: 'Learned filters',
   perFilter: 'each tile scaled alone',
+  scaleGroup: 'colour scale',
   global: 'one scale for all',
   scaleLegend: 'blue negative · white 0 · orange positive',
   range: '±{max}',
@@ -240,7 +241,7 @@ export class NnFilterImages extends CanvasElement {
     return html`<div class="head">
         <span class="title">${l.title}</span>
         <div class="controls">
-          <span class="seg" role="group">
+          <span class="seg" role="group" aria-label=${l.scaleGroup}>
             <button type="button" aria-pressed=${this.scale !== 'global' ? 'true' : 'false'} @click=${() => this._setScale('filter')}>${l.perFilter}</button>
             <button type="button" aria-pressed=${this.scale === 'global' ? 'true' : 'false'} @click=${() => this._setScale('global')}>${l.global}</button>
           </span>
