@@ -416,6 +416,35 @@ describe('links', () => {
     }
   }, 60_000);
 
+  it('opens in Chinese from its first frame: no English is painted before the messages switch', async () => {
+    const context = await env.browser.newContext({ locale: 'en-US' });
+    try {
+      const page = await context.newPage();
+      // Before every frame is painted, what the title and the first run button say.
+      await page.addInitScript(() => {
+        window.__frames = [];
+        const look = () => {
+          const root = document.querySelector('nn-playground')?.shadowRoot;
+          const title = root?.querySelector('h1')?.textContent;
+          const button = root?.querySelector('nn-run-controls')?.shadowRoot?.querySelector('button')?.textContent.trim();
+          if (title) window.__frames.push([title, button]);
+          if (window.__frames.length < 5) requestAnimationFrame(look);
+        };
+        requestAnimationFrame(look);
+      });
+      await page.goto(`${env.server.url}#v=1&lang=zh`);
+      await page.waitForFunction(() => window.__frames.length >= 5, null, { timeout: 30_000 });
+      const frames = await page.evaluate(() => window.__frames);
+      for (const [title, button] of frames) {
+        expect(title).toBe('神经网络训练实验场');
+        expect(button).toContain('训练');
+      }
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it('keeps the language in the link and switches the whole page', async () => {
     const { page, problems, context } = await openPage(env.browser, `${env.server.url}#v=1&lang=zh`, { lang: 'en-US' });
     try {

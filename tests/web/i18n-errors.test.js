@@ -5,7 +5,7 @@
 // its message (whose English is the error's message, unchanged), and each of them (hostile links
 // and experiments included) reads as Chinese. What no table knows stays English, never empty.
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ERRORS, english, msgOf, say } from '../../web/src/i18n/errors.js';
 import { CORE_WORDS_ZH, CORE_ZH, ERRORS_ZH } from '../../web/src/i18n/errors-zh.js';
 import { coreToChinese, layerTails, printfSpecs } from '../../web/src/i18n/core-zh.js';
@@ -19,6 +19,9 @@ import { parseExperiment, parseExperimentJson, validateExperiment } from '../../
 import { freshCore } from '../../web/src/node.js';
 import { makeSynth } from '../../web/src/data/datasets.js';
 import { example, fakeMnist } from './fixtures.js';
+
+// @lit/localize announces a language switch on `window` (its lit-localize-status event); Node has none.
+vi.stubGlobal('window', new EventTarget());
 
 const CJK = /[\u4e00-\u9fff]/;
 const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -101,8 +104,8 @@ describe('the C core in Chinese', () => {
       throw new Error('no error');
     };
 
-    it('come out Chinese, with the numbers the core printed', () => {
-      setLanguage('zh');
+    it('come out Chinese, with the numbers the core printed', async () => {
+      await setLanguage('zh');
       try {
         const net = core.fn.nn_net_create(1, 28, 28);
         try {
@@ -150,11 +153,11 @@ describe('the C core in Chinese', () => {
         expect(weights.message).toBe('the file is 4 bytes long, too short to hold a header');
         expect(localize(weights)).toBe('文件只有 4 字节，放不下文件头');
       } finally {
-        setLanguage('en');
+        await setLanguage('en');
       }
     });
 
-    it('a diverging step: the core\'s sentence with the advice, in Chinese', () => {
+    it('a diverging step: the core\'s sentence with the advice, in Chinese', async () => {
       const e = parseExperiment({
         version: 1, data: { set: 'xor', count: 200 }, seed: 1, batch_size: 16,
         layers: [{ type: 'dense', units: 4 }, { type: 'identity' }, { type: 'dense', units: 2 }],
@@ -178,17 +181,17 @@ describe('the C core in Chinese', () => {
       expect(err).toBeInstanceOf(NnError);
       expect(err.message).toMatch(/became NaN\/Inf at step \d+.*: lower the learning rate, or check the initialisation/);
       expect(english(err.msg)).toBe(err.message);
-      setLanguage('zh');
+      await setLanguage('zh');
       try {
         expect(localize(err)).toMatch(/^第 \d+ 步的(损失|梯度|权重)变成了 NaN\/Inf.*：请降低学习率，或检查初始化（尺度过大会使激活值爆炸）$/);
       } finally {
-        setLanguage('en');
+        await setLanguage('en');
       }
     });
   });
 
-  it('falls back to the English sentence when no format matches, never to nothing', () => {
-    setLanguage('zh');
+  it('falls back to the English sentence when no format matches, never to nothing', async () => {
+    await setLanguage('zh');
     try {
       expect(coreToChinese('Failed to fetch')).toBe(null);
       expect(localize('Failed to fetch')).toBe('Failed to fetch');
@@ -199,7 +202,7 @@ describe('the C core in Chinese', () => {
       expect(localize('')).toBe('');
       expect(localize(null)).toBe('');
     } finally {
-      setLanguage('en');
+      await setLanguage('en');
     }
   });
 });
@@ -214,12 +217,12 @@ function ids(msg, out = new Set()) {
 }
 
 /** What an error reads as in each language, after checking it carries its message. */
-function both(error) {
+async function both(error) {
   expect(error.msg, error.message).toBeTruthy();
   expect(english(error.msg)).toBe(error.message);
-  setLanguage('zh');
+  await setLanguage('zh');
   const zh = localize(error);
-  setLanguage('en');
+  await setLanguage('en');
   const en = localize(error);
   return { en, zh };
 }
@@ -324,26 +327,26 @@ describe('the JavaScript side in Chinese', () => {
     errors.push(...d.errors);
   }
 
-  it('every error of the validator and the link reader carries its message and reads as Chinese', () => {
+  it('every error of the validator and the link reader carries its message and reads as Chinese', async () => {
     expect(errors.length).toBeGreaterThan(100);
     for (const error of errors) {
-      const { en, zh } = both(error);
+      const { en, zh } = await both(error);
       expect(en).toBe(error.message);
       expect(zh, error.message).toMatch(CJK);
       expect(zh).not.toBe(en);
     }
   });
 
-  it('the link reader\'s whole text reads in the reader\'s language, English unchanged', () => {
+  it('the link reader\'s whole text reads in the reader\'s language, English unchanged', async () => {
     for (const d of linkErrors) {
-      setLanguage('en');
+      await setLanguage('en');
       expect(localizeLinkErrors(d.errors)).toBe(d.message);
-      setLanguage('zh');
+      await setLanguage('zh');
       const zh = localizeLinkErrors(d.errors);
       expect(zh.split('\n').length).toBe(d.errors.length);
       for (const line of zh.split('\n')) expect(line).toMatch(CJK);
     }
-    setLanguage('en');
+    await setLanguage('en');
   });
 
   it('reaches every message of the schema and the link reader', () => {
@@ -355,16 +358,16 @@ describe('the JavaScript side in Chinese', () => {
     expect(mine.filter((id) => !reached.has(id)).sort()).toEqual(unreachable);
   });
 
-  it('errors thrown across the worker keep their message', () => {
+  it('errors thrown across the worker keep their message', async () => {
     const err = new NnError(7, say('err.weights', { message: say('err.weights.missing', { name: 'layers.1.weight', names: 'a, b' }) }), 'loadWeights');
     expect(err.message).toBe('weights file: tensor layers.1.weight is missing (the model has a, b)');
     const copy = structuredClone({ message: err.message, msg: err.msg });
-    setLanguage('zh');
+    await setLanguage('zh');
     try {
       expect(localize(copy)).toBe('权重文件：缺少张量 layers.1.weight（模型的张量是 a, b）');
       expect(localize(msgOf(new Error('loss became NaN/Inf at step 3')))).toBe('第 3 步的损失变成了 NaN/Inf');
     } finally {
-      setLanguage('en');
+      await setLanguage('en');
     }
   });
 });

@@ -1,10 +1,13 @@
 // The message table: both languages have the same keys and placeholders, every key the page asks
 // for exists, the language follows the browser, and a switch reaches every listening element.
 import { readFileSync, readdirSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MESSAGES } from '../../web/src/i18n/messages.js';
 import { detectLanguage, formatBytes, language, setLanguage, t } from '../../web/src/i18n/index.js';
 import { DATA_SETS, INIT_TYPES, LAYER_TYPES, LOSS_TYPES, OPTIMIZER_TYPES } from '../../web/src/experiment/schema.js';
+
+// @lit/localize announces a switch on `window` (its lit-localize-status event); Node has none.
+vi.stubGlobal('window', new EventTarget());
 
 const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -56,15 +59,28 @@ describe('language', () => {
     expect(detectLanguage([])).toBe('en');
   });
 
-  it('fills placeholders and switches', () => {
-    setLanguage('en');
+  it('fills placeholders and switches through @lit/localize', async () => {
+    await setLanguage('en');
     expect(t('layers.params', { n: '1,290' })).toBe('1,290 params');
-    setLanguage('zh');
+    const events = [];
+    const listen = (e) => events.push(e.detail);
+    window.addEventListener('lit-localize-status', listen);
+    const switching = setLanguage('zh');
+    // Asynchronous: the messages (and language()) change once @lit/localize has installed the
+    // zh templates and said so, all at the same moment.
+    expect(language()).toBe('en');
+    expect(t('layers.params', { n: '1,290' })).toBe('1,290 params');
+    await switching;
+    expect(language()).toBe('zh');
+    window.removeEventListener('lit-localize-status', listen);
+    expect(events).toEqual([{ status: 'loading', loadingLocale: 'zh' }, { status: 'ready', readyLocale: 'zh' }]);
+    expect(t('layers.params', { n: '1,290' })).toBe('1,290 个参数');
+    await setLanguage('xx');
     expect(language()).toBe('zh');
     expect(t('layers.params', { n: '1,290' })).toBe('1,290 个参数');
-    setLanguage('xx');
-    expect(language()).toBe('zh');
-    setLanguage('en');
+    await setLanguage('en');
+    expect(t('layers.params', { n: '1,290' })).toBe('1,290 params');
+    expect(t('no.such.key')).toBe('no.such.key');
   });
 
   it('formats sizes', () => {

@@ -4,7 +4,7 @@
 // locked, or not see it at all. The page turns the result into the homework link shown here.
 
 import { LitElement, css, html, nothing } from 'lit';
-import { LocaleController, t } from '../i18n/index.js';
+import { t, updateWhenLocaleChanges } from '../i18n/index.js';
 import { GOAL_METRICS, GOAL_TEXT_MAX } from '../experiment/url.js';
 import './nn-num-field.js';
 
@@ -141,10 +141,9 @@ export class NnAssignmentEditor extends LitElement {
     }
   `;
 
-  #locale = new LocaleController(this);
-
   constructor() {
     super();
+    updateWhenLocaleChanges(this);
     this.assignment = { lock: [], hide: [], text: {} };
     this.controls = [];
     this.link = '';

@@ -4,7 +4,7 @@
 // Opened from a result link, it shows the claim and lets the page replay it.
 
 import { LitElement, css, html, nothing } from 'lit';
-import { LocaleController, formatInteger, language, t } from '../i18n/index.js';
+import { formatInteger, language, t, updateWhenLocaleChanges } from '../i18n/index.js';
 import { goalText } from '../experiment/homework.js';
 
 const pct = (x) => `${(100 * x).toFixed(2)} %`;
@@ -156,10 +156,9 @@ export class NnGoalPanel extends LitElement {
     }
   `;
 
-  #locale = new LocaleController(this);
-
   constructor() {
     super();
+    updateWhenLocaleChanges(this);
     this.assignment = null;
     this.status = null;
     this.measured = null;

@@ -4,7 +4,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { INIT_TYPES, NONLINEARITIES } from '../experiment/schema.js';
 import { initDefaults } from '../experiment/defaults.js';
-import { LocaleController, t } from '../i18n/index.js';
+import { t, updateWhenLocaleChanges } from '../i18n/index.js';
 import './nn-num-field.js';
 
 /** The number arguments of each initialiser, in the order they are shown. */
@@ -84,11 +84,11 @@ export class NnInitEditor extends LitElement {
     }
   `;
 
-  #locale = new LocaleController(this);
   #id = `init-${++uid}`;
 
   constructor() {
     super();
+    updateWhenLocaleChanges(this);
     this.value = null;
     this.label = '';
     this.inherit = false;

@@ -6,7 +6,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { LAYER_TYPES } from '../experiment/schema.js';
 import { layerDefaults } from '../experiment/defaults.js';
-import { LocaleController, formatBytes, formatInteger, localize, t } from '../i18n/index.js';
+import { formatBytes, formatInteger, localize, t, updateWhenLocaleChanges } from '../i18n/index.js';
 import { formatShape } from './nn-layer-row.js';
 import './nn-layer-row.js';
 
@@ -108,10 +108,9 @@ export class NnLayerEditor extends LitElement {
     }
   `;
 
-  #locale = new LocaleController(this);
-
   constructor() {
     super();
+    updateWhenLocaleChanges(this);
     this.layers = [];
     this.description = null;
     this.errors = [];

@@ -4,7 +4,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { LAYER_TYPES } from '../experiment/schema.js';
 import { layerDefaults } from '../experiment/defaults.js';
-import { LocaleController, formatInteger, localize, t } from '../i18n/index.js';
+import { formatInteger, localize, t, updateWhenLocaleChanges } from '../i18n/index.js';
 import './nn-num-field.js';
 import './nn-init-editor.js';
 
@@ -210,10 +210,9 @@ export class NnLayerRow extends LitElement {
     }
   `;
 
-  #locale = new LocaleController(this);
-
   constructor() {
     super();
+    updateWhenLocaleChanges(this);
     this.layer = { type: 'relu' };
     this.index = 0;
     this.count = 1;

@@ -7,7 +7,7 @@
 
 import { LitElement, css, html, nothing } from 'lit';
 // The swatch's colour goes through .style (the CSSOM): the page's CSP refuses style attributes.
-import { LocaleController, formatInteger, language, t } from '../i18n/index.js';
+import { formatInteger, language, t, updateWhenLocaleChanges } from '../i18n/index.js';
 import { LESSONS, lessonOf } from '../experiment/lessons.js';
 
 const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '—');
@@ -215,7 +215,7 @@ export class NnLessonPanel extends LitElement {
 
   constructor() {
     super();
-    new LocaleController(this);
+    updateWhenLocaleChanges(this);
     this.lesson = '';
     this.current = '';
     this.progress = null;

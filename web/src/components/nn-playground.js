@@ -21,7 +21,7 @@ import { makeRecord } from '../runs/runs.js';
 import { downloadFile, safeFileName } from '../export/download.js';
 import { CATEGORICAL } from './viz/colormap.js';
 import { strToU8, zipSync } from 'fflate';
-import { LANGUAGES, LocaleController, detectLanguage, formatInteger, language, localize, localizeLinkErrors, say, setLanguage, t, vizLabels } from '../i18n/index.js';
+import { LANGUAGES, detectLanguage, formatInteger, language, localize, localizeLinkErrors, say, setLanguage, t, vizLabels, updateWhenLocaleChanges } from '../i18n/index.js';
 import { PRESETS, DEFAULT_PRESET, presetOf } from '../experiment/presets.js';
 import { LESSONS, lessonOf } from '../experiment/lessons.js';
 import { multiplyAdds } from '../engine/insight.js';
@@ -457,7 +457,6 @@ export class NnPlayground extends LitElement {
     }
   `;
 
-  #locale = new LocaleController(this);
   #client = null;
   #describeSeq = 0;
   #configureSeq = 0;
@@ -502,6 +501,7 @@ export class NnPlayground extends LitElement {
 
   constructor() {
     super();
+    updateWhenLocaleChanges(this);
     this.status = 'loading';
     this.linkError = '';
     this._linkErrors = [];
@@ -637,7 +637,8 @@ export class NnPlayground extends LitElement {
 
   async #start() {
     const decoded = this.#readHash(location.hash, { fromNavigation: false });
-    setLanguage(decoded.lang ?? detectLanguage());
+    // The link says the language once it is in use (setLanguage is asynchronous).
+    setLanguage(decoded.lang ?? detectLanguage()).then(() => this.#writeHash());
     // The first visit with the default experiment trains as soon as the data is in.
     this.#autostart = decoded.empty && decoded.ok;
     this.#loadRuns();
@@ -662,7 +663,7 @@ export class NnPlayground extends LitElement {
   #readHash(hash, { fromNavigation }) {
     const defaults = DEFAULT_PRESET.experiment;
     const decoded = decodeHash(hash, defaults);
-    if (decoded.lang) setLanguage(decoded.lang);
+    if (decoded.lang) setLanguage(decoded.lang).then(() => this.#writeHash());
     // The page's frame, the homework and the claim come with the link (a broken link: none).
     this._mode = decoded.mode ?? '';
     this._embed = decoded.embed ?? null;
@@ -1069,8 +1070,7 @@ export class NnPlayground extends LitElement {
   }
 
   #onLanguage(lang) {
-    setLanguage(lang);
-    this.#writeHash();
+    setLanguage(lang).then(() => this.#writeHash());
   }
 
   async #copyLink() {

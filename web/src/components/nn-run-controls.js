@@ -2,7 +2,7 @@
 // the data download's progress, the epoch's progress, the latest numbers, speed and elapsed time.
 
 import { LitElement, css, html, nothing } from 'lit';
-import { LocaleController, formatBytes, formatDuration, formatInteger, t } from '../i18n/index.js';
+import { formatBytes, formatDuration, formatInteger, t, updateWhenLocaleChanges } from '../i18n/index.js';
 
 /**
  * @element nn-run-controls
@@ -118,10 +118,9 @@ export class NnRunControls extends LitElement {
     }
   `;
 
-  #locale = new LocaleController(this);
-
   constructor() {
     super();
+    updateWhenLocaleChanges(this);
     this.status = 'loading';
     this.step = 0;
     this.totalSteps = 0;

@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 // Colours are set through the .style property (the CSSOM), never a style="..." attribute: the
 // page's Content-Security-Policy refuses inline style attributes (lit's styleMap writes one first).
-import { LocaleController, formatInteger, t } from '../i18n/index.js';
+import { formatInteger, t, updateWhenLocaleChanges } from '../i18n/index.js';
 import { experimentSettings } from '../experiment/url.js';
 import { compareRuns, curvesCsv, MAX_RUNS, MAX_TRAIN_POINTS, runsJson, tableCsv } from '../runs/runs.js';
 import { downloadFile } from '../export/download.js';
@@ -180,10 +180,9 @@ export class NnRunList extends LitElement {
     }
   `;
 
-  #locale = new LocaleController(this);
-
   constructor() {
     super();
+    updateWhenLocaleChanges(this);
     this.runs = [];
     this.currentId = '';
     this.selected = [];

@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { DATA_SETS, OPTIMIZER_TYPES, LOSS_TYPES } from '../experiment/schema.js';
 import { dataDefaults, lossDefaults, optimizerDefaults } from '../experiment/defaults.js';
-import { LocaleController, has, localize, t } from '../i18n/index.js';
+import { has, localize, t, updateWhenLocaleChanges } from '../i18n/index.js';
 import { controlOfPath } from '../experiment/url.js';
 import './nn-num-field.js';
 import './nn-init-editor.js';
@@ -113,10 +113,9 @@ export class NnSettingsPanel extends LitElement {
     }
   `;
 
-  #locale = new LocaleController(this);
-
   constructor() {
     super();
+    updateWhenLocaleChanges(this);
     this.experiment = null;
     this.errors = [];
     this.locked = [];

@@ -1,25 +1,41 @@
-// i18n/index.js: the page's two languages (Simplified Chinese and English) from one message table.
+// i18n/index.js: the page's two languages (Simplified Chinese and English), through the Lit
+// team's @lit/localize in its runtime mode, without its CLI: the message tables (messages.js)
+// are plain data with a key per sentence, so English is the source locale and the Chinese table
+// is the zh locale's templates as they are, each under its key as msg() id. t(key) is
+// msg(English, {id: key}) with our {name} placeholders filled; a language switch is
+// @lit/localize's setLocale, and elements re-render on its lit-localize-status event
+// (updateWhenLocaleChanges). A test checks both tables have the same keys and {placeholders}.
+// Messages are text: they are only ever placed with Lit text bindings, never parsed as HTML.
 //
-// Why a table and not @lit/localize: localize's runtime mode needs its CLI to extract msg() calls
-// into XLIFF and generate a module per locale, a build step for exactly two languages. Here the
-// table is plain data (messages.js), a test checks both languages have the same keys and the
-// same {placeholders}, and switching language re-renders every element live through
-// LocaleController, Lit's own reactive-controller hook. Messages are text: they are only ever
-// placed with Lit text bindings, never parsed as HTML.
+// setLocale is asynchronous: the zh templates are loaded with this module, so a switch completes
+// a microtask later, before the browser paints (a page that opens in Chinese never shows
+// English). language() is the language of the messages in use, so whatever renders in between
+// (the same task) is consistently in the old one; setLanguage() resolves once the switch is done,
+// and what follows the language outside the elements (the document's lang, the link's lang=)
+// is set then.
 //
 // Errors are kept as they came (a message {id, params} of errors.js, an Error, or the C core's
 // English sentence) and put in words by localize() at render time, so a switch of language
 // re-renders a visible error in the other language too.
 
+import { configureLocalization, msg, updateWhenLocaleChanges } from '@lit/localize';
 import { MESSAGES } from './messages.js';
 import { coreToChinese } from './core-zh.js';
 import { VIZ_LABELS_ZH } from '../components/viz/labels-zh.js';
 
 export { say } from './errors.js';
+/** Re-renders a Lit element whenever the language changes (call it in the constructor). */
+export { updateWhenLocaleChanges };
 
 export const LANGUAGES = Object.freeze(['en', 'zh']);
-const events = new EventTarget();
-let current = 'en';
+
+/** The locale modules of the target languages: the Chinese table, keyed as msg() ids. */
+const LOCALES = { zh: { templates: MESSAGES.zh } };
+const { getLocale, setLocale } = configureLocalization({
+  sourceLocale: 'en',
+  targetLocales: ['zh'],
+  loadLocale: (locale) => Promise.resolve(LOCALES[locale]),
+});
 
 /** The language a browser asks for: zh for any Chinese (zh, zh-CN, zh-TW, ...), else en. */
 export function detectLanguage(languages = globalThis.navigator?.languages ?? []) {
@@ -31,28 +47,36 @@ export function detectLanguage(languages = globalThis.navigator?.languages ?? []
   return 'en';
 }
 
+/** The language of the messages in use: 'en' or 'zh'. */
 export function language() {
-  return current;
+  return getLocale();
 }
 
-/** Switches the language of every connected element; emits nothing when it does not change. */
-export function setLanguage(lang) {
-  if (!LANGUAGES.includes(lang) || lang === current) return;
-  current = lang;
-  if (globalThis.document) document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-  events.dispatchEvent(new Event('change'));
+/**
+ * Switches the language of every connected element (an unknown one is ignored). Resolves once
+ * the messages are in the new language, every element has been asked to re-render, and the
+ * document's lang says so. Of two switches in a row the last wins (both resolve then).
+ */
+export async function setLanguage(lang) {
+  if (!LANGUAGES.includes(lang)) return;
+  await setLocale(lang);
+  const now = getLocale();
+  if (globalThis.document) document.documentElement.lang = now === 'zh' ? 'zh-CN' : 'en';
 }
 
-/** The message `key` in the current language with {name} placeholders filled from params. */
+/**
+ * The message `key` in the current language (English where the table has no translation) with
+ * {name} placeholders filled from params.
+ */
 export function t(key, params) {
-  const text = MESSAGES[current][key] ?? MESSAGES.en[key] ?? key;
+  const text = msg(MESSAGES.en[key] ?? key, { id: key });
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, name) => (Object.hasOwn(params, name) ? String(params[name]) : m));
 }
 
 /** An English sentence from outside the tables (the C core's) in the current language; unknown ones stay English. */
 function sentence(text) {
-  return current === 'zh' ? coreToChinese(text) ?? text : text;
+  return getLocale() === 'zh' ? coreToChinese(text) ?? text : text;
 }
 
 /** {path, message, msg}: "layers[2].units: ..." (the path stays code), or the message alone. */
@@ -97,7 +121,7 @@ export function localizeLinkErrors(errors) {
  * English (each element carries its English defaults), the viz team's Chinese table otherwise.
  */
 export function vizLabels(tag) {
-  return current === 'zh' ? VIZ_LABELS_ZH[tag] : undefined;
+  return getLocale() === 'zh' ? VIZ_LABELS_ZH[tag] : undefined;
 }
 
 /** True when the table has `key` (optional messages, like per-field hints). */
@@ -108,8 +132,9 @@ export function has(key) {
 const integerFormats = {};
 /** 12345.6 -> "12,346" with the language's grouping. */
 export function formatInteger(x) {
-  integerFormats[current] ??= new Intl.NumberFormat(current === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: 0 });
-  return integerFormats[current].format(x);
+  const locale = getLocale();
+  integerFormats[locale] ??= new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: 0 });
+  return integerFormats[locale].format(x);
 }
 
 /** Bytes as "1.2 MB". */
@@ -129,20 +154,4 @@ export function formatDuration(seconds) {
   const s = Math.floor(seconds);
   if (s < 60) return t('time.seconds', { s });
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
-
-/** Re-renders its host whenever the language changes (Lit's ReactiveController). */
-export class LocaleController {
-  #host;
-  #onChange = () => this.#host.requestUpdate();
-  constructor(host) {
-    this.#host = host;
-    host.addController(this);
-  }
-  hostConnected() {
-    events.addEventListener('change', this.#onChange);
-  }
-  hostDisconnected() {
-    events.removeEventListener('change', this.#onChange);
-  }
 }
