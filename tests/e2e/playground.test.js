@@ -132,7 +132,7 @@ describe('the default experiment', () => {
 
 describe('the main thread while training', () => {
   it('spends under 50 ms of CPU in every task (Chrome trace) and has no long task (PerformanceObserver)', async () => {
-    const { page, context, problems } = await openPage(env.browser, `${env.server.url}#v=1&epochs=3`);
+    const { page, context, problems } = await openPage(env.browser, `${env.server.url}#v=1&epochs=5`);
     try {
       await waitForStatus(page, ['ready']);
       await page.waitForTimeout(500);
