@@ -261,7 +261,8 @@ nn_status nn_predict(nn_net *net, const float *x, int n, float *probs);
 
 /* ---- statistics for the page ---- */
 /* Counts of x in `bins` equal bins over [lo, hi] (values outside are clamped
- * to the end bins); also writes min, max, mean, std into stats[4] (may be NULL). */
+ * to the end bins; counts may be NULL, or bins 0, to skip them); also writes min, max, mean,
+ * std into stats[4] (may be NULL to skip them). Each output asked for costs one pass over x. */
 void nn_histogram(const float *x, size_t n, int bins, float lo, float hi, uint32_t *counts, float *stats);
 /* L2 norm of a vector. */
 float nn_l2_norm(const float *x, size_t n);

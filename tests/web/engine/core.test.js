@@ -92,6 +92,13 @@ describe('core loader', () => {
       expect(h.mean).toBeCloseTo(0.5, 6);
       // torch.std is the unbiased one; either convention is fine as long as it is a std
       expect([Math.sqrt(1.25), Math.sqrt(5 / 3)].some((s) => Math.abs(h.std - s) < 1e-5)).toBe(true);
+      // Each part alone: the statistics without counts, the counts without statistics.
+      const only = core.histogram(ptr, 4, 0);
+      expect(only.counts).toHaveLength(0);
+      expect([only.min, only.max, only.mean, only.std]).toEqual([h.min, h.max, h.mean, h.std]);
+      const counts = core.histogram(ptr, 4, 2, -1, 2, { stats: false });
+      expect(Array.from(counts.counts)).toEqual([2, 2]);
+      expect(counts.min).toBeUndefined();
     });
   });
 

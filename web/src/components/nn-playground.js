@@ -965,7 +965,7 @@ export class NnPlayground extends LitElement {
           });
           run.norms.length = run.norms.steps.length;
         }
-        run.filters = msg.filters;
+        if (msg.filters !== undefined) run.filters = msg.filters; // undefined: unchanged
         if (msg.activations) run.activations = { step: msg.step, layers: msg.activations };
         if (msg.activations && msg.step === 0) run.startActivations = msg.activations;
         this.#dirty.add('weights').add('grads').add('norms').add('filters');

@@ -346,15 +346,20 @@ export class Core {
     return { loss, accuracy };
   }
 
-  /** Histogram and statistics of n floats at ptr: {counts, min, max, mean, std}. */
-  histogram(ptr, n, bins = 1, lo = 0, hi = 1) {
-    const countsPtr = this.alloc(4 * bins);
+  /**
+   * Histogram and statistics of n floats at ptr: {counts, min, max, mean, std}. bins 0 skips the
+   * counts and `stats: false` the statistics (each is one pass over the floats).
+   */
+  histogram(ptr, n, bins = 1, lo = 0, hi = 1, { stats = true } = {}) {
+    const countsPtr = bins > 0 ? this.alloc(4 * bins) : 0;
     try {
-      this.fn.nn_histogram(ptr, n, bins, lo, hi, countsPtr, this.scratch);
+      this.fn.nn_histogram(ptr, n, bins, lo, hi, countsPtr, stats ? this.scratch : 0);
+      const counts = bins > 0 ? this.u32(countsPtr, bins).slice() : new Uint32Array(0);
+      if (!stats) return { counts };
       const [min, max, mean, std] = this.f32(this.scratch, 4);
-      return { counts: this.u32(countsPtr, bins).slice(), min, max, mean, std };
+      return { counts, min, max, mean, std };
     } finally {
-      this.free(countsPtr);
+      if (countsPtr) this.free(countsPtr);
     }
   }
 

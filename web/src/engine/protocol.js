@@ -72,7 +72,8 @@ export const Push = Object.freeze({
    */
   STEPS: 'steps',
   /**
-   * Stats: per-tensor histograms and norms, gradients, first-layer filters (throttled), and
+   * Stats: per-tensor histograms and norms, gradients, first-layer `filters` (throttled more:
+   * undefined when unchanged since the last message, null when the first layer has no images), and
    * `activations`: [{index, type, units, samples, mean, std, deadFraction, neverPositiveFraction}]
    * per activation layer (insight.js's activationStats over test samples), or null when skipped.
    */

@@ -449,13 +449,13 @@ export class Session {
     const { core } = this;
     const t = this.#tensor(name);
     const ptr = this.#tensorPtr(t, grads && t.buffer === 'params');
-    const { min, max, mean, std } = core.histogram(ptr, t.count, 1, 0, 1);
+    const { min, max, mean, std } = core.histogram(ptr, t.count, 0);
     const l2 = core.fn.nn_l2_norm(ptr, t.count);
     const stats = { name: t.name, layer: t.layer, role: t.role, count: t.count, min, max, mean, std, l2 };
     if (bins > 0) {
       stats.lo = lo ?? min;
       stats.hi = hi ?? (max > stats.lo ? max : stats.lo + 1);
-      stats.counts = core.histogram(ptr, t.count, bins, stats.lo, stats.hi).counts;
+      stats.counts = core.histogram(ptr, t.count, bins, stats.lo, stats.hi, { stats: false }).counts;
     }
     return stats;
   }

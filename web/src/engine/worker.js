@@ -23,8 +23,13 @@ import { errorOf, say } from '../i18n/errors.js';
 import { activationStats } from './insight.js';
 
 const SLICE_MS = 16; // one slice of training between looks at the message queue
-const STATS_MS = 250; // histograms and norms at most this often...
-const STATS_STEPS = 20; // ...and at least every this many steps while training
+// Histograms and norms while training: every STATS_STEPS steps, but never twice within
+// STATS_MIN_MS (the charts' refresh rate, 10 a second: with views on, a fast model loses a few
+// per cent to them, measured by `npm run bench`), and at least every STATS_MS.
+const STATS_MS = 250;
+const STATS_STEPS = 20;
+const STATS_MIN_MS = 100;
+const FILTERS_MS = 500; // the first layer's weights as images at most this often
 const EVAL_MS = 1000; // test evaluation on a fixed subset at most this often
 const EVAL_SUBSET = 1000; // test samples in that evaluation (the whole set at each epoch end)
 const GRID_DIGITS = 40; // test digits whose predictions the page shows
@@ -44,7 +49,7 @@ let evalData = 0; // nn_data over the first EVAL_SUBSET test samples (borrows th
 let running = false;
 let stopAt = Infinity; // the step a TRAIN request asked to stop at (a homework's budget)
 let liveViews = true; // whether the views are computed while training (Request.VIEWS)
-const clock = { lastStats: 0, lastStatsStep: 0, lastEval: 0, trainMs: 0, samples: 0 };
+const clock = { lastStats: 0, lastStatsStep: 0, lastFilters: 0, lastEval: 0, trainMs: 0, samples: 0 };
 
 const post = (msg) => self.postMessage(msg, transferables(msg));
 const mark = (name, detail) => performance.mark(name, detail === undefined ? undefined : { detail });
@@ -173,7 +178,7 @@ async function configure(e) {
   evalData = test.type === 'u8'
     ? core.fn.nn_data_create_u8(test.x, test.y, count, dataset.features, test.scale)
     : core.fn.nn_data_create_f32(test.x, test.y, count, dataset.features);
-  Object.assign(clock, { lastStats: 0, lastStatsStep: 0, lastEval: 0, trainMs: 0, samples: 0 });
+  Object.assign(clock, { lastStats: 0, lastStatsStep: 0, lastFilters: 0, lastEval: 0, trainMs: 0, samples: 0 });
   return info();
 }
 
@@ -218,24 +223,29 @@ function info() {
 // ---- what the page sees of a run ----
 
 function stats(force = false) {
+  // The first layer's images change slowly and are the largest part of a message: at most every
+  // FILTERS_MS (undefined: unchanged since the last message).
+  const now = performance.now();
+  const filtersDue = force || now - clock.lastFilters >= FILTERS_MS;
+  if (filtersDue) clock.lastFilters = now;
   const tensors = session.tensors.filter((t) => t.buffer === 'params').map((t) => ({
     name: t.name, layer: t.layer, role: t.role,
     weights: session.tensorStats(t.name, { bins: HIST_BINS }),
     grads: session.tensorStats(t.name, { grads: true, bins: HIST_BINS }),
   }));
-  return { type: Push.STATS, step: session.step, tensors, filters: filters(), activations: activations(force) };
+  return { type: Push.STATS, step: session.step, tensors, filters: filtersDue ? filters() : undefined, activations: activations(force) };
 }
 
 // Activation statistics (dead units, scale per layer) take a forward pass over ACTIVATION_SAMPLES
 // test samples: measured at the stats rate, but skipped while their last measurement would cost
-// more than a tenth of the time since it (a large network trains on instead of measuring).
+// more than a fortieth of the time since it (a large network trains on instead of measuring).
 const ACTIVATION_SAMPLES = 512; // as the lessons count a dead unit: 0 for every one of 512 test digits
 const insightClock = { at: -Infinity, ms: 0 };
 
 /** activationStats of every activation layer, or null when skipped this time (never when forced). */
 function activations(force) {
   const now = performance.now();
-  if (!force && session.step > 0 && now - insightClock.at < 10 * insightClock.ms) return null;
+  if (!force && session.step > 0 && now - insightClock.at < 40 * insightClock.ms) return null;
   const layers = activationStats(session, { samples: ACTIVATION_SAMPLES })
     .map(({ index, type, units, samples, mean, std, deadFraction, neverPositiveFraction }) => ({ index, type, units, samples, mean, std, deadFraction, neverPositiveFraction }));
   insightClock.at = performance.now();
@@ -331,7 +341,7 @@ function report(force, fullEval = false) {
     return;
   }
   const now = performance.now();
-  const statsDue = force || (now - clock.lastStats >= STATS_MS) || (session.step - clock.lastStatsStep >= STATS_STEPS && now - clock.lastStats >= 50);
+  const statsDue = force || (now - clock.lastStats >= STATS_MS) || (session.step - clock.lastStatsStep >= STATS_STEPS && now - clock.lastStats >= STATS_MIN_MS);
   if (statsDue) {
     clock.lastStats = now;
     clock.lastStatsStep = session.step;
@@ -532,7 +542,7 @@ const handlers = {
     running = false;
     const result = await configure(checkpoint.experiment);
     session.restoreCheckpoint(checkpoint);
-    Object.assign(clock, { lastStats: 0, lastStatsStep: session.step, lastEval: 0 });
+    Object.assign(clock, { lastStats: 0, lastStatsStep: session.step, lastFilters: 0, lastEval: 0 });
     afterReply(() => report(true));
     return { ...result, step: session.step };
   },
