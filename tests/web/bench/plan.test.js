@@ -1,0 +1,46 @@
+// plan.test.js: the step-time drift of `npm run bench`: first vs last tenth of an epoch, and over
+// two epochs the steadier one, so a machine that slows down once does not read as a leak while
+// time that grows with every epoch's steps still does.
+import { describe, expect, it } from 'vitest';
+import { driftOverEpochs, driftSummary } from '../../../web/bench/plan.js';
+import { formatTable } from '../../../web/bench/report.js';
+import { sampleResult } from './fixtures.js';
+
+const window = (steps, at) => Float64Array.from({ length: steps }, (_, i) => at(i));
+
+describe('the step-time drift', () => {
+  it('compares the medians of the first and last tenth of a window', () => {
+    const d = driftSummary(window(100, (i) => (i < 50 ? 1 : 1.5)));
+    expect(d.firstMedianMs).toBe(1);
+    expect(d.lastMedianMs).toBe(1.5);
+    expect(d.change).toBeCloseTo(0.5, 12);
+  });
+
+  it('keeps the steadier of two epochs: a one-off slowdown is not growth', () => {
+    // Epoch 1 slows down halfway (the machine), epoch 2 stays at the slow speed throughout.
+    const times = new Float64Array(200);
+    times.set(window(100, (i) => (i < 50 ? 7.7 : 11.7)), 0);
+    times.set(window(100, () => 11.7), 100);
+    const d = driftOverEpochs(times, 100, 2);
+    expect(d.window).toBe(1);
+    expect(d.change).toBeCloseTo(0, 12);
+    expect(d.epochs.map((x) => x.change)).toEqual([expect.closeTo(11.7 / 7.7 - 1, 12), expect.closeTo(0, 12)]);
+  });
+
+  it('still finds time that grows with the steps of every epoch', () => {
+    const growing = (i) => 1 + (i % 100) / 100; // 1 ms at an epoch's start, ~2 ms at its end
+    const d = driftOverEpochs(window(200, growing), 100, 2);
+    expect(d.change).toBeGreaterThan(0.8);
+  });
+
+  it('refuses fewer times than the windows need', () => {
+    expect(() => driftOverEpochs(new Float64Array(150), 100, 2)).toThrow(/150 step times for 2 window/);
+  });
+
+  it('says in the table which epoch it kept and what the others were', () => {
+    const result = sampleResult();
+    const d = driftOverEpochs(window(200, (i) => (i < 50 ? 1 : 1.5)), 100, 2);
+    result.node.w1.ours.drift = d;
+    expect(formatTable('Node', result.node)).toContain('(the steadier of 2 consecutive epochs; all: +50.0 %, +0.0 %)');
+  });
+});
