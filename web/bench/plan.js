@@ -39,7 +39,7 @@ export function driftSummary(times) {
 
 /**
  * Drift over `epochs` consecutive windows of `steps` per-step times: each window's driftSummary,
- * and the steadier one's figures at the top. Time that grows with the steps of an epoch (a leak,
+ * and the steadier one's (the smallest change either way) figures at the top. Time that grows with the steps of an epoch (a leak,
  * a growing copy) grows in every epoch; a neighbour that slows the machine down halfway through
  * one window (seen on a shared 2-core machine: W2's step switching between 7.7 and 11.7 ms) shows
  * in that window only. `epochs` lists all of them, so a report can show both.
@@ -47,7 +47,7 @@ export function driftSummary(times) {
 export function driftOverEpochs(times, steps, epochs = 1) {
   if (times.length < steps * epochs) throw new Error(`drift: ${times.length} step times for ${epochs} window(s) of ${steps}`);
   const all = Array.from({ length: epochs }, (_, e) => driftSummary(times.subarray(e * steps, (e + 1) * steps)));
-  const steadiest = all.reduce((best, d) => (d.change < best.change ? d : best));
+  const steadiest = all.reduce((best, d) => (Math.abs(d.change) < Math.abs(best.change) ? d : best));
   return { ...steadiest, window: all.indexOf(steadiest), epochs: all };
 }
 

@@ -44,3 +44,12 @@ describe('the step-time drift', () => {
     expect(formatTable('Node', result.node)).toContain('(the steadier of 2 consecutive epochs; all: +50.0 %, +0.0 %)');
   });
 });
+
+describe('the steadier epoch', () => {
+  it('is the one that changed least either way, not the one that sped up most', () => {
+    const times = new Float64Array(200);
+    times.set(window(100, (i) => (i < 50 ? 1.3 : 1.1)), 0); // the machine sped up: -15 %
+    times.set(window(100, () => 1.1), 100);
+    expect(driftOverEpochs(times, 100, 2).window).toBe(1);
+  });
+});
