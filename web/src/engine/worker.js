@@ -409,7 +409,16 @@ function trainSlice(budgetMs, maxSteps = Infinity) {
 
 function tick() {
   if (!running || !session) return;
-  const { outcome, epochEnded } = trainSlice(SLICE_MS);
+  // A run's first step is a slice of its own, followed by its statistics: the gradient norms of
+  // the initial weights start every norm chart and the lessons' "first" ratios, however fast the
+  // steps after it come (the stats rate would otherwise skip them in a fast model).
+  const first = session.step === 0 && liveViews;
+  const { outcome, epochEnded } = trainSlice(SLICE_MS, first ? 1 : Infinity);
+  if (first && !outcome) {
+    clock.lastStats = performance.now();
+    clock.lastStatsStep = session.step;
+    post(stats());
+  }
   if (outcome) {
     running = false;
     const failed = typeof outcome === 'object';
