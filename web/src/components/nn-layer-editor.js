@@ -3,6 +3,7 @@
 // core reports them, the total, the memory nn_build would take, and the reason a stack is refused.
 
 import { LitElement, css, html, nothing } from 'lit';
+import { srOnly } from './styles.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { LAYER_TYPES } from '../experiment/schema.js';
 import { layerDefaults } from '../experiment/defaults.js';
@@ -33,7 +34,7 @@ export class NnLayerEditor extends LitElement {
     _announce: { state: true },
   };
 
-  static styles = css`
+  static styles = [srOnly, css`
     :host {
       display: block;
     }
@@ -98,15 +99,7 @@ export class NnLayerEditor extends LitElement {
       background: var(--nn-error-bg, #fdecea);
       color: var(--nn-error, #c5221f);
     }
-    .sr {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
-    }
-  `;
+  `];
 
   constructor() {
     super();

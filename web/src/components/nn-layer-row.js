@@ -2,6 +2,7 @@
 // parameter count the core reports for it, and the core's reason when it cannot be built.
 
 import { LitElement, css, html, nothing } from 'lit';
+import { srOnly } from './styles.js';
 import { LAYER_TYPES } from '../experiment/schema.js';
 import { layerDefaults } from '../experiment/defaults.js';
 import { formatInteger, localize, t, updateWhenLocaleChanges } from '../i18n/index.js';
@@ -55,7 +56,7 @@ export class NnLayerRow extends LitElement {
     _showInit: { state: true },
   };
 
-  static styles = css`
+  static styles = [srOnly, css`
     :host {
       display: block;
     }
@@ -159,14 +160,6 @@ export class NnLayerRow extends LitElement {
       outline: 2px solid var(--nn-focus, #1a73e8);
       outline-offset: 1px;
     }
-    .sr {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
-    }
     .message {
       grid-column: 3 / -1;
       font-size: 12.5px;
@@ -208,7 +201,7 @@ export class NnLayerRow extends LitElement {
         grid-template-columns: 1fr;
       }
     }
-  `;
+  `];
 
   constructor() {
     super();

@@ -10,6 +10,7 @@
 // hand over a PyTorch script and the weights.
 
 import { LitElement, css, html, nothing } from 'lit';
+import { srOnly } from './styles.js';
 import { TrainingClient } from '../engine/client.js';
 import { ExperimentError, validateExperiment } from '../experiment/validate.js';
 import { CONTROLS, MAX_HASH_LENGTH, controlPaths, decodeHash, encodeHash } from '../experiment/url.js';
@@ -184,7 +185,7 @@ export class NnPlayground extends LitElement {
     _liveCharts: { state: true },
   };
 
-  static styles = css`
+  static styles = [srOnly, css`
     :host {
       display: block;
       --nn-accent: #1a73e8;
@@ -373,14 +374,6 @@ export class NnPlayground extends LitElement {
       top: 8px;
       z-index: 2;
     }
-    .sr {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
-    }
     main.single {
       grid-template-columns: minmax(0, 1fr);
     }
@@ -455,7 +448,7 @@ export class NnPlayground extends LitElement {
         grid-template-columns: minmax(0, 1fr);
       }
     }
-  `;
+  `];
 
   #client = null;
   #describeSeq = 0;

@@ -3,6 +3,7 @@
 // differ marked; the picked runs download as CSV or JSON.
 
 import { LitElement, css, html, nothing } from 'lit';
+import { srOnly } from './styles.js';
 // Colours are set through the .style property (the CSSOM), never a style="..." attribute: the
 // page's Content-Security-Policy refuses inline style attributes (lit's styleMap writes one first).
 import { formatInteger, t, updateWhenLocaleChanges } from '../i18n/index.js';
@@ -40,7 +41,7 @@ export class NnRunList extends LitElement {
     _onlyDiffers: { state: true },
   };
 
-  static styles = css`
+  static styles = [srOnly, css`
     :host {
       display: block;
       font-size: 13px;
@@ -167,18 +168,10 @@ export class NnRunList extends LitElement {
     tr.final th {
       background: var(--nn-soft, #f1f3f6);
     }
-    .sr {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
-    }
     .empty {
       color: var(--nn-muted, #5a5f69);
     }
-  `;
+  `];
 
   constructor() {
     super();
