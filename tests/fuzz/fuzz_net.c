@@ -23,13 +23,13 @@ static void add_layer(nn_net *net, fuzz_input *in) {
     case 0: expect_message(nn_add_dense(net, take_size(in, 64), take_u8(in) & 1)); break;
     case 1: {
         int filters = take_size(in, 8), kernel = take_size(in, 7), stride = take_size(in, 3);
-        int padding = take_size(in, 4) - 1;
+        int padding = take_padding(in, 4);
         expect_message(nn_add_conv2d(net, filters, kernel, stride, padding, take_u8(in) & 1));
         break;
     }
     case 2:
     case 3: {
-        int kernel = take_size(in, 4), stride = take_size(in, 4), padding = take_size(in, 3) - 1;
+        int kernel = take_size(in, 4), stride = take_size(in, 4), padding = take_padding(in, 3);
         /* Sometimes a kind that is not a pool at all. */
         nn_layer_kind k = take_u8(in) < 240 ? (kind == 2 ? NN_LAYER_MAXPOOL : NN_LAYER_AVGPOOL) : (nn_layer_kind)take_u8(in);
         expect_message(nn_add_pool(net, k, kernel, stride, padding));

@@ -3,6 +3,7 @@
 #ifndef NN_FUZZ_INPUT_H
 #define NN_FUZZ_INPUT_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -47,6 +48,13 @@ static inline int take_size(fuzz_input *in, int usual_max) {
     if (how < 200) return 1 + (int)(take_u8(in) % (unsigned)usual_max);
     if (how < 230) return (int)(take_u8(in)) - 128;
     return (int)take_u32(in);
+}
+
+/* A padding: usually 0 to usual_max - 1, sometimes any int (take_size less one, without the
+ * harness itself overflowing when take_size gave INT_MIN). */
+static inline int take_padding(fuzz_input *in, int usual_max) {
+    int size = take_size(in, usual_max);
+    return size == INT_MIN ? INT_MAX : size - 1;
 }
 
 /* A float that is usually in [0, 1] and sometimes any bit pattern. */
