@@ -10,7 +10,7 @@
 // memory): while training, silence for SILENCE_MS earns a ping, and no answer means it is gone.
 
 import { downsample } from './runs.js';
-import { openKeyedStore, promised } from './store.js';
+import { KeyedStore, promised } from './store.js';
 import { say } from '../i18n/errors.js';
 
 /** A checkpoint at least this often while training (less often for a model of more than... */
@@ -71,30 +71,21 @@ export function isHistory(h) {
  * window, a full disk) the records live in memory, which still covers a worker crash.
  */
 export class CheckpointStore {
-  #db = null;
-  #opening = null;
+  #keyed = new KeyedStore(DB_NAME, DB_VERSION, STORE);
   #memory = new Map();
-  persistent = false;
 
-  open() {
-    this.#opening ??= (async () => {
-      this.#db = await openKeyedStore(DB_NAME, DB_VERSION, STORE);
-      this.persistent = this.#db !== null;
-    })();
-    return this.#opening;
+  /** False where the records live in memory only (IndexedDB missing or refused). */
+  get persistent() {
+    return this.#keyed.persistent;
   }
 
-  async #tx(mode, fn) {
-    await this.open();
-    if (!this.#db) return null;
-    const tx = this.#db.transaction(STORE, mode);
-    const done = new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error);
-    });
-    const [out] = await Promise.all([fn(tx.objectStore(STORE)), done]);
-    return out;
+  open() {
+    return this.#keyed.open();
+  }
+
+  /** fn(objectStore) in one transaction; null without a database (the memory copy serves). */
+  #tx(mode, fn) {
+    return this.#keyed.tx(mode, (store) => (store ? fn(store) : null));
   }
 
   /** Every record, newest first. */
@@ -125,7 +116,7 @@ export class CheckpointStore {
     try {
       await this.#tx('readwrite', (store) => promised(store.put(record)));
     } catch {
-      this.persistent = false; // quota or a closed database: this tab still has the copy in memory
+      this.#keyed.persistent = false; // quota or a closed database: this tab still has the copy in memory
     }
     const all = await this.list();
     for (const old of all.slice(KEEP_CHECKPOINTS)) await this.delete(old.id);

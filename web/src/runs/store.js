@@ -16,7 +16,7 @@ export const promised = (request) => new Promise((resolve, reject) => {
 });
 
 /** Opens (creating if needed) a database with one object store keyed by `id`; null where IndexedDB is missing or refused. */
-export async function openKeyedStore(name, version, store) {
+async function openKeyedStore(name, version, store) {
   try {
     if (!globalThis.indexedDB) return null;
     const request = indexedDB.open(name, version);
@@ -29,32 +29,64 @@ export async function openKeyedStore(name, version, store) {
   }
 }
 
-export class RunStore {
+/**
+ * One IndexedDB object store keyed by `id`, opened once on first use. `persistent` is false
+ * where IndexedDB is missing or refused (and a user may set it false when a write is refused).
+ */
+export class KeyedStore {
   #db = null;
-  #memory = new Map();
   #opening = null;
   persistent = false;
 
-  /** Opens the database once; resolves either way (falls back to memory). */
+  constructor(name, version, store) {
+    this.name = name;
+    this.version = version;
+    this.store = store;
+  }
+
+  /** Opens the database once; resolves either way. */
   open() {
     this.#opening ??= (async () => {
-      this.#db = await openKeyedStore(DB_NAME, DB_VERSION, STORE);
+      this.#db = await openKeyedStore(this.name, this.version, this.store);
       this.persistent = this.#db !== null;
     })();
     return this.#opening;
   }
 
-  async #tx(mode, fn) {
+  /**
+   * fn(objectStore) inside one transaction of `mode`; resolves to what fn resolved to once the
+   * transaction has completed. Without a database, fn(null).
+   */
+  async tx(mode, fn) {
     await this.open();
     if (!this.#db) return fn(null);
-    const tx = this.#db.transaction(STORE, mode);
+    const tx = this.#db.transaction(this.store, mode);
     const done = new Promise((resolve, reject) => {
       tx.oncomplete = resolve;
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error);
     });
-    const [out] = await Promise.all([fn(tx.objectStore(STORE)), done]);
+    const [out] = await Promise.all([fn(tx.objectStore(this.store)), done]);
     return out;
+  }
+}
+
+export class RunStore {
+  #keyed = new KeyedStore(DB_NAME, DB_VERSION, STORE);
+  #memory = new Map();
+
+  /** False where the runs live in memory only (IndexedDB missing or refused). */
+  get persistent() {
+    return this.#keyed.persistent;
+  }
+
+  /** Opens the database once; resolves either way (falls back to memory). */
+  open() {
+    return this.#keyed.open();
+  }
+
+  #tx(mode, fn) {
+    return this.#keyed.tx(mode, fn);
   }
 
   /** Every kept run, oldest first. */
@@ -74,7 +106,7 @@ export class RunStore {
       await this.#tx('readwrite', (store) => store && promised(store.put(record)));
     } catch {
       // Storage refused (full, or closed by the browser): the run stays in memory for this visit.
-      this.persistent = false;
+      this.#keyed.persistent = false;
     }
     const all = await this.list();
     const dropped = all.slice(0, Math.max(0, all.length - MAX_RUNS)).map((r) => r.id);
