@@ -9,7 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, press, start, waitForStatus, waitForSteps } from './browser.js';
+import { openPage, press, waitForStatus, waitForSteps } from './browser.js';
+import { useBrowser } from './setup.js';
 
 /**
  * axe-core's script goes in through DevTools (page.evaluate), which the page's CSP does not
@@ -155,13 +156,7 @@ async function checkLayout(chartIds) {
   return { scrollWidth: document.scrollingElement.scrollWidth, controls: controls.length, bad, train, charts, parts };
 }
 
-let env;
-beforeAll(async () => {
-  env = await start();
-}, 60_000);
-afterAll(async () => {
-  await env?.close();
-});
+const env = useBrowser();
 
 describe('the MNIST page, from a fresh load', () => {
   let page;

@@ -8,16 +8,11 @@
 // 300 and 200) and are checked with the claims' own thresholds, read from the panel's table as
 // the student reads it, in English and in Chinese.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, start, waitForStatus } from './browser.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openPage, waitForStatus } from './browser.js';
+import { useBrowser } from './setup.js';
 
-let env;
-beforeAll(async () => {
-  env = await start();
-}, 60_000);
-afterAll(async () => {
-  await env?.close();
-});
+const env = useBrowser();
 
 const pg = (page, expression) => page.evaluate(`(() => { const pg = document.querySelector('nn-playground'); return ${expression}; })()`);
 

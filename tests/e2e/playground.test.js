@@ -16,7 +16,8 @@ import { DEFAULT_MEMORY_BUDGET, Session } from '../../web/src/engine/session.js'
 import { freshCore, nodeMnistSource } from '../../web/src/node.js';
 import { parseExperiment } from '../../web/src/experiment/validate.js';
 import { decodeHash } from '../../web/src/experiment/url.js';
-import { experimentOf, lossHistory, openPage, press, start, waitForStatus, waitForSteps } from './browser.js';
+import { experimentOf, lossHistory, openPage, press, waitForStatus, waitForSteps } from './browser.js';
+import { useBrowser } from './setup.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
@@ -41,13 +42,7 @@ function mainThreadTasks(trace) {
     .map((e) => ({ start: e.ts / 1000, wall: e.dur / 1000, cpu: (e.tdur ?? e.dur) / 1000 }));
 }
 
-let env;
-beforeAll(async () => {
-  env = await start();
-}, 60_000);
-afterAll(async () => {
-  await env?.close();
-});
+const env = useBrowser();
 
 const pg = (page, expression) => page.evaluate(`(() => { const pg = document.querySelector('nn-playground'); return ${expression}; })()`);
 

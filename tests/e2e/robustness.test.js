@@ -8,20 +8,15 @@
 // detected and fetched again.
 
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_MEMORY_BUDGET, Session } from '../../web/src/engine/session.js';
 import { freshCore, nodeMnistSource } from '../../web/src/node.js';
 import { decodeHash } from '../../web/src/experiment/url.js';
-import { DIST, lossHistory, openPage, press, start, waitForStatus, waitForSteps } from './browser.js';
+import { DIST, lossHistory, openPage, press, waitForStatus, waitForSteps } from './browser.js';
+import { useBrowser } from './setup.js';
 import { example } from '../web/fixtures.js';
 
-let env;
-beforeAll(async () => {
-  env = await start();
-}, 60_000);
-afterAll(async () => {
-  await env?.close();
-});
+const env = useBrowser();
 
 const pg = (page, expression) => page.evaluate(`(() => { const pg = document.querySelector('nn-playground'); return ${expression}; })()`);
 

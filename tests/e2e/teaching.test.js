@@ -10,9 +10,10 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { unzipSync, strFromU8 } from 'fflate';
-import { openPage, press, start, waitForStatus } from './browser.js';
+import { openPage, press, waitForStatus } from './browser.js';
+import { useBrowser } from './setup.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
@@ -32,13 +33,7 @@ const XOR = 'v=1&data=xor&count=200&noise=0.1&layers=dense:4,tanh,dense:2&loss=c
 const GOAL_TEXT = '<b>Reach</b> 60 % <img src=x onerror=alert(1)> in 3 epochs';
 const HOMEWORK = `${XOR}&goal=acc&target=0.6&max_epochs=3&lock=layers,opt&hide=seed,init&goal_en=${encodeURIComponent(GOAL_TEXT)}&goal_zh=${encodeURIComponent('三轮内达到 60 %')}`;
 
-let env;
-beforeAll(async () => {
-  env = await start();
-}, 60_000);
-afterAll(async () => {
-  await env?.close();
-});
+const env = useBrowser();
 
 const pg = (page, expression) => page.evaluate(`(() => { const pg = document.querySelector('nn-playground'); return ${expression}; })()`);
 
