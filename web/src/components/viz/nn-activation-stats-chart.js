@@ -3,8 +3,8 @@
 // activationStats): with a poor initialisation the std shrinks or grows layer after layer, which
 // the log axis shows as bars stepping down or up by decades.
 
-import { LitElement, css, html, nothing, svg } from 'lit';
-import { mergeLabels, vizBaseStyles } from './chart-base.js';
+import { css, svg } from 'lit';
+import { LayerBarsElement } from './layer-bars.js';
 import { format, formatNumber } from './stats.js';
 
 /** English defaults; the page passes translated strings through `labels`. */
@@ -38,22 +38,10 @@ const AXIS_H = 18;
  *
  * Read-only for tests: pointCount (layers drawn), drawn, `data-points` on the host, values().
  */
-export class NnActivationStatsChart extends LitElement {
-  static properties = {
-    layers: { attribute: false },
-    step: { type: Number },
-    labels: { attribute: false },
-  };
+export class NnActivationStatsChart extends LayerBarsElement {
+  static LABELS = ACTIVATION_STATS_CHART_LABELS;
 
-  static styles = [vizBaseStyles, css`
-    svg {
-      display: block;
-      width: 100%;
-      overflow: visible;
-    }
-    .track {
-      fill: var(--nn-viz-track, #eef0f3);
-    }
+  static styles = [...LayerBarsElement.styles, css`
     .std {
       fill: var(--nn-viz-accent, #0072b2);
     }
@@ -62,43 +50,15 @@ export class NnActivationStatsChart extends LitElement {
       stroke-width: 0.5;
       stroke-dasharray: 2 2;
     }
-    text {
-      font-size: 12px;
-      fill: currentColor;
-      dominant-baseline: middle;
-    }
     .axis {
       font-size: 10.5px;
       fill: var(--nn-viz-muted, #666);
       text-anchor: middle;
     }
-    .value {
-      font-variant-numeric: tabular-nums;
-    }
   `];
-
-  constructor() {
-    super();
-    this.layers = [];
-    this.step = 0;
-    this.labels = undefined;
-    this.pointCount = 0;
-    this.drawn = false;
-  }
-
-  get _l() {
-    return mergeLabels(ACTIVATION_STATS_CHART_LABELS, this.labels);
-  }
 
   values() {
     return (this.layers ?? []).filter((x) => x.type !== 'softmax').map(({ label, type, mean, std }) => ({ label, type, mean, std }));
-  }
-
-  updated() {
-    const n = this.values().length;
-    this.pointCount = n;
-    this.drawn = this.drawn || n > 0;
-    this.setAttribute('data-points', String(n));
   }
 
   render() {
@@ -112,12 +72,9 @@ export class NnActivationStatsChart extends LitElement {
     const height = rows.length * ROW + AXIS_H;
     const ticks = [];
     for (let e = LO; e <= HI; e += 2) ticks.push(e);
-    return html`
-      <div class="head"><span class="title">${l.title}</span>
-        ${rows.length ? html`<span class="note">${format(l.atStep, { step: this.step })} · ${l.std}</span>` : nothing}</div>
-      ${rows.length
-        ? html`<svg part="plot" role="img" aria-label=${summary} viewBox=${`0 0 ${width} ${height}`} preserveAspectRatio="xMinYMin meet">
-            ${ticks.map((e) => svg`<line class="tick" x1=${x(10 ** e)} x2=${x(10 ** e)} y1="0" y2=${rows.length * ROW}></line>
+    return this.frame({
+      rows, summary, note: ` · ${l.std}`, width, height,
+      body: svg`${ticks.map((e) => svg`<line class="tick" x1=${x(10 ** e)} x2=${x(10 ** e)} y1="0" y2=${rows.length * ROW}></line>
               <text class="axis" x=${x(10 ** e)} y=${rows.length * ROW + AXIS_H / 2 + 2}>${e === 0 ? '1' : `1e${e}`}</text>`)}
             ${rows.map((r, i) => {
               const y = i * ROW + 4;
@@ -127,10 +84,8 @@ export class NnActivationStatsChart extends LitElement {
                 <rect class="std" x=${LABEL_W} y=${y} width=${Math.max(0, x(r.std) - LABEL_W)} height=${h} rx="2"></rect>
                 <text class="value" x=${LABEL_W + bar + 8} y=${y + h / 2}>${formatNumber(r.mean, 2)} ± ${formatNumber(r.std, 2)}</text>
               </g>`;
-            })}
-          </svg>`
-        : html`<div class="empty" role="img" aria-label=${summary}>${summary}</div>`}
-    `;
+            })}`,
+    });
   }
 }
 

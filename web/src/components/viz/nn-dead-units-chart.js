@@ -2,8 +2,8 @@
 // as one horizontal bar per layer (insight.js's activationStats, measured in the worker): the
 // picture of "dying ReLU" that a loss curve does not show.
 
-import { LitElement, css, html, nothing, svg } from 'lit';
-import { mergeLabels, vizBaseStyles } from './chart-base.js';
+import { css, svg } from 'lit';
+import { LayerBarsElement } from './layer-bars.js';
 import { format } from './stats.js';
 
 /** English defaults; the page passes translated strings through `labels`. */
@@ -38,50 +38,17 @@ const pct = (x) => `${(100 * x).toFixed(1)} %`;
  * Read-only for tests: pointCount (layers drawn), drawn, `data-points` on the host, and
  * values() ([{label, deadFraction, neverPositiveFraction}] as drawn).
  */
-export class NnDeadUnitsChart extends LitElement {
-  static properties = {
-    layers: { attribute: false },
-    step: { type: Number },
-    labels: { attribute: false },
-  };
+export class NnDeadUnitsChart extends LayerBarsElement {
+  static LABELS = DEAD_UNITS_CHART_LABELS;
 
-  static styles = [vizBaseStyles, css`
-    svg {
-      display: block;
-      width: 100%;
-      overflow: visible;
-    }
-    .track {
-      fill: var(--nn-viz-track, #eef0f3);
-    }
+  static styles = [...LayerBarsElement.styles, css`
     .negative {
       fill: var(--nn-viz-negative, #f3c4a8);
     }
     .dead {
       fill: var(--nn-viz-dead, #c0392b);
     }
-    text {
-      font-size: 12px;
-      fill: currentColor;
-      dominant-baseline: middle;
-    }
-    .value {
-      font-variant-numeric: tabular-nums;
-    }
   `];
-
-  constructor() {
-    super();
-    this.layers = [];
-    this.step = 0;
-    this.labels = undefined;
-    this.pointCount = 0;
-    this.drawn = false;
-  }
-
-  get _l() {
-    return mergeLabels(DEAD_UNITS_CHART_LABELS, this.labels);
-  }
 
   /** The rows drawn: the rectifier layers of `layers`. */
   values() {
@@ -99,38 +66,25 @@ export class NnDeadUnitsChart extends LitElement {
     return format(l.summary, { step: this.step, parts: parts.join(l.separator) });
   }
 
-  updated() {
-    const n = this.values().length;
-    this.pointCount = n;
-    this.drawn = this.drawn || n > 0;
-    this.setAttribute('data-points', String(n));
-  }
-
   render() {
-    const l = this._l;
     const rows = this.values();
     const summary = this.#summary(rows);
     const width = 420;
     const bar = width - LABEL_W - TEXT_W;
-    return html`
-      <div class="head"><span class="title">${l.title}</span>
-        ${rows.length ? html`<span class="note">${format(l.atStep, { step: this.step })}</span>` : nothing}</div>
-      ${rows.length
-        ? html`<svg part="plot" role="img" aria-label=${summary} viewBox=${`0 0 ${width} ${rows.length * ROW}`} preserveAspectRatio="xMinYMin meet">
-            ${rows.map((r, i) => {
-              const y = i * ROW + 4;
-              const h = ROW - 8;
-              return svg`<g>
-                <text x="0" y=${y + h / 2}>${r.label}</text>
-                <rect class="track" x=${LABEL_W} y=${y} width=${bar} height=${h} rx="2"></rect>
-                <rect class="negative" x=${LABEL_W} y=${y} width=${bar * clamp01(r.neverPositiveFraction)} height=${h} rx="2"></rect>
-                <rect class="dead" x=${LABEL_W} y=${y + 3} width=${bar * clamp01(r.deadFraction)} height=${h - 6} rx="2"></rect>
-                <text class="value" x=${LABEL_W + bar + 8} y=${y + h / 2}>${pct(r.deadFraction)}</text>
-              </g>`;
-            })}
-          </svg>`
-        : html`<div class="empty" role="img" aria-label=${summary}>${summary}</div>`}
-    `;
+    return this.frame({
+      rows, summary, width, height: rows.length * ROW,
+      body: rows.map((r, i) => {
+        const y = i * ROW + 4;
+        const h = ROW - 8;
+        return svg`<g>
+          <text x="0" y=${y + h / 2}>${r.label}</text>
+          <rect class="track" x=${LABEL_W} y=${y} width=${bar} height=${h} rx="2"></rect>
+          <rect class="negative" x=${LABEL_W} y=${y} width=${bar * clamp01(r.neverPositiveFraction)} height=${h} rx="2"></rect>
+          <rect class="dead" x=${LABEL_W} y=${y + 3} width=${bar * clamp01(r.deadFraction)} height=${h - 6} rx="2"></rect>
+          <text class="value" x=${LABEL_W + bar + 8} y=${y + h / 2}>${pct(r.deadFraction)}</text>
+        </g>`;
+      }),
+    });
   }
 }
 
