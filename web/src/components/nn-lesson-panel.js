@@ -6,6 +6,7 @@
 // lesson it compares with when that lesson was run in this page. The page does the running.
 
 import { LitElement, css, html, nothing } from 'lit';
+import { swatch } from './styles.js';
 // The swatch's colour goes through .style (the CSSOM): the page's CSP refuses style attributes.
 import { formatInteger, language, t, updateWhenLocaleChanges } from '../i18n/index.js';
 import { LESSONS, lessonOf } from '../experiment/lessons.js';
@@ -76,7 +77,7 @@ export class NnLessonPanel extends LitElement {
     disabled: { type: Boolean },
   };
 
-  static styles = css`
+  static styles = [swatch, css`
     :host {
       display: block;
       font-size: 13.5px;
@@ -142,14 +143,6 @@ export class NnLessonPanel extends LitElement {
       padding: 0;
       list-style: none;
     }
-    .swatch {
-      display: inline-block;
-      width: 10px;
-      height: 10px;
-      border-radius: 2px;
-      margin-right: 4px;
-      vertical-align: baseline;
-    }
     .actions {
       display: flex;
       flex-wrap: wrap;
@@ -211,7 +204,7 @@ export class NnLessonPanel extends LitElement {
       margin-top: 6px;
       font-weight: 600;
     }
-  `;
+  `];
 
   constructor() {
     super();

@@ -3,7 +3,7 @@
 // differ marked; the picked runs download as CSV or JSON.
 
 import { LitElement, css, html, nothing } from 'lit';
-import { srOnly } from './styles.js';
+import { srOnly, swatch } from './styles.js';
 // Colours are set through the .style property (the CSSOM), never a style="..." attribute: the
 // page's Content-Security-Policy refuses inline style attributes (lit's styleMap writes one first).
 import { formatInteger, t, updateWhenLocaleChanges } from '../i18n/index.js';
@@ -41,7 +41,7 @@ export class NnRunList extends LitElement {
     _onlyDiffers: { state: true },
   };
 
-  static styles = [srOnly, css`
+  static styles = [srOnly, swatch, css`
     :host {
       display: block;
       font-size: 13px;
@@ -89,14 +89,6 @@ export class NnRunList extends LitElement {
     .badge.live {
       background: #e6f4ea;
       border-color: #8cc79c;
-    }
-    .swatch {
-      display: inline-block;
-      width: 10px;
-      height: 10px;
-      border-radius: 2px;
-      margin-right: 4px;
-      vertical-align: baseline;
     }
     button,
     input[type='text'] {

@@ -13,3 +13,15 @@ export const srOnly = css`
     white-space: nowrap;
   }
 `;
+
+/** .swatch: the small colour square that ties a run's row to its curve. */
+export const swatch = css`
+  .swatch {
+    display: inline-block;
+    width: 10px;
+    height: 10px;
+    border-radius: 2px;
+    margin-right: 4px;
+    vertical-align: baseline;
+  }
+`;
