@@ -10,45 +10,72 @@
 #include "input.h"
 #include "nn.h"
 
-#define BUDGET (4u << 20) /* keeps every build, and so every run, small and quick */
+#define BUDGET (4u << 20) /* keeps every build small */
 #define MAX_LAYERS 12
+/* Multiply-adds (or window reads) per forward pass above which a net that builds is not trained.
+ * The memory budget does not bound the work: a pool's window and a stride-1 convolution's taps
+ * take no memory, and a max pool of kernel 350 over a 700 x 700 input fits in 4 MB yet reads
+ * 1.5e10 values a pass (minutes under the sanitizers). Such nets are still planned and built. */
+#define MAX_WORK (1u << 22)
 
 static void expect_message(nn_status st) {
     if (st != NN_OK && nn_last_error()[0] == '\0') abort();
 }
 
-static void add_layer(nn_net *net, fuzz_input *in) {
+/* Values in a layer's output (0 before the first layer: the input's). */
+static double out_values(const nn_net *net, int layers, int in_values) {
+    if (layers == 0) return in_values;
+    int shape[3];
+    nn_layer_out_shape(net, layers - 1, shape);
+    return (double)shape[0] * shape[1] * shape[2];
+}
+
+/* Adds a fuzzer-chosen layer; *work grows by the multiply-adds (or reads) per sample of a
+ * forward pass through it when it was added. */
+static void add_layer(nn_net *net, fuzz_input *in, int in_channels, double *work) {
+    const int before = nn_layer_count(net);
+    const double in_values = out_values(net, before, nn_input_size(net));
+    double per_output = 1; /* activations, dropout, batch norm, flatten */
+    nn_status st;
     uint8_t kind = take_u8(in) % 16;
     switch (kind) {
-    case 0: expect_message(nn_add_dense(net, take_size(in, 64), take_u8(in) & 1)); break;
+    case 0:
+        per_output = in_values;
+        expect_message(st = nn_add_dense(net, take_size(in, 64), take_u8(in) & 1));
+        break;
     case 1: {
         int filters = take_size(in, 8), kernel = take_size(in, 7), stride = take_size(in, 3);
         int padding = take_padding(in, 4);
-        expect_message(nn_add_conv2d(net, filters, kernel, stride, padding, take_u8(in) & 1));
+        int shape[3] = {in_channels, 0, 0};
+        if (before > 0) nn_layer_out_shape(net, before - 1, shape);
+        per_output = (double)shape[0] * kernel * kernel;
+        expect_message(st = nn_add_conv2d(net, filters, kernel, stride, padding, take_u8(in) & 1));
         break;
     }
     case 2:
     case 3: {
         int kernel = take_size(in, 4), stride = take_size(in, 4), padding = take_padding(in, 3);
+        per_output = (double)kernel * kernel;
         /* Sometimes a kind that is not a pool at all. */
         nn_layer_kind k = take_u8(in) < 240 ? (kind == 2 ? NN_LAYER_MAXPOOL : NN_LAYER_AVGPOOL) : (nn_layer_kind)take_u8(in);
-        expect_message(nn_add_pool(net, k, kernel, stride, padding));
+        expect_message(st = nn_add_pool(net, k, kernel, stride, padding));
         break;
     }
-    case 4: expect_message(nn_add_flatten(net)); break;
-    case 5: expect_message(nn_add_dropout(net, take_param(in))); break;
+    case 4: expect_message(st = nn_add_flatten(net)); break;
+    case 5: expect_message(st = nn_add_dropout(net, take_param(in))); break;
     case 6: {
         float eps = take_u8(in) < 200 ? 1e-5f : take_float(in);
-        expect_message(nn_add_batchnorm(net, eps, take_param(in)));
+        expect_message(st = nn_add_batchnorm(net, eps, take_param(in)));
         break;
     }
     default: {
         /* Activations, and sometimes a kind number that is not one. */
         nn_layer_kind k = take_u8(in) < 240 ? (nn_layer_kind)(NN_LAYER_TANH + kind % 8) : (nn_layer_kind)(int8_t)take_u8(in);
-        expect_message(nn_add_activation(net, k, take_param(in)));
+        expect_message(st = nn_add_activation(net, k, take_param(in)));
         break;
     }
     }
+    if (st == NN_OK) *work += out_values(net, before + 1, 0) * per_output;
 }
 
 static void train_a_little(nn_net *net, int batch, fuzz_input *in) {
@@ -132,13 +159,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0;
     }
     int layers = take_u8(&in) % (MAX_LAYERS + 1);
-    for (int i = 0; i < layers; i++) add_layer(net, &in);
+    double work = 0;
+    for (int i = 0; i < layers; i++) add_layer(net, &in, c, &work);
     int batch = take_size(&in, 16);
     size_t bytes = nn_build_bytes(net, batch);
     nn_status st = nn_build(net, batch);
     expect_message(st);
     if ((st == NN_OK) != (bytes > 0)) abort(); /* the plan and the build agree */
-    if (st == NN_OK) train_a_little(net, batch, &in);
+    if (st == NN_OK && work * batch <= MAX_WORK) train_a_little(net, batch, &in);
     else if (nn_build(net, batch) == NN_OK) abort(); /* refused twice alike */
     nn_net_free(net);
     return 0;
