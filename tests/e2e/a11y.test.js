@@ -301,7 +301,7 @@ describe('the MNIST page, from a fresh load', () => {
         const n = i + 1;
         const tree = await row.ariaSnapshot();
         expect(namesOf(tree, 'group')).toEqual([w.row(n, await row.locator('select#kind option:checked').innerText())]);
-        expect(namesOf(tree, 'combobox')).toEqual([await row.locator('label.kind').innerText()]);
+        expect(namesOf(tree, 'combobox')).toEqual([await row.locator('label.sel').innerText()]);
         expect(namesOf(tree, 'textbox')).toEqual(await row.locator('nn-num-field label').allInnerTexts());
         expect(namesOf(tree, 'checkbox')).toEqual((await row.locator('label.check').allInnerTexts()).map((x) => x.trim()));
         const init = (await row.locator('button.link').count()) ? [w.init] : [];

@@ -6,6 +6,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { t, updateWhenLocaleChanges } from '../i18n/index.js';
 import { GOAL_METRICS, GOAL_TEXT_MAX } from '../experiment/url.js';
+import { fieldGroups, formFields } from './styles.js';
 import './nn-num-field.js';
 
 const STATES = ['free', 'lock', 'hide'];
@@ -27,29 +28,11 @@ export class NnAssignmentEditor extends LitElement {
     _copied: { state: true },
   };
 
-  static styles = css`
+  static styles = [fieldGroups, formFields, css`
     :host {
       display: block;
       font-size: 13px;
     }
-    fieldset {
-      border: 1px solid var(--nn-border-soft, #dde0e5);
-      border-radius: 8px;
-      margin: 0 0 10px;
-      padding: 8px 10px 10px;
-      min-width: 0;
-    }
-    legend {
-      font-weight: 600;
-      padding: 0 4px;
-    }
-    .grid {
-      display: grid;
-      grid-template-columns: repeat(auto-fill, minmax(150px, 1fr));
-      gap: 8px 10px;
-      align-items: start;
-    }
-    label.sel,
     .text label {
       display: block;
       font-size: 12px;
@@ -139,7 +122,7 @@ export class NnAssignmentEditor extends LitElement {
     .error {
       color: var(--nn-error, #b3261e);
     }
-  `;
+  `];
 
   constructor() {
     super();

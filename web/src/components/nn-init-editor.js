@@ -4,6 +4,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { INIT_TYPES, NONLINEARITIES } from '../experiment/schema.js';
 import { initDefaults } from '../experiment/defaults.js';
+import { formFields } from './styles.js';
 import { t, updateWhenLocaleChanges } from '../i18n/index.js';
 import './nn-num-field.js';
 
@@ -42,28 +43,9 @@ export class NnInitEditor extends LitElement {
     disabled: { type: Boolean, reflect: true },
   };
 
-  static styles = css`
+  static styles = [formFields, css`
     :host {
       display: block;
-    }
-    label {
-      display: block;
-      font-size: 12px;
-      color: var(--nn-muted, #555);
-      margin-bottom: 2px;
-    }
-    select {
-      font: inherit;
-      width: 100%;
-      padding: 3px 4px;
-      border: 1px solid var(--nn-border, #b8bcc4);
-      border-radius: 4px;
-      background: var(--nn-input-bg, #fff);
-      color: inherit;
-    }
-    select:focus-visible {
-      outline: 2px solid var(--nn-focus, #1a73e8);
-      outline-offset: 1px;
     }
     .args {
       display: grid;
@@ -82,7 +64,7 @@ export class NnInitEditor extends LitElement {
       color: var(--nn-error, #c5221f);
       margin-top: 2px;
     }
-  `;
+  `];
 
   #id = `init-${++uid}`;
 
@@ -119,7 +101,7 @@ export class NnInitEditor extends LitElement {
     const v = this.value;
     const type = v?.type ?? '';
     return html`
-      <label for=${this.#id}>${this.label}</label>
+      <label class="sel" for=${this.#id}>${this.label}</label>
       <select part="select" id=${this.#id} .value=${type} ?disabled=${this.disabled} @change=${this.#onType}>
         ${this.inherit ? html`<option value="" ?selected=${type === ''}>${t('init.inherit')}</option>` : nothing}
         ${INIT_TYPES.map((k) => html`<option value=${k} ?selected=${type === k}>${t(`init.${k}`)}</option>`)}
@@ -145,7 +127,7 @@ export class NnInitEditor extends LitElement {
 
   #kaimingSelects(v) {
     const select = (field, options) => html`<div>
-      <label for="${this.#id}-${field}">${t(`init.arg.${field}`)}</label>
+      <label class="sel" for="${this.#id}-${field}">${t(`init.arg.${field}`)}</label>
       <select id="${this.#id}-${field}" .value=${v[field]} ?disabled=${this.disabled} @change=${(e) => this.#onArg(field, e.target.value)}>
         ${options.map((o) => html`<option value=${o} ?selected=${v[field] === o}>${o}</option>`)}
       </select>

@@ -2,7 +2,7 @@
 // parameter count the core reports for it, and the core's reason when it cannot be built.
 
 import { LitElement, css, html, nothing } from 'lit';
-import { srOnly } from './styles.js';
+import { formFields, srOnly } from './styles.js';
 import { LAYER_TYPES } from '../experiment/schema.js';
 import { layerDefaults } from '../experiment/defaults.js';
 import { formatInteger, localize, t, updateWhenLocaleChanges } from '../i18n/index.js';
@@ -56,7 +56,7 @@ export class NnLayerRow extends LitElement {
     _showInit: { state: true },
   };
 
-  static styles = [srOnly, css`
+  static styles = [srOnly, formFields, css`
     :host {
       display: block;
     }
@@ -89,21 +89,6 @@ export class NnLayerRow extends LitElement {
       color: var(--nn-muted, #777);
       font-variant-numeric: tabular-nums;
       text-align: right;
-    }
-    label.kind {
-      display: block;
-      font-size: 12px;
-      color: var(--nn-muted, #555);
-      margin-bottom: 2px;
-    }
-    select {
-      font: inherit;
-      width: 100%;
-      padding: 3px 4px;
-      border: 1px solid var(--nn-border, #b8bcc4);
-      border-radius: 4px;
-      background: var(--nn-input-bg, #fff);
-      color: inherit;
     }
     .fields {
       display: grid;
@@ -154,9 +139,7 @@ export class NnLayerRow extends LitElement {
       opacity: 0.4;
       cursor: default;
     }
-    button:focus-visible,
-    select:focus-visible,
-    input:focus-visible {
+    button:focus-visible {
       outline: 2px solid var(--nn-focus, #1a73e8);
       outline-offset: 1px;
     }
@@ -283,7 +266,7 @@ export class NnLayerRow extends LitElement {
         <span class="handle" part="handle" draggable=${this.disabled ? 'false' : 'true'} title=${this.disabled ? '' : t('layers.drag')} aria-hidden="true">${this.disabled ? '' : '⋮⋮'}</span>
         <span class="num">${index + 1}</span>
         <div>
-          <label class="kind" for="kind">${t('layers.kind')}</label>
+          <label class="sel" for="kind">${t('layers.kind')}</label>
           <select id="kind" .value=${layer.type} ?disabled=${this.disabled} @change=${this.#onType}>
             ${LAYER_TYPES.map((k) => html`<option value=${k} ?selected=${k === layer.type}>${t(`layer.${k}`)}</option>`)}
           </select>

@@ -5,6 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { DATA_SETS, OPTIMIZER_TYPES, LOSS_TYPES } from '../experiment/schema.js';
 import { dataDefaults, lossDefaults, optimizerDefaults } from '../experiment/defaults.js';
+import { fieldGroups, formFields } from './styles.js';
 import { has, localize, t, updateWhenLocaleChanges } from '../i18n/index.js';
 import { controlOfPath } from '../experiment/url.js';
 import './nn-num-field.js';
@@ -40,49 +41,12 @@ export class NnSettingsPanel extends LitElement {
     hidden: { type: Array },
   };
 
-  static styles = css`
+  static styles = [fieldGroups, formFields, css`
     :host {
       display: block;
     }
-    fieldset {
-      border: 1px solid var(--nn-border-soft, #dde0e5);
-      border-radius: 8px;
-      margin: 0 0 10px;
-      padding: 8px 10px 10px;
-      min-width: 0;
-    }
-    legend {
-      font-weight: 600;
-      padding: 0 4px;
-    }
-    .grid {
-      display: grid;
-      grid-template-columns: repeat(auto-fill, minmax(150px, 1fr));
-      gap: 8px 10px;
-      align-items: start;
-    }
     .full {
       grid-column: 1 / -1;
-    }
-    label.sel {
-      display: block;
-      font-size: 12px;
-      color: var(--nn-muted, #555);
-      margin-bottom: 2px;
-    }
-    select {
-      font: inherit;
-      width: 100%;
-      padding: 3px 4px;
-      border: 1px solid var(--nn-border, #b8bcc4);
-      border-radius: 4px;
-      background: var(--nn-input-bg, #fff);
-      color: inherit;
-    }
-    select:focus-visible,
-    input:focus-visible {
-      outline: 2px solid var(--nn-focus, #1a73e8);
-      outline-offset: 1px;
     }
     .about {
       font-size: 12.5px;
@@ -111,7 +75,7 @@ export class NnSettingsPanel extends LitElement {
       color: var(--nn-error, #c5221f);
       margin-top: 2px;
     }
-  `;
+  `];
 
   constructor() {
     super();

@@ -25,3 +25,48 @@ export const swatch = css`
     vertical-align: baseline;
   }
 `;
+
+/** fieldset, legend and .grid: a titled group of settings laid out in columns. */
+export const fieldGroups = css`
+  fieldset {
+    border: 1px solid var(--nn-border-soft, #dde0e5);
+    border-radius: 8px;
+    margin: 0 0 10px;
+    padding: 8px 10px 10px;
+    min-width: 0;
+  }
+  legend {
+    font-weight: 600;
+    padding: 0 4px;
+  }
+  .grid {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(150px, 1fr));
+    gap: 8px 10px;
+    align-items: start;
+  }
+`;
+
+/** label.sel above a select, the select itself and the focus ring of both kinds of control. */
+export const formFields = css`
+  label.sel {
+    display: block;
+    font-size: 12px;
+    color: var(--nn-muted, #555);
+    margin-bottom: 2px;
+  }
+  select {
+    font: inherit;
+    width: 100%;
+    padding: 3px 4px;
+    border: 1px solid var(--nn-border, #b8bcc4);
+    border-radius: 4px;
+    background: var(--nn-input-bg, #fff);
+    color: inherit;
+  }
+  select:focus-visible,
+  input:focus-visible {
+    outline: 2px solid var(--nn-focus, #1a73e8);
+    outline-offset: 1px;
+  }
+`;
