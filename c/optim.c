@@ -90,16 +90,24 @@ static inline void guard_add(guard *gd, f32x4 g, f32x4 p_new) {
     gd->p = f32x4_add(gd->p, f32x4_sub(p_new, p_new));
 }
 
+/* torch's direction, where every rule starts: the gradient, negated under maximize, plus wd * p
+ * under (coupled) weight decay. */
+static inline f32x4 direction(f32x4 g, f32x4 p, int maximize, int use_wd, f32x4 wd) {
+    f32x4 d = g;
+    if (maximize) d = f32x4_neg(d);
+    if (use_wd) d = f32x4_add(d, f32x4_mul(wd, p));
+    return d;
+}
+
 typedef struct {
     f32x4 lr, mom, wd, keep;
 } sgd_consts;
 
 static inline void sgd_vec(size_t i, int m, float *p, const float *g, float *buf, const backup *bk, guard *gd,
                            const sgd_consts *k, int maximize, int use_wd, int use_mom, int first, int nesterov) {
-    f32x4 pi = f32x4_load_first(p + i, m), g0 = f32x4_load_first(g + i, m), d = g0;
+    f32x4 pi = f32x4_load_first(p + i, m), g0 = f32x4_load_first(g + i, m);
     f32x4_store_first(bk->p + i, pi, m);
-    if (maximize) d = f32x4_neg(d);
-    if (use_wd) d = f32x4_add(d, f32x4_mul(k->wd, pi));
+    f32x4 d = direction(g0, pi, maximize, use_wd, k->wd);
     if (use_mom) {
         f32x4 b = d;
         if (!first) {
@@ -157,12 +165,11 @@ static void adagrad_step(const double *h, int64_t t, float *p, const float *g, f
     const int use_wd = (float)h[NN_HP_WEIGHT_DECAY] != 0.0f, maximize = h[NN_HP_MAXIMIZE] != 0.0;
     for (size_t i = 0; i < n; i += 4) {
         const int m = n - i < 4 ? (int)(n - i) : 4;
-        f32x4 pi = f32x4_load_first(p + i, m), g0 = f32x4_load_first(g + i, m), d = g0;
+        f32x4 pi = f32x4_load_first(p + i, m), g0 = f32x4_load_first(g + i, m);
         f32x4 s0 = f32x4_load_first(sum + i, m);
         f32x4_store_first(bk->p + i, pi, m);
         f32x4_store_first(bk->s0 + i, s0, m);
-        if (maximize) d = f32x4_neg(d);
-        if (use_wd) d = f32x4_add(d, f32x4_mul(wd, pi));
+        const f32x4 d = direction(g0, pi, maximize, use_wd, wd);
         f32x4 s = f32x4_add(t == 1 ? initial : s0, f32x4_mul(d, d));
         f32x4_store_first(sum + i, s, m);
         f32x4 p1 = f32x4_sub(pi, f32x4_mul(clr, f32x4_div(d, f32x4_add(f32x4_sqrt(s), eps))));
@@ -183,12 +190,11 @@ static void rmsprop_step(const double *h, float *p, const float *g, float *sq, f
     const int centered = h[NN_HP_CENTERED] != 0.0, maximize = h[NN_HP_MAXIMIZE] != 0.0;
     for (size_t i = 0; i < n; i += 4) {
         const int m = n - i < 4 ? (int)(n - i) : 4;
-        f32x4 pi = f32x4_load_first(p + i, m), g0 = f32x4_load_first(g + i, m), d = g0;
+        f32x4 pi = f32x4_load_first(p + i, m), g0 = f32x4_load_first(g + i, m);
         f32x4 sq0 = f32x4_load_first(sq + i, m);
         f32x4_store_first(bk->p + i, pi, m);
         f32x4_store_first(bk->s0 + i, sq0, m);
-        if (maximize) d = f32x4_neg(d);
-        if (use_wd) d = f32x4_add(d, f32x4_mul(wd, pi));
+        const f32x4 d = direction(g0, pi, maximize, use_wd, wd);
         f32x4 s = f32x4_add(f32x4_mul(sq0, alpha), f32x4_mul(rest, f32x4_mul(d, d)));
         f32x4_store_first(sq + i, s, m);
         f32x4 avg, p1;
@@ -224,14 +230,13 @@ typedef struct {
 static inline void adam_vec(size_t i, int m, float *p, const float *g, float *mt, float *vt, float *vmax,
                             const backup *bk, guard *gd, const adam_consts *k, int maximize, int decoupled, int use_wd,
                             int amsgrad) {
-    f32x4 pi = f32x4_load_first(p + i, m), g0 = f32x4_load_first(g + i, m), d = g0;
+    f32x4 pi = f32x4_load_first(p + i, m), g0 = f32x4_load_first(g + i, m);
     f32x4 m0 = f32x4_load_first(mt + i, m), v0 = f32x4_load_first(vt + i, m);
     f32x4_store_first(bk->p + i, pi, m);
     f32x4_store_first(bk->s0 + i, m0, m);
     f32x4_store_first(bk->s1 + i, v0, m);
-    if (maximize) d = f32x4_neg(d);
+    const f32x4 d = direction(g0, pi, maximize, use_wd && !decoupled, k->wd);
     if (decoupled) pi = f32x4_mul(pi, k->shrink);
-    else if (use_wd) d = f32x4_add(d, f32x4_mul(k->wd, pi));
     f32x4 m1 = f32x4_add(f32x4_mul(m0, k->fb1), f32x4_mul(k->r1, d));
     f32x4 v1 = f32x4_add(f32x4_mul(v0, k->fb2), f32x4_mul(k->r2, f32x4_mul(d, d)));
     f32x4_store_first(mt + i, m1, m);
