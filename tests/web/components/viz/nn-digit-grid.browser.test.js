@@ -1,5 +1,8 @@
-// <nn-digit-grid> in Chromium: mistakes first by confidence, marks, probabilities, subsets.
+// <nn-digit-grid> in Chromium: mistakes first by confidence, marks, probabilities, subsets, and
+// the button that hands the current digit to the draw pad.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { userEvent } from 'vitest/browser';
+import { pixelsFromBytes } from '../../../../web/src/components/viz/mnist-preprocess.js';
 import { inBrowser, loadViz, mount } from './helpers.js';
 
 function data(n = 6) {
@@ -60,5 +63,64 @@ describe.skipIf(!inBrowser)('<nn-digit-grid>', () => {
     mounted = await mount('nn-digit-grid', { ...d, images });
     const px = mounted.el.shadowRoot.querySelector('canvas').getContext('2d').getImageData(0, 0, 1, 1).data;
     expect(px[0]).toBe(120);
+  });
+
+  it('has no try button unless asked', async () => {
+    mounted = await mount('nn-digit-grid', data());
+    expect(mounted.el.shadowRoot.querySelector('button')).toBe(null);
+    expect(mounted.el.shadowRoot.querySelector('[aria-current]')).toBe(null);
+  });
+
+  it('with tryable, a button after the digits sends the current digit (first the surest mistake, then the one chosen with the keys or the mouse) with its pixels as the model sees them', async () => {
+    const d = data();
+    // Digit 3 gets every byte value, so the pixels check covers the whole scale.
+    for (let k = 0; k < 784; k++) d.images[3 * 784 + k] = k & 255;
+    mounted = await mount('nn-digit-grid', { ...d, tryable: true });
+    const { el, events } = mounted;
+    const button = () => el.shadowRoot.querySelector('button[part="try"]');
+    const current = () => [...el.shadowRoot.querySelectorAll('figure[aria-current="true"]')].map((c) => Number(c.dataset.index));
+    // It follows the digits in the Tab order (the grid's one stop, then the button).
+    const cells = [...el.shadowRoot.querySelectorAll('figure.cell')];
+    expect(cells.filter((c) => c.tabIndex === 0)).toHaveLength(1);
+    expect(cells[0].compareDocumentPosition(button()) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(button().textContent.trim()).toBe('Try test digit 3 in the draw pad');
+    expect(current()).toEqual([3]);
+    button().click();
+    const tries = () => events.filter((e) => e.type === 'digit-try');
+    expect(tries()).toHaveLength(1);
+    const first = tries()[0].detail;
+    expect({ index: first.index, truth: first.truth, predicted: first.predicted }).toEqual({ index: 3, truth: 3, predicted: 8 });
+    expect(first.pixels).toBeInstanceOf(Float32Array);
+    expect(first.pixels).toEqual(pixelsFromBytes(d.images.subarray(3 * 784, 4 * 784)));
+    // With the keyboard: the grid's stop, an arrow to the next digit, Tab to the button, Enter.
+    cells[0].focus();
+    await userEvent.keyboard('{ArrowRight}');
+    await el.updateComplete;
+    expect(current()).toEqual([1]);
+    expect(button().textContent.trim()).toBe('Try test digit 1 in the draw pad');
+    await userEvent.tab();
+    expect(el.shadowRoot.activeElement).toBe(button());
+    await userEvent.keyboard('{Enter}');
+    expect(tries().at(-1).detail.index).toBe(1);
+    expect(tries().at(-1).detail.pixels).toEqual(pixelsFromBytes(d.images.subarray(784, 2 * 784)));
+    // With the mouse: a click on a digit makes it the current one (and still selects it).
+    await userEvent.click(el.shadowRoot.querySelector('figure[data-index="4"]'));
+    await el.updateComplete;
+    expect(current()).toEqual([4]);
+    expect(events.filter((e) => e.type === 'digit-select').at(-1).detail).toEqual({ index: 4 });
+    await userEvent.click(button());
+    expect(tries().at(-1).detail.index).toBe(4);
+    expect(tries()).toHaveLength(3);
+  });
+
+  it('sends float images as they are, clamped to 0..1', async () => {
+    const d = data(6);
+    const images = Float32Array.from(d.images, (v) => v / 255);
+    images[3 * 784] = 1.5;
+    mounted = await mount('nn-digit-grid', { ...d, images, tryable: true });
+    mounted.el.shadowRoot.querySelector('button[part="try"]').click();
+    const { pixels } = mounted.events.find((e) => e.type === 'digit-try').detail;
+    expect(pixels[0]).toBe(1);
+    expect(pixels[1]).toBe(Math.fround(120 / 255));
   });
 });

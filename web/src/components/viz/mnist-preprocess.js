@@ -137,3 +137,43 @@ export function inkFromRgba(rgba, width, height) {
   for (let i = 0; i < ink.length; i++) ink[i] = rgba[i * 4 + 3] / 255;
   return ink;
 }
+
+/**
+ * 1/255 as a float32: the core scales MNIST's bytes by it (data.c: `(float)byte * scale`, with the
+ * data set's scale 1/255 handed over as a float).
+ */
+export const BYTE_SCALE = Math.fround(1 / 255);
+
+/**
+ * MNIST bytes (0..255) as the model sees them: byte × BYTE_SCALE rounded to float32, bit for bit
+ * what the core's nn_data_gather computes (a byte times a float is exact in a double, so the one
+ * rounding into the Float32Array gives the correctly rounded float product, as wasm's f32.mul does).
+ */
+export function pixelsFromBytes(bytes) {
+  const out = new Float32Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i] * BYTE_SCALE;
+  return out;
+}
+
+/**
+ * The model's input for a drawing that is already in MNIST's frame (a test digit put on the pad,
+ * perhaps drawn over): no cropping, scaling or centring, which would move and resample a digit
+ * that MNIST has already centred. Each of the size x size output pixels is the mean alpha of its
+ * block of (width / size) x (height / size) RGBA pixels, scaled as the core scales bytes, so a
+ * block of one alpha value b gives exactly pixelsFromBytes([b]). rgba: ImageData.data; width and
+ * height must be multiples of size.
+ */
+export function framePixels(rgba, width, height, size = 28) {
+  const bw = width / size;
+  const bh = height / size;
+  if (!Number.isInteger(bw) || !Number.isInteger(bh)) throw new RangeError(`framePixels: ${width} x ${height} is not a multiple of ${size}`);
+  const sums = new Uint32Array(size * size);
+  for (let y = 0; y < height; y++) {
+    const row = ((y / bh) | 0) * size;
+    for (let x = 0; x < width; x++) sums[row + ((x / bw) | 0)] += rgba[(y * width + x) * 4 + 3];
+  }
+  const out = new Float32Array(size * size);
+  const n = bw * bh;
+  for (let i = 0; i < out.length; i++) out[i] = (sums[i] / n) * BYTE_SCALE;
+  return out;
+}

@@ -5,6 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { vizBaseStyles, mergeLabels } from './chart-base.js';
+import { pixelsFromBytes } from './mnist-preprocess.js';
 import { format } from './stats.js';
 
 /** English defaults; the page passes translated strings through `labels`. */
@@ -18,13 +19,16 @@ export const DIGIT_GRID_LABELS = {
   wrong: 'wrong',
   summary: '{shown} test digits, {wrong} of them predicted wrong',
   noData: 'no predictions yet',
+  tryDigit: 'Try test digit {index} in the draw pad',
 };
 
 /**
  * A grid of test digits, each with its predicted label, the probability the model gave it, and
  * (for mistakes) the true label. Mistakes come first, sorted by how confident the model was, and
  * are outlined in orange with a ✗ so they stand out without relying on colour alone. The grid is
- * one Tab stop: the arrow keys, Home and End move between its digits.
+ * one Tab stop: the arrow keys, Home and End move between its digits. With `tryable`, a button
+ * after the grid (the next Tab stop) hands the current digit (the one last focused or clicked,
+ * marked aria-current; at first the surest mistake) to the page for the draw pad.
  *
  * @element nn-digit-grid
  *
@@ -43,11 +47,16 @@ export const DIGIT_GRID_LABELS = {
  * @property {number} size - image side in pixels (default 28)
  * @property {string[]} classLabels - names of the classes (default '0', '1', ...)
  * @property {object} labels - translated strings, see DIGIT_GRID_LABELS
+ * @property {boolean} tryable - show the "Try test digit … in the draw pad" button (attribute `tryable`)
  *
  * @fires digit-select - {detail: {index}} when the user clicks (or presses Enter on) a digit
+ * @fires digit-try - {detail: {index, truth, predicted, pixels}} when the user presses the try
+ *   button: the current digit, its pixels as the model sees them (Float32Array, 0..1; bytes are
+ *   scaled exactly as the core scales them, see pixelsFromBytes)
  *
  * @csspart grid - the grid container
  * @csspart cell - one digit (also `cell wrong` for mistakes)
+ * @csspart try - the try button
  *
  * Read-only for tests: pointCount (digits shown), wrongCount, drawn, `data-points`, shownIndices.
  */
@@ -74,6 +83,24 @@ export class NnDigitGrid extends LitElement {
       }
       .cell:focus-visible {
         outline: 2px solid var(--nn-viz-accent, #0072b2);
+        outline-offset: 2px;
+      }
+      /* The digit the try button acts on. */
+      .cell.current {
+        box-shadow: 0 0 0 2px var(--nn-viz-accent, #0072b2);
+      }
+      .actions {
+        margin-top: 8px;
+      }
+      .actions button {
+        font: inherit;
+        font-size: 12px;
+        padding: 3px 10px;
+        border: 1px solid var(--nn-viz-border, #999);
+        border-radius: 4px;
+        background: var(--nn-viz-bg, #fff);
+        color: inherit;
+        cursor: pointer;
       }
       .cell.wrong {
         border-color: #d55e00;
@@ -122,6 +149,8 @@ export class NnDigitGrid extends LitElement {
     size: { type: Number },
     classLabels: { attribute: false },
     labels: { attribute: false },
+    tryable: { type: Boolean },
+    _focusIndex: { state: true },
   };
 
   constructor() {
@@ -138,6 +167,7 @@ export class NnDigitGrid extends LitElement {
     this.size = 28;
     this.classLabels = null;
     this.labels = undefined;
+    this.tryable = false;
     this.pointCount = 0;
     this.wrongCount = 0;
     this.drawn = false;
@@ -209,7 +239,8 @@ export class NnDigitGrid extends LitElement {
         ${repeat(
           items,
           (it) => it.index,
-          (it, k) => html`<figure class="cell ${it.wrong ? 'wrong' : ''}" part=${it.wrong ? 'cell wrong' : 'cell'} role="listitem"
+          (it, k) => html`<figure class="cell ${it.wrong ? 'wrong' : ''} ${this.tryable && k === current ? 'current' : ''}"
+              part=${it.wrong ? 'cell wrong' : 'cell'} role="listitem" aria-current=${this.tryable && k === current ? 'true' : nothing}
               tabindex=${k === current ? '0' : '-1'} data-index=${it.index} @focus=${() => { this._focusIndex = it.index; }}
               @click=${() => this._select(it.index)} @keydown=${(e) => this._onKey(e, it.index)}>
               ${it.wrong ? html`<span class="mark" aria-hidden="true">✗</span>` : nothing}
@@ -221,7 +252,14 @@ export class NnDigitGrid extends LitElement {
               </figcaption>
             </figure>`,
         )}
-      </div>`;
+      </div>
+      ${this.tryable
+        ? html`<div class="actions">
+            <button type="button" part="try" data-index=${items[current].index} @click=${() => this._try(items[current])}>
+              ${format(l.tryDigit, { index: items[current].index })}
+            </button>
+          </div>`
+        : nothing}`;
   }
 
   _describe(it) {
@@ -230,10 +268,12 @@ export class NnDigitGrid extends LitElement {
     return format(l.digit, { index: it.index, truth: this._name(it.truth), predicted: this._name(it.predicted), probability, verdict: it.wrong ? l.wrong : l.right });
   }
 
-  updated() {
+  updated(changed) {
+    // A new current digit changes no image.
+    if (changed.size === 1 && changed.has('_focusIndex')) return;
     // Paints every shown digit now: they are a few dozen 28x28 images, cheaper than a frame's wait.
     const items = this._shown ?? [];
-    const canvases = this.renderRoot.querySelectorAll('canvas');
+    const canvases = this.renderRoot.querySelectorAll('figure.cell canvas');
     const size = this.size;
     const pixels = size * size;
     const floats = !(this.images instanceof Uint8Array || this.images instanceof Uint8ClampedArray);
@@ -262,6 +302,19 @@ export class NnDigitGrid extends LitElement {
 
   _select(index) {
     this.dispatchEvent(new CustomEvent('digit-select', { detail: { index }, bubbles: true, composed: true }));
+  }
+
+  /** The pixels of sample `index` as the model sees them: Float32Array(size * size), 0..1. */
+  _pixels(index) {
+    const n = this.size * this.size;
+    const raw = this.images.subarray ? this.images.subarray(index * n, (index + 1) * n) : this.images.slice(index * n, (index + 1) * n);
+    if (this.images instanceof Uint8Array || this.images instanceof Uint8ClampedArray) return pixelsFromBytes(raw);
+    return Float32Array.from(raw, (v) => Math.min(1, Math.max(0, v)));
+  }
+
+  _try(it) {
+    const detail = { index: it.index, truth: it.truth, predicted: it.predicted, pixels: this._pixels(it.index) };
+    this.dispatchEvent(new CustomEvent('digit-try', { detail, bubbles: true, composed: true }));
   }
 
   _onKey(e, index) {
