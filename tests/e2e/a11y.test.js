@@ -3,9 +3,9 @@
 // widths, trained, and with the panels a student opens); Tab walks the page in reading order with
 // a visible focus everywhere and comes back round; adding a layer, changing a setting, training,
 // pausing and copying the link need only the keyboard, and so do sending a test digit to the draw
-// pad and drawing over it (its prediction heard); controls are named by their visible labels
-// and status changes reach live regions; at 768 and 1024 px nothing scrolls sideways, every
-// control is on screen and uncovered, and the charts fit their cards.
+// pad and drawing over it (its prediction heard), and opening a chart's data table; controls are
+// named by their visible labels and status changes reach live regions; at 768 and 1024 px nothing
+// scrolls sideways, every control is on screen and uncovered, and the charts fit their cards.
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -322,6 +322,55 @@ describe('the MNIST page, from a fresh load', () => {
     expect(await focused(page)).toMatchObject({ host: 'nn-draw-pad', tag: 'canvas', ring: true });
     expect(await page.locator('nn-draw-pad svg.cursor').evaluate((el) => getComputedStyle(el).display)).toBe('block');
     expect(await audit(page), 'draw pad with a test digit drawn over (en, 1280x800)').toEqual([]);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('the loss chart\'s data table opens from the keyboard, its latest row is the chart\'s latest values, and axe finds no violation with it open', async () => {
+    await waitForStatus(page, ['paused']);
+    // Back from the draw pad to the loss chart's Table button (the accuracy chart's comes first).
+    const button = await focusBy(page, (f) => f.host === 'nn-metric-chart' && f.tag === 'button' && f.label === 'Table · Loss', { key: 'Shift+Tab' });
+    expect(button).toMatchObject({ part: 'charts', ring: true, onScreen: true });
+    const expanded = () => page.locator('#loss-chart button.table-toggle').getAttribute('aria-expanded');
+    expect(await expanded()).toBe('false');
+    await page.keyboard.press('Enter');
+    await expect.poll(expanded).toBe('true');
+    /** The table as shown, and the row the chart's own data gives for its latest point with a value. */
+    const read = () => page.locator('#loss-chart').evaluate((el) => {
+      const shown = (cell) => [...cell.childNodes].filter((n) => n.nodeType !== Node.COMMENT_NODE && !n.classList?.contains('sr')).map((n) => n.textContent).join('').trim();
+      const table = el.shadowRoot.querySelector('#table-box table');
+      const u = el.plot;
+      const cols = u.series.map((s, i) => i).filter((i) => i > 0 && u.series[i].show && u.series[i].tooltip !== false);
+      const has = (r) => cols.some((i) => Number.isFinite(u.data[i][r]));
+      const row = (r) => [String(u.data[0][r]), ...cols.map((i) => (Number.isFinite(u.data[i][r]) ? el.formatTooltipValue(i - 1, u.data[i][r]) : '–'))];
+      let first = 0;
+      while (first < u.data[0].length && !has(first)) first += 1;
+      let last = u.data[0].length - 1;
+      while (last >= 0 && !has(last)) last -= 1;
+      return {
+        caption: table?.caption.textContent.trim(),
+        head: table ? [...table.tHead.rows[0].cells].map((c) => c.textContent.trim()) : [],
+        rows: table ? [...table.tBodies[0].rows].map((r) => [...r.cells].map(shown)) : [],
+        expectedHead: ['step', ...cols.map((i) => u.series[i].label)],
+        expectedFirst: row(first),
+        expectedLast: row(last),
+        summary: u.ctx.canvas.getAttribute('aria-label'),
+      };
+    });
+    await expect.poll(async () => (await read()).rows.length).toBeGreaterThan(1);
+    const t = await read();
+    expect(t.caption).toBe('Loss');
+    expect(t.head).toEqual(t.expectedHead);
+    expect(t.head).toContain('step');
+    expect(t.rows.length).toBeLessThanOrEqual(12);
+    expect(t.rows.at(-1)).toEqual(t.expectedLast);
+    expect(t.rows[0]).toEqual(t.expectedFirst);
+    // The canvas's summary says the same latest train loss (to three digits) at the same step.
+    const [, value, step] = /train (\S+) at step (\d+)/.exec(t.summary);
+    expect(t.rows.at(-1)[0]).toBe(step);
+    const train = t.head.findIndex((h) => /train$/.test(h));
+    expect(Number(Number(t.rows.at(-1)[train]).toPrecision(3))).toBe(Number(value));
+    expect(await audit(page), 'loss chart with its data table open (en, 1280x800)').toEqual([]);
+    // The table stays open for the tests below (axe in both languages and widths, the layout).
     expect(problems).toEqual([]);
   }, 60_000);
 

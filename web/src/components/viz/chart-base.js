@@ -16,10 +16,35 @@
 // A subclass describes its chart with model(): {key, data, series, scales, axes, bands, points};
 // the base re-creates the uPlot instance only when `key` changes (series added, a log axis
 // toggled) and otherwise just hands uPlot the new arrays, at most once per animation frame.
+//
+// The canvas is an image to a screen reader, so every chart also has a "Table" button that shows
+// its data as an HTML table under the plot (a sample of at most TABLE_ROWS rows, the first and
+// the latest always in it, values formatted as in the tooltip). The table is rendered with Lit
+// into its own box, apart from the element's template, and only while it is open; while the data
+// streams it is re-rendered at most once every TABLE_MS, so a long run costs the main thread a
+// scan of the data arrays and a dozen rows a few times a second.
 
-import { LitElement, css, html, nothing, svg, unsafeCSS } from 'lit';
+import { LitElement, css, html, nothing, render, svg, unsafeCSS } from 'lit';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
+import { format } from './stats.js';
+
+/** At most this many rows in a chart's data table. */
+export const TABLE_ROWS = 12;
+/** While the data streams, the open table is re-rendered at most once in this many milliseconds. */
+export const TABLE_MS = 400;
+
+/**
+ * English strings of the data table, which every uPlot chart has; each chart's LABELS object
+ * includes them (so the page translates them with the chart's other labels).
+ */
+export const CHART_TABLE_LABELS = {
+  table: 'Table',
+  tableNote: 'The chart has {total} points; the table shows {shown} of them, evenly spaced from the first to the latest.',
+  tableNoteAll: 'The table shows all {total} points.',
+  tableMissing: 'no value',
+  tableEmpty: 'No data yet.',
+};
 
 /** Styles every viz element shares (colours come from custom properties the page can set). */
 export const vizBaseStyles = css`
@@ -96,6 +121,17 @@ export const vizBaseStyles = css`
     font-size: 12px;
     margin-top: 2px;
   }
+  .sr {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    border: 0;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
 `;
 
 const chartStyles = css`
@@ -160,6 +196,60 @@ const chartStyles = css`
     margin-right: 4px;
     vertical-align: middle;
   }
+  .table-toggle {
+    font: inherit;
+    font-size: 12px;
+    padding: 1px 8px;
+    border: 1px solid var(--nn-viz-border, #bbb);
+    border-radius: 4px;
+    background: var(--nn-viz-bg, #fff);
+    color: inherit;
+    cursor: pointer;
+  }
+  .table-toggle[aria-expanded='true'] {
+    background: var(--nn-viz-accent, #0072b2);
+    border-color: var(--nn-viz-accent, #0072b2);
+    color: #fff;
+  }
+  .table-box {
+    margin-top: 6px;
+  }
+  .table-box[hidden] {
+    display: none;
+  }
+  .table-scroll {
+    max-width: 100%;
+    overflow-x: auto;
+  }
+  .table-scroll:focus-visible {
+    outline: 2px solid var(--nn-viz-accent, #0072b2);
+    outline-offset: 1px;
+  }
+  table.data {
+    border-collapse: collapse;
+    font-size: 12px;
+    font-variant-numeric: tabular-nums;
+  }
+  table.data caption {
+    text-align: left;
+    font-weight: 600;
+    padding-bottom: 2px;
+  }
+  table.data th,
+  table.data td {
+    padding: 1px 10px 1px 0;
+    text-align: right;
+    white-space: nowrap;
+    border-bottom: 1px solid var(--nn-viz-rule, #e2e2e2);
+  }
+  table.data thead th {
+    vertical-align: bottom;
+    white-space: normal;
+    border-bottom-color: var(--nn-viz-border, #bbb);
+  }
+  table.data tbody th {
+    font-weight: normal;
+  }
 `;
 
 /** A swatch for a legend entry: a short line (dashed for dashed series) or a filled square. */
@@ -175,15 +265,22 @@ export function swatch({ color, dash, fill, marker }) {
 
 /**
  * Base class of the uPlot charts. Subclasses implement model() and may override renderControls(),
- * renderFooter(), legendGroups(), summary() and formatTooltipValue().
+ * renderFooter(), legendGroups(), summary() and formatTooltipValue(); for the data table,
+ * tableCaption() (what the chart is), and where the generic table would be wrong, tableModel(m).
+ * Their labels (a `labels` property over their own LABELS) include CHART_TABLE_LABELS.
  *
  * Read-only state for tests: `pointCount` (finite y values in the last drawn data), `drawn` (true
  * once a frame with at least one point has been drawn), `drawCount` (frames drawn), `buildCount`
- * (uPlot instances created); the host carries `data-points` = pointCount after every draw.
+ * (uPlot instances created), `tableCount` (times the data table was rendered); the host carries
+ * `data-points` = pointCount after every draw.
+ *
+ * @property {boolean} tableOpen - the data table is shown (attribute `table-open`); the header's
+ *   Table button toggles it
  *
  * @csspart plot - the element that holds uPlot's canvas (the canvas has role="img" and an
  *   aria-label summarising the latest values)
  * @csspart legend - the legend under the chart
+ * @csspart table - the box under the chart that holds the data table while it is open
  * @cssprop --nn-viz-fg - text and axis colour
  * @cssprop --nn-viz-grid - grid line colour
  */
@@ -193,21 +290,32 @@ export class UplotChart extends LitElement {
   static properties = {
     /** Plot height in CSS pixels (the width follows the element). */
     height: { type: Number },
+    tableOpen: { type: Boolean, attribute: 'table-open' },
   };
 
   constructor() {
     super();
     this.height = 220;
+    this.tableOpen = false;
     this.pointCount = 0;
     this.drawn = false;
     this.drawCount = 0;
     this.buildCount = 0;
+    this.tableCount = 0;
     this._plot = null;
     this._key = null;
     this._frame = 0;
     this._hidden = new Set();
     this._resizeObserver = null;
     this._series = [];
+    this._model = null;
+    this._tableAt = -Infinity;
+    this._tableTimer = 0;
+  }
+
+  /** The chart's strings; subclasses merge their own LABELS (which include CHART_TABLE_LABELS). */
+  get _l() {
+    return mergeLabels(CHART_TABLE_LABELS, this.labels);
   }
 
   /** Schedules one redraw in the next animation frame (call after appending to the arrays in place). */
@@ -233,6 +341,8 @@ export class UplotChart extends LitElement {
     super.disconnectedCallback();
     if (this._frame) cancelAnimationFrame(this._frame);
     this._frame = 0;
+    clearTimeout(this._tableTimer);
+    this._tableTimer = 0;
     this._resizeObserver?.disconnect();
     this._resizeObserver = null;
     this._plot?.destroy();
@@ -240,7 +350,11 @@ export class UplotChart extends LitElement {
     this._key = null;
   }
 
-  updated() {
+  updated(changed) {
+    if (changed.has('tableOpen')) {
+      if (this.tableOpen) this._renderTable();
+      else this._closeTable();
+    }
     this.refresh();
   }
 
@@ -283,8 +397,10 @@ export class UplotChart extends LitElement {
     if (!box) return;
     const m = this.model();
     this._series = m.series;
+    this._model = m;
     const height = this.height;
-    if (!this._plot || m.key !== this._key || this._plot.height !== height) {
+    const rebuild = !this._plot || m.key !== this._key || this._plot.height !== height;
+    if (rebuild) {
       this._plot?.destroy();
       const opts = {
         width: this._width(),
@@ -316,6 +432,8 @@ export class UplotChart extends LitElement {
     const canvas = this._plot.ctx.canvas;
     canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-label', this.summary(m));
+    // A changed chart (other series, another view) shows in the table at once; new data in turn.
+    if (this.tableOpen) this._scheduleTable(rebuild);
     this.afterDraw?.(m);
   }
 
@@ -391,7 +509,122 @@ export class UplotChart extends LitElement {
     if (this._plot) {
       for (const i of item.series) this._plot.setSeries(i + 1, { show: hidden });
     }
+    if (this.tableOpen) this._renderTable();
     this.requestUpdate();
+  }
+
+  /** Whether series i of the model is shown (not hidden through the legend). */
+  seriesShown(m, i) {
+    return !this._hidden.has(m.series[i]?.legendKey ?? i);
+  }
+
+  /** What the data table is of, for its caption and the Table button's name (e.g. the title). */
+  tableCaption() {
+    return '';
+  }
+
+  /** The text of an x value in the table's first column (the tooltip's, without its label). */
+  formatTableX(x) {
+    return String(x);
+  }
+
+  /**
+   * The data table of model m: {caption, head: [x label, ...series labels], rows: [{x, cells}],
+   * note}, a cell null where the series has no value. The generic table has a column per series
+   * shown in the legend that the tooltip shows, and at most TABLE_ROWS of the rows where one of
+   * them has a value, evenly spaced, the first and the latest always in; the others each move to
+   * the nearest row within half a spacing where more series have a value (so a sparse series,
+   * the test points among the train steps, shows in the table too).
+   */
+  tableModel(m) {
+    const l = this._l;
+    const data = m.data;
+    const xs = data[0] ?? [];
+    const indices = m.series.map((_, i) => i).filter((i) => m.series[i].tooltip !== false && this.seriesShown(m, i));
+    const cols = indices.map((i) => data[i + 1]);
+    // The rows with a value, in a buffer kept while the table is open (one pass; a row's test
+    // usually stops at its first column).
+    if (!this._tableRows || this._tableRows.length < xs.length) this._tableRows = new Uint32Array(Math.max(64, Math.ceil(xs.length * 1.5)));
+    const withData = this._tableRows;
+    let total = 0;
+    for (let r = 0; r < xs.length; r++) if (valuesIn(cols, r) > 0) withData[total++] = r;
+    const ranks = nudge(evenlySpaced(total, TABLE_ROWS), total, (rank) => valuesIn(cols, withData[rank]), cols.length);
+    const rows = ranks.map((rank) => {
+      const r = withData[rank];
+      return {
+        x: this.formatTableX(xs[r]),
+        cells: indices.map((i) => (Number.isFinite(data[i + 1][r]) ? this.formatTooltipValue(i, data[i + 1][r]) : null)),
+      };
+    });
+    return {
+      caption: this.tableCaption(m),
+      head: [m.axes?.[0]?.label ?? '', ...indices.map((i) => m.series[i].label)],
+      rows,
+      note: total ? format(rows.length < total ? l.tableNote : l.tableNoteAll, { total, shown: rows.length }) : '',
+    };
+  }
+
+  /** Renders the table now (when `now`, or none was rendered for TABLE_MS) or once that is over. */
+  _scheduleTable(now) {
+    if (now) {
+      this._renderTable();
+      return;
+    }
+    if (this._tableTimer) return;
+    const wait = this._tableAt + TABLE_MS - performance.now();
+    if (wait <= 0) {
+      this._renderTable();
+      return;
+    }
+    this._tableTimer = setTimeout(() => {
+      this._tableTimer = 0;
+      this._renderTable();
+    }, wait);
+  }
+
+  _renderTable() {
+    clearTimeout(this._tableTimer);
+    this._tableTimer = 0;
+    const box = this.renderRoot?.querySelector?.('.table-box');
+    if (!box || !this.tableOpen || !this._model) return;
+    this._tableAt = performance.now();
+    this.tableCount += 1;
+    // Lit renders into the box (its own part, apart from the element's template): text only.
+    render(this._tableTemplate(this.tableModel(this._model)), box);
+  }
+
+  _closeTable() {
+    clearTimeout(this._tableTimer);
+    this._tableTimer = 0;
+    this._tableAt = -Infinity;
+    this._tableRows = null;
+    const box = this.renderRoot?.querySelector?.('.table-box');
+    if (box) render(nothing, box);
+  }
+
+  _tableTemplate(t) {
+    const l = this._l;
+    if (!t.rows.length) return html`<p class="note">${l.tableEmpty}</p>`;
+    return html`<div class="table-scroll" role="region" tabindex="0" aria-labelledby="table-caption">
+        <table class="data">
+          <caption id="table-caption">${t.caption}</caption>
+          <thead><tr>${t.head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
+          <tbody>${t.rows.map((row) => html`<tr><th scope="row">${row.x}</th>${row.cells.map((c) => (c === null
+            ? html`<td><span aria-hidden="true">–</span><span class="sr">${l.tableMissing}</span></td>`
+            : html`<td>${c}</td>`))}</tr>`)}</tbody>
+        </table>
+      </div>
+      ${t.note ? html`<p class="note">${t.note}</p>` : nothing}`;
+  }
+
+  _onTableToggle() {
+    this.tableOpen = !this.tableOpen;
+  }
+
+  renderTableToggle() {
+    const caption = this.tableCaption();
+    return html`<button type="button" class="table-toggle" aria-expanded=${this.tableOpen ? 'true' : 'false'} aria-controls="table-box"
+      @click=${this._onTableToggle}>${this._l.table}${caption ? html`<span class="sr"> · ${caption}</span>` : nothing}</button>`;
   }
 
   renderLegend() {
@@ -425,11 +658,55 @@ export class UplotChart extends LitElement {
 
   render() {
     return html`
-      <div class="head">${this.renderTitle()}<div class="controls">${this.renderControls()}</div></div>
+      <div class="head">${this.renderTitle()}<div class="controls">${this.renderControls()}${this.renderTableToggle()}</div></div>
       <div class="plot" part="plot"><div class="tooltip" hidden></div></div>
       ${this.renderLegend()} ${this.renderFooter()}
+      <div class="table-box" id="table-box" part="table" ?hidden=${!this.tableOpen}></div>
     `;
   }
+}
+
+/** How many of the columns have a finite value in row r (null, undefined and NaN are gaps). */
+function valuesIn(cols, r) {
+  let n = 0;
+  for (let c = 0; c < cols.length; c++) if (Number.isFinite(cols[c][r])) n += 1;
+  return n;
+}
+
+/**
+ * The ranks of at most `max` of `total` rows, evenly spaced, the first (0) and the last (total - 1)
+ * always among them; every rank when total <= max.
+ */
+export function evenlySpaced(total, max) {
+  if (total <= max) return Array.from({ length: total }, (_, i) => i);
+  if (max <= 1) return [total - 1];
+  return Array.from({ length: max }, (_, k) => Math.round((k * (total - 1)) / (max - 1)));
+}
+
+/**
+ * Moves each of the evenly spaced ranks but the first and the last to the nearest rank within
+ * half a spacing (the windows never overlap, so the order stays) where score() is higher, up to
+ * `best`; ties go to the nearer, the earlier. Returns the ranks (changed in place).
+ */
+export function nudge(ranks, total, score, best) {
+  if (ranks.length < 3 || ranks.length >= total) return ranks;
+  // Ranks are at least floor(spacing) apart: windows of 2w + 1 <= floor(spacing) are disjoint.
+  const w = Math.floor(((total - 1) / (ranks.length - 1) - 1) / 2);
+  for (let k = 1; k < ranks.length - 1; k++) {
+    const t = ranks[k];
+    let pick = t;
+    let most = score(t);
+    for (let d = 1; d <= w && most < best; d++) {
+      const before = score(t - d);
+      const after = score(t + d);
+      if (before > most || after > most) {
+        pick = after > before ? t + d : t - d;
+        most = Math.max(before, after);
+      }
+    }
+    ranks[k] = pick;
+  }
+  return ranks;
 }
 
 /** Finite values in the y columns of uPlot data. */

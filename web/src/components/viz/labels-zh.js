@@ -2,6 +2,15 @@
 // passes VIZ_LABELS_ZH['nn-metric-chart'] etc. as each element's `labels` when the locale is zh.
 // Placeholders in braces are filled in by the elements and must be kept.
 
+/** The data table every uPlot chart has (chart-base.js's CHART_TABLE_LABELS). */
+const CHART_TABLE_ZH = {
+  table: '表格',
+  tableNote: '图中共有 {total} 个点；表格显示其中 {shown} 个，从第一个到最新一个均匀选取。',
+  tableNoteAll: '表格显示全部 {total} 个点。',
+  tableMissing: '无数值',
+  tableEmpty: '暂无数据。',
+};
+
 export const VIZ_LABELS_ZH = {
   'nn-metric-chart': {
     loss: '损失',
@@ -19,6 +28,7 @@ export const VIZ_LABELS_ZH = {
     summaryPart: '{split} 第 {step} 步为 {value}',
     noData: '暂无数据',
     separator: '，',
+    ...CHART_TABLE_ZH,
   },
   'nn-distribution-chart': {
     weights: '权重',
@@ -41,6 +51,12 @@ export const VIZ_LABELS_ZH = {
     summaryBands: '{tensor} 的{quantity}在第 {step} 步：中位数 {median}，90 % 位于 {p5} 与 {p95} 之间，最小 {min}，最大 {max}',
     summaryHistogram: '{tensor} 的{quantity}在第 {step} 步：共 {count} 个值，均值 {mean}，标准差 {std}，范围 {min} 到 {max}',
     noData: '暂无数据',
+    bin: '数值范围',
+    binRange: '{from} 至 {to}',
+    countAt: '{series}的个数',
+    tableNoteBins: '直方图共有 {bins} 个区间；表格每行合并相邻的 {merge} 个区间。',
+    tableNoteAllBins: '表格显示全部 {bins} 个区间。',
+    ...CHART_TABLE_ZH,
   },
   'nn-dead-units-chart': {
     title: '各层死神经元比例',
@@ -67,6 +83,7 @@ export const VIZ_LABELS_ZH = {
     summary: '第 {step} 步各层梯度 L2 范数：{parts}',
     noData: '梯度 L2 范数：暂无数据',
     separator: '，',
+    ...CHART_TABLE_ZH,
   },
   'nn-confusion-matrix': {
     title: '混淆矩阵',

@@ -4,7 +4,7 @@
 
 import { html, nothing } from 'lit';
 import uPlot from 'uplot';
-import { UplotChart, mergeLabels } from './chart-base.js';
+import { CHART_TABLE_LABELS, TABLE_ROWS, UplotChart, mergeLabels } from './chart-base.js';
 import { toHex, toRgba, viridis } from './colormap.js';
 import { BAND_PERCENTILES, format, formatNumber, percentilesFromHistogram, readSnapshot, rebinHistogram } from './stats.js';
 
@@ -30,6 +30,12 @@ export const DISTRIBUTION_CHART_LABELS = {
   summaryBands: '{quantity} of {tensor} at step {step}: median {median}, 90 % between {p5} and {p95}, min {min}, max {max}',
   summaryHistogram: '{quantity} of {tensor} at step {step}: {count} values, mean {mean}, std {std}, from {min} to {max}',
   noData: 'no data yet',
+  bin: 'value range',
+  binRange: '{from} to {to}',
+  countAt: 'count {series}',
+  tableNoteBins: 'The histogram has {bins} bins; each row of the table adds up {merge} neighbouring bins.',
+  tableNoteAllBins: 'The table shows all {bins} bins.',
+  ...CHART_TABLE_LABELS,
 };
 
 const SERIES_NAMES = ['min', 'p5', 'p25', 'median', 'p75', 'p95', 'max'];
@@ -170,13 +176,15 @@ export class NnDistributionChart extends UplotChart {
     let initial = [];
     let currentStep = null;
     let initialStep = null;
+    let lo = 0;
+    let width = 1;
     if (shown >= 0) {
       const cur = this._read(snaps[shown]);
       const first = this._read(snaps[0]);
       const bins = Math.max(cur.counts.length, first.counts.length, 1);
-      const lo = Math.min(cur.lo, first.lo);
+      lo = Math.min(cur.lo, first.lo);
       const hi = Math.max(cur.hi, first.hi);
-      const width = hi > lo ? (hi - lo) / bins : 1;
+      width = hi > lo ? (hi - lo) / bins : 1;
       x = Float64Array.from({ length: bins }, (_, i) => lo + (i + 0.5) * width);
       current = Array.from(rebinHistogram(cur.counts, cur.lo, cur.hi, lo, hi > lo ? hi : lo + 1, bins));
       currentStep = cur.step ?? shown;
@@ -222,7 +230,8 @@ export class NnDistributionChart extends UplotChart {
       ],
       padding: [12, 24, 0, 0],
       points: shown >= 0 ? current.length : 0,
-      meta: { view: 'histogram', shown },
+      // The grid of the bins (for the data table): bin i is [lo + i width, lo + (i + 1) width].
+      meta: { view: 'histogram', shown, lo, width },
     };
   }
 
@@ -232,6 +241,45 @@ export class NnDistributionChart extends UplotChart {
 
   formatTooltipValue(_i, v) {
     return formatNumber(v, 4);
+  }
+
+  tableCaption() {
+    const l = this._l;
+    return `${this._title()} · ${this.view === 'histogram' ? l.histogram : l.bands}`;
+  }
+
+  /**
+   * The histogram's table is over bins, not steps: a row per value range, with the count of each
+   * histogram shown in it. With more bins than TABLE_ROWS, neighbouring bins are added up (every
+   * value stays counted), rather than some bins left out.
+   */
+  tableModel(m) {
+    if (m.meta.view !== 'histogram') return super.tableModel(m);
+    const l = this._l;
+    const [x, ...counts] = m.data;
+    const bins = x.length;
+    // The first histogram is a series only when another step is shown.
+    const indices = m.series.map((_, i) => i).filter((i) => this.seriesShown(m, i) && (i === 0 || m.meta.shown > 0));
+    const merge = Math.max(1, Math.ceil(bins / TABLE_ROWS));
+    const { lo, width } = m.meta;
+    const rows = [];
+    for (let j = 0; j < bins; j += merge) {
+      const end = Math.min(bins, j + merge);
+      rows.push({
+        x: format(l.binRange, { from: formatNumber(lo + j * width, 3), to: formatNumber(lo + end * width, 3) }),
+        cells: indices.map((i) => {
+          let sum = 0;
+          for (let b = j; b < end; b++) sum += counts[i][b] ?? 0;
+          return this.formatTooltipValue(i, sum);
+        }),
+      });
+    }
+    return {
+      caption: this.tableCaption(),
+      head: [l.bin, ...indices.map((i) => format(l.countAt, { series: m.series[i].label }))],
+      rows,
+      note: bins ? format(merge > 1 ? l.tableNoteBins : l.tableNoteAllBins, { bins, merge }) : '',
+    };
   }
 
   summary(m) {
@@ -265,11 +313,14 @@ export class NnDistributionChart extends UplotChart {
     return [];
   }
 
-  renderTitle() {
+  _title() {
     const l = this._l;
     const quantity = this.quantity === 'gradients' ? l.gradients : l.weights;
-    const title = this.tensor ? format(l.title, { quantity, tensor: this.tensor }) : quantity;
-    return html`<span class="title">${title}</span>`;
+    return this.tensor ? format(l.title, { quantity, tensor: this.tensor }) : quantity;
+  }
+
+  renderTitle() {
+    return html`<span class="title">${this._title()}</span>`;
   }
 
   renderControls() {

@@ -4,7 +4,7 @@
 
 import { html, nothing } from 'lit';
 import uPlot from 'uplot';
-import { UplotChart, mergeLabels } from './chart-base.js';
+import { CHART_TABLE_LABELS, UplotChart, mergeLabels } from './chart-base.js';
 import { viridisSteps } from './colormap.js';
 import { format, formatNumber, positiveOnly } from './stats.js';
 
@@ -16,6 +16,7 @@ export const GRAD_NORM_CHART_LABELS = {
   summary: 'gradient L2 norm at step {step}: {parts}',
   noData: 'gradient L2 norm: no data yet',
   separator: ', ',
+  ...CHART_TABLE_LABELS,
 };
 
 /**
@@ -112,6 +113,10 @@ export class NnGradNormChart extends UplotChart {
 
   formatTooltipX(x) {
     return `${this._l.step} ${x}`;
+  }
+
+  tableCaption() {
+    return this._l.title;
   }
 
   summary(m) {

@@ -3,7 +3,7 @@
 
 import { css, html, nothing } from 'lit';
 import uPlot from 'uplot';
-import { UplotChart, mergeLabels } from './chart-base.js';
+import { CHART_TABLE_LABELS, UplotChart, mergeLabels } from './chart-base.js';
 import { CATEGORICAL } from './colormap.js';
 import { SeriesAligner, emaSmooth, format, formatNumber, positiveOnly, seriesLength } from './stats.js';
 
@@ -24,6 +24,7 @@ export const METRIC_CHART_LABELS = {
   summaryPart: '{split} {value} at step {step}',
   noData: 'no data yet',
   separator: ', ',
+  ...CHART_TABLE_LABELS,
 };
 
 /**
@@ -232,6 +233,10 @@ export class NnMetricChart extends UplotChart {
 
   formatTooltipValue(_i, v) {
     return this.metric === 'accuracy' ? `${(v * 100).toFixed(2)} %` : formatNumber(v, 4);
+  }
+
+  tableCaption() {
+    return this.metric === 'accuracy' ? this._l.accuracy : this._l.loss;
   }
 
   drawOverlay(u) {
