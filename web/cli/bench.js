@@ -13,6 +13,7 @@
 //
 //   npm run bench -- [--quick] [--only w1|w2] [--json] [--no-node] [--no-chromium] [--no-cpu]
 //                    [--no-gemm] [--no-sizes] [--no-page] [--chromium-ours page|session] [--wasm FILE]
+//   npm run bench -- --first-step  only the built page's first step (and MNIST's load before it)
 //   npm run bench -- --soak      20 epochs of the MLP in the built page; memory after each epoch (web/bench/soak.js)
 
 import { execFileSync } from 'node:child_process';
@@ -44,6 +45,8 @@ const USAGE = `usage: npm run bench -- [options]
   --no-gemm             skip GEMM against its ceiling (tests/bench/gemm_bench.c, built with emcc)
   --no-sizes            skip the built page's gzip'ed sizes
   --no-page             skip the built page in Chromium (first-step latency, live charts cost)
+  --first-step          only the built page's first visit and second visit: MNIST's load and
+                        the first training step (about 30 s)
   --chromium-ours page|session
                         in Chromium, drive our core through the page's worker
                         (web/src/engine/worker.js, the default) or through Session in a bare worker
@@ -60,7 +63,8 @@ function options(argv) {
       quick: { type: 'boolean' }, only: { type: 'string' }, json: { type: 'boolean' },
       'no-node': { type: 'boolean' }, 'no-chromium': { type: 'boolean' }, 'no-cpu': { type: 'boolean' },
       'no-gemm': { type: 'boolean' }, 'no-sizes': { type: 'boolean' }, 'no-page': { type: 'boolean' },
-      'chromium-ours': { type: 'string' }, wasm: { type: 'string' }, soak: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      'chromium-ours': { type: 'string' }, wasm: { type: 'string' }, soak: { type: 'boolean' }, 'first-step': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -70,6 +74,12 @@ function options(argv) {
   if (values.only && !WORKLOADS[values.only]) throw new Error(`--only must be w1 or w2, got ${values.only}`);
   const oursPath = values['chromium-ours'] ?? 'page';
   if (!['page', 'session'].includes(oursPath)) throw new Error(`--chromium-ours must be page or session, got ${oursPath}`);
+  if (values['first-step']) {
+    return {
+      quick: Boolean(values.quick), json: Boolean(values.json), workloads: [], node: false, chromium: false, cpu: false, oursPath, wasm: values.wasm,
+      gemm: false, sizes: false, page: true, pageParts: { firstStep: true, charts: false }, soak: false,
+    };
+  }
   return {
     quick: Boolean(values.quick), json: Boolean(values.json), workloads: values.only ? [values.only] : ['w1', 'w2'],
     node: !values['no-node'], chromium: !values['no-chromium'], cpu: !values['no-cpu'], oursPath, wasm: values.wasm,
@@ -225,9 +235,9 @@ async function main() {
     machine.chromiumUserAgent = got.userAgent;
   }
   if (opts.page && typeof dist === 'string') {
-    log('the built page (web/dist) in Chromium: first-step latency, then the live charts on and off');
+    log(`the built page (web/dist) in Chromium: first-step latency${opts.pageParts?.charts === false ? '' : ', then the live charts on and off'}`);
     const { runPageBench } = await import('../bench/page.js');
-    result.page = await runPageBench({ distDir: dist, quick: opts.quick, log });
+    result.page = await runPageBench({ distDir: dist, quick: opts.quick, log, ...(opts.pageParts ? { parts: opts.pageParts } : {}) });
     for (const part of ['firstStep', 'charts']) if (result.page[part]?.error) failed.push(`the page's ${part}`);
   }
   machine.loadEnd = os.loadavg()[0];

@@ -67,7 +67,7 @@ describe('formatFirstStep and formatCharts', () => {
   it('print each visit with its parts and the verdict, and the charts\' cost', () => {
     const p = page();
     const first = formatFirstStep(p.firstStep, p.chromium);
-    expect(first).toMatch(/first\s+\| network \(4 requests\)/);
+    expect(first).toMatch(/first\s+\| network \(4 requests\)\s+\| 120 ms\s+\| 2000 ms\s+\| 3000 ms/);
     expect(first).toMatch(/second\s+\| Cache Storage/);
     expect(first).toContain('480 ms (target < 1000 ms: met)');
     expect(first).toContain('1200 ms (target < 1000 ms: MISSED)');
