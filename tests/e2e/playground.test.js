@@ -216,8 +216,9 @@ describe('the data', () => {
       await waitForStatus(page, ['ready']);
       const first = env.server.requests.slice(before).filter((p) => p.includes('/data/'));
       expect(first.length).toBe(4);
-      const cached = await page.evaluate(async () => (await (await caches.open('nn-playground-mnist-v1')).keys()).length);
-      expect(cached).toBe(4);
+      // The files are written to Cache Storage once they have passed the checks, not waited for.
+      const cached = () => page.evaluate(async () => (await (await caches.open('nn-playground-mnist-v1')).keys()).length);
+      await expect.poll(cached, { timeout: 15_000 }).toBe(4);
       const again = await context.newPage();
       const mark = env.server.requests.length;
       await again.goto(`${env.server.url}#v=1&lang=en&seed=4`);

@@ -165,6 +165,9 @@ describe('MNIST in Cache Storage', () => {
     const { page, context, problems } = await openPage(env.browser, `${env.server.url}#v=1&lang=en&seed=5`);
     try {
       await waitForStatus(page, ['ready']);
+      // The four files are written to Cache Storage once they have passed the checks, not waited for.
+      const cached = () => page.evaluate(async () => (await (await caches.open('nn-playground-mnist-v1')).keys()).length);
+      await expect.poll(cached, { timeout: 15_000 }).toBe(4);
       // One label changed (5 -> 3): still a valid gzip'ed IDX file of digits; only the checksum can tell.
       const changed = await page.evaluate(async () => {
         const cache = await caches.open('nn-playground-mnist-v1');
@@ -182,14 +185,15 @@ describe('MNIST in Cache Storage', () => {
       await waitForStatus(page, ['ready']);
       await press(page, 'Step');
       await expect.poll(() => pg(page, 'pg.stepCount')).toBe(1);
-      // The good copy is what the cache holds now.
-      const label = await page.evaluate(async () => {
+      // The good copy is what the cache holds now (written once it had passed the checks, not waited for).
+      const label = () => page.evaluate(async () => {
         const cache = await caches.open('nn-playground-mnist-v1');
         const key = (await cache.keys()).find((r) => r.url.endsWith('train-labels-idx1-ubyte.gz'));
+        if (!key) return null;
         const gz = await (await cache.match(key)).blob();
         return new Uint8Array(await new Response(gz.stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer())[8];
       });
-      expect(label).toBe(5);
+      await expect.poll(label, { timeout: 15_000 }).toBe(5);
       expect(problems).toEqual([]);
     } finally {
       await context.close();

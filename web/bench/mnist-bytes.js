@@ -20,8 +20,8 @@ function parseIdx(bytes, name) {
 /** The training split as {images: Uint8Array (count x 784), labels: Uint8Array, count}. */
 export async function loadMnistTrainBytes(readFile) {
   const [imagesFile, labelsFile] = await Promise.all([readFile(MNIST_FILES.trainImages), readFile(MNIST_FILES.trainLabels)]);
-  const images = parseIdx(gunzip(imagesFile, MNIST_FILES.trainImages), MNIST_FILES.trainImages);
-  const labels = parseIdx(gunzip(labelsFile, MNIST_FILES.trainLabels), MNIST_FILES.trainLabels);
+  const images = parseIdx(gunzip(imagesFile, MNIST_FILES.trainImages, readFile.gunzip), MNIST_FILES.trainImages);
+  const labels = parseIdx(gunzip(labelsFile, MNIST_FILES.trainLabels, readFile.gunzip), MNIST_FILES.trainLabels);
   if (images.dims[0] !== labels.dims[0] || images.dims[1] * images.dims[2] !== 784) throw new Error('MNIST: unexpected shapes');
   return { images: images.data, labels: labels.data, count: images.dims[0] };
 }

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { createCore, initCore } from './engine/core.js';
 
@@ -36,7 +37,11 @@ export async function freshCore() {
 /** SHA-256 as hex with node:crypto (loadMnist checks the files' content with it). */
 export const nodeSha256 = async (bytes) => createHash('sha256').update(bytes).digest('hex');
 
-/** A readFile for loadMnist reading build.sh's copies of the gzip'ed IDX files. */
+/**
+ * A readFile for loadMnist reading build.sh's copies of the gzip'ed IDX files, hashed with
+ * node:crypto and gunzip'ed with node:zlib (in Node: 0.25 s for the training images, fflate 0.4 s,
+ * Node's DecompressionStream 0.6 s).
+ */
 export function nodeMnistSource(dir = DATA_DIR) {
   const source = async (name) => {
     try {
@@ -47,5 +52,6 @@ export function nodeMnistSource(dir = DATA_DIR) {
     }
   };
   source.sha256 = nodeSha256;
+  source.gunzip = (bytes) => gunzipSync(bytes);
   return source;
 }

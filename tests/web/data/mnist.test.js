@@ -5,7 +5,7 @@ import { gunzipSync, gzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NnError } from '../../../web/src/engine/core.js';
 import { Status } from '../../../web/src/engine/enums.js';
-import { gunzip, loadIdx } from '../../../web/src/data/idx.js';
+import { gunzip, inflate, loadIdx, wasmSink } from '../../../web/src/data/idx.js';
 import { loadMnist, MNIST_FILES, MNIST_SHA256, sha256Hex } from '../../../web/src/data/datasets.js';
 import { freshCore, nodeMnistSource, nodeSha256 } from '../../../web/src/node.js';
 
@@ -88,6 +88,72 @@ describe('IDX files', () => {
   });
 });
 
+/** A ReadableStream of `bytes` in chunks of the given sizes (the last one takes the rest), optionally failing after them. */
+function streamOf(bytes, sizes = [], { failWith } = {}) {
+  let at = 0;
+  let i = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (at >= bytes.length) {
+        if (failWith) controller.error(failWith);
+        else controller.close();
+        return;
+      }
+      const n = sizes[i++] ?? bytes.length - at;
+      controller.enqueue(bytes.slice(at, at + n));
+      at += n;
+    },
+  });
+}
+
+/** Whether inflate's {chunks, length} (or a Uint8Array) hold exactly `expected` (a fast compare: toEqual goes byte by byte). */
+const holds = (got, expected) => {
+  const bytes = got instanceof Uint8Array ? got : Buffer.concat(got.chunks);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).equals(Buffer.from(expected));
+};
+
+describe('inflate (a download decompressed while it arrives)', () => {
+  const raw = idx([300, 28, 28], (i) => (i * 7919) & 255);
+  const gz = gzipSync(raw);
+
+  it('gives the same bytes from a gzip stream in any chunking, from bytes, and from an already inflated stream', async () => {
+    for (const sizes of [[], [1], [1, 1, 5], [2, 1000, 3], Array(200).fill(997)]) {
+      expect(holds(await inflate(streamOf(gz, sizes), 'x.gz'), raw)).toBe(true);
+      expect(holds(await inflate(streamOf(raw, sizes), 'x'), raw)).toBe(true);
+    }
+    expect(holds(await inflate(gz, 'x.gz'), raw)).toBe(true);
+    expect(holds(await inflate(raw, 'x'), raw)).toBe(true);
+    // A synchronous decoder the source brings (Node's zlib) gets the whole file.
+    expect(holds(await inflate(streamOf(gz, [3, 4000]), 'x.gz', { decode: gunzipSync }), raw)).toBe(true);
+  });
+
+  it('writes straight into wasm memory, sized from the IDX header, and grows for a file longer than its header says', async () => {
+    for (const [bytes, sizes] of [[gz, [10, 20000]], [raw, [4]], [new Uint8Array([...raw, 1, 2, 3]), [100000]]]) {
+      const { ptr, length } = await inflate(streamOf(bytes, sizes), 'x.gz', { sink: wasmSink(core) });
+      const expected = bytes === gz ? raw : bytes;
+      expect(length).toBe(expected.length);
+      expect(holds(core.u8(ptr, length), expected)).toBe(true);
+      core.free(ptr);
+    }
+  });
+
+  it('refuses a truncated or garbled gzip stream, naming the file, and frees what it had written', async () => {
+    const size = core.memory.buffer.byteLength;
+    for (const bad of [gz.subarray(0, gz.length / 2), Object.assign(new Uint8Array(gz), { 30: 0xff, 31: 0xff, 32: 0xff, 33: 0xff })]) {
+      const err = await refusal(inflate(streamOf(bad, [1000]), 'x.gz', { sink: wasmSink(core) }));
+      expect(err).toBeInstanceOf(NnError);
+      expect(err.message).toMatch(/^x.gz: not a valid gzip file/);
+    }
+    expect(core.memory.buffer.byteLength).toBe(size);
+  });
+
+  it('passes a failed download\'s own error through (not as a gzip error)', async () => {
+    const failWith = new Error('t10k-images-idx3-ubyte.gz: could not download it (connection reset)');
+    const err = await refusal(inflate(streamOf(gz.subarray(0, 5000), [1000], { failWith }), 'x.gz'));
+    expect(err).toBe(failWith);
+  });
+});
+
 /** The made-up files above are not MNIST: skip the content check (tested below on the real files). */
 const MADE_UP = { checksums: null };
 
@@ -120,6 +186,37 @@ describe('loadMnist', () => {
       expect(core.memory.buffer.byteLength).toBe(size);
     });
   }
+
+  it('reads streams as well as bytes; when one file fails, the other downloads are cancelled and nothing stays allocated', async () => {
+    const files = {
+      [MNIST_FILES.trainImages]: gzipSync(idx([20, 28, 28])),
+      [MNIST_FILES.trainLabels]: gzipSync(idx([20], (i) => i % 10)),
+      [MNIST_FILES.testImages]: idx([20, 28, 28]),
+      [MNIST_FILES.testLabels]: gzipSync(idx([20], (i) => (i * 3) % 10)),
+    };
+    const streams = async (name) => streamOf(files[name], [7, 100]);
+    const data = await loadMnist(core, streams, MADE_UP);
+    expect(Array.from(core.u8(data.test.y, 4))).toEqual([0, 3, 6, 9]);
+    data.dispose();
+
+    const size = core.memory.buffer.byteLength;
+    let cancelled = 0;
+    const hanging = async (name) => {
+      if (name === MNIST_FILES.testLabels) return streamOf(gzipSync(idx([20])).subarray(0, 30), [10]);
+      // The other files never end: only a cancel stops them.
+      return new ReadableStream({
+        start(controller) {
+          controller.enqueue(files[name].slice(0, 20));
+        },
+        pull: () => new Promise(() => {}),
+        cancel: () => { cancelled++; },
+      });
+    };
+    const err = await refusal(loadMnist(core, hanging, MADE_UP));
+    expect(err.message).toMatch(/^t10k-labels-idx1-ubyte.gz: not a valid gzip file/);
+    expect(cancelled).toBe(3);
+    expect(core.memory.buffer.byteLength).toBe(size);
+  });
 
   it('checks each file\'s SHA-256: a corrupted copy that passes every structural check is refused', async () => {
     const real = nodeMnistSource();

@@ -9,7 +9,7 @@
 
 import { NnError } from '../engine/core.js';
 import { Status, SynthKind } from '../engine/enums.js';
-import { gunzip, loadIdx } from './idx.js';
+import { inflate, parseIdx, wasmSink } from './idx.js';
 import { say } from '../i18n/errors.js';
 
 export const MNIST_FILES = Object.freeze({
@@ -46,10 +46,16 @@ function dataError(id, params) {
 
 /**
  * Loads MNIST through `readFile(name, onBytes)`, which resolves to a file's bytes (gzip'ed or
- * not) and may report download progress as onBytes(loaded, total). onProgress receives
- * {loaded, total, file} while downloading (bytes over all four files). Each file's content must
+ * not) or to a ReadableStream of them, and may report download progress as onBytes(loaded,
+ * total). onProgress receives {loaded, total, file} while downloading (bytes over all four
+ * files). The four files are read, decompressed (idx.js's inflate: a stream while it arrives),
+ * copied into wasm memory, checked by the core and hashed side by side. Each file's content must
  * have the SHA-256 in `checksums` (MNIST_SHA256; null skips the check, for made-up test files),
- * hashed by readFile.sha256 when the source brings one (Node's node:crypto), else Web Crypto.
+ * hashed as the core holds it by readFile.sha256 when the source brings one (Node's
+ * node:crypto), else Web Crypto; readFile.gunzip, when given, is a synchronous gunzip to use
+ * instead of the platform's (Node's zlib). When a file fails, the others stop, nothing stays
+ * allocated, and the first failure is thrown. readFile.sha256(bytes) is given a view of wasm
+ * memory: it must read the bytes before it first awaits (memory may grow as other files arrive).
  */
 export async function loadMnist(core, readFile, { onProgress, checksums = MNIST_SHA256 } = {}) {
   const keys = Object.keys(MNIST_FILES);
@@ -60,40 +66,56 @@ export async function loadMnist(core, readFile, { onProgress, checksums = MNIST_
     const sum = (o) => keys.reduce((s, k) => s + o[k], 0);
     onProgress({ loaded: sum(loaded), total: Math.max(sum(totals), sum(loaded)), file });
   };
-  const files = await Promise.all(keys.map(async (key) => {
+  const sha256 = readFile.sha256 ?? sha256Hex;
+  const stop = new AbortController();
+  const owned = [];
+  let failure = null;
+
+  const load = async (key) => {
     const name = MNIST_FILES[key];
-    const bytes = await readFile(name, (n, total) => {
+    const input = await readFile(name, (n, total) => {
       loaded[key] = n;
       if (total > 0) totals[key] = total;
       report(name);
     });
-    loaded[key] = totals[key] = bytes.length;
-    report(name);
-    return bytes;
-  }));
-  const raw = Object.fromEntries(keys.map((k, i) => [k, files[i]]));
-
-  const owned = [];
-  const sha256 = readFile.sha256 ?? sha256Hex;
-  const idx = async (key) => {
-    const name = MNIST_FILES[key];
-    const bytes = gunzip(raw[key], name);
-    raw[key] = null; // let the compressed bytes go as soon as they are inside wasm memory
-    // The core's structural checks first (their messages say what is wrong), then the content's.
-    const file = loadIdx(core, bytes, name);
+    if (input instanceof Uint8Array) {
+      loaded[key] = totals[key] = input.length;
+      report(name);
+    }
+    // Decompressed straight into wasm memory, a chunk at a time.
+    const { ptr, length } = await inflate(input, name, { decode: readFile.gunzip, signal: stop.signal, sink: wasmSink(core) });
+    if (stop.signal.aborted) {
+      core.free(ptr);
+      throw stop.signal.reason;
+    }
+    if (!(input instanceof Uint8Array)) {
+      totals[key] = loaded[key];
+      report(name);
+    }
+    // The core's structural checks first (their messages say what is wrong), then the content's,
+    // hashed as the core holds it (Web Crypto copies its input before it returns).
+    const file = parseIdx(core, ptr, length, name);
     owned.push(file);
     if (checksums) {
-      const actual = await sha256(bytes);
+      const actual = await sha256(core.u8(file.ptr, length));
       if (actual !== checksums[key]) {
         throw dataError('err.data.sha', { name, actual: actual.slice(0, 16), expected: checksums[key].slice(0, 16) });
       }
     }
     return file;
   };
+  const settled = await Promise.allSettled(keys.map((key) => load(key).catch((err) => {
+    if (!failure) {
+      failure = err;
+      stop.abort(err);
+    }
+    throw err;
+  })));
   try {
-    const split = async (imagesKey, labelsKey) => {
-      const images = await idx(imagesKey);
-      const labels = await idx(labelsKey);
+    if (failure) throw failure;
+    const files = Object.fromEntries(keys.map((k, i) => [k, settled[i].value]));
+    const split = (imagesKey, labelsKey) => {
+      const [images, labels] = [files[imagesKey], files[labelsKey]];
       const [iName, lName] = [MNIST_FILES[imagesKey], MNIST_FILES[labelsKey]];
       if (images.dims.length !== 3 || images.dims[1] !== 28 || images.dims[2] !== 28) {
         throw dataError('err.data.images', { name: iName, dims: images.dims.join('x') });
@@ -108,14 +130,14 @@ export async function loadMnist(core, readFile, { onProgress, checksums = MNIST_
       if (bad >= 0) throw dataError('err.data.label', { name: lName, label: y[bad], index: bad });
       return { type: 'u8', x: images.dataPtr, y: labels.dataPtr, count, scale: 1 / 255 };
     };
-    const train = await split('trainImages', 'trainLabels');
-    const test = await split('testImages', 'testLabels');
+    const train = split('trainImages', 'trainLabels');
+    const test = split('testImages', 'testLabels');
     return {
       name: 'mnist', shape: [1, 28, 28], features: 784, classes: 10, train, test,
       dispose: () => { for (const f of owned.splice(0)) f.free(); },
     };
   } catch (err) {
-    for (const f of owned) f.free();
+    for (const f of owned.splice(0)) f.free();
     throw err;
   }
 }
@@ -179,6 +201,42 @@ export async function readBody(response, onBytes) {
     at += c.length;
   }
   return bytes;
+}
+
+/**
+ * A response's body as a ReadableStream that reports onBytes(loaded, total) as it is read (the
+ * bytes themselves when the response has no body stream) and hands each chunk to onChunk too. A
+ * read that fails throws wordError(err).
+ */
+export function bodyStream(response, onBytes, { wordError = (err) => err, onChunk } = {}) {
+  if (!response.body) {
+    return readBody(response, onBytes).then((bytes) => {
+      onChunk?.(bytes);
+      return bytes;
+    });
+  }
+  const total = Number(response.headers.get('content-length')) || 0;
+  const reader = response.body.getReader();
+  let loaded = 0;
+  return new ReadableStream({
+    async pull(controller) {
+      let got;
+      try {
+        got = await reader.read();
+      } catch (err) {
+        throw wordError(err);
+      }
+      if (got.done) {
+        controller.close();
+        return;
+      }
+      loaded += got.value.length;
+      onBytes?.(loaded, total);
+      onChunk?.(got.value);
+      controller.enqueue(got.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
 }
 
 /**

@@ -86,18 +86,30 @@ function progressReporter(phase) {
   };
 }
 
-/** MNIST, loaded once per worker; a cached copy that fails the checks is dropped and refetched. */
+/**
+ * MNIST, loaded once per worker; a cached copy that fails the checks is dropped and refetched.
+ * What was downloaded goes to Cache Storage only once it has passed every check.
+ */
 function mnist() {
   mnistPromise ??= (async () => {
+    const load = async () => {
+      try {
+        return await loadMnist(core, source.readFile, { onProgress: progressReporter('download') });
+      } catch (err) {
+        source.discard();
+        throw err;
+      }
+    };
     let set;
     try {
-      set = await loadMnist(core, source.readFile, { onProgress: progressReporter('download') });
+      set = await load();
     } catch (err) {
       if (!source.hits) throw err;
       await source.forget();
-      set = await loadMnist(core, source.readFile, { onProgress: progressReporter('download') });
+      set = await load();
     }
     mark('nn:mnist-in-memory');
+    source.keep();
     return set;
   })();
   mnistPromise.catch(() => {
