@@ -89,3 +89,19 @@ export const experimentOf = (page) => page.evaluate(() => document.querySelector
 export async function press(page, name) {
   await page.locator('nn-run-controls button', { hasText: name }).click();
 }
+
+/**
+ * Presses Pause if the run still trains. A short run (the default experiment's one epoch takes
+ * about 1.3 s at 750 steps/s) may end before a click could land, and Playwright's click would then
+ * wait for a disabled button: the check and the click are one task of the page, so nothing can
+ * finish between them. Resolves to whether it pressed.
+ */
+export function pauseIfTraining(page) {
+  return page.evaluate(() => {
+    const controls = document.querySelector('nn-playground').shadowRoot.querySelector('nn-run-controls');
+    const pause = controls.shadowRoot.querySelector('button[data-action="pause"]');
+    if (pause.disabled) return false;
+    pause.click();
+    return true;
+  });
+}

@@ -16,7 +16,7 @@ import { DEFAULT_MEMORY_BUDGET, Session } from '../../web/src/engine/session.js'
 import { freshCore, nodeMnistSource } from '../../web/src/node.js';
 import { parseExperiment } from '../../web/src/experiment/validate.js';
 import { decodeHash } from '../../web/src/experiment/url.js';
-import { experimentOf, lossHistory, openPage, press, waitForStatus, waitForSteps } from './browser.js';
+import { experimentOf, lossHistory, openPage, pauseIfTraining, press, waitForStatus, waitForSteps } from './browser.js';
 import { useBrowser } from './setup.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -79,7 +79,7 @@ describe('the default experiment', () => {
   }, 130_000);
 
   it('draws data in every chart', async () => {
-    await press(page, 'Pause');
+    await pauseIfTraining(page);
     await waitForStatus(page, ['paused', 'done']);
     // Paused, every view catches up; give the canvases two frames.
     await page.waitForTimeout(600);
