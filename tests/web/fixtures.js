@@ -22,3 +22,14 @@ export function fakeMnist(core, count = 32) {
     dispose: () => { core.free(x); core.free(y); },
   };
 }
+
+/** An IDX file of unsigned bytes with the given dimensions, filled by fill(i). */
+export function idx(dims, fill = (i) => i & 255) {
+  const size = dims.reduce((a, b) => a * b, 1);
+  const out = new Uint8Array(4 + 4 * dims.length + size);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, 0x0800 | dims.length, false);
+  dims.forEach((d, i) => dv.setUint32(4 + 4 * i, d, false));
+  for (let i = 0; i < size; i++) out[4 + 4 * dims.length + i] = fill(i);
+  return out;
+}

@@ -7,22 +7,12 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cachedSource, CACHE_NAME } from '../../../web/src/data/cache.js';
 import { loadMnist, MNIST_FILES } from '../../../web/src/data/datasets.js';
 import { freshCore } from '../../../web/src/node.js';
+import { idx } from '../fixtures.js';
 
 let core;
 beforeAll(async () => {
   core = await freshCore();
 });
-
-/** An IDX file of unsigned bytes with the given dimensions, filled by fill(i). */
-function idx(dims, fill = (i) => i & 255) {
-  const size = dims.reduce((a, b) => a * b, 1);
-  const out = new Uint8Array(4 + 4 * dims.length + size);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, 0x0800 | dims.length, false);
-  dims.forEach((d, i) => dv.setUint32(4 + 4 * i, d, false));
-  for (let i = 0; i < size; i++) out[4 + 4 * dims.length + i] = fill(i);
-  return out;
-}
 
 const BASE = 'https://example.test/playground/data/';
 const served = () => ({

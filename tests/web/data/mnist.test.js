@@ -8,22 +8,12 @@ import { Status } from '../../../web/src/engine/enums.js';
 import { gunzip, inflate, loadIdx, wasmSink } from '../../../web/src/data/idx.js';
 import { loadMnist, MNIST_FILES, MNIST_SHA256, sha256Hex } from '../../../web/src/data/datasets.js';
 import { freshCore, nodeMnistSource, nodeSha256 } from '../../../web/src/node.js';
+import { idx } from '../fixtures.js';
 
 let core;
 beforeAll(async () => {
   core = await freshCore();
 });
-
-/** An IDX file of unsigned bytes with the given dimensions, filled by fill(i). */
-function idx(dims, fill = (i) => i & 255) {
-  const size = dims.reduce((a, b) => a * b, 1);
-  const out = new Uint8Array(4 + 4 * dims.length + size);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, 0x0800 | dims.length, false);
-  dims.forEach((d, i) => dv.setUint32(4 + 4 * i, d, false));
-  for (let i = 0; i < size; i++) out[4 + 4 * dims.length + i] = fill(i);
-  return out;
-}
 
 /** A readFile for loadMnist over in-memory files (gzip'ed here), some replaced. */
 function memorySource(n, replace = {}) {
