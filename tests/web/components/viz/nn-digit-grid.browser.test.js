@@ -65,10 +65,13 @@ describe.skipIf(!inBrowser)('<nn-digit-grid>', () => {
     expect(px[0]).toBe(120);
   });
 
-  it('has no try button unless asked', async () => {
+  it('has no try button unless asked, and Enter on a digit then only selects it', async () => {
     mounted = await mount('nn-digit-grid', data());
     expect(mounted.el.shadowRoot.querySelector('button')).toBe(null);
     expect(mounted.el.shadowRoot.querySelector('[aria-current]')).toBe(null);
+    expect(mounted.el.shadowRoot.querySelector('[aria-describedby]')).toBe(null);
+    mounted.el.shadowRoot.querySelector('figure').dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    expect(mounted.events.map((e) => e.type)).toEqual(['digit-select']);
   });
 
   it('with tryable, a button after the digits sends the current digit (first the surest mistake, then the one chosen with the keys or the mouse) with its pixels as the model sees them', async () => {
@@ -111,6 +114,17 @@ describe.skipIf(!inBrowser)('<nn-digit-grid>', () => {
     await userEvent.click(button());
     expect(tries().at(-1).detail.index).toBe(4);
     expect(tries()).toHaveLength(3);
+    // Enter on a digit tries it at once (Space only selects); every digit is described by the keys' line.
+    const keys = el.shadowRoot.querySelector('#try-keys');
+    expect(keys.textContent.trim()).toBe('Arrow keys choose a digit; Enter tries it in the draw pad.');
+    expect(cells.every((c) => c.getAttribute('aria-describedby') === 'try-keys')).toBe(true);
+    el.shadowRoot.querySelector('figure[data-index="2"]').focus();
+    await userEvent.keyboard(' ');
+    expect(tries()).toHaveLength(3);
+    await userEvent.keyboard('{Enter}');
+    expect(tries()).toHaveLength(4);
+    expect(tries().at(-1).detail.index).toBe(2);
+    expect(tries().at(-1).detail.pixels).toEqual(pixelsFromBytes(d.images.subarray(2 * 784, 3 * 784)));
   });
 
   it('sends float images as they are, clamped to 0..1', async () => {

@@ -108,6 +108,7 @@ export const VIZ_LABELS_ZH = {
     summary: '{shown} 个测试数字，其中 {wrong} 个预测错误',
     noData: '暂无预测',
     tryDigit: '在画板中试试测试数字 {index}',
+    tryKeys: '方向键选择数字；按 Enter 在画板中试试它。',
   },
   'nn-draw-pad': {
     title: '手写一个数字',

@@ -20,6 +20,7 @@ export const DIGIT_GRID_LABELS = {
   summary: '{shown} test digits, {wrong} of them predicted wrong',
   noData: 'no predictions yet',
   tryDigit: 'Try test digit {index} in the draw pad',
+  tryKeys: 'Arrow keys choose a digit; Enter tries it in the draw pad.',
 };
 
 /**
@@ -28,7 +29,8 @@ export const DIGIT_GRID_LABELS = {
  * are outlined in orange with a ✗ so they stand out without relying on colour alone. The grid is
  * one Tab stop: the arrow keys, Home and End move between its digits. With `tryable`, a button
  * after the grid (the next Tab stop) hands the current digit (the one last focused or clicked,
- * marked aria-current; at first the surest mistake) to the page for the draw pad.
+ * marked aria-current; at first the surest mistake) to the page for the draw pad, and so does
+ * Enter on a digit (a line under the button says so, and describes every digit).
  *
  * @element nn-digit-grid
  *
@@ -49,7 +51,7 @@ export const DIGIT_GRID_LABELS = {
  * @property {object} labels - translated strings, see DIGIT_GRID_LABELS
  * @property {boolean} tryable - show the "Try test digit … in the draw pad" button (attribute `tryable`)
  *
- * @fires digit-select - {detail: {index}} when the user clicks (or presses Enter on) a digit
+ * @fires digit-select - {detail: {index}} when the user clicks (or presses Enter or Space on) a digit
  * @fires digit-try - {detail: {index, truth, predicted, pixels}} when the user presses the try
  *   button: the current digit, its pixels as the model sees them (Float32Array, 0..1; bytes are
  *   scaled exactly as the core scales them, see pixelsFromBytes)
@@ -91,6 +93,14 @@ export class NnDigitGrid extends LitElement {
       }
       .actions {
         margin-top: 8px;
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 4px 10px;
+      }
+      .keys {
+        font-size: 11.5px;
+        color: var(--nn-viz-muted, #666);
       }
       .actions button {
         font: inherit;
@@ -241,7 +251,8 @@ export class NnDigitGrid extends LitElement {
           (it) => it.index,
           (it, k) => html`<figure class="cell ${it.wrong ? 'wrong' : ''} ${this.tryable && k === current ? 'current' : ''}"
               part=${it.wrong ? 'cell wrong' : 'cell'} role="listitem" aria-current=${this.tryable && k === current ? 'true' : nothing}
-              tabindex=${k === current ? '0' : '-1'} data-index=${it.index} @focus=${() => { this._focusIndex = it.index; }}
+              tabindex=${k === current ? '0' : '-1'} aria-describedby=${this.tryable ? 'try-keys' : nothing}
+              data-index=${it.index} @focus=${() => { this._focusIndex = it.index; }}
               @click=${() => this._select(it.index)} @keydown=${(e) => this._onKey(e, it.index)}>
               ${it.wrong ? html`<span class="mark" aria-hidden="true">✗</span>` : nothing}
               <canvas width=${this.size} height=${this.size} role="img" aria-label=${this._describe(it)}></canvas>
@@ -258,6 +269,7 @@ export class NnDigitGrid extends LitElement {
             <button type="button" part="try" data-index=${items[current].index} @click=${() => this._try(items[current])}>
               ${format(l.tryDigit, { index: items[current].index })}
             </button>
+            <span class="keys" id="try-keys">${l.tryKeys}</span>
           </div>`
         : nothing}`;
   }
@@ -321,6 +333,8 @@ export class NnDigitGrid extends LitElement {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       this._select(index);
+      const it = this.tryable && e.key === 'Enter' ? this._shown?.find((x) => x.index === index) : null;
+      if (it) this._try(it);
       return;
     }
     const cells = [...this.renderRoot.querySelectorAll('figure.cell')];
