@@ -5,7 +5,8 @@
 // pausing and copying the link need only the keyboard, and so do sending a test digit to the draw
 // pad and drawing over it (its prediction heard), and opening a chart's data table; controls are
 // named by their visible labels and status changes reach live regions; at 768 and 1024 px nothing
-// scrolls sideways, every control is on screen and uncovered, and the charts fit their cards.
+// scrolls sideways, every control is on screen and uncovered, and the charts fit their cards. An
+// embedding (embed=..., what a course page frames) gets the same Tab walk and axe audit.
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -604,4 +605,42 @@ describe('the panels a student opens', () => {
       await context.close();
     }
   }, 90_000);
+});
+
+describe('an embedding, as a course page frames it', () => {
+  it('the run, its charts and the views at 640x700: Tab reaches every control with a visible focus and comes back round, Train works from the keyboard, and axe finds no violation; a lesson framed in Chinese too', async () => {
+    const { page, problems, context } = await openPage(env.browser, `${env.server.url}#${XOR}&embed=controls,charts,views`, { width: 640, height: 700 });
+    try {
+      await waitForStatus(page, ['ready']);
+      const stops = [];
+      let first = null;
+      for (let i = 0; i < 150; i++) {
+        await page.keyboard.press('Tab');
+        const f = await focused(page);
+        if (f && first && f.tag === first.tag && f.label === first.label && f.part === first.part) break;
+        first ??= f;
+        stops.push(f);
+      }
+      const reached = stops.filter(Boolean);
+      expect(stops.filter((f) => f === null)).toHaveLength(1); // focus leaves the frame once, then comes round
+      expect(reached.map((f) => f.part).filter((p, i, all) => p !== all[i - 1])).toEqual(['controls', 'charts', 'views']);
+      expect(reached.filter((f) => f.part === 'controls').map((f) => f.label).slice(0, 3)).toEqual(['Train', 'Step', 'Reset']);
+      expect(reached.filter((f) => !f.ring || !f.onScreen)).toEqual([]);
+      await focusBy(page, (f) => f?.label === 'Train' && f.part === 'controls');
+      await page.keyboard.press('Enter');
+      await waitForStatus(page, ['done'], 60_000);
+      await expect.poll(() => page.locator('#loss-chart').evaluate((el) => el.drawn && el.pointCount > 0)).toBe(true);
+      expect(await audit(page), 'embed=controls,charts,views (en, 640x700), trained').toEqual([]);
+      // A lesson framed with its explanation, in Chinese.
+      await page.goto(`${env.server.url}#lesson=xor&lang=zh&embed=lesson,controls,charts`);
+      await page.reload();
+      await waitForStatus(page, ['ready']);
+      const parts = await page.evaluate(() => [...document.querySelector('nn-playground').shadowRoot.querySelectorAll('[data-part]')].map((el) => el.dataset.part));
+      expect(parts).toEqual(['lesson', 'controls', 'charts']);
+      expect(await audit(page), 'embed=lesson,controls,charts (zh, 640x700)').toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });
