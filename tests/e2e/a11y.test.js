@@ -80,6 +80,23 @@ async function focusBy(page, match, { key = 'Tab', max = 150 } = {}) {
   throw new Error(`no element matched after ${max} presses of ${key}`);
 }
 
+/**
+ * Presses Tab until the first stop comes round again (at most `max` presses): `stops` is what had
+ * focus after each press (null while focus is outside the page), `reached` the stops in the page.
+ */
+async function tabWalk(page, max) {
+  const stops = [];
+  let first = null;
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focused(page);
+    if (f && first && f.tag === first.tag && f.label === first.label && f.part === first.part) break;
+    first ??= f;
+    stops.push(f);
+  }
+  return { stops, reached: stops.filter(Boolean) };
+}
+
 /** Presses the language button and waits for the page to be in that language (and say so in its link). */
 async function switchLanguage(page, lang) {
   await page.locator(`nn-playground .lang button[lang="${lang === 'zh' ? 'zh-CN' : 'en'}"]`).click();
@@ -172,16 +189,7 @@ describe('the MNIST page, from a fresh load', () => {
   afterAll(() => context?.close());
 
   it('Tab walks the header, the layers, the settings, the lesson, the run and the views in order, each with a visible focus, and comes back round', async () => {
-    const stops = [];
-    let first = null;
-    for (let i = 0; i < 300; i++) {
-      await page.keyboard.press('Tab');
-      const f = await focused(page);
-      if (f && first && f.tag === first.tag && f.label === first.label && f.part === first.part) break;
-      first ??= f;
-      stops.push(f);
-    }
-    const reached = stops.filter(Boolean);
+    const { stops, reached } = await tabWalk(page, 300);
     // Past the last stop focus leaves the page once (null), then the first stop comes again.
     expect(stops.filter((f) => f === null)).toHaveLength(1);
     expect(stops.at(-1)).toBeNull();
@@ -612,16 +620,7 @@ describe('an embedding, as a course page frames it', () => {
     const { page, problems, context } = await openPage(env.browser, `${env.server.url}#${XOR}&embed=controls,charts,views`, { width: 640, height: 700 });
     try {
       await waitForStatus(page, ['ready']);
-      const stops = [];
-      let first = null;
-      for (let i = 0; i < 150; i++) {
-        await page.keyboard.press('Tab');
-        const f = await focused(page);
-        if (f && first && f.tag === first.tag && f.label === first.label && f.part === first.part) break;
-        first ??= f;
-        stops.push(f);
-      }
-      const reached = stops.filter(Boolean);
+      const { stops, reached } = await tabWalk(page, 150);
       expect(stops.filter((f) => f === null)).toHaveLength(1); // focus leaves the frame once, then comes round
       expect(reached.map((f) => f.part).filter((p, i, all) => p !== all[i - 1])).toEqual(['controls', 'charts', 'views']);
       expect(reached.filter((f) => f.part === 'controls').map((f) => f.label).slice(0, 3)).toEqual(['Train', 'Step', 'Reset']);
