@@ -10,7 +10,7 @@
 // memory): while training, silence for SILENCE_MS earns a ping, and no answer means it is gone.
 
 import { downsample } from './runs.js';
-import { KeyedStore, promised } from './store.js';
+import { KeyedStore } from './store.js';
 import { say } from '../i18n/errors.js';
 
 /** A checkpoint at least this often while training (less often for a model of more than... */
@@ -72,7 +72,6 @@ export function isHistory(h) {
  */
 export class CheckpointStore {
   #keyed = new KeyedStore(DB_NAME, DB_VERSION, STORE);
-  #memory = new Map();
 
   /** False where the records live in memory only (IndexedDB missing or refused). */
   get persistent() {
@@ -83,52 +82,25 @@ export class CheckpointStore {
     return this.#keyed.open();
   }
 
-  /** fn(objectStore) in one transaction; null without a database (the memory copy serves). */
-  #tx(mode, fn) {
-    return this.#keyed.tx(mode, (store) => (store ? fn(store) : null));
-  }
-
   /** Every record, newest first. */
   async list() {
-    let all = null;
-    try {
-      all = await this.#tx('readonly', (store) => promised(store.getAll()));
-    } catch {
-      all = null;
-    }
-    const records = all ?? [...this.#memory.values()];
+    const records = await this.#keyed.all();
     return records.filter((r) => r && typeof r === 'object' && typeof r.id === 'string').sort((a, b) => (b.savedAt ?? 0) - (a.savedAt ?? 0));
   }
 
-  async get(id) {
-    try {
-      const record = await this.#tx('readonly', (store) => promised(store.get(id)));
-      if (record) return record;
-    } catch {
-      // fall back on the copy in memory
-    }
-    return this.#memory.get(id) ?? null;
+  get(id) {
+    return this.#keyed.get(id);
   }
 
   /** Keeps a run's latest checkpoint (replacing its previous one), then drops all but the newest KEEP. */
   async put(record) {
-    this.#memory.set(record.id, record);
-    try {
-      await this.#tx('readwrite', (store) => promised(store.put(record)));
-    } catch {
-      this.#keyed.persistent = false; // quota or a closed database: this tab still has the copy in memory
-    }
+    await this.#keyed.put(record);
     const all = await this.list();
     for (const old of all.slice(KEEP_CHECKPOINTS)) await this.delete(old.id);
   }
 
-  async delete(id) {
-    this.#memory.delete(id);
-    try {
-      await this.#tx('readwrite', (store) => promised(store.delete(id)));
-    } catch {
-      // already gone
-    }
+  delete(id) {
+    return this.#keyed.delete(id);
   }
 
   /**

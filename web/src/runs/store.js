@@ -30,12 +30,15 @@ async function openKeyedStore(name, version, store) {
 }
 
 /**
- * One IndexedDB object store keyed by `id`, opened once on first use. `persistent` is false
- * where IndexedDB is missing or refused (and a user may set it false when a write is refused).
+ * One IndexedDB object store of records keyed by `id`, opened once on first use, with a copy of
+ * every record put in memory: where IndexedDB is missing, refused or fails, the copy serves
+ * (which still covers this visit), and nothing here throws. `persistent` is false where the
+ * records live in memory only (no database, or a write was refused).
  */
 export class KeyedStore {
   #db = null;
   #opening = null;
+  #memory = new Map();
   persistent = false;
 
   constructor(name, version, store) {
@@ -55,11 +58,11 @@ export class KeyedStore {
 
   /**
    * fn(objectStore) inside one transaction of `mode`; resolves to what fn resolved to once the
-   * transaction has completed. Without a database, fn(null).
+   * transaction has completed. Without a database, null (fn is not called).
    */
-  async tx(mode, fn) {
+  async #tx(mode, fn) {
     await this.open();
-    if (!this.#db) return fn(null);
+    if (!this.#db) return null;
     const tx = this.#db.transaction(this.store, mode);
     const done = new Promise((resolve, reject) => {
       tx.oncomplete = resolve;
@@ -69,11 +72,52 @@ export class KeyedStore {
     const [out] = await Promise.all([fn(tx.objectStore(this.store)), done]);
     return out;
   }
+
+  /** Every record, in no particular order: the database's, else the copy in memory. */
+  async all() {
+    try {
+      const all = await this.#tx('readonly', (store) => promised(store.getAll()));
+      if (all) return all;
+    } catch {
+      // the copy in memory serves
+    }
+    return [...this.#memory.values()];
+  }
+
+  /** The record with this id (the database's, else the copy in memory), or null. */
+  async get(id) {
+    try {
+      const record = await this.#tx('readonly', (store) => promised(store.get(id)));
+      if (record) return record;
+    } catch {
+      // the copy in memory serves
+    }
+    return this.#memory.get(id) ?? null;
+  }
+
+  /** Keeps a record (replacing the one with its id). */
+  async put(record) {
+    this.#memory.set(record.id, record);
+    try {
+      await this.#tx('readwrite', (store) => promised(store.put(record)));
+    } catch {
+      // Storage refused (full, or closed by the browser): the record stays in memory for this visit.
+      this.persistent = false;
+    }
+  }
+
+  async delete(id) {
+    this.#memory.delete(id);
+    try {
+      await this.#tx('readwrite', (store) => promised(store.delete(id)));
+    } catch {
+      // Already gone, or storage refused: nothing more to do.
+    }
+  }
 }
 
 export class RunStore {
   #keyed = new KeyedStore(DB_NAME, DB_VERSION, STORE);
-  #memory = new Map();
 
   /** False where the runs live in memory only (IndexedDB missing or refused). */
   get persistent() {
@@ -85,41 +129,21 @@ export class RunStore {
     return this.#keyed.open();
   }
 
-  #tx(mode, fn) {
-    return this.#keyed.tx(mode, fn);
-  }
-
   /** Every kept run, oldest first. */
   async list() {
-    try {
-      const all = await this.#tx('readonly', (store) => (store ? promised(store.getAll()) : [...this.#memory.values()]));
-      return all.sort((a, b) => a.created - b.created || a.number - b.number);
-    } catch {
-      return [...this.#memory.values()];
-    }
+    return (await this.#keyed.all()).sort((a, b) => a.created - b.created || a.number - b.number);
   }
 
   /** Keeps a run (replacing one with its id), then drops the oldest beyond MAX_RUNS; returns the ids dropped. */
   async put(record) {
-    this.#memory.set(record.id, record);
-    try {
-      await this.#tx('readwrite', (store) => store && promised(store.put(record)));
-    } catch {
-      // Storage refused (full, or closed by the browser): the run stays in memory for this visit.
-      this.#keyed.persistent = false;
-    }
+    await this.#keyed.put(record);
     const all = await this.list();
     const dropped = all.slice(0, Math.max(0, all.length - MAX_RUNS)).map((r) => r.id);
     for (const id of dropped) await this.delete(id);
     return dropped;
   }
 
-  async delete(id) {
-    this.#memory.delete(id);
-    try {
-      await this.#tx('readwrite', (store) => store && promised(store.delete(id)));
-    } catch {
-      // Already gone, or storage refused: nothing more to do.
-    }
+  delete(id) {
+    return this.#keyed.delete(id);
   }
 }
