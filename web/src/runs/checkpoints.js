@@ -70,37 +70,22 @@ export function isHistory(h) {
  * checkpoint, history, finished}. Nothing here throws at the page: without IndexedDB (a private
  * window, a full disk) the records live in memory, which still covers a worker crash.
  */
-export class CheckpointStore {
-  #keyed = new KeyedStore(DB_NAME, DB_VERSION, STORE);
-
-  /** False where the records live in memory only (IndexedDB missing or refused). */
-  get persistent() {
-    return this.#keyed.persistent;
-  }
-
-  open() {
-    return this.#keyed.open();
+export class CheckpointStore extends KeyedStore {
+  constructor() {
+    super(DB_NAME, DB_VERSION, STORE);
   }
 
   /** Every record, newest first. */
   async list() {
-    const records = await this.#keyed.all();
+    const records = await this.all();
     return records.filter((r) => r && typeof r === 'object' && typeof r.id === 'string').sort((a, b) => (b.savedAt ?? 0) - (a.savedAt ?? 0));
-  }
-
-  get(id) {
-    return this.#keyed.get(id);
   }
 
   /** Keeps a run's latest checkpoint (replacing its previous one), then drops all but the newest KEEP. */
   async put(record) {
-    await this.#keyed.put(record);
+    await super.put(record);
     const all = await this.list();
     for (const old of all.slice(KEEP_CHECKPOINTS)) await this.delete(old.id);
-  }
-
-  delete(id) {
-    return this.#keyed.delete(id);
   }
 
   /**

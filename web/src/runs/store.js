@@ -116,34 +116,22 @@ export class KeyedStore {
   }
 }
 
-export class RunStore {
-  #keyed = new KeyedStore(DB_NAME, DB_VERSION, STORE);
-
-  /** False where the runs live in memory only (IndexedDB missing or refused). */
-  get persistent() {
-    return this.#keyed.persistent;
-  }
-
-  /** Opens the database once; resolves either way (falls back to memory). */
-  open() {
-    return this.#keyed.open();
+export class RunStore extends KeyedStore {
+  constructor() {
+    super(DB_NAME, DB_VERSION, STORE);
   }
 
   /** Every kept run, oldest first. */
   async list() {
-    return (await this.#keyed.all()).sort((a, b) => a.created - b.created || a.number - b.number);
+    return (await this.all()).sort((a, b) => a.created - b.created || a.number - b.number);
   }
 
   /** Keeps a run (replacing one with its id), then drops the oldest beyond MAX_RUNS; returns the ids dropped. */
   async put(record) {
-    await this.#keyed.put(record);
+    await super.put(record);
     const all = await this.list();
     const dropped = all.slice(0, Math.max(0, all.length - MAX_RUNS)).map((r) => r.id);
     for (const id of dropped) await this.delete(id);
     return dropped;
-  }
-
-  delete(id) {
-    return this.#keyed.delete(id);
   }
 }
