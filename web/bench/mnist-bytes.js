@@ -2,17 +2,14 @@
 // batch order both sides use: a fresh shuffle every epoch, batches of 64, a short last batch,
 // pixels scaled bytes -> floats (x / 255) one batch at a time, as the core's nn_train_step does.
 
-import { gunzip } from '../src/data/idx.js';
+import { gunzip, idxHeader } from '../src/data/idx.js';
 import { MNIST_FILES } from '../src/data/datasets.js';
 
-/** The first IDX file dimension and the data after the header (only what MNIST uses is checked). */
+/** The IDX file's dimensions and the data after its header (only what MNIST uses is checked). */
 function parseIdx(bytes, name) {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 8 || view.getUint16(0) !== 0 || bytes[2] !== 0x08) throw new Error(`${name}: not an IDX file of bytes`);
-  const ndims = bytes[3];
-  const dims = Array.from({ length: ndims }, (_, i) => view.getUint32(4 + 4 * i));
-  const offset = 4 + 4 * ndims;
-  const size = dims.reduce((a, b) => a * b, 1);
+  const header = idxHeader(bytes);
+  if (!header) throw new Error(`${name}: not an IDX file of bytes`);
+  const { dims, offset, size } = header;
   if (bytes.length !== offset + size) throw new Error(`${name}: ${bytes.length} bytes, expected ${offset + size}`);
   return { dims, data: bytes.subarray(offset) };
 }

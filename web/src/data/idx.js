@@ -61,15 +61,18 @@ export function chunkSink() {
   };
 }
 
-/** The size in bytes (header included) an IDX header at the start of `bytes` promises, else 0. */
-function idxSizeOf(bytes) {
-  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || bytes[2] !== 0x08) return 0;
+/**
+ * The header of an IDX file of unsigned bytes (1 to 4 dimensions) at the start of `bytes`:
+ * {dims, offset (where the data starts), size (bytes of data)}; null when `bytes` does not start
+ * with a whole one. Only what sizing a buffer needs: the core's nn_idx_parse makes the checks.
+ */
+export function idxHeader(bytes) {
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || bytes[2] !== 0x08) return null;
   const n = bytes[3];
-  if (n < 1 || n > 4 || bytes.length < 4 + 4 * n) return 0;
+  if (n < 1 || n > 4 || bytes.length < 4 + 4 * n) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, 4 + 4 * n);
-  let size = 1;
-  for (let i = 0; i < n; i++) size *= view.getUint32(4 + 4 * i);
-  return 4 + 4 * n + size;
+  const dims = Array.from({ length: n }, (_, i) => view.getUint32(4 + 4 * i));
+  return { dims, offset: 4 + 4 * n, size: dims.reduce((a, b) => a * b, 1) };
 }
 
 /** A header may promise anything: beyond this, the buffer grows with the bytes that do come. */
@@ -90,7 +93,8 @@ export function wasmSink(core) {
     write(chunk) {
       const need = length + chunk.length;
       if (need > capacity) {
-        const promised = length === 0 ? idxSizeOf(chunk) : 0;
+        const header = length === 0 ? idxHeader(chunk) : null;
+        const promised = header ? header.offset + header.size : 0;
         const size = promised >= need && promised <= MAX_SIZE_FROM_HEADER ? promised : Math.max(need, 2 * capacity, 1 << 16);
         const next = core.alloc(size);
         if (length) core.u8(next, length).set(core.u8(ptr, length));
@@ -236,15 +240,7 @@ export function parseIdx(core, ptr, length, name = 'IDX file') {
   }
 }
 
-/** Copies an IDX file (its bytes, or its chunks in order) into wasm memory and validates it there (parseIdx). */
+/** Copies an IDX file's bytes into wasm memory and validates it there (parseIdx). */
 export function loadIdx(core, bytes, name = 'IDX file') {
-  const sink = wasmSink(core);
-  try {
-    for (const c of Array.isArray(bytes) ? bytes : [bytes]) sink.write(c);
-  } catch (err) {
-    sink.dispose();
-    throw err;
-  }
-  const { ptr, length } = sink.finish();
-  return parseIdx(core, ptr, length, name);
+  return parseIdx(core, core.copyIn(bytes), bytes.length, name);
 }
