@@ -28,6 +28,7 @@ import { LitElement, css, html, nothing, render, svg, unsafeCSS } from 'lit';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { format } from './stats.js';
+import { srOnly } from '../styles.js';
 
 /** At most this many rows in a chart's data table. */
 export const TABLE_ROWS = 12;
@@ -120,17 +121,6 @@ export const vizBaseStyles = css`
     color: var(--nn-viz-muted);
     font-size: 12px;
     margin-top: 2px;
-  }
-  .sr {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
-    border: 0;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
   }
 `;
 
@@ -285,7 +275,7 @@ export function swatch({ color, dash, fill, marker }) {
  * @cssprop --nn-viz-grid - grid line colour
  */
 export class UplotChart extends LitElement {
-  static styles = [unsafeCSS(uplotCss), vizBaseStyles, chartStyles];
+  static styles = [unsafeCSS(uplotCss), vizBaseStyles, srOnly, chartStyles];
 
   static properties = {
     /** Plot height in CSS pixels (the width follows the element). */
