@@ -49,7 +49,9 @@ let evalData = 0; // nn_data over the first EVAL_SUBSET test samples (borrows th
 let running = false;
 let stopAt = Infinity; // the step a TRAIN request asked to stop at (a homework's budget)
 let liveViews = true; // whether the views are computed while training (Request.VIEWS)
-const clock = { lastStats: 0, lastStatsStep: 0, lastFilters: 0, lastEval: 0, trainMs: 0, samples: 0 };
+// When the views and the evaluation were last made, and the training time and samples since the run began.
+const CLOCK_START = Object.freeze({ lastStats: 0, lastStatsStep: 0, lastFilters: 0, lastEval: 0, trainMs: 0, samples: 0 });
+const clock = { ...CLOCK_START };
 
 const post = (msg) => self.postMessage(msg, transferables(msg));
 const mark = (name, detail) => performance.mark(name, detail === undefined ? undefined : { detail });
@@ -190,7 +192,7 @@ async function configure(e) {
   evalData = test.type === 'u8'
     ? core.fn.nn_data_create_u8(test.x, test.y, count, dataset.features, test.scale)
     : core.fn.nn_data_create_f32(test.x, test.y, count, dataset.features);
-  Object.assign(clock, { lastStats: 0, lastStatsStep: 0, lastFilters: 0, lastEval: 0, trainMs: 0, samples: 0 });
+  Object.assign(clock, CLOCK_START);
   return info();
 }
 
@@ -563,7 +565,7 @@ const handlers = {
     running = false;
     const result = await configure(checkpoint.experiment);
     session.restoreCheckpoint(checkpoint);
-    Object.assign(clock, { lastStats: 0, lastStatsStep: session.step, lastFilters: 0, lastEval: 0 });
+    clock.lastStatsStep = session.step; // configure() started the clock afresh; the views count from the restored step
     afterReply(() => report(true));
     return { ...result, step: session.step };
   },
