@@ -76,14 +76,6 @@ function lessonFor(presetId) {
   return null;
 }
 
-const stripMeta = ({ name, description, ...rest }) => rest;
-/** JSON with sorted keys, so two experiments compare equal whatever order their fields came in. */
-const canonical = (x) => JSON.stringify(x, (key, value) =>
-  value && typeof value === 'object' && !Array.isArray(value)
-    ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, value[k]]))
-    : value);
-const sameExperiment = (a, b) => canonical(stripMeta(a)) === canonical(stripMeta(b));
-
 /** A growable column of numbers (charts read `array` up to `length`). */
 class Column {
   constructor(Type = Float64Array, capacity = 1024) {

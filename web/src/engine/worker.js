@@ -21,6 +21,7 @@ import { Push, Request, serializeError, transferables } from './protocol.js';
 import { exportPytorchBundle } from '../export/pytorch.js';
 import { errorOf, say } from '../i18n/errors.js';
 import { activationStats } from './insight.js';
+import { canonicalJson } from '../experiment/canonical.js';
 
 const SLICE_MS = 16; // one slice of training between looks at the message queue
 // Histograms and norms while training: every STATS_STEPS steps, but never twice within
@@ -172,7 +173,7 @@ function disposeSession() {
   session = null;
 }
 
-const sameExceptEpochs = (a, b) => a && b && JSON.stringify({ ...a, epochs: 0 }) === JSON.stringify({ ...b, epochs: 0 });
+const sameExceptEpochs = (a, b) => a && b && canonicalJson({ ...a, epochs: 0 }) === canonicalJson({ ...b, epochs: 0 });
 
 async function configure(e) {
   if (session && sameExceptEpochs(experiment, e)) {
