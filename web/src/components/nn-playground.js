@@ -375,9 +375,9 @@ export class NnPlayground extends LitElement {
 
   #renderHeader(applied) {
     const { homework } = this;
-    return html`<nn-app-header .presetId=${this.presetId()} ?presets=${!(applied && (applied.lock.length || applied.hide.length))}
-      ?instructorToggle=${!applied || homework.authoring || homework.mode === 'instructor'} ?instructor=${homework.mode === 'instructor'}
-      ?canCopy=${Boolean(this.experiment)} ?copied=${this._copied} .copyFallback=${this._copyFallback}
+    return html`<nn-app-header .presetId=${this.presetId()} .presets=${!(applied && (applied.lock.length || applied.hide.length))}
+      .instructorToggle=${!applied || homework.authoring || homework.mode === 'instructor'} .instructor=${homework.mode === 'instructor'}
+      .canCopy=${Boolean(this.experiment)} .copied=${this._copied} .copyFallback=${this._copyFallback}
       @skip=${() => this.renderRoot.querySelector('nn-run-controls')?.focusButtons()}
       @preset-change=${(e) => this.choosePreset(e.detail.id)}
       @language-change=${(e) => setLanguage(e.detail.lang).then(() => this.url.write())}
