@@ -2,6 +2,7 @@
 // (web/src/engine/worker.js in a worker thread): the status machine, stopAt, the promise that
 // resolves when a run stops, the watchdog armed on every way a run starts (and a hung worker
 // noticed), and a crashed run restored from its checkpoint with the uninterrupted run's numbers.
+import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TrainingController } from '../../../web/src/shell/training.js';
 import { LiveRun } from '../../../web/src/shell/live-run.js';
@@ -176,5 +177,16 @@ describe('TrainingController', () => {
     expect(await training.train({ stopAt: 60 })).toBe('paused');
     expect(training.watched).toBe(false);
     expect(live.lossHistory().loss).toEqual(uninterrupted);
+  });
+
+  it('is the only way the page starts a run: no other module asks the client to train', () => {
+    const src = new URL('../../../web/src/', import.meta.url);
+    const callers = [];
+    for (const entry of readdirSync(src, { recursive: true })) {
+      if (!entry.endsWith('.js') || entry.startsWith('engine/')) continue;
+      const text = readFileSync(new URL(entry, src), 'utf8');
+      if (/\bclient\??\.train\(/.test(text)) callers.push(entry);
+    }
+    expect(callers).toEqual(['shell/training.js']);
   });
 });
