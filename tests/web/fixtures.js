@@ -25,6 +25,29 @@ export function realMnist() {
   return real;
 }
 
+/** A fresh core with fakeMnist(count) in it, for the tests of the file that calls this at its top: {core, data}. */
+export function fakeMnistCore(count) {
+  const made = { core: null, data: null };
+  beforeAll(async () => {
+    made.core = await freshCore();
+    made.data = fakeMnist(made.core, count);
+  });
+  afterAll(() => made.data?.dispose());
+  return made;
+}
+
+/** The smallest MNIST model: one dense layer straight over the pixels (its weights picture as filters), SGD. */
+export function linearMnist(changes) {
+  return parseExperiment({
+    version: 1,
+    data: { set: 'mnist' },
+    layers: [{ type: 'flatten' }, { type: 'dense', units: 10 }],
+    loss: { type: 'cross_entropy' },
+    optimizer: { type: 'sgd', lr: 0.01 },
+    ...changes,
+  });
+}
+
 /** An MNIST-shaped data set of `count` made-up images, for tests that need no real pixels. */
 export function fakeMnist(core, count = 32) {
   const x = core.alloc(count * 784);

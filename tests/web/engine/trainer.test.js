@@ -2,34 +2,17 @@
 // clock, the scheduler and post given by the test: a slice's length, where a run stops (its end,
 // stopAt), a run's first step as a slice of its own followed by its statistics, pause and resume,
 // one step, a failed step; and that none of it changes a loss.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Push } from '../../../web/src/engine/protocol.js';
 import { Session } from '../../../web/src/engine/session.js';
 import { SLICE_MS, Trainer } from '../../../web/src/engine/trainer.js';
 import { Views } from '../../../web/src/engine/views.js';
-import { parseExperiment } from '../../../web/src/experiment/validate.js';
-import { freshCore } from '../../../web/src/node.js';
-import { fakeMnist } from '../fixtures.js';
+import { fakeMnistCore, linearMnist } from '../fixtures.js';
 
-let core;
-let data;
-beforeAll(async () => {
-  core = await freshCore();
-  data = fakeMnist(core, 40);
-});
-afterAll(() => data?.dispose());
+const made = fakeMnistCore(40);
 
 // 40 samples one at a time: 40 steps an epoch, two epochs.
-const EXPERIMENT = parseExperiment({
-  version: 1,
-  data: { set: 'mnist' },
-  layers: [{ type: 'flatten' }, { type: 'dense', units: 10 }],
-  loss: { type: 'cross_entropy' },
-  optimizer: { type: 'sgd', lr: 0.01 },
-  batch_size: 1,
-  epochs: 2,
-  seed: 5,
-});
+const EXPERIMENT = linearMnist({ batch_size: 1, epochs: 2, seed: 5 });
 
 /**
  * A trainer and its views over a fresh session, on a clock where every training step takes
@@ -37,7 +20,7 @@ const EXPERIMENT = parseExperiment({
  * ticks asked for; run() plays them as the worker's message queue would.
  */
 function harness({ stepMs = 1, live = true, experiment = EXPERIMENT } = {}) {
-  const session = new Session(core, experiment, data);
+  const session = new Session(made.core, experiment, made.data);
   const pushes = [];
   const clock = { at: 0 };
   let pending = 0;
@@ -67,7 +50,7 @@ const sliceShape = (steps) => steps.map((m) => [m.first, m.loss.length]);
 
 /** The losses of the same run trained step by step with no trainer. */
 function plainLosses(steps) {
-  const s = new Session(core, EXPERIMENT, data);
+  const s = new Session(made.core, EXPERIMENT, made.data);
   try {
     return Float32Array.from({ length: steps }, () => s.trainStep().loss);
   } finally {

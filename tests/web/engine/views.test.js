@@ -2,41 +2,24 @@
 // by the test: statistics by time and by steps, filters, evaluations, the digit grid and the
 // boundary at their own rates, activation statistics skipped while they would cost too much, the
 // live views off, and a new or restored run starting the rates afresh.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeSynth } from '../../../web/src/data/datasets.js';
 import { Push } from '../../../web/src/engine/protocol.js';
 import { Session } from '../../../web/src/engine/session.js';
 import { EVAL_MS, FILTERS_MS, GRID_DIGITS, STATS_MIN_MS, STATS_MS, STATS_STEPS, Views, viewData } from '../../../web/src/engine/views.js';
-import { parseExperiment } from '../../../web/src/experiment/validate.js';
-import { freshCore } from '../../../web/src/node.js';
-import { fakeMnist } from '../fixtures.js';
+import { example, fakeMnistCore, linearMnist } from '../fixtures.js';
 
-let core;
-let data;
-beforeAll(async () => {
-  core = await freshCore();
-  data = fakeMnist(core, 60);
-});
-afterAll(() => data?.dispose());
+const made = fakeMnistCore(60);
 
-// A dense layer straight over the pixels (its weights are the filters' images); 15 steps an epoch.
-const EXPERIMENT = parseExperiment({
-  version: 1,
-  data: { set: 'mnist' },
-  layers: [{ type: 'flatten' }, { type: 'dense', units: 10 }],
-  loss: { type: 'cross_entropy' },
-  optimizer: { type: 'sgd', lr: 0.01 },
-  batch_size: 4,
-  epochs: 10,
-  seed: 2,
-});
+// 15 steps an epoch.
+const EXPERIMENT = linearMnist({ batch_size: 4, epochs: 10, seed: 2 });
 
 /**
  * Views over a fresh session. The clock stands at `t` and moves on by `perRead` each time it is
  * read (so a measurement between two reads takes perRead ms).
  */
-function harness(experiment = EXPERIMENT, dataset = data) {
-  const session = new Session(core, experiment, dataset);
+function harness(experiment = EXPERIMENT, dataset = made.data) {
+  const session = new Session(made.core, experiment, dataset);
   const pushes = [];
   const clock = { t: 0, perRead: 0 };
   const views = new Views({ post: (msg) => pushes.push(msg), now: () => (clock.t += clock.perRead) });
@@ -184,11 +167,8 @@ describe('Views', () => {
   });
 
   it('draws a 2-D set\'s decision boundary and sends its points, and MNIST\'s first test digits', () => {
-    const e = parseExperiment({
-      version: 1, data: { set: 'xor' }, layers: [{ type: 'dense', units: 4 }, { type: 'tanh' }, { type: 'dense', units: 2 }],
-      loss: { type: 'cross_entropy' }, optimizer: { type: 'sgd', lr: 0.1 }, batch_size: 10, seed: 4,
-    });
-    const xor = makeSynth(core, e.data, e.seed);
+    const e = example('xor-tanh');
+    const xor = makeSynth(made.core, e.data, e.seed);
     const h = harness(e, xor);
     try {
       expect(h.report(true)).toEqual([Push.STATS, Push.EVAL, Push.BOUNDARY]);
@@ -211,7 +191,7 @@ describe('Views', () => {
       const { grid, points } = viewData(m.session);
       expect(points).toBeNull();
       expect(grid).toMatchObject({ count: GRID_DIGITS, size: 28 });
-      expect(Array.from(grid.pixels)).toEqual(Array.from(core.u8(data.test.x, GRID_DIGITS * 784)));
+      expect(Array.from(grid.pixels)).toEqual(Array.from(made.core.u8(made.data.test.x, GRID_DIGITS * 784)));
     } finally {
       m.dispose();
     }
