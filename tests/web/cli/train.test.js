@@ -139,6 +139,27 @@ describe('train.js', () => {
     }
   });
 
+  it('says the range of a numeric option it refuses, a negative number too', async () => {
+    const cases = [
+      [['--seed', '-1'], 'train: --seed: must be an integer from 0 to 2^53 - 1, got "-1"'],
+      [['--seed=-1'], 'train: --seed: must be an integer from 0 to 2^53 - 1, got "-1"'],
+      [['--seed', '9007199254740992'], 'train: --seed: must be an integer from 0 to 2^53 - 1, got "9007199254740992"'],
+      [['--seed', '1.5'], 'train: --seed: must be an integer from 0 to 2^53 - 1, got "1.5"'],
+      [['--epochs', '-2'], 'train: --epochs: must be an integer from 1 to 1000, got "-2"'],
+      [['--epochs', '1001'], 'train: --epochs: must be an integer from 1 to 1000, got "1001"'],
+      [['--steps', '-5'], 'train: --steps: must be an integer from 0 to 2^53 - 1, got "-5"'],
+      [['--log-every', '-0.5'], 'train: --log-every: must be an integer from 1 to 2^53 - 1, got "-0.5"'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await train(path.join(EXAMPLES, 'xor-tanh.json'), ...args, '--quiet');
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toBe(message);
+    }
+    // The largest seed is a seed.
+    const r = await train(path.join(EXAMPLES, 'xor-tanh.json'), '--seed', String(2 ** 53 - 1), '--steps', '1', '--quiet');
+    expect(r.code).toBe(0);
+  });
+
   it('refuses a broken weights file with exit code 2', async () => {
     const r = await train(path.join(EXAMPLES, 'xor-tanh.json'), '--load', file('w.safetensors', 'not safetensors at all'));
     expect(r.code).toBe(2);
