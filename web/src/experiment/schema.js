@@ -29,6 +29,8 @@ export const LIMITS = Object.freeze({
   learning_rate: 100,
   classes: 1000,
   seed: Number.MAX_SAFE_INTEGER,
+  /** leaky_relu's |negative_slope| and elu's alpha (torch takes any; c/activations.c checks the same). */
+  activation_param: 1000,
   text: 2000,
 });
 
@@ -189,8 +191,8 @@ const layerOptions = [
   plain('tanh'),
   plain('sigmoid'),
   plain('relu'),
-  withType('leaky_relu', { negative_slope: opt(num(-1e3, 1e3), 0.01) }, aLayer('leaky_relu')),
-  withType('elu', { alpha: opt(num(0, 1e3), 1.0) }, anLayer('elu')),
+  withType('leaky_relu', { negative_slope: opt(num(-LIMITS.activation_param, LIMITS.activation_param), 0.01) }, aLayer('leaky_relu')),
+  withType('elu', { alpha: opt(num(0, LIMITS.activation_param), 1.0) }, anLayer('elu')),
   plain('swish'),
   plain('softmax'),
   plain('identity'),
