@@ -31,7 +31,6 @@ const NOTES = {
   'layers.maxpool.padding': 'at most kernel/2',
   'layers.avgpool.padding': 'at most kernel/2',
   'layers.*.init': 'this layer\'s own initialisers, `{"weight": …, "bias": …}`',
-  'layers.*.init.bias': 'a bias has no fans: `torch_default`, `zeros`, `constant`, `uniform` or `normal`',
   'loss.cross_entropy.class_weights': 'one weight per class of the data set',
   'optimizer.sgd.nesterov': 'needs momentum > 0 and dampening 0',
   'optimizer.adamw.weight_decay': 'decoupled',
@@ -140,9 +139,9 @@ export function schemaTables(fields = schemaFields()) {
   // the 2-D sets share their fields, so `data` joins them in one row
   const dataRows = choiceRows(fields, ['data'], 'set', DATA_SETS, 'data');
   const layerRows = choiceRows(fields, ['layers', '#'], 'type', LAYER_TYPES, 'layers', (type) => [TORCH[type]]);
-  const layerInit = [
-    ...['weight', 'bias'].map((role) => findField(fields, ['layers', '#', 'init', role], [{ at: ['layers', '#'], key: 'type', value: 'dense' }])),
-  ];
+  // the kinds a layer's own weight and bias init take, from the schema's own choice of "type"
+  const dense = [{ at: ['layers', '#'], key: 'type', value: 'dense' }];
+  const kinds = (role) => findField(fields, ['layers', '#', 'init', role, 'type'], dense).options;
   const initRows = choiceRows(fields, ['init'], 'type', INIT_TYPES, 'init', (type) => [
     INIT_SETS_BIASES.includes(type) ? 'set to the same' : 'torch\'s default',
     BIAS_INIT_TYPES.includes(type) ? 'yes' : 'no',
@@ -152,7 +151,8 @@ export function schemaTables(fields = schemaFields()) {
     data: ['| `set` | fields |', '| --- | --- |', ...dataRows].join('\n'),
     layers: [
       '| `type` | fields | torch |', '| --- | --- | --- |', ...layerRows, '',
-      `A dense or conv2d layer's own ${code('init')}: ${layerInit.map((f) => `${code(f.path.at(-1))} (${f.path.at(-1) === 'bias' ? NOTES['layers.*.init.bias'] : 'any initialiser'})`).join(', ')}.`,
+      `A dense or conv2d layer's own ${code('init')}: ${code('weight')} (${kinds('weight').length === INIT_TYPES.length ? 'any initialiser' : orList(kinds('weight').map(code))}), `
+        + `${code('bias')} (a bias has no fans: ${orList(kinds('bias').map(code))}).`,
     ].join('\n'),
     init: [
       '| `type` | fields | biases, as the top-level `init` | as a layer\'s bias init |', '| --- | --- | --- | --- |', ...initRows,

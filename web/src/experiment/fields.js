@@ -67,13 +67,12 @@ function walkObject(schema, path, when, out, skipKey) {
   }
 }
 
-function walkVariant(schema, path, when, out, field) {
+function walkVariant(schema, path, when, out) {
   const values = schema.options.map((o) => o.entries[schema.key].literal);
   out.push({ path: [...path, schema.key], when, kind: 'choice', options: values, required: true, default: undefined });
   for (const [i, option] of schema.options.entries()) {
     walkObject(option, path, [...when, { at: path, key: schema.key, value: values[i] }], out, schema.key);
   }
-  return field;
 }
 
 function walkEntry(entry, path, when, out) {
