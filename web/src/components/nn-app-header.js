@@ -3,6 +3,7 @@
 // link by hand where the clipboard is refused), and a skip link to the run controls.
 
 import { LitElement, css, html, nothing } from 'lit';
+import { controls } from './styles.js';
 import { LESSONS } from '../experiment/lessons.js';
 import { PRESETS } from '../experiment/presets.js';
 import { LANGUAGES, language, t, updateWhenLocaleChanges } from '../i18n/index.js';
@@ -46,7 +47,7 @@ export class NnAppHeader extends LitElement {
     copyFallback: { type: String },
   };
 
-  static styles = css`
+  static styles = [controls, css`
     :host {
       display: block;
     }
@@ -83,27 +84,6 @@ export class NnAppHeader extends LitElement {
       font-size: 12px;
       color: var(--nn-muted);
     }
-    select,
-    button,
-    input[type='text'] {
-      font: inherit;
-      padding: 3px 8px;
-      border: 1px solid var(--nn-border);
-      border-radius: 4px;
-      background: #fff;
-      color: inherit;
-    }
-    button {
-      background: var(--nn-button);
-      cursor: pointer;
-      min-height: 30px;
-    }
-    select:focus-visible,
-    button:focus-visible,
-    input:focus-visible {
-      outline: 2px solid var(--nn-focus);
-      outline-offset: 1px;
-    }
     .lang button[aria-pressed='true'],
     button.toggle[aria-pressed='true'] {
       background: var(--nn-accent);
@@ -137,7 +117,7 @@ export class NnAppHeader extends LitElement {
       top: 8px;
       z-index: 2;
     }
-  `;
+  `];
 
   constructor() {
     super();

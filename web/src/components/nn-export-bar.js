@@ -2,7 +2,7 @@
 // with its weights, the weights alone, and weights loaded from a .safetensors file.
 
 import { LitElement, css, html } from 'lit';
-import { srOnly } from './styles.js';
+import { controls, srOnly } from './styles.js';
 import { localize, t, updateWhenLocaleChanges } from '../i18n/index.js';
 
 /**
@@ -25,7 +25,7 @@ export class NnExportBar extends LitElement {
     message: { attribute: false },
   };
 
-  static styles = [srOnly, css`
+  static styles = [srOnly, controls, css`
     :host {
       display: block;
     }
@@ -45,20 +45,6 @@ export class NnExportBar extends LitElement {
     }
     .export-message {
       flex-basis: 100%;
-    }
-    button {
-      font: inherit;
-      padding: 3px 8px;
-      border: 1px solid var(--nn-border);
-      border-radius: 4px;
-      background: var(--nn-button);
-      color: inherit;
-      cursor: pointer;
-      min-height: 30px;
-    }
-    button:focus-visible {
-      outline: 2px solid var(--nn-focus);
-      outline-offset: 1px;
     }
   `];
 

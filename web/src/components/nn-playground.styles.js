@@ -2,9 +2,9 @@
 // properties on :host), the two-column layout that folds to one, the cards, and the controls and
 // notes the shell itself draws.
 import { css } from 'lit';
-import { srOnly } from './styles.js';
+import { banner, controls, srOnly } from './styles.js';
 
-export const playgroundStyles = [srOnly, css`
+export const playgroundStyles = [srOnly, controls, banner, css`
     :host {
       display: block;
       --nn-accent: #1a73e8;
@@ -21,46 +21,14 @@ export const playgroundStyles = [srOnly, css`
       font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK SC', 'PingFang SC',
         'Microsoft YaHei', sans-serif;
     }
-    select,
-    button,
-    input[type='text'] {
-      font: inherit;
-      padding: 3px 8px;
-      border: 1px solid var(--nn-border);
-      border-radius: 4px;
-      background: #fff;
-      color: inherit;
-    }
-    button {
-      background: var(--nn-button);
-      cursor: pointer;
-      min-height: 30px;
-    }
-    select:focus-visible,
-    button:focus-visible,
-    input:focus-visible {
-      outline: 2px solid var(--nn-focus);
-      outline-offset: 1px;
-    }
     .banner {
       margin: 10px 16px 0;
-      padding: 8px 12px;
-      border-radius: 6px;
-      border: 1px solid var(--nn-error);
-      background: var(--nn-error-bg);
-      display: flex;
-      gap: 12px;
-      align-items: start;
     }
     .banner pre {
       margin: 4px 0 0;
       white-space: pre-wrap;
       font: 12.5px/1.4 ui-monospace, monospace;
       word-break: break-word;
-    }
-    .banner .text {
-      flex: 1;
-      min-width: 0;
     }
     main {
       display: grid;

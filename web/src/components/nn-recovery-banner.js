@@ -2,6 +2,7 @@
 // happened, and the way on (restart from the last checkpoint, resume, or start afresh).
 
 import { LitElement, css, html, nothing } from 'lit';
+import { banner, controls } from './styles.js';
 import { formatAgo } from '../runs/checkpoints.js';
 import { formatInteger, language, localize, t, updateWhenLocaleChanges } from '../i18n/index.js';
 
@@ -19,39 +20,12 @@ export class NnRecoveryBanner extends LitElement {
     recovery: { attribute: false },
   };
 
-  static styles = css`
+  static styles = [controls, banner, css`
     :host {
       display: block;
       margin: 10px 16px 0;
     }
-    .banner {
-      padding: 8px 12px;
-      border-radius: 6px;
-      border: 1px solid var(--nn-error);
-      background: var(--nn-error-bg);
-      display: flex;
-      gap: 12px;
-      align-items: start;
-    }
-    .text {
-      flex: 1;
-      min-width: 0;
-    }
-    button {
-      font: inherit;
-      padding: 3px 8px;
-      border: 1px solid var(--nn-border);
-      border-radius: 4px;
-      background: var(--nn-button);
-      color: inherit;
-      cursor: pointer;
-      min-height: 30px;
-    }
-    button:focus-visible {
-      outline: 2px solid var(--nn-focus);
-      outline-offset: 1px;
-    }
-  `;
+  `];
 
   constructor() {
     super();
