@@ -16,13 +16,13 @@
 import { LAYER_TYPES, INIT_TYPES, LIMITS, EXPERIMENT_VERSION, show, shown } from './schema.js';
 import { validateExperiment, formatError, formatErrorMsg } from './validate.js';
 import { english, say } from '../i18n/errors.js';
+import { LANGUAGES, languageOf } from '../i18n/languages.js';
 
 /** A hash longer than this is refused unread (a real one is a few hundred characters). */
 export const MAX_HASH_LENGTH = 4096;
 /** Settings a hash may hold at most (the table has about 50). */
 const MAX_KEYS = 64;
 const MAX_VALUE_LENGTH = 2048;
-export const LANGUAGES = Object.freeze(['en', 'zh']);
 
 // ---- value codecs: parse(text) -> value or throws a message; format(value) -> text ----
 
@@ -144,6 +144,19 @@ function choice(options, aliases = {}) {
     format: (value) => back[value] ?? value,
   };
 }
+
+/**
+ * lang=: a language of the page, read as a browser's language is (i18n/languages.js): "zh-CN",
+ * "zh_TW.UTF-8" and "ZH" read as zh, "en-GB" as en; a tag of no language of the page is refused.
+ */
+const languageCodec = {
+  parse(text) {
+    const code = languageOf(text);
+    if (!code) fail('err.oneOf', { options: LANGUAGES.join(', '), got: show(text) });
+    return code;
+  },
+  format: (value) => value,
+};
 
 // ---- initialisers: "name" or "name(key=value;key=value)", only non-default arguments ----
 
@@ -418,7 +431,7 @@ export const PROPERTIES = Object.freeze([
   { key: 'claim_acc', scope: 'result', path: ['test_accuracy'], codec: codecs.number },
   { key: 'claim_loss', scope: 'result', path: ['test_loss'], codec: codecs.number },
   { key: 'digest', scope: 'result', path: ['digest'], codec: hex(16) },
-  { key: 'lang', scope: 'page', path: ['lang'], codec: choice(LANGUAGES) },
+  { key: 'lang', scope: 'page', path: ['lang'], codec: languageCodec },
   { key: 'mode', scope: 'page', path: ['mode'], codec: choice(MODES) },
   { key: 'embed', scope: 'page', path: ['embed'], codec: names(EMBED_PARTS) },
   { key: 'lesson', scope: 'page', path: ['lesson'], codec: LESSON_ID },

@@ -22,12 +22,12 @@ import { configureLocalization, msg, updateWhenLocaleChanges } from '@lit/locali
 import { MESSAGES } from './messages.js';
 import { coreToChinese } from './core-zh.js';
 import { VIZ_LABELS_ZH } from '../components/viz/labels-zh.js';
+import { LANGUAGES, languageTag } from './languages.js';
 
 export { say } from './errors.js';
+export { LANGUAGES, detectLanguage, languageName, languageTag } from './languages.js';
 /** Re-renders a Lit element whenever the language changes (call it in the constructor). */
 export { updateWhenLocaleChanges };
-
-export const LANGUAGES = Object.freeze(['en', 'zh']);
 
 /** The locale modules of the target languages: the Chinese table, keyed as msg() ids. */
 const LOCALES = { zh: { templates: MESSAGES.zh } };
@@ -36,16 +36,6 @@ const { getLocale, setLocale } = configureLocalization({
   targetLocales: ['zh'],
   loadLocale: (locale) => Promise.resolve(LOCALES[locale]),
 });
-
-/** The language a browser asks for: zh for any Chinese (zh, zh-CN, zh-TW, ...), else en. */
-export function detectLanguage(languages = globalThis.navigator?.languages ?? []) {
-  for (const tag of languages) {
-    const base = String(tag).toLowerCase().split('-')[0];
-    if (base === 'zh') return 'zh';
-    if (base === 'en') return 'en';
-  }
-  return 'en';
-}
 
 /** The language of the messages in use: 'en' or 'zh'. */
 export function language() {
@@ -61,7 +51,7 @@ export async function setLanguage(lang) {
   if (!LANGUAGES.includes(lang)) return;
   await setLocale(lang);
   const now = getLocale();
-  if (globalThis.document) document.documentElement.lang = now === 'zh' ? 'zh-CN' : 'en';
+  if (globalThis.document) document.documentElement.lang = languageTag(now);
 }
 
 /**
@@ -133,7 +123,7 @@ const integerFormats = {};
 /** 12345.6 -> "12,346" with the language's grouping. */
 export function formatInteger(x) {
   const locale = getLocale();
-  integerFormats[locale] ??= new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: 0 });
+  integerFormats[locale] ??= new Intl.NumberFormat(languageTag(locale), { maximumFractionDigits: 0 });
   return integerFormats[locale].format(x);
 }
 
