@@ -425,8 +425,8 @@ export const PROPERTIES = Object.freeze([
   { key: 'max_params', scope: 'assignment', path: ['max_params'], codec: codecs.int },
   { key: 'lock', scope: 'assignment', path: ['lock'], codec: names(CONTROLS) },
   { key: 'hide', scope: 'assignment', path: ['hide'], codec: names(CONTROLS) },
-  { key: 'goal_en', scope: 'assignment', path: ['text', 'en'], codec: freeText(GOAL_TEXT_MAX) },
-  { key: 'goal_zh', scope: 'assignment', path: ['text', 'zh'], codec: freeText(GOAL_TEXT_MAX) },
+  // The goal's text in each language of the page: goal_en, goal_zh.
+  ...LANGUAGES.map((code) => ({ key: `goal_${code}`, scope: 'assignment', path: ['text', code], codec: freeText(GOAL_TEXT_MAX) })),
   { key: 'claim_steps', scope: 'result', path: ['steps'], codec: codecs.int },
   { key: 'claim_acc', scope: 'result', path: ['test_accuracy'], codec: codecs.number },
   { key: 'claim_loss', scope: 'result', path: ['test_loss'], codec: codecs.number },

@@ -1,6 +1,12 @@
-// languages.js: the page's languages, one folder each beside this file (en/, zh/), and how one is
-// chosen from what a browser or a link says. Nothing here throws, whatever the input: a browser
-// under LANG=C reports navigator.language "C", and Intl refuses such a tag with a RangeError.
+// languages.js: the page's languages, one folder each beside this file, and how one is chosen from
+// what a browser or a link says. A folder's index.js gives {code, tag, name} and its tables:
+//   ui.js      the interface's sentences by key (t() in index.js)
+//   errors.js  the error sentences by id (say() in errors.js)
+//   core.js    the C core's sentences by printf format (core-sentences.js); English needs none
+//   viz.js     the chart elements' labels by tag (en/viz.js holds their English defaults)
+//   start.js   the message of a page that could not start (start-failure.js)
+// Nothing here throws, whatever the input: a browser under LANG=C reports navigator.language "C",
+// and Intl refuses such a tag with a RangeError.
 
 import en from './en/index.js';
 import zh from './zh/index.js';
@@ -11,7 +17,7 @@ const FOLDERS = [en, zh];
 /** The page's languages by code: ['en', 'zh']. */
 export const LANGUAGES = Object.freeze(FOLDERS.map((l) => l.code));
 
-/** Each language's folder by code: {code, tag, name, start, ...}. */
+/** Each language's folder by code: {code, tag, name, ui, errors, core, viz, start}. */
 export const TRANSLATIONS = Object.freeze(Object.fromEntries(FOLDERS.map((l) => [l.code, l])));
 
 // A tag's language is the part before the first separator: BCP 47's "-", and POSIX locales'
