@@ -10,8 +10,8 @@ const sentences = Object.freeze({
   // activations.c, dense.c, dropout.c, norm.c
   'layer %d (softmax): needs flat features, got %dx%dx%d (put a flatten layer before it)':
     '层 %d（softmax）：需要展平的特征，当前为 %dx%dx%d（请在它前面加一个 flatten 层）',
-  'layer %d (leaky_relu): negative_slope must be from 0 to 1, got %g': '层 %d（leaky_relu）：negative_slope 必须在 0 到 1 之间，当前为 %g',
-  'layer %d (elu): alpha must be above 0 and at most 10, got %g': '层 %d（elu）：alpha 必须大于 0 且不超过 10，当前为 %g',
+  'layer %d (leaky_relu): negative_slope must be a number from -1000 to 1000, got %g': '层 %d（leaky_relu）：negative_slope 必须是 -1000 到 1000 之间的数，当前为 %g',
+  'layer %d (elu): alpha must be a number from 0 to 1000, got %g': '层 %d（elu）：alpha 必须是 0 到 1000 之间的数，当前为 %g',
   'layer %d (dense): units must be 1 to %d, got %d': '层 %d（dense）：units 必须在 1 到 %d 之间，当前为 %d',
   'layer %d (dense): needs flat features, got %dx%dx%d (put a flatten layer before it)':
     '层 %d（dense）：需要展平的特征，当前为 %dx%dx%d（请在它前面加一个 flatten 层）',
