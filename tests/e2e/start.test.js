@@ -92,52 +92,29 @@ function expectMessage(failure, stage, errorPattern) {
   expect(failure.csp).toEqual([]); // nothing inline: the message needs no exception to the policy
 }
 
+// [what breaks, how (given the page and its context, before the page loads), the stage named, the error shown]
+const BREAKS = [
+  ['a wasm that does not compile', ({ context }) => context.route('**/nn.wasm', (route) => route.fulfill({
+    status: 200, contentType: 'application/wasm', body: Buffer.from('this is not WebAssembly') })), 'wasm', /CompileError|WebAssembly/],
+  ['a worker whose script throws as it starts', ({ context }) => context.route(/\/assets\/worker-[^/]*\.js$/, (route) => route.fulfill({
+    status: 200, contentType: 'text/javascript', body: 'throw new Error("worker broken on purpose");' })), 'worker', /worker broken on purpose/],
+  ['the page\'s code throwing while its module is evaluated', ({ context }) => context.route(/\/assets\/app-[^/]*\.js$/, (route) => route.fulfill({
+    status: 200, contentType: 'text/javascript', body: 'throw new RangeError("invalid language tag: C");' })), 'module', /RangeError: invalid language tag: C/],
+  ['an element that cannot be set up (no shadow roots)', ({ page }) => page.addInitScript(() => {
+    Element.prototype.attachShadow = () => { throw new DOMException('shadow roots broken on purpose', 'NotSupportedError'); };
+  }), 'start', /NotSupportedError: shadow roots broken on purpose/],
+];
+
 describe('a start that fails', () => {
-  it('a wasm that does not compile: the message instead of "Loading…"', async () => {
-    const { page, context, problems } = await openPage(env.browser);
+  it.each(BREAKS)('%s: the message instead of "Loading…"', async (_, breakIt, stage, error) => {
+    const opened = await openPage(env.browser);
     try {
-      await context.route('**/nn.wasm', (route) => route.fulfill({ status: 200, contentType: 'application/wasm', body: Buffer.from('this is not WebAssembly') }));
-      await page.goto(env.server.url);
-      const failure = await failureOf(page);
-      expectMessage(failure, 'wasm', /CompileError|WebAssembly/);
-      expect(problems.join('\n')).toContain('The playground could not start (wasm)');
+      await breakIt(opened);
+      await opened.page.goto(env.server.url);
+      expectMessage(await failureOf(opened.page), stage, error);
+      expect(opened.problems.join('\n')).toContain(`The playground could not start (${stage})`);
     } finally {
-      await context.close();
-    }
-  }, 90_000);
-
-  it('a worker whose script throws as it starts: the message with the worker\'s error', async () => {
-    const { page, context } = await openPage(env.browser);
-    try {
-      await context.route(/\/assets\/worker-[^/]*\.js$/, (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: 'throw new Error("worker broken on purpose");' }));
-      await page.goto(env.server.url);
-      expectMessage(await failureOf(page), 'worker', /worker broken on purpose/);
-    } finally {
-      await context.close();
-    }
-  }, 90_000);
-
-  it('the page\'s code throws while its module is evaluated: the message with that error', async () => {
-    const { page, context } = await openPage(env.browser);
-    try {
-      await context.route(/\/assets\/app-[^/]*\.js$/, (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: 'throw new RangeError("invalid language tag: C");' }));
-      await page.goto(env.server.url);
-      expectMessage(await failureOf(page), 'module', /RangeError: invalid language tag: C/);
-    } finally {
-      await context.close();
-    }
-  }, 90_000);
-
-  it('the element cannot be set up (no shadow root): the message with the browser\'s error', async () => {
-    const { page, context } = await openPage(env.browser);
-    try {
-      await page.addInitScript(() => {
-        Element.prototype.attachShadow = () => { throw new DOMException('shadow roots broken on purpose', 'NotSupportedError'); };
-      });
-      await page.goto(env.server.url);
-      expectMessage(await failureOf(page), 'start', /NotSupportedError: shadow roots broken on purpose/);
-    } finally {
-      await context.close();
+      await opened.context.close();
     }
   }, 90_000);
 });
