@@ -3,7 +3,7 @@
 // throws a RangeError (uPlot builds a formatter from it when its module is evaluated): the page
 // once stayed on "Loading…" with no word. Each odd value here is set before the page's scripts
 // run; the page must pick a language and train. Then start-up is broken on purpose at each
-// boundary (the code, the element, the worker, the wasm): the loading text must give way to the
+// boundary (the code, the element's constructor, set-up and first render, the worker, the wasm): the loading text must give way to the
 // message in both languages, with the error's text, the features needed and how to report it,
 // under the page's Content-Security-Policy.
 
@@ -92,6 +92,14 @@ function expectMessage(failure, stage, errorPattern) {
   expect(failure.csp).toEqual([]); // nothing inline: the message needs no exception to the policy
 }
 
+/** In the page, before its scripts: <nn-playground> is defined as a subclass whose `part` (render or constructor) throws. */
+function breakElement(part) {
+  const define = customElements.define.bind(customElements);
+  customElements.define = (name, Element, options) => define(name, name !== 'nn-playground' ? Element : part === 'render'
+    ? class extends Element { render() { throw new Error('render broken on purpose'); } }
+    : class extends Element { constructor() { super(); throw new Error('constructor broken on purpose'); } }, options);
+}
+
 // [what breaks, how (given the page and its context, before the page loads), the stage named, the error shown]
 const BREAKS = [
   ['a wasm that does not compile', ({ context }) => context.route('**/nn.wasm', (route) => route.fulfill({
@@ -100,6 +108,9 @@ const BREAKS = [
     status: 200, contentType: 'text/javascript', body: 'throw new Error("worker broken on purpose");' })), 'worker', /worker broken on purpose/],
   ['the page\'s code throwing while its module is evaluated', ({ context }) => context.route(/\/assets\/app-[^/]*\.js$/, (route) => route.fulfill({
     status: 200, contentType: 'text/javascript', body: 'throw new RangeError("invalid language tag: C");' })), 'module', /RangeError: invalid language tag: C/],
+  ['a first render that throws', ({ page }) => page.addInitScript(breakElement, 'render'), 'render', /Error: render broken on purpose/],
+  ['a constructor that throws while define() upgrades the element', ({ page }) => page.addInitScript(breakElement, 'constructor'), 'start',
+    /Error: constructor broken on purpose/],
   ['an element that cannot be set up (no shadow roots)', ({ page }) => page.addInitScript(() => {
     Element.prototype.attachShadow = () => { throw new DOMException('shadow roots broken on purpose', 'NotSupportedError'); };
   }), 'start', /NotSupportedError: shadow roots broken on purpose/],
