@@ -3,17 +3,18 @@
 
 #include "layer.h"
 #include "simd.h"
+#include "softmax.h"
 
 static nn_status activation_shape(nn_layer *l, int index) {
     if (l->kind == NN_LAYER_SOFTMAX && l->in_h * l->in_w != 1)
         return nn_fail(NN_ERR_SHAPE, "layer %d (softmax): needs flat features, got %dx%dx%d (put a flatten layer before it)",
                        index, l->in_c, l->in_h, l->in_w);
-    if (l->kind == NN_LAYER_LEAKY_RELU && !(l->param >= 0.0f && l->param <= 1.0f))
+    if (l->kind == NN_LAYER_LEAKY_RELU && !(l->negative_slope >= 0.0f && l->negative_slope <= 1.0f))
         return nn_fail(NN_ERR_INVALID, "layer %d (leaky_relu): negative_slope must be from 0 to 1, got %g", index,
-                       (double)l->param);
-    if (l->kind == NN_LAYER_ELU && !(l->param > 0.0f && l->param <= 10.0f))
+                       (double)l->negative_slope);
+    if (l->kind == NN_LAYER_ELU && !(l->alpha > 0.0f && l->alpha <= 10.0f))
         return nn_fail(NN_ERR_INVALID, "layer %d (elu): alpha must be above 0 and at most 10, got %g", index,
-                       (double)l->param);
+                       (double)l->alpha);
     l->out_c = l->in_c;
     l->out_h = l->in_h;
     l->out_w = l->in_w;
@@ -22,28 +23,16 @@ static nn_status activation_shape(nn_layer *l, int index) {
 
 static float sigmoidf(float x) { return 1.0f / (1.0f + expf(-x)); }
 
-/* x, y: [B][F]; softmax over each row, shifted by its max so exp never overflows. */
+/* x, y: [B][F]; softmax over each row. */
 static void softmax_rows(const float *x, float *y, int B, int F) {
-    for (int b = 0; b < B; b++) {
-        const float *xr = x + (size_t)b * F;
-        float *yr = y + (size_t)b * F;
-        float m = xr[0];
-        for (int i = 1; i < F; i++) m = xr[i] > m ? xr[i] : m;
-        float sum = 0.0f;
-        for (int i = 0; i < F; i++) {
-            yr[i] = expf(xr[i] - m);
-            sum += yr[i];
-        }
-        float inv = 1.0f / sum;
-        for (int i = 0; i < F; i++) yr[i] *= inv;
-    }
+    for (int b = 0; b < B; b++) nn_softmax(x + (size_t)b * F, F, y + (size_t)b * F);
 }
 
 /* inp, out: [B][size] */
 static void activation_forward(nn_net *net, nn_layer *l, const float *x, int B, int training) {
     (void)net; (void)training;
     size_t n = (size_t)B * nn_out_size(l), i = 0;
-    float *y = l->out, a = l->param;
+    float *y = l->out;
     switch (l->kind) {
     case NN_LAYER_RELU: {
         f32x4 zero = f32x4_splat(0.0f);
@@ -52,7 +41,7 @@ static void activation_forward(nn_net *net, nn_layer *l, const float *x, int B, 
         break;
     }
     case NN_LAYER_LEAKY_RELU:
-        for (; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : x[i] * a;
+        for (; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : x[i] * l->negative_slope;
         break;
     case NN_LAYER_TANH:
         for (; i < n; i++) y[i] = tanhf(x[i]);
@@ -61,7 +50,7 @@ static void activation_forward(nn_net *net, nn_layer *l, const float *x, int B, 
         for (; i < n; i++) y[i] = sigmoidf(x[i]);
         break;
     case NN_LAYER_ELU:
-        for (; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : a * expm1f(x[i]);
+        for (; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : l->alpha * expm1f(x[i]);
         break;
     case NN_LAYER_SWISH:
         for (; i < n; i++) y[i] = x[i] * sigmoidf(x[i]);
@@ -81,7 +70,6 @@ static void activation_backward(nn_net *net, nn_layer *l, const float *x, float 
     if (!dx) return;
     size_t n = (size_t)B * nn_out_size(l), i = 0;
     const float *y = l->out, *dy = l->dout;
-    float a = l->param;
     switch (l->kind) {
     case NN_LAYER_RELU: { /* torch: gradient 0 at x == 0 */
         const f32x4 zero = f32x4_splat(0.0f);
@@ -92,7 +80,7 @@ static void activation_backward(nn_net *net, nn_layer *l, const float *x, float 
         break;
     }
     case NN_LAYER_LEAKY_RELU:
-        for (; i < n; i++) dx[i] += x[i] > 0.0f ? dy[i] : dy[i] * a;
+        for (; i < n; i++) dx[i] += x[i] > 0.0f ? dy[i] : dy[i] * l->negative_slope;
         break;
     case NN_LAYER_TANH:
         for (; i < n; i++) dx[i] += dy[i] * (1.0f - y[i] * y[i]);
@@ -101,7 +89,7 @@ static void activation_backward(nn_net *net, nn_layer *l, const float *x, float 
         for (; i < n; i++) dx[i] += dy[i] * (1.0f - y[i]) * y[i];
         break;
     case NN_LAYER_ELU: /* torch differentiates alpha*(exp(x)-1) from the input */
-        for (; i < n; i++) dx[i] += x[i] > 0.0f ? dy[i] : dy[i] * a * expf(x[i]);
+        for (; i < n; i++) dx[i] += x[i] > 0.0f ? dy[i] : dy[i] * l->alpha * expf(x[i]);
         break;
     case NN_LAYER_SWISH:
         for (; i < n; i++) {
