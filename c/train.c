@@ -1,5 +1,5 @@
 /* train.c: the training loop over a data set: the epoch order, one step (forward, loss, backward,
- * optimizer), evaluation and prediction. The top of the core: it calls every part below it. */
+ * optimizer), evaluation and prediction. At the top of the core's order, beside model.c. */
 #include <stdlib.h>
 #include <string.h>
 
