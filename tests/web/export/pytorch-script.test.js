@@ -124,6 +124,16 @@ describe('pytorch_script.py', () => {
     }
   });
 
+  it("takes the layers' shapes from the core's plan, and refuses to guess them", () => {
+    const layers = layersOf(example('cnn'));
+    const script = exportPytorch(example('cnn'), { layers });
+    // 8 filters of 5x5 with padding 2 on 1x28x28: the core's shape and count in the layer's note
+    expect(layers[0]).toMatchObject({ inShape: [1, 28, 28], outShape: [8, 28, 28], params: 208 });
+    expect(script).toContain('# 0: [1, 28, 28] -> [8, 28, 28], 208 parameters');
+    expect(() => exportPytorch(example('cnn'))).toThrow(/options\.layers must be the core's plan of all 8 layers/);
+    expect(() => exportPytorch(example('cnn'), { layers: layers.slice(1) })).toThrow(/got 7/);
+  });
+
   it("renders the same script in the page's bundle (Vite's ?raw) as in Node (read from disk)", () => {
     for (const name of ['mlp', 'xor-tanh']) {
       const options = { layers: layersOf(example(name)), scriptName: `${name}.py` };

@@ -95,7 +95,7 @@ const IMAGE_LAYERS = new Set(['conv2d', 'maxpool', 'avgpool']);
  */
 function planLayers(experiment, coreLayers) {
   if (!Array.isArray(coreLayers) || coreLayers.length !== experiment.layers.length) {
-    throw new Error(`export: the core planned ${coreLayers?.length ?? 'no'} of the experiment's ${experiment.layers.length} layers`);
+    throw new Error(`export: options.layers must be the core's plan of all ${experiment.layers.length} layers (a Session's layers, or planExperiment(...).layers), got ${Array.isArray(coreLayers) ? coreLayers.length : 'none'}`);
   }
   let image = experiment.data.set === 'mnist'; // torch's tensor is [batch, C, H, W] (true) or [batch, F] (false)
   return experiment.layers.map((layer, i) => {
