@@ -65,7 +65,7 @@ async function start({ watchdog = {}, experiment = XOR } = {}) {
   });
   made.push(training);
   training.connect();
-  expect(await training.init()).toBe(true);
+  expect(await training.init()).toBeNull();
   training.configure(experiment, true);
   expect(await training.settled).toBe('ready');
   return { host, live, training, events, workers, beyond };

@@ -6,7 +6,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { controls } from './styles.js';
 import { LESSONS } from '../experiment/lessons.js';
 import { PRESETS } from '../experiment/presets.js';
-import { LANGUAGES, language, t, updateWhenLocaleChanges } from '../i18n/index.js';
+import { LANGUAGES, language, languageName, languageTag, t, updateWhenLocaleChanges } from '../i18n/index.js';
 
 /** The presets that belong to no lesson (the picker lists them first, as examples). */
 const IN_LESSONS = new Set(LESSONS.flatMap((lesson) => lesson.experiments.map((e) => e.id)));
@@ -26,14 +26,13 @@ export function presetName(preset) {
  * @property {boolean} presets - whether the preset picker shows (a homework that fixes settings has none)
  * @property {boolean} instructorToggle - whether the instructor-mode button shows
  * @property {boolean} instructor - instructor mode is on
- * @property {boolean} canCopy - there is a link to copy
- * @property {boolean} copied - the link was just copied
- * @property {string} copyFallback - a link to copy by hand ('' for none); it is selected when shown
+ * @property {Function} link - gives the page's link for "Copy link" (null: nothing to copy yet)
  *
  * @fires preset-change - the user picked a preset; detail {id}
  * @fires language-change - the user picked a language; detail {lang}
  * @fires mode-change - the user toggled instructor mode; detail {instructor}
- * @fires copy-link - the user pressed "Copy link"
+ * @fires link-copied - "Copy link" put the link on the clipboard (where it is refused, a field
+ *   shows the link, selected, to copy by hand)
  * @fires skip - the user followed the skip link (to the run controls)
  */
 export class NnAppHeader extends LitElement {
@@ -42,9 +41,9 @@ export class NnAppHeader extends LitElement {
     presets: { type: Boolean },
     instructorToggle: { type: Boolean },
     instructor: { type: Boolean },
-    canCopy: { type: Boolean },
-    copied: { type: Boolean },
-    copyFallback: { type: String },
+    link: { attribute: false },
+    _copied: { state: true },
+    _copyFallback: { state: true },
   };
 
   static styles = [controls, css`
@@ -126,13 +125,24 @@ export class NnAppHeader extends LitElement {
     this.presets = true;
     this.instructorToggle = true;
     this.instructor = false;
-    this.canCopy = false;
-    this.copied = false;
-    this.copyFallback = '';
+    this.link = null;
+    this._copied = false;
+    this._copyFallback = '';
   }
 
-  updated(changed) {
-    if (changed.has('copyFallback') && this.copyFallback) this.renderRoot.querySelector('.copy-fallback')?.select();
+  async #copy() {
+    const link = this.link();
+    this._copyFallback = '';
+    try {
+      await navigator.clipboard.writeText(link);
+      this._copied = true;
+      this.#emit('link-copied');
+      setTimeout(() => { this._copied = false; }, 2000);
+    } catch {
+      // No clipboard permission (an embedded frame, plain http): show the link to copy by hand.
+      this._copyFallback = link;
+      this.updateComplete.then(() => this.renderRoot.querySelector('.copy-fallback')?.select());
+    }
   }
 
   #emit(type, detail) {
@@ -165,8 +175,8 @@ export class NnAppHeader extends LitElement {
           <div role="group" aria-labelledby="lang-label">
             <label id="lang-label">${t('app.language')}</label>
             <span class="lang">
-              ${LANGUAGES.map((l) => html`<button type="button" lang=${l === 'zh' ? 'zh-CN' : 'en'} aria-pressed=${language() === l ? 'true' : 'false'}
-                @click=${() => this.#emit('language-change', { lang: l })}>${l === 'zh' ? '中文' : 'English'}</button>`)}
+              ${LANGUAGES.map((l) => html`<button type="button" lang=${languageTag(l)} aria-pressed=${language() === l ? 'true' : 'false'}
+                @click=${() => this.#emit('language-change', { lang: l })}>${languageName(l)}</button>`)}
             </span>
           </div>
           ${this.instructorToggle
@@ -176,13 +186,13 @@ export class NnAppHeader extends LitElement {
               </div>`
             : nothing}
           <div>
-            <button type="button" id="copy-link" ?disabled=${!this.canCopy} @click=${() => this.#emit('copy-link')}>
-              ${this.copied ? t('app.copied') : t('app.copyLink')}
+            <button type="button" id="copy-link" ?disabled=${!this.link} @click=${() => this.#copy()}>
+              ${this._copied ? t('app.copied') : t('app.copyLink')}
             </button>
           </div>
         </div>
-        ${this.copyFallback
-          ? html`<input class="copy-fallback" type="text" readonly aria-label=${t('app.copyHere')} .value=${this.copyFallback} />`
+        ${this._copyFallback
+          ? html`<input class="copy-fallback" type="text" readonly aria-label=${t('app.copyHere')} .value=${this._copyFallback} />`
           : nothing}
       </header>`;
   }

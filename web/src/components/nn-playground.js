@@ -12,9 +12,9 @@ import { LitElement, html, nothing } from 'lit';
 import { playgroundStyles } from './nn-playground.styles.js';
 import { presetName } from './nn-app-header.js';
 import { sameExperiment } from '../experiment/canonical.js';
+import { errorOf } from '../i18n/errors.js';
 import { validateExperiment } from '../experiment/validate.js';
 import { PRESETS, presetOf } from '../experiment/presets.js';
-import { LESSONS } from '../experiment/lessons.js';
 import { detectLanguage, language, localize, localizeLinkErrors, say, setLanguage, t, updateWhenLocaleChanges, vizLabels } from '../i18n/index.js';
 import { TrainingController } from '../shell/training.js';
 import { LiveRun } from '../shell/live-run.js';
@@ -23,7 +23,7 @@ import { RunHistory } from '../shell/run-history.js';
 import { Recovery } from '../shell/recovery.js';
 import { UrlState } from '../shell/url-state.js';
 import { Homework } from '../shell/homework.js';
-import { LessonRunner } from '../shell/lesson-runner.js';
+import { LessonRunner, lessonFor } from '../shell/lesson-runner.js';
 import { Exports } from '../shell/exports.js';
 import { memo } from '../shell/memo.js';
 import './nn-app-header.js';
@@ -41,20 +41,12 @@ import './viz/nn-metric-chart.js';
 
 const EMPTY = Object.freeze([]);
 
-/** The lesson a preset belongs to, and its entry there: {lesson, entry} or null. */
-function lessonFor(presetId) {
-  for (const lesson of LESSONS) {
-    const entry = lesson.experiments.find((e) => e.id === presetId);
-    if (entry) return { lesson, entry };
-  }
-  return null;
-}
-
 /**
  * The playground page.
  *
  * @element nn-playground
- * @fires nothing; everything it does goes to the worker and the URL.
+ * @fires nn-started - once its worker and wasm answer (the start is over)
+ * @fires nn-start-failed - {error, stage}: the start failed; main.js shows why in place of the page
  *
  * Read-only: `status` (also the `status` attribute: loading, ready, training, paused, done,
  * failed, invalid), `experiment` (the valid experiment in use), `linkError` (the English message
@@ -69,8 +61,6 @@ export class NnPlayground extends LitElement {
     experiment: { attribute: false },
     _draft: { state: true },
     _errors: { state: true },
-    _copied: { state: true },
-    _copyFallback: { state: true },
     _tensor: { state: true },
     _announce: { state: true },
     _padProbs: { state: true },
@@ -78,6 +68,8 @@ export class NnPlayground extends LitElement {
 
   static styles = playgroundStyles;
 
+  /** The page's link (the header's "Copy link" asks for it when pressed). */
+  #link = () => this.url.link();
   /** The draw pad's latest prediction request: an older answer (a drawing since cleared or replaced) is dropped. */
   #padSeq = 0;
 
@@ -88,8 +80,6 @@ export class NnPlayground extends LitElement {
     this.experiment = null;
     this._draft = null;
     this._errors = [];
-    this._copied = false;
-    this._copyFallback = '';
     this._tensor = 0;
     this._announce = '';
     this._padProbs = null;
@@ -142,7 +132,23 @@ export class NnPlayground extends LitElement {
 
   connectedCallback() {
     super.connectedCallback();
-    if (!this.training.client) this.#start();
+    if (!this.training.client) this.#start().catch((err) => this.#startFailed(err, 'start'));
+  }
+
+  /** A first render that throws leaves nothing on screen: the page says so (main.js). */
+  performUpdate() {
+    if (this.hasUpdated) return super.performUpdate();
+    try {
+      return super.performUpdate();
+    } catch (err) {
+      this.#startFailed(err, 'render');
+      throw err;
+    }
+  }
+
+  /** The start failed at `stage` (a key of the language folders' start.stages): main.js shows why. */
+  #startFailed(error, stage) {
+    this.dispatchEvent(new CustomEvent('nn-start-failed', { bubbles: true, detail: { error, stage } }));
   }
 
   async #start() {
@@ -156,7 +162,16 @@ export class NnPlayground extends LitElement {
     this.training.connect();
     // The student chooses: resume the interrupted run, or start afresh.
     if (await this.recovery.resumable()) this.training.autostart = false;
-    if (!(await this.training.init())) return;
+    const failed = await this.training.init();
+    if (failed) {
+      // A worker that died before it answered (its script threw) rejects init with its crash, or,
+      // when it died before init was sent, with "stopped": then the crash says why.
+      const crash = this.recovery.state?.kind === 'crashed' ? this.recovery.state : null;
+      const why = crash && failed?.msg?.id === 'err.worker.stopped' ? errorOf(say('err.worker.crashed', { reason: crash.message })) : failed;
+      this.#startFailed(why, crash ? 'worker' : 'wasm');
+      return;
+    }
+    this.dispatchEvent(new CustomEvent('nn-started', { bubbles: true }));
     this.training.describe(this.experiment);
     this.training.configure(this.experiment, true);
   }
@@ -280,20 +295,6 @@ export class NnPlayground extends LitElement {
     this.requestUpdate();
   }
 
-  async #copyLink() {
-    const link = this.url.link();
-    this._copyFallback = '';
-    try {
-      await navigator.clipboard.writeText(link);
-      this._copied = true;
-      this._announce = t('announce.copied');
-      setTimeout(() => { this._copied = false; }, 2000);
-    } catch {
-      // No clipboard permission (an embedded frame, plain http): show the link to copy by hand.
-      this._copyFallback = link;
-    }
-  }
-
   async #predictDrawing(pixels) {
     const { info, client } = this.training;
     if (!info || info.classes !== 10) return;
@@ -377,12 +378,12 @@ export class NnPlayground extends LitElement {
     const { homework } = this;
     return html`<nn-app-header .presetId=${this.presetId()} .presets=${!(applied && (applied.lock.length || applied.hide.length))}
       .instructorToggle=${!applied || homework.authoring || homework.mode === 'instructor'} .instructor=${homework.mode === 'instructor'}
-      .canCopy=${Boolean(this.experiment)} .copied=${this._copied} .copyFallback=${this._copyFallback}
+      .link=${this.experiment ? this.#link : null}
       @skip=${() => this.renderRoot.querySelector('nn-run-controls')?.focusButtons()}
       @preset-change=${(e) => this.choosePreset(e.detail.id)}
       @language-change=${(e) => setLanguage(e.detail.lang).then(() => this.url.write())}
       @mode-change=${(e) => this.#setMode(e.detail.instructor)}
-      @copy-link=${() => this.#copyLink()}></nn-app-header>`;
+      @link-copied=${() => { this._announce = t('announce.copied'); }}></nn-app-header>`;
   }
 
   #setMode(instructor) {

@@ -4,9 +4,18 @@
 // table. It starts each run through the training controller's train(), and waits on the promises
 // the controller gives, never on a clock. A Lit reactive controller; the host is the page.
 
-import { lessonOf } from '../experiment/lessons.js';
+import { LESSONS, lessonOf } from '../experiment/lessons.js';
 import { sameExperiment } from '../experiment/canonical.js';
 import { language, t } from '../i18n/index.js';
+
+/** The lesson a preset belongs to, and its entry there: {lesson, entry} or null. */
+export function lessonFor(presetId) {
+  for (const lesson of LESSONS) {
+    const entry = lesson.experiments.find((e) => e.id === presetId);
+    if (entry) return { lesson, entry };
+  }
+  return null;
+}
 
 export class LessonRunner {
   /** The lesson chosen ('' for none). */

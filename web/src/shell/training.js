@@ -108,14 +108,17 @@ export class TrainingController {
 
   // ---- the worker ----
 
-  /** Loads the core into the worker (connect() first); false (and failed) when it cannot load. */
+  /**
+   * Loads the core into the worker (connect() first). Resolves with null, or with the error that
+   * stopped it (the run is then failed).
+   */
   async init() {
     try {
       await this.client.init(this.wasmUrl, this.dataUrl);
-      return true;
+      return null;
     } catch (err) {
       this.fail(say('error.init', { message: err }));
-      return false;
+      return err;
     }
   }
 
