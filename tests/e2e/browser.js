@@ -79,7 +79,7 @@ export function waitForStatus(page, states, timeout = 90_000) {
 
 /** Waits until at least n steps are trained. */
 export function waitForSteps(page, n, timeout = 90_000) {
-  return page.waitForFunction((k) => document.querySelector('nn-playground')?.live.stepCount >= k, n, { timeout, polling: 100 });
+  return page.waitForFunction((k) => document.querySelector('nn-playground')?.live?.stepCount >= k, n, { timeout, polling: 100 });
 }
 
 export const lossHistory = (page) => page.evaluate(() => document.querySelector('nn-playground').live.lossHistory());
