@@ -18,7 +18,8 @@ import { Session } from '../src/engine/session.js';
 import { exportPytorchBundle, weightsFileFor } from '../src/export/pytorch.js';
 import { ExperimentError, formatError, MAX_EXPERIMENT_BYTES, parseExperiment, parseExperimentJson } from '../src/experiment/validate.js';
 import { nodeCore, nodeMnistSource } from '../src/node.js';
-import { decodeLink, looksLikeLink, parseLinkList, summarise, Verifier } from './verify.js';
+import { decodeLink, looksLikeLink } from './verify.js';
+import { isGradingCommand, runGrading } from './grade/cli.js';
 
 const USAGE = `usage: npm run train -- FILE.json [options]
        npm run train -- 'http://…/#v=1&…' [options]   (a playground link as the experiment)
@@ -147,44 +148,10 @@ async function loadExperiment(opts) {
   }
 }
 
-/** --verify / --verify-file: one report line per link, then the summary; returns the exit code. */
-async function verifyLinks(opts) {
-  const rows = opts.verify.map((link, i) => ({ arg: i + 1, link, fields: {} }));
-  if (opts.verifyFile) {
-    const bytes = await readInput(opts.verifyFile, 'the file of links', 16 * 1024 * 1024);
-    for (const row of parseLinkList(bytes.toString('utf8'))) rows.push({ file: opts.verifyFile, ...row });
-  }
-  let homework = null;
-  if (opts.assignment) {
-    try {
-      homework = decodeLink(opts.assignment);
-    } catch (err) {
-      throw new InputError(`--assignment: ${err.message}`);
-    }
-    if (!homework.assignment) throw new InputError('--assignment: the link holds no assignment (no goal, budget, lock or hide)');
-  }
-  const verifier = new Verifier(await nodeCore(), { mnistSource: nodeMnistSource() });
-  const reports = [];
-  try {
-    for (const row of rows) {
-      const started = performance.now();
-      const { link, fields, ...where } = row;
-      const report = { ...where, ...fields, ...(await verifier.verify(link, { homework })) };
-      report.seconds = Math.round(performance.now() - started) / 1000;
-      reports.push(report);
-      if (!opts.quiet) print(report);
-    }
-  } finally {
-    verifier.dispose();
-  }
-  const { summary, code } = summarise(reports);
-  print(summary);
-  return code;
-}
-
 async function main() {
+  // Grading (--verify, --verify-file, --merge, --gradescope-zip) has its own options: grade/cli.js.
+  if (isGradingCommand(process.argv.slice(2))) return runGrading(process.argv.slice(2));
   const opts = parseOptions(process.argv.slice(2));
-  if (opts.verify) return verifyLinks(opts);
   const experiment = await loadExperiment(opts);
   const core = await nodeCore();
   let session;
