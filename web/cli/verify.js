@@ -191,7 +191,11 @@ export class Verifier {
       if (changes.length) kinds.add('fixed_setting_changed');
     }
     const goal = goalStatus(assignment, {
-      value: metricValue(assignment, numbers), steps: numbers.steps, stepsPerEpoch: replayed.stepsPerEpoch, params: replayed.params,
+      // A claim not replayed for its budget is judged by the steps it claims.
+      value: metricValue(assignment, numbers),
+      steps: replayed.kind === 'over_budget' ? claim.steps : numbers.steps,
+      stepsPerEpoch: replayed.stepsPerEpoch,
+      params: replayed.params,
     });
     if (goal) {
       const { withinBudget, ...rest } = goal;
