@@ -69,7 +69,8 @@ node --version
 const RUN_AUTOGRADER = `#!/usr/bin/env bash
 # Gradescope runs this for each submission: the student hands in a text file holding the result
 # link from the playground's Submit; the runner replays it and writes results/results.json.
-cd /autograder/source/runner
+# AUTOGRADER_ROOT: the same tree elsewhere (to try the zip outside Gradescope).
+cd "\${AUTOGRADER_ROOT:-/autograder}/source/runner"
 exec node web/cli/grade/autograder.js
 `;
 
