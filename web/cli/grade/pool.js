@@ -22,11 +22,12 @@ export class ReplayPool {
 
   /**
    * jobs: threads; module: the compiled nn.wasm (WebAssembly.Module, shared by every thread);
-   * assignment: the homework link or null; maxSeconds: the replay cap (Infinity: none);
-   * graceSeconds: how long past the cap before a thread is terminated.
+   * assignment: the homework link or null; maxSeconds: the replay cap (Infinity: none), checked
+   * in the thread between steps; stallSeconds: when a thread still busy with one link is
+   * terminated (by default 30 s past the cap).
    */
-  constructor({ jobs, module, assignment = null, maxSeconds = Infinity, graceSeconds = 30 }) {
-    this.#options = { module, assignment, maxSeconds, graceSeconds };
+  constructor({ jobs, module, assignment = null, maxSeconds = Infinity, stallSeconds = maxSeconds + 30 }) {
+    this.#options = { module, assignment, maxSeconds, stallSeconds };
     for (let i = 0; i < jobs; i++) this.#slots.push({ worker: null, ready: null, task: null, timer: null });
   }
 
@@ -88,16 +89,16 @@ export class ReplayPool {
       const task = this.#queue.shift();
       task.id = ++this.#nextId;
       slot.task = task;
-      const { maxSeconds, graceSeconds } = this.#options;
-      if (Number.isFinite(maxSeconds)) {
+      const { maxSeconds, stallSeconds } = this.#options;
+      if (Number.isFinite(stallSeconds)) {
         slot.timer = setTimeout(() => {
           const worker = slot.worker;
           slot.worker = null;
           this.#finish(slot);
-          task.resolve(stopped('timeout', `the replay passed --max-seconds ${maxSeconds} inside one training step: its thread was stopped`));
+          task.resolve(stopped('timeout', `the replay was still running after ${stallSeconds} s, inside one step or while building its network (--max-seconds ${maxSeconds} is checked between steps): its thread was stopped`));
           worker?.terminate();
           this.#dispatch();
-        }, (maxSeconds + graceSeconds) * 1000);
+        }, stallSeconds * 1000);
       }
       const worker = slot.worker;
       slot.ready.then(() => {

@@ -66,7 +66,14 @@ function recordOf(p, outcome, duplicateOf, tag) {
  * warn(text), stop (a promise that settles on Ctrl-C). Returns {records, interrupted, notDone}.
  */
 export async function gradeRows(rows, { pool, shard = null, tag = {}, out = null, emit = () => {}, progress: makeProgress = null, warn = () => {}, stop = null }) {
-  const prepared = rows.map(prepareRow);
+  // The same link text handed in many times is decoded once.
+  const decoded = new Map();
+  const prepared = rows.map((row) => {
+    if (row.error) return prepareRow(row);
+    let p = decoded.get(row.link);
+    if (!p) decoded.set(row.link, (p = prepareRow(row)));
+    return { ...p, row };
+  });
   const mine = shardKeys(prepared.map((p) => p.key), shard);
   const todo = prepared.filter((p) => mine.has(p.key));
 
