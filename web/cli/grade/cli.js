@@ -19,7 +19,7 @@ import { mergeRecords, parseShard } from './shard.js';
 
 export const USAGE = `usage: npm run train -- --verify LINK [--verify LINK…] [options]
        npm run train -- --verify-file class.csv [options]
-       npm run train -- --merge shard1.jsonl --merge shard2.jsonl… [--verify-file class.csv] [options]
+       npm run train -- --merge results/shard-*.jsonl [--verify-file class.csv] [options]
        npm run train -- --gradescope-zip autograder.zip --assignment HOMEWORK_LINK [--points RULE]
   --verify-file FILE  the links of a class: one a line, or a CSV with a "link" column
   --assignment LINK   the homework link the results answer: its goal, budgets and fixed controls
@@ -29,7 +29,8 @@ export const USAGE = `usage: npm run train -- --verify LINK [--verify LINK…] [
   --out FILE          append each result to FILE (JSON lines) as it is known; run again with the
                       same FILE to skip the results already in it
   --shard K/N         grade only the K-th of N slices of the file (K from 1); --merge joins them
-  --merge FILE        join shards' --out files (repeat it); with --verify-file, missing rows are named
+  --merge FILE…       join shards' --out files (a glob, or --merge repeated); with --verify-file,
+                      the rows no shard has are named
   --max-seconds S     stop a replay after S seconds (default 600)
   --quiet             no line per link and no progress bar: only the summary
   --points RULE       points for the gradebooks: N (N when verified and the goal met, else 0), or
@@ -57,6 +58,8 @@ function parseOptions(argv) {
   try {
     parsed = parseArgs({
       args: argv,
+      // Files after --merge's first (a shell glob: --merge results/shard-*.jsonl) are more shards.
+      allowPositionals: true,
       options: {
         verify: { type: 'string', multiple: true },
         'verify-file': { type: 'string' },
@@ -80,6 +83,7 @@ function parseOptions(argv) {
     throw new GradingInputError(`${err.message.split('\n')[0]}\n${USAGE}`);
   }
   const v = parsed.values;
+  if (parsed.positionals.length && !v.merge) throw new GradingInputError(`unexpected ${parsed.positionals.join(' ')}: grading takes no experiment file\n${USAGE}`);
   const number = (name, lo, hi, fallback) => {
     if (v[name] === undefined) return fallback;
     const n = Number(v[name]);
@@ -93,7 +97,7 @@ function parseOptions(argv) {
     assignment: v.assignment,
     jobs: number('jobs', 1, 256, os.availableParallelism()),
     out: v.out,
-    merge: v.merge ?? [],
+    merge: v.merge ? [...v.merge, ...parsed.positionals] : [],
     maxSeconds: number('max-seconds', 1, 7 * 24 * 3600, 600),
     quiet: Boolean(v.quiet),
     canvas: v.canvas,

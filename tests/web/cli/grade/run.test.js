@@ -130,7 +130,8 @@ describe('--shard and --merge', () => {
     expect(lines.find((l) => l.line === dup.duplicate_of.line).shard).toBe(dup.shard);
 
     const merge = ['--merge', t.file('shard1.jsonl'), '--merge', t.file('shard2.jsonl'), '--merge', t.file('shard3.jsonl')];
-    const merged = await train([...merge, '--verify-file', csv, '--out', t.file('merged.jsonl')]);
+    // As a shell glob gives them: --merge and the files after it.
+    const merged = await train(['--merge', ...[1, 2, 3].map((k) => t.file(`shard${k}.jsonl`)), '--verify-file', csv, '--out', t.file('merged.jsonl')]);
     expect(merged.stderr).toBe('');
     expect(merged.lines.slice(0, -1).map(bits)).toEqual(one.lines.slice(0, -1).map(bits));
     expect(merged.lines.at(-1)).toEqual({ ...one.lines.at(-1), merged: 3 });
