@@ -7,6 +7,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { sha256Hex } from '../../src/experiment/digest.js';
+import { encodeHash } from '../../src/experiment/url.js';
 import { WASM_PATH } from '../../src/node.js';
 import { decodeLink, parseLinkList, summarise } from '../verify.js';
 import { canvasCsv, moodleCsv, parsePoints } from './gradebook.js';
@@ -61,21 +63,13 @@ function parseOptions(argv) {
       // Files after --merge's first (a shell glob: --merge results/shard-*.jsonl) are more shards.
       allowPositionals: true,
       options: {
+        ...Object.fromEntries([
+          'verify-file', 'assignment', 'jobs', 'out', 'shard', 'max-seconds', 'points', 'canvas', 'moodle', 'grade-column',
+          'id-column', 'gradescope-zip',
+        ].map((name) => [name, { type: 'string' }])),
         verify: { type: 'string', multiple: true },
-        'verify-file': { type: 'string' },
-        assignment: { type: 'string' },
-        jobs: { type: 'string' },
-        out: { type: 'string' },
-        shard: { type: 'string' },
         merge: { type: 'string', multiple: true },
-        'max-seconds': { type: 'string' },
         quiet: { type: 'boolean' },
-        points: { type: 'string' },
-        canvas: { type: 'string' },
-        moodle: { type: 'string' },
-        'grade-column': { type: 'string' },
-        'id-column': { type: 'string' },
-        'gradescope-zip': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -181,6 +175,8 @@ async function merged(opts, rows, warn) {
     for (const p of got.problems) warn(`${p}: skipped`);
     sources.push({ file, records: got.records });
   }
+  const against = new Set(sources.flatMap((s) => s.records.map((r) => r.against ?? null)));
+  if (against.size > 1) throw new GradingInputError('--merge: the files were checked against different --assignment links');
   const shards = new Set(sources.flatMap((s) => s.records.map((r) => r.shard)).filter(Boolean));
   const count = shards.size ? Number([...shards][0].split('/')[1]) : undefined;
   const { records, problems } = mergeRecords(sources, { rows: rows.length ? rows.map((r) => ({ line: r.line ?? r.arg, key: prepareRow(r).key })) : undefined, count });
@@ -234,6 +230,7 @@ async function grading(argv) {
       shard: opts.shard,
       out: opts.out,
       tag: opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {},
+      against: homework ? sha256Hex(encodeHash(homework.experiment, { assignment: homework.assignment })).slice(0, 16) : null,
       emit: opts.quiet ? () => {} : print,
       progress: (total) => progressBar(process.stderr, { quiet: opts.quiet, total }),
       warn,
@@ -257,7 +254,7 @@ export async function runGrading(argv) {
   try {
     return await grading(argv);
   } catch (err) {
-    if (!(err instanceof GradingInputError)) throw err;
+    if (!(err instanceof GradingInputError || err?.input)) throw err;
     process.stderr.write(`train: ${err.message}\n`);
     return 2;
   }

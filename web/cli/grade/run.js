@@ -61,13 +61,16 @@ function recordOf(p, outcome, duplicateOf, tag) {
 /**
  * Grades `rows` ([{line|arg, link, fields, error?}]) with `pool` (a ReplayPool, or null when
  * nothing needs replaying). Options: shard ({index, count} or null), out (a results file to
- * resume from and append to), tag (fields added to every record), emit(record) for each row in
+ * resume from and append to), tag (fields added to every record), against (a digest of the
+ * homework link the results are checked against, kept in each record: an --out file of another
+ * homework's is refused, not mixed in), emit(record) for each row in
  * input order, progress(total) (a bar from progress.js),
  * warn(text), stop (a promise that settles on Ctrl-C). Returns {records, interrupted, notDone}.
  */
-export async function gradeRows(rows, { pool, shard = null, tag = {}, out = null, emit = () => {}, progress: makeProgress = null, warn = () => {}, stop = null }) {
+export async function gradeRows(rows, { pool, shard = null, tag = {}, against = null, out = null, emit = () => {}, progress: makeProgress = null, warn = () => {}, stop = null }) {
   // The same link text handed in many times is decoded once.
   const decoded = new Map();
+  if (against) tag = { ...tag, against };
   const prepared = rows.map((row) => {
     if (row.error) return prepareRow(row);
     let p = decoded.get(row.link);
@@ -98,6 +101,10 @@ export async function gradeRows(rows, { pool, shard = null, tag = {}, out = null
     try {
       const { records, problems } = readRecords(out);
       for (const text of problems) warn(`${text}: skipped`);
+      const other = records.filter((r) => (r.against ?? null) !== against).length;
+      if (other) {
+        throw Object.assign(new Error(`--out ${out}: ${other} of its results were checked against another --assignment (or none): give this run another --out file`), { input: true });
+      }
       for (const record of records) {
         outcomes.set(record.key, { report: pick(record), seconds: record.seconds ?? null });
         written.add(`${record.key}|${placeOf(record)}`);

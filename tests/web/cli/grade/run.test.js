@@ -138,6 +138,11 @@ describe('--shard and --merge', () => {
     expect(merged.code).toBe(one.code);
     expect(readJsonLines(t.file('merged.jsonl')).map(bits)).toEqual(one.lines.slice(0, -1).map(bits));
 
+    // An --out file checked against the homework is not resumed by a run without it.
+    const other = await train(['--verify-file', csv, '--out', t.file('shard1.jsonl'), '--quiet']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/shard1\.jsonl: \d+ of its results were checked against another --assignment \(or none\): give this run another --out file$/);
+
     // A shard left out is named, row by row, with the shard to run again.
     const missing = await train([...merge.slice(0, 4), '--verify-file', csv, '--quiet']);
     expect(missing.code).toBe(2);
