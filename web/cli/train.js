@@ -38,7 +38,8 @@ const USAGE = `usage: npm run train -- FILE.json [options]
   --verify LINK     replay a homework result link and check its claim, digest, goal and budgets
   --verify-file FILE  the same for every link in FILE: one a line, or a CSV with a "link" column
   --assignment LINK the homework link the results answer: its goal, budgets and fixed controls
-                    must be the ones in each result`;
+                    must be the ones in each result
+  --help-grading    the options for grading a class: --jobs, --out, --shard, --merge, gradebooks`;
 
 /** A problem with what the user gave us: exit code 2, one line, no stack trace. */
 class InputError extends Error {}

@@ -48,7 +48,7 @@ export const USAGE = `usage: npm run train -- --verify LINK [--verify LINK…] [
 
 class GradingInputError extends Error {}
 
-const COMMANDS = ['--verify', '--verify-file', '--merge', '--gradescope-zip'];
+const COMMANDS = ['--verify', '--verify-file', '--merge', '--gradescope-zip', '--help-grading'];
 
 /** Whether the runner's arguments ask for grading rather than training. */
 export function isGradingCommand(argv) {
@@ -71,6 +71,7 @@ function parseOptions(argv) {
         merge: { type: 'string', multiple: true },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        'help-grading': { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -85,7 +86,7 @@ function parseOptions(argv) {
     return n;
   };
   const opts = {
-    help: Boolean(v.help),
+    help: Boolean(v.help || v['help-grading']),
     verify: v.verify ?? [],
     verifyFile: v['verify-file'],
     assignment: v.assignment,
