@@ -19,10 +19,6 @@ export function linkDefaults() {
   return pageDefaults;
 }
 
-/** Whether a command-line argument is a playground link rather than a file name. */
-export function looksLikeLink(text) {
-  return /^https?:\/\//i.test(text) || text.startsWith('#') || /^v=\d/.test(text);
-}
 
 /** The hash part of a link: "http://host/page/#v=1&..." -> "v=1&..."; a bare hash as it is. */
 export function hashOf(link) {
@@ -41,8 +37,9 @@ export function decodeLink(link) {
   return decoded;
 }
 
-// Lists of links (one a line, or a CSV with a "link" column) are read by grade/rows.js.
-export { parseLinkList } from './grade/rows.js';
+// Lists of links (one a line, or a CSV with a "link" column) are read by grade/rows.js, which also
+// tells a link from a file name.
+export { looksLikeLink, parseLinkList } from './grade/rows.js';
 
 /** What kind of unreadable link: empty, no settings after "#", or a setting the codec refused. */
 export function unreadableKind(link, message) {

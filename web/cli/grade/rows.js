@@ -4,7 +4,10 @@
 
 import { parse } from 'csv-parse/sync';
 
-const linkLike = (text) => /^https?:\/\//i.test(text) || text.startsWith('#') || /^v=\d/.test(text);
+/** Whether a command-line argument or a line is a playground link rather than a file name or a header. */
+export function looksLikeLink(text) {
+  return /^https?:\/\//i.test(text) || text.startsWith('#') || /^v=\d/.test(text);
+}
 
 const CSV_OPTIONS = {
   bom: true,
@@ -48,7 +51,7 @@ export function parseLinkList(text) {
   const headerCells = parseLine(headerLine);
   const header = headerCells ? headerCells.map((h) => h.toLowerCase()) : [];
   const column = header.indexOf('link');
-  if (column < 0 || linkLike(headerLine)) {
+  if (column < 0 || looksLikeLink(headerLine)) {
     return lines.map((l, i) => ({ line: i + 1, link: l.trim(), fields: {} })).filter((r) => r.link !== '');
   }
   const body = lines.slice(first + 1).join('\n');
