@@ -2,13 +2,14 @@
 // job), killed and resumed (nothing lost, nothing replayed twice), stopped with Ctrl-C (a clean
 // summary, exit 130), and split into shards run as separate processes, then merged (the same
 // lines as one run).
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHash } from '../../../../web/src/experiment/url.js';
 import { makeResult } from '../../../../web/src/experiment/homework.js';
 import { parseShard, shardKeys } from '../../../../web/cli/grade/shard.js';
 import { formatDuration, progressLine } from '../../../../web/cli/grade/progress.js';
-import { BASE, bits, homeworkLink, readJsonLines, start, submit, tempDir, train, xor } from './fixtures.js';
+import { BASE, ROOT, bits, homeworkLink, readJsonLines, start, submit, tempDir, train, xor } from './fixtures.js';
 
 const t = tempDir('nn-grade-run-');
 afterAll(t.cleanup);
@@ -161,6 +162,18 @@ describe('--shard and --merge', () => {
 });
 
 describe('progress', () => {
+  it('is drawn on stderr when it is a terminal (a pseudo-terminal made by script(1)), not with --quiet', async () => {
+    const out = t.file('tty.jsonl');
+    const inTerminal = (extra) => new Promise((resolve) => {
+      const command = `${JSON.stringify(process.execPath)} web/cli/train.js --verify-file ${JSON.stringify(csv)} --assignment '${homework}' --jobs 2 ${extra} > ${JSON.stringify(out)}`;
+      execFile('script', ['-qec', command, '/dev/null'], { cwd: ROOT }, (_err, stdout) => resolve(stdout));
+    });
+    const terminal = await inTerminal('');
+    expect(terminal).toMatch(/\r\[#{24}\] 8\/8 \d+\.\d\d links\/s, \S+ left\x1b\[K\r?\n/);
+    expect(readJsonLines(out)).toHaveLength(9); // stdout still has every line
+    expect(await inTerminal('--quiet')).toBe('');
+  });
+
   it('draws done/total, the rate and the time left', () => {
     expect(progressLine({ done: 50, total: 500, replayed: 40, elapsed: 20, remaining: 450 }))
       .toBe('[##......................] 50/500 2.00 links/s, 3m45s left');
