@@ -2,7 +2,7 @@
 // the wiring of rows (rows.js), the replay pool (pool.js), the run (run.js), the progress bar,
 // shards and merging (shard.js), gradebooks (gradebook.js) and Gradescope (gradescope.js).
 // Exit codes: 0 every claim verified; 1 a claim refused; 2 bad input or an unreadable link;
-// 130 stopped by Ctrl-C (what finished is in --out).
+// 130 stopped by Ctrl-C, 143 by SIGTERM (a scheduler's stop): what finished is in --out.
 
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -216,14 +216,18 @@ async function grading(argv) {
     throw new GradingInputError(`${WASM_PATH} is missing: run ./build.sh first`);
   }));
   const pool = new ReplayPool({ jobs: opts.jobs, module, assignment: opts.assignment ?? null, maxSeconds: opts.maxSeconds });
-  let onSigint;
-  const stop = new Promise((resolve) => {
-    onSigint = () => {
-      warn('stopping: the replays in flight are dropped; the finished ones are kept');
-      resolve();
-    };
-    process.once('SIGINT', onSigint);
-  });
+  // Ctrl-C, or a scheduler stopping the task (Kubernetes and Slurm send SIGTERM first).
+  const SIGNALS = { SIGINT: 130, SIGTERM: 143 };
+  let stoppedBy = null;
+  const onSignal = (name) => {
+    if (stoppedBy) return;
+    stoppedBy = name;
+    warn(`${name}: stopping; the replays in flight are dropped, the finished ones are kept`);
+    resolveStop();
+  };
+  let resolveStop;
+  const stop = new Promise((resolve) => { resolveStop = resolve; });
+  for (const name of Object.keys(SIGNALS)) process.on(name, onSignal);
   let run;
   try {
     run = await gradeRows(rows, {
@@ -238,7 +242,7 @@ async function grading(argv) {
       stop,
     });
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const name of Object.keys(SIGNALS)) process.off(name, onSignal);
     await pool.close();
   }
   const { summary, code } = summarise(run.records);
@@ -247,7 +251,7 @@ async function grading(argv) {
   if (run.interrupted) Object.assign(extra, { interrupted: true, not_done: run.notDone });
   else Object.assign(extra, await writeGradebooks(opts, run.records, warn).then((g) => (Object.keys(g).length ? { gradebooks: g } : {})));
   print({ ...summary, ...extra });
-  return run.interrupted ? 130 : code;
+  return run.interrupted ? SIGNALS[stoppedBy] : code;
 }
 
 /** Runs a grading command; returns the exit code (input problems: one line on stderr, 2). */
