@@ -39,13 +39,18 @@ function linksFile(dir, name, file, { count, steps }) {
   return p;
 }
 
+const CPU_USAGE = new URL('./cpu-usage.js', import.meta.url).href;
+
+/** One run of the runner: wall seconds, and the CPU seconds all its threads used. */
 function grade(csv, jobs, out) {
   const started = performance.now();
+  const usage = `${out}.cpu.json`;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [TRAIN, '--verify-file', csv, '--jobs', String(jobs), '--quiet', '--out', out], { cwd: ROOT, maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
+    const args = ['--import', CPU_USAGE, TRAIN, '--verify-file', csv, '--jobs', String(jobs), '--quiet', '--out', out];
+    execFile(process.execPath, args, { cwd: ROOT, maxBuffer: 1 << 26, env: { ...process.env, NN_CPU_USAGE_FILE: usage } }, (err, stdout, stderr) => {
       const seconds = (performance.now() - started) / 1000;
       if (err && err.code !== 1) return reject(new Error(`grading ${csv} with --jobs ${jobs} failed (${err.code}): ${stderr}`));
-      resolve({ seconds, summary: JSON.parse(stdout.trim().split('\n').at(-1)) });
+      resolve({ seconds, cpuSeconds: JSON.parse(readFileSync(usage, 'utf8')).cpuSeconds, summary: JSON.parse(stdout.trim().split('\n').at(-1)) });
     });
   });
 }
@@ -80,11 +85,14 @@ export async function runGradingBench({ quick = false, log = () => {} } = {}) {
         log(`grading: ${set.links} ${name.toUpperCase()} links, --jobs ${jobs} (load average ${os.loadavg()[0].toFixed(2)})`);
         const out = path.join(dir, `${name}-${jobs}.jsonl`);
         const run = await grade(csv, jobs, out);
-        set.runs[jobs] = { seconds: run.seconds, linksPerSecond: set.links / run.seconds, records: records(out) };
+        set.runs[jobs] = { seconds: run.seconds, cpuSeconds: run.cpuSeconds, linksPerSecond: set.links / run.seconds, records: records(out) };
         load.push(os.loadavg()[0]);
       }
       set.sameBits = set.runs[1].records.map(bits).join('\n') === set.runs[2].records.map(bits).join('\n');
       set.speedup = set.runs[2].linksPerSecond / set.runs[1].linksPerSecond;
+      // What the second job costs in work (MNIST loaded twice, two threads): the speed-up 2 jobs
+      // can reach when both cores are free is at most 2 / cpuRatio.
+      set.cpuRatio = set.runs[2].cpuSeconds / set.runs[1].cpuSeconds;
       result.sets[name] = set;
     }
     // A CNN homework replay: what one link costs at --jobs 1 (the fitted line at a full epoch);
@@ -107,11 +115,16 @@ const hours = (s) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : `${(s / 60).toF
 /** The bench's report as text. */
 export function formatGrading(r) {
   const lines = [`grading (npm run train -- --verify-file, a process per run; ${r.cores} cores; load average ${r.load.map((x) => x.toFixed(2)).join(' -> ')})`];
-  lines.push('set  | links | steps claimed | --jobs 1          | --jobs 2          | speed-up | same bits');
+  lines.push('set  | links | steps claimed | --jobs 1: links/s (wall, CPU s, CPU share) | --jobs 2: links/s (wall, CPU s, CPU share) | speed-up | CPU ratio | same bits');
   for (const [name, s] of Object.entries(r.sets)) {
-    const cell = (j) => `${s.runs[j].linksPerSecond.toFixed(2)} links/s (${s.runs[j].seconds.toFixed(1)} s)`.padEnd(17);
-    lines.push(`${name.toUpperCase().padEnd(4)} | ${String(s.links).padEnd(5)} | ${s.steps.join(', ').padEnd(13)} | ${cell(1)} | ${cell(2)} | ${s.speedup.toFixed(2)}x    | ${s.sameBits ? 'yes' : 'NO'}`);
+    const cell = (j) => {
+      const run = s.runs[j];
+      return `${run.linksPerSecond.toFixed(2)} (${run.seconds.toFixed(1)} s, ${run.cpuSeconds.toFixed(1)} s, ${Math.round((100 * run.cpuSeconds) / run.seconds)} %)`;
+    };
+    lines.push(`${name.toUpperCase()} | ${s.links} | ${s.steps.join(', ')} | ${cell(1)} | ${cell(2)} | ${s.speedup.toFixed(2)}x | ${s.cpuRatio.toFixed(3)} | ${s.sameBits ? 'yes' : 'NO'}`);
   }
+  lines.push('CPU share: CPU seconds / wall seconds (200 % is both cores); CPU ratio: CPU seconds at --jobs 2 / at --jobs 1,'
+    + ' so 2 / ratio bounds the speed-up on 2 free cores');
   const p = r.projection;
   if (!p) lines.push('', 'projection: none (the CNN replays\' times do not fit a line with a positive cost a step: the machine was too busy)');
   else {
