@@ -25,6 +25,7 @@ import { strToU8, zipSync } from 'fflate';
 import { LANGUAGES, detectLanguage, formatInteger, language, localize, localizeLinkErrors, say, setLanguage, t, vizLabels, updateWhenLocaleChanges } from '../i18n/index.js';
 import { PRESETS, DEFAULT_PRESET, presetOf } from '../experiment/presets.js';
 import { LESSONS, lessonOf } from '../experiment/lessons.js';
+import { WASM_FILE } from '../engine/wasm-file.js';
 import { multiplyAdds } from '../engine/insight.js';
 import './nn-layer-editor.js';
 import './nn-settings-panel.js';
@@ -645,7 +646,7 @@ export class NnPlayground extends LitElement {
       this._recovery = { kind: 'interrupted', record: resumable };
     }
     try {
-      await this.#client.init(new URL('nn.wasm', document.baseURI), new URL('data/', document.baseURI));
+      await this.#client.init(new URL(WASM_FILE, document.baseURI), new URL('data/', document.baseURI));
     } catch (err) {
       this.#fail(say('error.init', { message: err }));
       return;
@@ -1169,7 +1170,7 @@ export class NnPlayground extends LitElement {
     try {
       if (crashed) {
         this.#connect();
-        await this.#client.init(new URL('nn.wasm', document.baseURI), new URL('data/', document.baseURI));
+        await this.#client.init(new URL(WASM_FILE, document.baseURI), new URL('data/', document.baseURI));
       }
       if (!record) {
         this.#configure(true);
