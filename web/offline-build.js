@@ -28,12 +28,15 @@ async function filesUnder(dir, rel = '') {
 // MNIST is cached by the page after its checks; the demo page is not part of the playground.
 const SKIP = /^(data\/|sw\.js$|viz-demo)/;
 
-export function offlineShell({ publicDir }) {
+export function offlineShell() {
   let outDir;
-  const wasm = wasmFile(publicDir);
+  let wasm;
   return {
     name: 'nn-offline-shell',
-    config: () => ({ define: { __NN_WASM_FILE__: JSON.stringify(wasm) } }),
+    config(config) {
+      wasm = wasmFile(path.resolve(config.root ?? '.', config.publicDir || 'public'));
+      return { define: { __NN_WASM_FILE__: JSON.stringify(wasm) } };
+    },
     configResolved(config) {
       outDir = path.resolve(config.root, config.build.outDir);
     },

@@ -10,7 +10,7 @@ export default defineConfig({
   base: './',
   publicDir: 'public',
   // The offline app shell (web/dist/sw.js) and nn.wasm's versioned URL.
-  plugins: [offlineShell({ publicDir: fileURLToPath(new URL('public', import.meta.url)) })],
+  plugins: [offlineShell()],
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
   worker: { format: 'es' },
   server: { host: '127.0.0.1', port: 5173 },
