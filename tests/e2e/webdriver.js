@@ -1,6 +1,6 @@
 // webdriver.js: WebKit for the cross-engine tests: Debian's WebKitWebDriver (webkit2gtk-driver)
 // and its MiniBrowser, under Xvfb when there is no display, spoken to over W3C WebDriver's HTTP
-// protocol. WebKitGTK 2.50's driver offers no WebDriver BiDi (a session asking for webSocketUrl
+// protocol (one driver for each session, as a driver serves only one). WebKitGTK 2.50's driver offers no WebDriver BiDi (a session asking for webSocketUrl
 // is refused), so the few classic commands the tests need are written here: each is one JSON
 // request. Each session is a fresh MiniBrowser with its own ephemeral storage.
 
@@ -43,35 +43,51 @@ async function display() {
   }
 }
 
-/** Starts WebKitWebDriver: {version, session(), close()}; env adds to the browser's environment. */
+/** Starts one WebKitWebDriver on a free port (it serves one session at a time): {base, stop()}. */
+async function startDriver(env, screen) {
+  const port = await freePort();
+  const driver = spawn(WEBKIT_DRIVER, [`--port=${port}`], { stdio: 'ignore', env: { ...process.env, ...env, DISPLAY: screen.display } });
+  const exited = new Promise((resolve) => driver.once('exit', resolve));
+  const base = `http://127.0.0.1:${port}`;
+  await until(async () => (await fetch(`${base}/status`)).ok, 20_000, 'WebKitWebDriver');
+  return { base, stop: () => { driver.kill(); return exited; } };
+}
+
+/**
+ * Starts WebKit: {version, session(), close()}; each session is its own driver and MiniBrowser
+ * (a driver serves one session at a time), all on one display. env adds to their environment.
+ */
 export async function launchWebKit({ env = {} } = {}) {
   if (!existsSync(WEBKIT_DRIVER)) throw new Error(`${WEBKIT_DRIVER} is missing: run ./build.sh (Debian's webkit2gtk-driver)`);
   const screen = await display();
-  const port = await freePort();
-  const driver = spawn(WEBKIT_DRIVER, [`--port=${port}`], { stdio: 'ignore', env: { ...process.env, ...env, DISPLAY: screen.display } });
-  const base = `http://127.0.0.1:${port}`;
-  await until(async () => (await fetch(`${base}/status`)).ok, 20_000, 'WebKitWebDriver');
   let version = '';
-  const open = [];
+  const open = new Set();
 
   async function session() {
-    const created = await call(base, 'POST', '/session', {
-      capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } } },
-    });
-    version = created.capabilities.browserVersion;
-    const s = new Session(`${base}/session/${created.sessionId}`);
-    open.push(s);
-    await s.command('POST', '/window/rect', { width: 1280, height: 900 }).catch(() => {});
-    return s;
+    const driver = await startDriver(env, screen);
+    try {
+      const created = await call(driver.base, 'POST', '/session', {
+        capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } } },
+      });
+      version = created.capabilities.browserVersion;
+      const s = new Session(`${driver.base}/session/${created.sessionId}`, async () => {
+        open.delete(s);
+        await driver.stop();
+      });
+      open.add(s);
+      await s.command('POST', '/window/rect', { width: 1280, height: 900 }).catch(() => {});
+      return s;
+    } catch (err) {
+      await driver.stop();
+      throw err;
+    }
   }
 
   return {
     get version() { return version; },
     session,
     close: async () => {
-      for (const s of open) await s.close().catch(() => {});
-      driver.kill();
-      await new Promise((r) => (driver.exitCode === null ? driver.once('exit', r) : r()));
+      for (const s of [...open]) await s.close().catch(() => {});
       await screen.stop();
     },
   };
@@ -90,8 +106,9 @@ async function call(base, method, path, body) {
 
 /** One MiniBrowser window. */
 class Session {
-  constructor(url) {
+  constructor(url, stopped) {
     this.url = url;
+    this.stopped = stopped;
     this.closed = false;
   }
 
@@ -120,6 +137,10 @@ class Session {
   async close() {
     if (this.closed) return;
     this.closed = true;
-    await call(this.url, 'DELETE', '');
+    try {
+      await call(this.url, 'DELETE', '');
+    } finally {
+      await this.stopped();
+    }
   }
 }
