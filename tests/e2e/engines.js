@@ -60,6 +60,11 @@ class PuppeteerTab {
     await this.page.goto(url);
   }
 
+  /** Runs `source` in every page of this tab before the page's own scripts. */
+  async beforeScripts(source) {
+    await this.page.evaluateOnNewDocument(source);
+  }
+
   async reload() {
     await this.page.reload();
   }

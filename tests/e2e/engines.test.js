@@ -133,6 +133,7 @@ for (const name of chosen) {
       }, { every: 50, what: 'the page to be ready' });
       expect(seen.some((s) => s.value > 0 && s.value < s.max), JSON.stringify(seen)).toBe(true);
       expect(server.requests.slice(before).filter((p) => p.includes('/data/')).length).toBe(4);
+      expect(await tab.run(`return document.querySelector('.support-notice')?.textContent ?? null;`)).toBe(null);
       await poll(() => tab.run(`return (await (await caches.open('nn-playground-mnist-v1')).keys()).length === 4;`), { timeout: 20_000, what: 'MNIST in Cache Storage' });
       await poll(() => tab.run(`return document.documentElement.dataset.offline === 'ready';`), { timeout: 30_000, what: 'the offline shell' });
       const mark = server.requests.length;
@@ -233,6 +234,26 @@ for (const name of chosen) {
       expect((await losses(tab)).slice(0, 90)).toEqual(reference.resumed);
       await clean();
     }, 180_000);
+
+    // Only where a script can run before the page's own (not over WebKitWebDriver's protocol).
+    it.skipIf(name === 'webkit')('without DecompressionStream: says so, and trains with the same losses (fflate instead)', async () => {
+      const bare = await engine.tab();
+      try {
+        await bare.beforeScripts('delete window.DecompressionStream;');
+        await bare.goto(address(server, MLP));
+        await waitStatus(bare, ['ready']);
+        const text = await bare.run(`return document.querySelector('.support-notice')?.textContent;`);
+        expect(text).toContain('This browser lacks DecompressionStream (MNIST loads more slowly)');
+        expect(text).toContain('此浏览器缺少：DecompressionStream');
+        await trainTo(bare, 50);
+        expect((await losses(bare)).slice(0, 50)).toEqual(reference.mlp);
+        expect(server.cspReports).toEqual([]);
+        // The notice's console.warn is not an error; nothing else was said.
+        expect(await bare.takeProblems()).toEqual([]);
+      } finally {
+        await bare.close();
+      }
+    }, 120_000);
 
     it('refuses a hostile link with its message and shows the defaults', async () => {
       await tab.goto(address(server, '#v=1&lr=1e999&layers=<script>alert(1)</script>&lang=en'));
