@@ -33,9 +33,10 @@ export function offlineShell() {
   let wasm;
   return {
     name: 'nn-offline-shell',
-    config(config) {
+    config(config, { command }) {
       wasm = wasmFile(path.resolve(config.root ?? '.', config.publicDir || 'public'));
-      return { define: { __NN_WASM_FILE__: JSON.stringify(wasm) } };
+      // __NN_OFFLINE__: a build has a sw.js to register; Vite's dev server has none.
+      return { define: { __NN_WASM_FILE__: JSON.stringify(wasm), __NN_OFFLINE__: JSON.stringify(command === 'build') } };
     },
     configResolved(config) {
       outDir = path.resolve(config.root, config.build.outDir);

@@ -145,6 +145,8 @@ for (const name of chosen) {
       await tab.goto(address(server, MLP));
       await waitStatus(tab, ['ready']);
       expect(server.requests.slice(mark).filter((p) => p.includes('/data/'))).toEqual([]);
+      // The same deployment again: nothing to announce.
+      expect(await tab.run(`return document.querySelector('.shell-notice')?.textContent ?? null;`)).toBe(null);
       await clean();
     }, 150_000);
 

@@ -8,8 +8,11 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 
+// Debian's multiarch folder for this machine's architecture.
+const MULTIARCH = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', ia32: 'i386-linux-gnu' }[process.arch] ?? `${process.arch}-linux-gnu`;
+
 export const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWebDriver';
-export const MINIBROWSER = process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+export const MINIBROWSER = process.env.MINIBROWSER_PATH ?? `/usr/lib/${MULTIARCH}/webkit2gtk-4.1/MiniBrowser`;
 
 const freePort = () => new Promise((resolve, reject) => {
   const s = createServer().listen(0, '127.0.0.1', () => {
@@ -31,16 +34,24 @@ async function until(check, ms, what) {
   }
 }
 
-/** Starts Xvfb on a free display number when DISPLAY is unset: {display, stop()}. */
+/** Starts Xvfb on a display number it chooses itself (-displayfd) when DISPLAY is unset: {display, stop()}. */
 async function display() {
   if (process.env.DISPLAY) return { display: process.env.DISPLAY, stop: () => {} };
-  for (let n = 90 + (process.pid % 60); ; n++) {
-    if (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) continue;
-    const xvfb = spawn('Xvfb', [`:${n}`, '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
-    const exited = new Promise((resolve) => xvfb.once('exit', resolve));
-    await until(() => existsSync(`/tmp/.X11-unix/X${n}`), 10_000, 'Xvfb').catch(() => {});
-    if (xvfb.exitCode === null) return { display: `:${n}`, stop: () => { xvfb.kill(); return exited; } };
-  }
+  const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+  const exited = new Promise((resolve) => xvfb.once('exit', resolve));
+  const number = await new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error('Xvfb did not start within 10 s')), 10_000);
+    xvfb.once('error', reject);
+    xvfb.stdio[3].on('data', (chunk) => {
+      text += chunk;
+      if (text.includes('\n')) {
+        clearTimeout(timer);
+        resolve(text.trim());
+      }
+    });
+  });
+  return { display: `:${number}`, stop: () => { xvfb.kill(); return exited; } };
 }
 
 /** Starts one WebKitWebDriver on a free port (it serves one session at a time): {base, stop()}. */

@@ -42,10 +42,6 @@ self.addEventListener('activate', (event) => {
     const old = (await caches.keys()).filter((name) => name.startsWith(PREFIX) && name !== CACHE);
     await Promise.all(old.map((name) => caches.delete(name)));
     await self.clients.claim();
-    // The pages say it: "saved for offline use", or "updated" when an older deployment was kept.
-    for (const client of await self.clients.matchAll({ type: 'window', includeUncontrolled: true })) {
-      client.postMessage({ type: 'nn-shell', version: VERSION, updated: old.length > 0 });
-    }
   })());
 });
 
@@ -75,7 +71,7 @@ self.addEventListener('fetch', (event) => {
   if (SHELL.has(url.href)) event.respondWith(shellFile(request, url.href));
 });
 
-// The page asks which deployment serves it (its notice and the tests read the answer).
+// The page asks which deployment is saved (it says so when that changed since the last visit).
 self.addEventListener('message', (event) => {
-  if (event.data?.type === 'nn-shell-version') event.source?.postMessage({ type: 'nn-shell', version: VERSION, updated: false, asked: true });
+  if (event.data?.type === 'nn-shell-version') event.source?.postMessage({ type: 'nn-shell', version: VERSION });
 });
