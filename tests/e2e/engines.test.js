@@ -88,6 +88,10 @@ async function secondDeployment() {
   return second;
 }
 
+// WebKitGTK takes navigator.language from the locale variables (glib reads LANGUAGE, LC_ALL,
+// LC_MESSAGES, then LANG): a WebKit is started with exactly one of them set.
+const locale = (lang) => ({ LANGUAGE: '', LC_ALL: '', LC_MESSAGES: '', LANG: lang });
+
 const reference = {};
 beforeAll(async () => {
   [reference.mlp, reference.cnn, reference.resumed] = await Promise.all([runnerLosses(MLP, 50), runnerLosses(CNN, 50), runnerLosses(RESUMABLE, 90)]);
@@ -111,11 +115,7 @@ for (const name of chosen) {
       started = Date.now();
       // MNIST at 20 MB/s: about half a second, long enough to see its progress move.
       server = await serve(DIST, { prefix: PREFIX, reportCsp: true, dataBytesPerSecond: 20e6 });
-      // WebKitGTK takes navigator.language from the locale variables (glib reads LANGUAGE, LC_ALL,
-      // LC_MESSAGES, then LANG); under Debian's default C.UTF-8 it is "C", which the page cannot
-      // yet start with: WebKit runs with a real language tag.
-      const locale = { LANGUAGE: '', LC_ALL: '', LC_MESSAGES: '', LANG: process.env.NN_WEBKIT_LANG ?? 'en_US.UTF-8' };
-      engine = await launch(name, name === 'webkit' ? { env: locale } : {});
+      engine = await launch(name, name === 'webkit' ? { env: locale('en_US.UTF-8') } : {});
       tab = await engine.tab();
       console.log(`engines: ${name}: ${engine.version}`);
     }, 120_000);
@@ -329,3 +329,25 @@ for (const name of chosen) {
     }, 240_000);
   });
 }
+
+// Debian's default locale in containers and on servers: WebKitGTK's navigator.language is then "C",
+// which is no language tag; the page picks its own and trains as anywhere else.
+describe.runIf(chosen.includes('webkit'))('webkit under LANG=C.UTF-8', () => {
+  it('starts, and trains the MLP with the runner\'s first 50 losses', async () => {
+    const server = await serve(DIST, { prefix: PREFIX, reportCsp: true });
+    const engine = await launch('webkit', { env: locale('C.UTF-8') });
+    try {
+      const tab = await engine.tab();
+      await tab.goto(address(server, MLP));
+      expect(await tab.run('return navigator.languages;')).toEqual(['C']);
+      await waitStatus(tab, ['ready']);
+      await trainTo(tab, 50);
+      expect((await losses(tab)).slice(0, 50)).toEqual(reference.mlp);
+      expect(await tab.takeProblems()).toEqual([]);
+      expect(server.cspReports).toEqual([]);
+    } finally {
+      await engine.close();
+      await server.close();
+    }
+  }, 180_000);
+});

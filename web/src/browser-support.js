@@ -3,23 +3,10 @@
 // page that breaks without a word. Minimum versions (MDN's compatibility data): WebAssembly SIMD
 // Chrome 91, Firefox 89, Safari 16.4; module workers Chrome 80, Firefox 114, Safari 15;
 // constructable stylesheets Chrome 73, Firefox 101, Safari 16.4; DecompressionStream Chrome 80,
-// Firefox 113, Safari 16.4 (README, "Browsers").
+// Firefox 113, Safari 16.4 (README, "Browsers"). What start-failure.js checks for the start-up
+// message (WebAssembly, its SIMD, workers, IndexedDB) is taken from there.
 
-// The smallest module using a SIMD instruction: () -> v128 { v128.const 0 }.
-const SIMD_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
-  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type section: one type, () -> v128
-  0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
-  0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, ...new Array(16).fill(0), 0x0b, // code: v128.const 0; end
-]);
-
-function wasmSimd() {
-  try {
-    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
-  } catch {
-    return false;
-  }
-}
+import { browserFeatures } from './start-failure.js';
 
 // A browser without module workers never reads the options' `type`; the URL is invalid on
 // purpose, so nothing is fetched (and the CSP is not asked).
@@ -39,13 +26,14 @@ export function missingFeatures(scope = globalThis) {
   const add = (ok, feature, needed, en, zh) => {
     if (!ok) missing.push({ feature, needed, en, zh });
   };
-  add(wasmSimd(), 'WebAssembly SIMD', true, 'the training core cannot run', '训练核心无法运行');
-  add(typeof scope.Worker === 'function' && moduleWorkers(), 'module workers', true, 'training cannot start', '无法开始训练');
+  const has = Object.fromEntries(browserFeatures(scope).map((f) => [f.name, f.ok]));
+  add(has.WebAssembly && has['WebAssembly SIMD'], 'WebAssembly SIMD', true, 'the training core cannot run', '训练核心无法运行');
+  add(has['Web Workers'] && moduleWorkers(), 'module workers', true, 'training cannot start', '无法开始训练');
   add(typeof scope.CSSStyleSheet === 'function' && 'replaceSync' in scope.CSSStyleSheet.prototype && 'adoptedStyleSheets' in scope.Document.prototype,
     'constructable stylesheets', false, 'the page is shown without its styles', '页面将没有样式');
   add(typeof scope.DecompressionStream === 'function', 'DecompressionStream', false, 'MNIST loads more slowly', 'MNIST 载入较慢');
   add(typeof scope.caches === 'object', 'Cache Storage', false, 'MNIST is downloaded on every visit', '每次访问都要重新下载 MNIST');
-  add(typeof scope.indexedDB === 'object', 'IndexedDB', false, 'runs are not kept and cannot be resumed', '运行记录不会保存，也无法继续');
+  add(has.IndexedDB, 'IndexedDB', false, 'runs are not kept and cannot be resumed', '运行记录不会保存，也无法继续');
   return missing;
 }
 

@@ -41,7 +41,8 @@ self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     const old = (await caches.keys()).filter((name) => name.startsWith(PREFIX) && name !== CACHE);
     await Promise.all(old.map((name) => caches.delete(name)));
-    await self.clients.claim();
+    // No clients.claim(): the page that installed the shell keeps talking to the network directly;
+    // the next page opened is served by this worker.
   })());
 });
 
