@@ -6,7 +6,7 @@
 // script, draws with the mouse and reports console errors and uncaught exceptions.
 
 import puppeteer from 'puppeteer-core';
-import { CHROMIUM, LAUNCH_ARGS } from './browser.js';
+import { CHROMIUM, LAUNCH_ARGS, recordProblems } from './browser.js';
 import { launchWebKit } from './webdriver.js';
 
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
@@ -44,16 +44,7 @@ class PuppeteerTab {
     const context = await browser.createBrowserContext();
     const page = await context.newPage();
     await page.setViewport({ width: 1280, height: 900 });
-    const problems = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('dialog', (d) => {
-      problems.push(`dialog: ${d.message()}`);
-      d.dismiss();
-    });
-    return new PuppeteerTab(context, page, problems);
+    return new PuppeteerTab(context, page, recordProblems(page));
   }
 
   async goto(url) {

@@ -63,6 +63,12 @@ async function trainTo(tab, n) {
   await waitStatus(tab, ['paused', 'done']);
 }
 
+/** Trains 50 steps and expects the runner's first 50 losses of experiment `which`. */
+async function trainsAsTheRunner(tab, which = 'mlp') {
+  await trainTo(tab, 50);
+  expect((await losses(tab)).slice(0, 50), which).toEqual(reference[which]);
+}
+
 /** A page load that is a real navigation (a new query), not a jump within the page. */
 let visit = 0;
 const address = (server, hash) => `${server.url}?visit=${++visit}${hash}`;
@@ -106,6 +112,12 @@ for (const name of chosen) {
     let server;
     let tab; // the profile that stays: it keeps MNIST and the offline shell across the tests
     let started;
+    // The network off (or on): the test server drops every connection, and the browser is set
+    // offline where its driver can (not WebKitWebDriver).
+    const network = async (on) => {
+      server.offline = !on;
+      await tab.offline(!on);
+    };
     const clean = async (t = tab) => {
       expect(await t.takeProblems()).toEqual([]);
       expect(server.cspReports).toEqual([]);
@@ -154,8 +166,7 @@ for (const name of chosen) {
       for (const [which, hash] of [['mlp', MLP], ['cnn', CNN]]) {
         await tab.goto(address(server, hash));
         await waitStatus(tab, ['ready']);
-        await trainTo(tab, 50);
-        expect((await losses(tab)).slice(0, 50), which).toEqual(reference[which]);
+        await trainsAsTheRunner(tab, which);
       }
       await clean();
     }, 240_000);
@@ -178,8 +189,7 @@ for (const name of chosen) {
         await waitStatus(fresh, ['ready']);
         // A fresh profile: MNIST comes from the network again.
         expect(server.requests.slice(mark).filter((p) => p.includes('/data/')).length).toBe(4);
-        await trainTo(fresh, 50);
-        expect((await losses(fresh)).slice(0, 50)).toEqual(reference.mlp);
+        await trainsAsTheRunner(fresh);
         await clean(fresh);
       } finally {
         await fresh.close();
@@ -252,8 +262,7 @@ for (const name of chosen) {
         const text = await bare.run(`return document.querySelector('.support-notice')?.textContent;`);
         expect(text).toContain('This browser lacks DecompressionStream (MNIST loads more slowly)');
         expect(text).toContain('此浏览器缺少：DecompressionStream');
-        await trainTo(bare, 50);
-        expect((await losses(bare)).slice(0, 50)).toEqual(reference.mlp);
+        await trainsAsTheRunner(bare);
         expect(server.cspReports).toEqual([]);
         // The notice's console.warn is not an error; nothing else was said.
         expect(await bare.takeProblems()).toEqual([]);
@@ -272,8 +281,7 @@ for (const name of chosen) {
     }, 60_000);
 
     it('opens the page and every lesson, and trains, with the network off', async () => {
-      server.offline = true;
-      await tab.offline(true);
+      await network(false);
       try {
         for (const lesson of LESSONS) {
           await tab.goto(address(server, `#lesson=${lesson}&lang=en`));
@@ -284,12 +292,10 @@ for (const name of chosen) {
         }
         await tab.goto(address(server, MLP));
         await waitStatus(tab, ['ready']);
-        await trainTo(tab, 50);
-        expect((await losses(tab)).slice(0, 50)).toEqual(reference.mlp);
+        await trainsAsTheRunner(tab);
         await clean();
       } finally {
-        await tab.offline(false);
-        server.offline = false;
+        await network(true);
       }
     }, 300_000);
 
@@ -312,18 +318,15 @@ for (const name of chosen) {
           const wasm = []; for (const n of names) for (const r of await (await caches.open(n)).keys()) if (r.url.includes('nn.wasm')) wasm.push(new URL(r.url).pathname.split('/').pop() + new URL(r.url).search);
           return { names, wasm };`);
         expect(kept).toEqual({ names: [`nn-playground-shell-${newVersion}`], wasm: [newWasm] });
-        server.offline = true;
-        await tab.offline(true);
+        await network(false);
         await tab.goto(address(server, MLP));
         await waitStatus(tab, ['ready']);
         expect(await tab.run(`return document.querySelector('script[type="module"]').getAttribute('src');`))
           .toBe(/<script type="module" crossorigin src="([^"]+)"/.exec(await readFile(path.join(dist, 'index.html'), 'utf8'))[1]);
-        await trainTo(tab, 50);
-        expect((await losses(tab)).slice(0, 50)).toEqual(reference.mlp);
+        await trainsAsTheRunner(tab);
         await clean();
       } finally {
-        await tab.offline(false);
-        server.offline = false;
+        await network(true);
         server.deploy(DIST);
       }
     }, 240_000);
@@ -341,8 +344,7 @@ describe.runIf(chosen.includes('webkit'))('webkit under LANG=C.UTF-8', () => {
       await tab.goto(address(server, MLP));
       expect(await tab.run('return navigator.languages;')).toEqual(['C']);
       await waitStatus(tab, ['ready']);
-      await trainTo(tab, 50);
-      expect((await losses(tab)).slice(0, 50)).toEqual(reference.mlp);
+      await trainsAsTheRunner(tab);
       expect(await tab.takeProblems()).toEqual([]);
       expect(server.cspReports).toEqual([]);
     } finally {
