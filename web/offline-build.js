@@ -25,8 +25,8 @@ async function filesUnder(dir, rel = '') {
   return out;
 }
 
-// MNIST is cached by the page after its checks; the demo page is not part of the playground.
-const SKIP = /^(data\/|sw\.js$|viz-demo)/;
+// MNIST is cached by the page after its checks; sw.js is the worker itself.
+const SKIP = /^(data\/|sw\.js$)/;
 
 export function offlineShell() {
   let outDir;
