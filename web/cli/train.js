@@ -93,8 +93,6 @@ function parseOptions(argv) {
         'export-pytorch': { type: 'string' },
         stats: { type: 'boolean' },
         quiet: { type: 'boolean' },
-        verify: { type: 'string', multiple: true },
-        'verify-file': { type: 'string' },
         assignment: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -106,11 +104,6 @@ function parseOptions(argv) {
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
-  }
-  const verifying = Boolean(values.verify?.length || values['verify-file']);
-  if (verifying) {
-    if (positionals.length) throw new InputError(`--verify takes no experiment file (got ${positionals.join(' ')})\n${USAGE}`);
-    return { verify: values.verify ?? [], verifyFile: values['verify-file'], assignment: values.assignment, quiet: Boolean(values.quiet) };
   }
   if (values.assignment) throw new InputError('--assignment goes with --verify or --verify-file');
   if (positionals.length !== 1) throw new InputError(`expected one experiment file or link, got ${positionals.length}\n${USAGE}`);
