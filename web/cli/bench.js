@@ -15,6 +15,7 @@
 //                    [--no-gemm] [--no-sizes] [--no-page] [--chromium-ours page|session] [--wasm FILE]
 //   npm run bench -- --first-step  only the built page's first step (and MNIST's load before it)
 //   npm run bench -- --soak      20 epochs of the MLP in the built page; memory after each epoch (web/bench/soak.js)
+//   npm run bench -- --grading   a class of result links graded at --jobs 1 and 2 (web/bench/grading.js)
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -54,7 +55,10 @@ const USAGE = `usage: npm run bench -- [options]
                         (read once at the start, so a rebuild during the run changes nothing)
   --soak                instead: train the MLP 20 epochs in the built page (web/dist) in headless
                         Chromium, print wasm and JS heap sizes after each epoch and whether
-                        anything grew after the first`;
+                        anything grew after the first
+  --grading             instead: grade 200 generated MLP result links and 20 CNN ones with the
+                        runner at --jobs 1 and --jobs 2; links/s, speed-up, same bits, and the
+                        projected time of 500 CNN homework links on 8 cores (--quick: fewer)`;
 
 function options(argv) {
   const { values } = parseArgs({
@@ -64,6 +68,7 @@ function options(argv) {
       'no-node': { type: 'boolean' }, 'no-chromium': { type: 'boolean' }, 'no-cpu': { type: 'boolean' },
       'no-gemm': { type: 'boolean' }, 'no-sizes': { type: 'boolean' }, 'no-page': { type: 'boolean' },
       'chromium-ours': { type: 'string' }, wasm: { type: 'string' }, soak: { type: 'boolean' }, 'first-step': { type: 'boolean' },
+      grading: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -74,6 +79,7 @@ function options(argv) {
   if (values.only && !WORKLOADS[values.only]) throw new Error(`--only must be w1 or w2, got ${values.only}`);
   const oursPath = values['chromium-ours'] ?? 'page';
   if (!['page', 'session'].includes(oursPath)) throw new Error(`--chromium-ours must be page or session, got ${oursPath}`);
+  if (values.grading) return { grading: true, quick: Boolean(values.quick), json: Boolean(values.json) };
   if (values['first-step']) {
     return {
       quick: Boolean(values.quick), json: Boolean(values.json), workloads: [], node: false, chromium: false, cpu: false, oursPath, wasm: values.wasm,
@@ -160,6 +166,13 @@ async function main() {
   if (opts.soak) {
     const { runSoak } = await import('../bench/soak.js');
     await runSoak();
+    return;
+  }
+  if (opts.grading) {
+    const { formatGrading, runGradingBench } = await import('../bench/grading.js');
+    const result = await runGradingBench({ quick: opts.quick, log: (t) => process.stderr.write(`bench: ${t}\n`) });
+    (opts.json ? process.stderr : process.stdout).write(`${formatGrading(result)}\n`);
+    if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
   }
   const out = opts.json ? process.stderr : process.stdout;

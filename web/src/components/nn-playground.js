@@ -16,6 +16,7 @@ import { errorOf } from '../i18n/errors.js';
 import { validateExperiment } from '../experiment/validate.js';
 import { PRESETS, presetOf } from '../experiment/presets.js';
 import { detectLanguage, language, localize, localizeLinkErrors, say, setLanguage, t, updateWhenLocaleChanges, vizLabels } from '../i18n/index.js';
+import { WASM_FILE } from '../engine/wasm-file.js';
 import { TrainingController } from '../shell/training.js';
 import { LiveRun } from '../shell/live-run.js';
 import { ViewScheduler } from '../shell/view-scheduler.js';
@@ -85,7 +86,7 @@ export class NnPlayground extends LitElement {
     this._padProbs = null;
     this.live = new LiveRun();
     this.training = new TrainingController(this, {
-      wasmUrl: new URL('nn.wasm', document.baseURI),
+      wasmUrl: new URL(WASM_FILE, document.baseURI),
       dataUrl: new URL('data/', document.baseURI),
       hooks: {
         push: (type, msg) => this.#onPush(type, msg),
