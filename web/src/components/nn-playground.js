@@ -90,10 +90,7 @@ export class NnPlayground extends LitElement {
       dataUrl: new URL('data/', document.baseURI),
       hooks: {
         push: (type, msg) => this.#onPush(type, msg),
-        begin: (info, { rebuilt }) => {
-          if (rebuilt) this._tensor = 0;
-          this.#startLive(info);
-        },
+        begin: (info, { rebuilt }) => this.#startLive(info, { rebuilt }),
         keep: (info, experiment) => {
           if (this.history.live) this.history.live.experiment = experiment;
           this.live.lastStep = info.step;
@@ -101,10 +98,7 @@ export class NnPlayground extends LitElement {
         stopped: (msg) => this.#onStopped(msg),
         crashed: (message) => this.recovery.crashed(message),
         stopAt: () => this.homework.stopAt(),
-        restoring: (experiment) => {
-          this.setExperiment(experiment);
-          this.training.describe(experiment);
-        },
+        restoring: (experiment) => { this.setExperiment(experiment); this.training.describe(experiment); },
         restored: (info, record) => this.#onRestored(info, record),
       },
     });
@@ -243,8 +237,12 @@ export class NnPlayground extends LitElement {
 
   // ---- the run ----
 
-  /** A new run begins (a fresh network from the seed); it is kept once it trains a step. */
-  #startLive(info) {
+  /**
+   * A new run begins (a fresh network from the seed; rebuilt: of a changed experiment, whose
+   * layers start the distributions' picker afresh); it is kept once it trains a step.
+   */
+  #startLive(info, { rebuilt = false } = {}) {
+    if (rebuilt) this._tensor = 0;
     this.history.save(); // the last numbers of the run that ends here
     this.live.reset(info);
     this.recovery.restart();
