@@ -282,7 +282,7 @@ nn_status nn_idx_parse(const uint8_t *buf, size_t len, int *ndims, uint32_t *dim
  * nn_optim_step work on it as on any net, with the same update rules. Free with nn_net_free. */
 nn_net *nn_vector_net_create(size_t n);
 
-/* Must match web/src/labs/surfaces.js. */
+/* Must match web/src/engine/enums.js. */
 typedef enum {
     NN_SURFACE_SADDLE = 0,     /* a x^2 - y^2 */
     NN_SURFACE_RAVINE = 1,     /* (a x^2 + condition y^2) / 2 */
