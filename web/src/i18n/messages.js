@@ -5,6 +5,7 @@
 
 import { ERRORS } from './errors.js';
 import { ERRORS_ZH } from './errors-zh.js';
+import { LAB_MESSAGES } from '../labs/messages.js';
 
 const en = {
   'app.title': 'Neural network training playground',
@@ -892,4 +893,4 @@ const zh = {
   'export.failed': '操作失败：{message}',
 };
 
-export const MESSAGES = { en: { ...en, ...ERRORS }, zh: { ...zh, ...ERRORS_ZH } };
+export const MESSAGES = { en: { ...en, ...ERRORS, ...LAB_MESSAGES.en }, zh: { ...zh, ...ERRORS_ZH, ...LAB_MESSAGES.zh } };
