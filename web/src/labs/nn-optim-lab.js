@@ -233,7 +233,7 @@ export class NnOptimLab extends LitElement {
       await this.#ready;
       this.#loadGrid(state);
       const result = state.claim
-        ? await this.#client.request('claim', { id: state.claim })
+        ? await this.#client.request('claim', { claim: state.claim })
         : await this.#client.request('race', { settings: raceSettings(state) });
       if (id !== this.#raceId) return;
       if (state.claim) this._measured = { ...this._measured, [state.claim]: { holds: result.holds, values: result.values } };
@@ -474,7 +474,7 @@ export class NnOptimLab extends LitElement {
   }
 
   #chartLabels(metric) {
-    return { ...vizLabels('nn-metric-chart'), loss: metric === 'loss' ? t('optim.col.loss') : t('optim.col.step'), train: '' };
+    return { ...vizLabels('nn-metric-chart'), loss: metric === 'loss' ? t('optim.col.loss') : t('optim.col.step') };
   }
 
   #charts = { paths: null, loss: [], step: [] };

@@ -16,7 +16,7 @@ const ACTIONS = {
     return {};
   },
   race: (core, { settings }) => ({ paths: runRace(core, settings) }),
-  claim: (core, { id }) => runClaim(core, id),
+  claim: (core, { claim }) => runClaim(core, claim),
   grid: (core, { settings, width, height }) => ({ grid: surfaceGrid(core, settings, width, height) }),
 };
 

@@ -1,0 +1,129 @@
+// labs.test.js: the optimizer lab in the built page: it opens from the header and from a link,
+// every claim's preset shows the number the Node measurement gives (the same core, the same
+// bits), its verdict supports the slide, the start moves with the keys and the link follows,
+// playback works from the keyboard, a broken link says why, embed=lab shows the lab alone, and
+// axe finds no violation in English or Chinese.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPage } from './browser.js';
+import { useBrowser } from './setup.js';
+import { audit } from './axe.js';
+import { OPTIM_CLAIMS, runClaim } from '../../web/src/labs/optim-claims.js';
+import { LAB_MESSAGES } from '../../web/src/labs/messages.js';
+import { freshCore } from '../../web/src/node.js';
+
+const env = useBrowser();
+let core;
+beforeAll(async () => {
+  core = await freshCore();
+});
+
+/** The lab element's read-only state, through the shadow roots. */
+const lab = (page, expression) => page.evaluate(`(() => {
+  const labs = document.querySelector('nn-playground')?.shadowRoot?.querySelector('nn-labs');
+  const lab = labs?.shadowRoot?.querySelector('nn-optim-lab');
+  return ${expression};
+})()`);
+
+const fill = (text, params) => text.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+
+async function raced(page) {
+  await expect.poll(() => lab(page, 'lab && !lab.racing && lab.steps > 0'), { timeout: 30_000 }).toBe(true);
+}
+
+describe('the optimizer lab', () => {
+  let page;
+  let problems;
+  let context;
+  beforeAll(async () => {
+    ({ page, problems, context } = await openPage(env.browser, `${env.server.url}#v=1&epochs=1&lang=en`));
+  }, 60_000);
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it('opens from the header; the page shows each claim\'s numbers as Node measures them, and they support the slide', async () => {
+    await page.locator('nn-playground header a.labs').click();
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#lab=optim/);
+    await raced(page);
+    expect(await page.locator('nn-playground main').isHidden()).toBe(true);
+    for (const claim of OPTIM_CLAIMS) {
+      const item = page.locator(`nn-optim-lab li[data-claim="${claim.id}"]`);
+      await item.locator('button.show').click();
+      await expect.poll(() => lab(page, `Boolean(lab.measured['${claim.id}'])`), { timeout: 30_000 }).toBe(true);
+      const node = runClaim(core, claim.id);
+      const shown = await item.locator('.numbers').innerText();
+      expect(shown).toBe(fill(LAB_MESSAGES.en[`optim.claim.${claim.id}.measured`], node.values));
+      expect(await item.locator('.verdict').getAttribute('data-holds')).toBe('true');
+      expect(await page.evaluate(() => location.hash)).toContain(`claim=${claim.id}`);
+      console.log(`${claim.id}: ${shown}`);
+    }
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('moves the start with the arrow keys (the link follows), plays, pauses and steps from the keyboard', async () => {
+    await page.evaluate(() => {
+      location.hash = '#lab=optim&surface=himmelblau&steps=400&r1=sgd,lr:0.01&r2=adam,lr:0.1&lang=en';
+    });
+    await raced(page);
+    const handle = page.locator('nn-surface-map button.handle');
+    await handle.focus();
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('ArrowUp');
+    // Himmelblau's window is 10 wide: Shift moves a tenth of it, a plain key a hundredth.
+    await expect.poll(() => page.evaluate(() => location.hash)).toContain('start=1,-0.4');
+    await expect.poll(() => lab(page, 'lab.state.start.join()')).toBe('1,-0.4');
+    await raced(page);
+    const play = page.locator('nn-optim-lab button#play');
+    await play.focus();
+    if ((await play.getAttribute('aria-pressed')) === 'true') await page.keyboard.press('Enter'); // pause
+    await page.locator('nn-optim-lab button#restart').focus();
+    await page.keyboard.press('Enter');
+    expect(await lab(page, 'lab.shown')).toBe(0);
+    await page.locator('nn-optim-lab button#step').focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    expect(await lab(page, 'lab.shown')).toBe(2);
+    expect(await page.locator('nn-optim-lab #at').innerText()).toBe('step 2 of 400');
+    await play.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => lab(page, 'lab.shown'), { timeout: 10_000 }).toBe(400);
+    // The map drew every segment of both paths.
+    expect(await page.evaluate(() => document.querySelector('nn-playground').shadowRoot.querySelector('nn-labs')
+      .shadowRoot.querySelector('nn-optim-lab').shadowRoot.querySelector('nn-surface-map').segmentsDrawn)).toBe(800);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('a link it cannot read in part: an alert says what, the rest is used; axe finds no violation in English', async () => {
+    await page.evaluate(() => {
+      location.hash = '#lab=optim&surface=moon&r1=adam,lr:0.1&lang=en';
+    });
+    await expect.poll(() => page.locator('nn-labs .broken').innerText()).toContain('moon');
+    expect(await page.locator('nn-labs .broken').getAttribute('role')).toBe('alert');
+    await raced(page);
+    expect(await lab(page, 'lab.state.racers.length')).toBe(1);
+    expect(await audit(page)).toEqual([]);
+  }, 60_000);
+
+  it('the header goes back to the playground, which keeps its experiment', async () => {
+    await page.locator('nn-playground header a.labs').click();
+    await expect.poll(() => page.locator('nn-playground main').isVisible()).toBe(true);
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#v=1&/);
+    expect(await page.evaluate(() => Boolean(document.querySelector('nn-playground').shadowRoot.querySelector('nn-labs')))).toBe(false);
+  });
+
+  it('embed=lab in Chinese: the lab alone, no header, Chinese text, and axe finds no violation', async () => {
+    const { page: embedded, problems: p, context: c } = await openPage(env.browser, `${env.server.url}#lab=optim&claim=saddle&surface=saddle&start=1,0.001&steps=500&r1=sgd,lr:0.01&r2=sgd,lr:0.01,momentum:0.9&embed=lab&lang=zh`, { width: 900, height: 800 });
+    try {
+      await raced(embedded);
+      expect(await embedded.locator('nn-playground header').count()).toBe(0);
+      await expect.poll(() => embedded.locator('nn-labs h2').innerText()).toBe('二维曲面上的优化器');
+      await expect.poll(() => lab(embedded, "Boolean(lab.measured['saddle'])"), { timeout: 30_000 }).toBe(true);
+      expect(await embedded.locator('nn-optim-lab li[data-claim="saddle"] .numbers').innerText()).toContain('349');
+      expect(await audit(embedded)).toEqual([]);
+      expect(p).toEqual([]);
+    } finally {
+      await c.close();
+    }
+  }, 60_000);
+});
