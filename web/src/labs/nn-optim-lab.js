@@ -3,7 +3,7 @@
 // frame by frame here, with the lesson's claims as one-click races and their measured numbers.
 
 import { LitElement, css, html, nothing } from 'lit';
-import { localize, t, updateWhenLocaleChanges, vizLabels } from '../i18n/index.js';
+import { language, localize, t, updateWhenLocaleChanges, vizLabels } from '../i18n/index.js';
 import { TrainingClient } from '../engine/client.js';
 import { fieldGroups, formFields, srOnly, swatch } from '../components/styles.js';
 import '../components/viz/nn-metric-chart.js';
@@ -29,7 +29,7 @@ const EDIT_DELAY_MS = 150;
  *
  * Read-only for tests: `measured` ({claimId: {holds, values}}), `racing` (a race is being computed),
  * `shown` (the step drawn), `steps` (the longest path's steps), `frameTimes` (main-thread ms of
- * the last 600 frames of playback).
+ * the last 2000 frames of playback).
  */
 export class NnOptimLab extends LitElement {
   static properties = {
@@ -282,7 +282,7 @@ export class NnOptimLab extends LitElement {
     // The frame's own work: this update and the map's paint, both in this task.
     this.updateComplete.then(() => {
       this.frameTimes.push(performance.now() - began);
-      if (this.frameTimes.length > 600) this.frameTimes.shift();
+      if (this.frameTimes.length > 2000) this.frameTimes.shift();
     });
     this.#frame = this._playing ? requestAnimationFrame(this.#tick) : 0;
   };
@@ -473,8 +473,14 @@ export class NnOptimLab extends LitElement {
     `;
   }
 
+  #labels = { lang: '', loss: null, step: null };
+  /** The charts' labels, one object per language: a new object each frame would redraw the charts each frame. */
   #chartLabels(metric) {
-    return { ...vizLabels('nn-metric-chart'), loss: metric === 'loss' ? t('optim.col.loss') : t('optim.col.step') };
+    if (this.#labels.lang !== language()) {
+      const base = vizLabels('nn-metric-chart');
+      this.#labels = { lang: language(), loss: { ...base, loss: t('optim.col.loss') }, step: { ...base, loss: t('optim.col.step') } };
+    }
+    return this.#labels[metric];
   }
 
   #charts = { paths: null, loss: [], step: [] };

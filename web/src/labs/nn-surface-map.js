@@ -66,6 +66,9 @@ export class NnSurfaceMap extends CanvasElement {
       }
       canvas {
         display: block;
+        position: absolute;
+        left: 0;
+        top: 0;
       }
       .handle {
         position: absolute;
@@ -109,7 +112,8 @@ export class NnSurfaceMap extends CanvasElement {
     this._hover = null;
     this.segmentsDrawn = 0;
     this._heat = null; // the heat map at grid resolution, redrawn when the grid changes
-    this._trails = null; // the paths drawn so far, in device pixels
+    this._heatDrawn = null; // [heat image, side] last drawn into the bottom canvas
+    this._trailsSide = 0; // the side the trail canvas was last cleared at (0: clear it)
     this._trailKey = null;
     this._trailShown = 0;
     this._dragging = false;
@@ -155,7 +159,7 @@ export class NnSurfaceMap extends CanvasElement {
     const key = [this.paths, this.view, this.colors];
     if (!this._trailKey || key.some((k, i) => k !== this._trailKey[i]) || this.shown < this._trailShown) {
       this._trailKey = key;
-      this._trails = null;
+      this._trailsSide = 0;
     }
   }
 
@@ -199,18 +203,15 @@ export class NnSurfaceMap extends CanvasElement {
     return canvas;
   }
 
-  /** Draws the segments of every path from the last step drawn to `shown`. */
-  _extendTrails(side, ratio) {
-    const size = Math.round(side * ratio);
-    if (!this._trails || this._trails.width !== size) {
-      this._trails = document.createElement('canvas');
-      this._trails.width = size;
-      this._trails.height = size;
+  /** Draws the segments of every path from the last step drawn to `shown` into the trail canvas. */
+  _extendTrails(canvas, side) {
+    if (this._trailsSide !== side) {
+      this.sizeCanvas(canvas, side, side).clearRect(0, 0, side, side);
+      this._trailsSide = side;
       this._trailShown = 0;
       this.segmentsDrawn = 0;
     }
-    const ctx = this._trails.getContext('2d');
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    const ctx = canvas.getContext('2d');
     ctx.lineWidth = 2;
     ctx.lineJoin = 'round';
     this.paths.forEach((p, k) => {
@@ -228,20 +229,25 @@ export class NnSurfaceMap extends CanvasElement {
     this._trailShown = this.shown;
   }
 
+  /**
+   * Three canvases stacked: the heat map (drawn when the grid or the size changes), the trails
+   * (only the new segments of each frame are drawn) and the markers (cleared and drawn each frame:
+   * a few shapes). A frame of playback touches no full-size image.
+   */
   paint() {
-    const canvas = this.renderRoot.querySelector('canvas');
-    if (!canvas || !this.grid) return 0;
+    const [heat, trails, marks] = this.renderRoot.querySelectorAll('canvas');
+    if (!heat || !this.grid) return 0;
     const side = this._side;
-    const ratio = globalThis.devicePixelRatio || 1;
-    const ctx = this.sizeCanvas(canvas, side, side);
     this._heat ??= this._heatImage();
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(this._heat, 0, 0, side, side);
-    this._extendTrails(side, ratio);
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(this._trails, 0, 0);
-    ctx.restore();
+    if (this._heatDrawn?.[0] !== this._heat || this._heatDrawn[1] !== side) {
+      const ctx = this.sizeCanvas(heat, side, side);
+      ctx.imageSmoothingEnabled = true;
+      ctx.drawImage(this._heat, 0, 0, side, side);
+      this._heatDrawn = [this._heat, side];
+    }
+    this._extendTrails(trails, side);
+    const ctx = this.sizeCanvas(marks, side, side);
+    ctx.clearRect(0, 0, side, side);
     ctx.lineWidth = 2;
     for (const [mx, my] of this.minima) {
       const [px, py] = this._toPixel(mx, my, side);
@@ -273,6 +279,8 @@ export class NnSurfaceMap extends CanvasElement {
     ctx.stroke();
     const handle = this.renderRoot.querySelector('.handle');
     if (handle) handle.style.transform = `translate(${sx}px, ${sy}px)`;
+    const stack = this.renderRoot.querySelector('.stack');
+    if (stack.style.height !== `${side}px`) stack.style.height = `${side}px`;
     return this.grid.length;
   }
 
@@ -325,6 +333,8 @@ export class NnSurfaceMap extends CanvasElement {
       <div class="stack" @pointerdown=${this.#onPointerDown} @pointermove=${this.#onPointerMove} @pointerup=${this.#onPointerUp}
         @pointercancel=${this.#onPointerUp} @pointerleave=${() => (this._hover = null)}>
         <canvas role="img" aria-label=${l.map}></canvas>
+        <canvas aria-hidden="true"></canvas>
+        <canvas aria-hidden="true"></canvas>
         <button type="button" class="handle" aria-label=${fill(l.start, { x: fmt(this.start[0]), y: fmt(this.start[1]) })}
           @keydown=${this.#onKey}></button>
       </div>
