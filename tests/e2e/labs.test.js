@@ -1,16 +1,20 @@
-// labs.test.js: the optimizer lab in the built page: it opens from the header and from a link,
-// every claim's preset shows the number the Node measurement gives (the same core, the same
+// labs.test.js: the labs in the built page. The optimizer lab opens from the header and from a
+// link, every claim's preset shows the number the Node measurement gives (the same core, the same
 // bits), its verdict supports the slide, the start moves with the keys and the link follows,
 // playback works from the keyboard, a broken link says why, embed=lab shows the lab alone, and
-// axe finds no violation in English or Chinese.
+// axe finds no violation in English or Chinese. The loss lab opens from the labs' menu with the
+// keyboard, shows each claim's numbers as Node measures them (the MNIST one trains in the page),
+// and passes axe in both languages.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage } from './browser.js';
 import { useBrowser } from './setup.js';
 import { audit } from './axe.js';
 import { OPTIM_CLAIMS, runClaim } from '../../web/src/labs/optim-claims.js';
+import { LOSS_CLAIMS, runLossClaim } from '../../web/src/labs/loss-claims.js';
+import { loadMnist } from '../../web/src/data/datasets.js';
 import { LAB_MESSAGES } from '../../web/src/labs/messages.js';
-import { freshCore } from '../../web/src/node.js';
+import { freshCore, nodeMnistSource } from '../../web/src/node.js';
 
 const env = useBrowser();
 let core;
@@ -126,4 +130,57 @@ describe('the optimizer lab', () => {
       await c.close();
     }
   }, 60_000);
+});
+
+describe('the loss lab', () => {
+  let page;
+  let problems;
+  let context;
+  let mnist;
+  beforeAll(async () => {
+    mnist = await loadMnist(core, nodeMnistSource());
+    ({ page, problems, context } = await openPage(env.browser, `${env.server.url}#lab=optim&lang=en`));
+  }, 60_000);
+  afterAll(async () => {
+    await context?.close();
+    mnist?.dispose();
+  });
+
+  const lossLab = (expression) => page.evaluate(`(() => {
+    const lab = document.querySelector('nn-playground').shadowRoot.querySelector('nn-labs').shadowRoot.querySelector('nn-loss-lab');
+    return ${expression};
+  })()`);
+
+  it('opens from the labs\' menu with the keyboard; each claim shows Node\'s numbers and supports the slide; axe finds no violation', async () => {
+    await raced(page);
+    await page.locator('nn-labs nav a[href="#lab=loss"]').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#lab=loss/);
+    await expect.poll(() => page.locator('nn-loss-lab #at').innerText()).toContain('At p = 0.1');
+    for (const claim of LOSS_CLAIMS) {
+      const item = page.locator(`nn-loss-lab li[data-claim="${claim.id}"]`);
+      await item.locator('button.show').click();
+      await expect.poll(() => lossLab(`Boolean(lab.measured['${claim.id}'])`), { timeout: 60_000 }).toBe(true);
+      const node = runLossClaim(core, claim.id, claim.mnist ? mnist : null);
+      const shown = await item.locator('.numbers').innerText();
+      expect(shown).toBe(fill(LAB_MESSAGES.en[`loss.claim.${claim.id}.measured`], node.values));
+      expect(await item.locator('.verdict').getAttribute('data-holds')).toBe('true');
+      console.log(`${claim.id}: ${shown}`);
+    }
+    // The last claim's preset is in the link and in the sample shown.
+    expect(await page.evaluate(() => location.hash)).toBe('#lab=loss&p=0.999&smoothing=0.1&weight=2&claim=smoothing-weights&lang=en');
+    expect(await page.locator('nn-loss-lab .readout').innerText()).toContain('0.910 for the true class, 0.010 for each of the other 9');
+    expect(await audit(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  }, 90_000);
+
+  it('in Chinese: the same numbers in Chinese sentences, and axe finds no violation', async () => {
+    await page.locator('nn-playground .lang button[lang="zh-CN"]').click();
+    await expect.poll(() => page.locator('nn-labs h2').innerText()).toBe('交叉熵与 MSE');
+    await expect.poll(() => page.evaluate(() => location.hash)).toContain('lang=zh');
+    const node = runLossClaim(core, 'smoothing-weights');
+    expect(await page.locator('nn-loss-lab li[data-claim="smoothing-weights"] .numbers').innerText())
+      .toBe(fill(LAB_MESSAGES.zh['loss.claim.smoothing-weights.measured'], node.values));
+    expect(await audit(page)).toEqual([]);
+  }, 30_000);
 });

@@ -51,3 +51,17 @@ describe('the lab link', () => {
     expect(decodeOptimState('#lab=optim&noise=1e400').errors[0].msg.id).toBe('lab.link.range');
   });
 });
+
+describe('the loss lab link', () => {
+  it('reads back what it writes and keeps the defaults of what it cannot read', async () => {
+    const { decodeLossState, encodeLossState, DEFAULT_LOSS_STATE } = await import('../../../web/src/labs/loss-state.js');
+    const state = { p: 0.01, smoothing: 0.1, weight: 2, claim: 'smoothing-weights' };
+    const hash = encodeLossState(state, { lang: 'en' });
+    expect(hash).toBe('lab=loss&p=0.01&smoothing=0.1&weight=2&claim=smoothing-weights&lang=en');
+    expect(decodeLossState(`#${hash}`)).toEqual({ state, errors: [] });
+    expect(labRoute(`#${hash}`)).toEqual({ lab: 'loss', embed: false, lang: 'en' });
+    const bad = decodeLossState('#lab=loss&p=1&smoothing=x&weight=2&claim=nope&p=0.2');
+    expect(bad.state).toEqual({ ...DEFAULT_LOSS_STATE, weight: 2 });
+    expect(bad.errors.map((e) => [e.key, e.msg.id])).toEqual([['p', 'lab.link.twice'], ['p', 'lab.link.range'], ['smoothing', 'lab.link.number'], ['claim', 'lab.link.choice']]);
+  });
+});

@@ -1,11 +1,27 @@
-// nn-labs.js: <nn-labs>, the page's lab view (#lab=optim&...): the lab the link names, its state
-// read from the link and written back to it, and what of the link could not be read.
+// nn-labs.js: <nn-labs>, the page's lab view (#lab=optim&..., #lab=loss&...): a choice of labs,
+// the lab the link names, its state read from the link and written back to it, and what of the
+// link could not be read.
 
 import { LitElement, css, html, nothing } from 'lit';
 import { language, localize, t, updateWhenLocaleChanges } from '../i18n/index.js';
-import { labRoute } from './route.js';
+import { LABS, labRoute } from './route.js';
 import { decodeOptimState, encodeOptimState } from './optim-state.js';
+import { decodeLossState, encodeLossState } from './loss-state.js';
 import './nn-optim-lab.js';
+import './nn-loss-lab.js';
+import { closeLabWorker } from './lab-client.js';
+
+/** Each lab: its title, its part of the link both ways, and its element. */
+const VIEWS = {
+  optim: {
+    title: 'labs.optim', decode: decodeOptimState, encode: encodeOptimState,
+    render: (state, onChange) => html`<nn-optim-lab .state=${state} aria-labelledby="h-lab" @state-change=${onChange}></nn-optim-lab>`,
+  },
+  loss: {
+    title: 'labs.loss', decode: decodeLossState, encode: encodeLossState,
+    render: (state, onChange) => html`<nn-loss-lab .state=${state} aria-labelledby="h-lab" @state-change=${onChange}></nn-loss-lab>`,
+  },
+};
 
 /**
  * @element nn-labs
@@ -30,6 +46,23 @@ export class NnLabs extends LitElement {
     h2 {
       font-size: 17px;
       margin: 0 0 8px;
+    }
+    nav {
+      display: flex;
+      gap: 16px;
+      margin-bottom: 8px;
+    }
+    nav a {
+      color: var(--nn-link, #0b57d0);
+    }
+    nav a[aria-current='page'] {
+      font-weight: 600;
+      color: inherit;
+      text-decoration: none;
+    }
+    nav a:focus-visible {
+      outline: 2px solid var(--nn-focus, #1a73e8);
+      outline-offset: 1px;
     }
     .broken {
       border: 1px solid #a4262c;
@@ -64,6 +97,7 @@ export class NnLabs extends LitElement {
   disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.#read);
+    closeLabWorker();
   }
 
   #read = () => {
@@ -72,14 +106,14 @@ export class NnLabs extends LitElement {
     const route = labRoute(location.hash);
     if (!route) return;
     this._route = route;
-    const { state, errors } = decodeOptimState(location.hash);
+    const { state, errors } = VIEWS[route.lab].decode(location.hash);
     this._state = state;
     this._errors = errors;
   };
 
   #write() {
     if (!this._route || !this._state) return;
-    const hash = `#${encodeOptimState(this._state, { lang: language(), embed: this._route.embed })}`;
+    const hash = `#${VIEWS[this._route.lab].encode(this._state, { lang: language(), embed: this._route.embed })}`;
     this._written = hash;
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }
@@ -91,14 +125,19 @@ export class NnLabs extends LitElement {
 
   render() {
     if (!this._route) return nothing;
+    const view = VIEWS[this._route.lab];
     return html`
-      <h2 id="h-lab">${t('labs.optim')}</h2>
+      ${this._route.embed
+        ? nothing
+        : html`<nav aria-label=${t('labs.open')}>
+            ${LABS.map((id) => html`<a href=${`#lab=${id}`} aria-current=${id === this._route.lab ? 'page' : 'false'}>${t(VIEWS[id].title)}</a>`)}
+          </nav>`}
+      <h2 id="h-lab">${t(view.title)}</h2>
       ${this._errors.length
         ? html`<div class="broken" role="alert">${t('lab.link.broken')}
             <ul>${this._errors.map((e) => html`<li>${e.key ? `${e.key}: ` : ''}${localize(e.msg)}</li>`)}</ul></div>`
         : nothing}
-      <nn-optim-lab .state=${this._state} aria-labelledby="h-lab"
-        @state-change=${(e) => (this._state = e.detail.state)}></nn-optim-lab>
+      ${view.render(this._state, (e) => (this._state = e.detail.state))}
     `;
   }
 }

@@ -1,11 +1,12 @@
 // nn-optim-lab.js: <nn-optim-lab>, the optimizer lab: optimizers racing on a 2-D loss surface,
-// computed in the lab's own worker (optim-worker.js) by the core's update rules and played back
+// computed in the labs' worker (lab-worker.js) by the core's update rules and played back
 // frame by frame here, with the lesson's claims as one-click races and their measured numbers.
 
 import { LitElement, css, html, nothing } from 'lit';
 import { language, localize, t, updateWhenLocaleChanges, vizLabels } from '../i18n/index.js';
-import { TrainingClient } from '../engine/client.js';
+import { labWorker } from './lab-client.js';
 import { fieldGroups, formFields, srOnly, swatch } from '../components/styles.js';
+import { claimStyles } from './styles.js';
 import '../components/viz/nn-metric-chart.js';
 import './nn-surface-map.js';
 import './nn-racer-editor.js';
@@ -48,13 +49,10 @@ export class NnOptimLab extends LitElement {
     swatch,
     fieldGroups,
     formFields,
+    claimStyles,
     css`
       :host {
         display: block;
-      }
-      .intro {
-        margin: 0 0 10px;
-        max-width: 80ch;
       }
       .layout {
         display: grid;
@@ -107,53 +105,9 @@ export class NnOptimLab extends LitElement {
       input[type='number'] {
         width: 7em;
       }
-      .claims {
-        list-style: none;
-        padding: 0;
-        margin: 0;
-      }
-      .claims li {
-        border-top: 1px solid var(--nn-border-soft, #dde0e5);
-        padding: 8px 0;
-      }
-      .claims li[aria-current='true'] {
-        background: var(--nn-soft, #f1f3f6);
-      }
-      .claim-title {
-        font-weight: 600;
-      }
-      .why {
-        color: var(--nn-muted, #5a5f69);
-        margin: 2px 0;
-      }
-      .measured {
-        margin: 4px 0 0;
-      }
-      .verdict.fails {
-        color: #a4262c;
-        font-weight: 600;
-      }
-      .error {
-        color: #a4262c;
-      }
-      button {
-        font: inherit;
-        padding: 3px 10px;
-        border: 1px solid var(--nn-border, #b8bcc4);
-        border-radius: 4px;
-        background: var(--nn-button, #f6f7f9);
-        color: inherit;
-        cursor: pointer;
-      }
-      button:focus-visible {
-        outline: 2px solid var(--nn-focus, #1a73e8);
-        outline-offset: 1px;
-      }
     `,
   ];
 
-  #client = null;
-  #ready = null;
   #frame = 0;
   #lastFrame = 0;
   #editTimer = 0;
@@ -190,13 +144,8 @@ export class NnOptimLab extends LitElement {
 
   connectedCallback() {
     super.connectedCallback();
-    if (!this.#client) {
-      this.#client = new TrainingClient(new Worker(new URL('./optim-worker.js', import.meta.url), { type: 'module' }));
-      this.#ready = this.#client.request('init', { wasmUrl: String(new URL('nn.wasm', document.baseURI)) });
-      this.#ready.catch((err) => (this._error = err));
-      this.#racedKey = '';
-      this.#gridKey = '';
-    }
+    // Back in the page after the view closed (its worker stopped): race again.
+    this.#gridKey = '';
     if (this.hasUpdated) this.#race();
   }
 
@@ -204,8 +153,6 @@ export class NnOptimLab extends LitElement {
     super.disconnectedCallback();
     this.#stop();
     clearTimeout(this.#editTimer);
-    this.#client?.terminate();
-    this.#client = null;
   }
 
   updated(changed) {
@@ -230,11 +177,12 @@ export class NnOptimLab extends LitElement {
     this._racing = true;
     this._error = null;
     try {
-      await this.#ready;
-      this.#loadGrid(state);
+      const { client, ready } = labWorker();
+      await ready;
+      this.#loadGrid(client, state);
       const result = state.claim
-        ? await this.#client.request('claim', { claim: state.claim })
-        : await this.#client.request('race', { settings: raceSettings(state) });
+        ? await client.request('claim', { claim: state.claim })
+        : await client.request('race', { settings: raceSettings(state) });
       if (id !== this.#raceId) return;
       if (state.claim) this._measured = { ...this._measured, [state.claim]: { holds: result.holds, values: result.values } };
       this._paths = result.paths;
@@ -248,12 +196,12 @@ export class NnOptimLab extends LitElement {
     }
   }
 
-  async #loadGrid(state) {
+  async #loadGrid(client, state) {
     const key = `${state.surface}/${state.condition}/${state.scale}`;
     if (key === this.#gridKey) return;
     this.#gridKey = key;
     try {
-      const { grid } = await this.#client.request('grid', { settings: raceSettings(state), width: GRID, height: GRID });
+      const { grid } = await client.request('grid', { settings: raceSettings(state), width: GRID, height: GRID });
       if (key === this.#gridKey) this._grid = grid;
     } catch (err) {
       this._error = err;

@@ -1,11 +1,11 @@
 // optim-state.js: the optimizer lab's part of the link, both ways:
 //   #lab=optim&surface=ravine&cond=50&start=-9,1.5&steps=300&r1=sgd,lr:0.02,momentum:0.9&r2=adam,lr:0.1&claim=overshoot
-// One table (KEYS) drives reading and writing. Reading is defensive: a link is untrusted text, so
-// every value is checked for form and range here (the core checks the optimizers' values again),
-// a bad value keeps its default and adds a message {key, msg} the lab shows; it never throws.
+// One table (KEYS) drives reading and writing; link.js reads defensively (the core checks the
+// optimizers' values again).
 
 import { MAX_RACERS, MAX_STEPS, OPTIMIZER_TYPES, SURFACE_IDS, surfaceOf } from './surfaces.js';
 import { OPTIM_CLAIMS } from './optim-claims.js';
+import { fail, integer, joinLink, number, oneOf, quote, readLink, real } from './link.js';
 
 /** What the lab shows when the link says nothing: the four classic rules racing on Rosenbrock. */
 export const DEFAULT_RACERS = Object.freeze([
@@ -30,40 +30,8 @@ export const RACER_FIELDS = Object.freeze({
 });
 export const BOOLEAN_FIELDS = Object.freeze(['nesterov', 'maximize', 'centered', 'amsgrad']);
 
-const NUMBER_RE = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 const SPEEDS = Object.freeze([1, 2, 5, 10, 20, 50, 100]);
 export { SPEEDS };
-
-class LinkError extends Error {
-  constructor(id, params) {
-    super(id);
-    this.msg = params ? { id, params } : { id };
-  }
-}
-const fail = (id, params) => {
-  throw new LinkError(id, params);
-};
-const quote = (text) => (text.length > 24 ? `${text.slice(0, 24)}…` : text);
-
-function number(text, lo, hi) {
-  if (text.length > 32 || !NUMBER_RE.test(text)) fail('lab.link.number', { got: quote(text) });
-  const x = Number(text);
-  if (!(x >= lo && x <= hi)) fail('lab.link.range', { got: quote(text), lo, hi });
-  return x;
-}
-const integer = (lo, hi) => ({
-  parse: (text) => {
-    const x = number(text, lo, hi);
-    if (!Number.isInteger(x)) fail('lab.link.whole', { got: quote(text) });
-    return x;
-  },
-  format: String,
-});
-const real = (lo, hi) => ({ parse: (text) => number(text, lo, hi), format: String });
-const oneOf = (values) => ({
-  parse: (text) => (values.includes(text) ? text : fail('lab.link.choice', { got: quote(text), known: values.join(', ') })),
-  format: String,
-});
 
 /** A racer: type,field:value,... (betas as b1/b2, booleans as 0/1). */
 export const racerCodec = {
@@ -125,8 +93,6 @@ const KEYS = Object.freeze([
   { key: 'claim', field: 'claim', codec: oneOf(OPTIM_CLAIMS.map((c) => c.id)) },
 ]);
 const RACER_KEYS = Array.from({ length: MAX_RACERS }, (_, i) => `r${i + 1}`);
-/** Keys of the page that a lab link carries and the lab does not read. */
-const PAGE_KEYS = ['lab', 'lang', 'embed'];
 
 /**
  * {state, errors: [{key, msg}]} from a hash. The state is whole: every field the link does not
@@ -134,36 +100,7 @@ const PAGE_KEYS = ['lab', 'lang', 'embed'];
  */
 export function decodeOptimState(hash) {
   const state = { ...DEFAULT_STATE };
-  const errors = [];
-  const text = typeof hash === 'string' ? hash.replace(/^#/, '') : '';
-  if (text.length > 4096) return { state, errors: [{ key: '', msg: { id: 'lab.link.long' } }] };
-  const values = new Map();
-  for (const pair of text.split('&').filter(Boolean).slice(0, 64)) {
-    const eq = pair.indexOf('=');
-    let key;
-    let value;
-    try {
-      key = decodeURIComponent(eq < 0 ? pair : pair.slice(0, eq));
-      value = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1));
-    } catch {
-      errors.push({ key: '', msg: { id: 'lab.link.escape', params: { got: quote(pair) } } });
-      continue;
-    }
-    if (PAGE_KEYS.includes(key)) continue;
-    if (!KEYS.some((k) => k.key === key) && !RACER_KEYS.includes(key)) {
-      errors.push({ key, msg: { id: 'lab.link.unknown', params: { got: quote(key) } } });
-      continue;
-    }
-    values.set(key, value);
-  }
-  const read = (key, codec, set) => {
-    try {
-      set(codec.parse(values.get(key)));
-    } catch (err) {
-      if (!(err instanceof LinkError)) throw err;
-      errors.push({ key, msg: err.msg });
-    }
-  };
+  const { values, errors, read } = readLink(hash, [...KEYS.map((k) => k.key), ...RACER_KEYS]);
   for (const { key, field, codec } of KEYS) if (values.has(key)) read(key, codec, (v) => (state[field] = v));
   const racers = [];
   for (const key of RACER_KEYS) if (values.has(key)) read(key, racerCodec, (r) => racers.push(r));
@@ -182,10 +119,7 @@ export function encodeOptimState(state, { lang, embed } = {}) {
     parts.push(`${key}=${codec.format(v)}`);
   }
   state.racers.slice(0, MAX_RACERS).forEach((r, i) => parts.push(`${RACER_KEYS[i]}=${racerCodec.format(r)}`));
-  if (lang) parts.push(`lang=${lang}`);
-  if (embed) parts.push('embed=lab');
-  // Only what a link's own characters cannot carry is escaped (, : / stay readable).
-  return parts.map((p) => p.replace(/[^A-Za-z0-9=._~,:/+-]/g, encodeURIComponent)).join('&');
+  return joinLink(parts, { lang, embed });
 }
 
 /** The race a state describes (the settings of optim-race.js). */

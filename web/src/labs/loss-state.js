@@ -1,0 +1,33 @@
+// loss-state.js: the loss lab's part of the link, both ways:
+//   #lab=loss&p=0.01&smoothing=0.1&weight=2&claim=confident-wrong
+// One table (KEYS) drives reading and writing; link.js reads defensively.
+
+import { joinLink, oneOf, readLink, real } from './link.js';
+import { LOSS_CLAIMS } from './loss-claims.js';
+
+export const DEFAULT_LOSS_STATE = Object.freeze({ p: 0.1, smoothing: 0, weight: 1, claim: '' });
+
+const KEYS = Object.freeze([
+  { key: 'p', field: 'p', codec: real(0.001, 0.999) },
+  { key: 'smoothing', field: 'smoothing', codec: real(0, 0.99) },
+  { key: 'weight', field: 'weight', codec: real(0.01, 100) },
+  { key: 'claim', field: 'claim', codec: oneOf(LOSS_CLAIMS.map((c) => c.id)) },
+]);
+
+/** {state, errors: [{key, msg}]}: every field the link does not set (or sets badly) has its default. */
+export function decodeLossState(hash) {
+  const state = { ...DEFAULT_LOSS_STATE };
+  const { values, errors, read } = readLink(hash, KEYS.map((k) => k.key));
+  for (const { key, field, codec } of KEYS) if (values.has(key)) read(key, codec, (v) => (state[field] = v));
+  return { state, errors };
+}
+
+/** The hash of a state (without #): lab=loss, then what differs from the defaults, the page's keys. */
+export function encodeLossState(state, { lang, embed } = {}) {
+  const parts = ['lab=loss'];
+  for (const { key, field, codec } of KEYS) {
+    const v = state[field];
+    if (v !== undefined && v !== '' && v !== DEFAULT_LOSS_STATE[field]) parts.push(`${key}=${codec.format(v)}`);
+  }
+  return joinLink(parts, { lang, embed });
+}
