@@ -4,7 +4,8 @@
 // playback works from the keyboard, a broken link says why, embed=lab shows the lab alone, and
 // axe finds no violation in English or Chinese. The loss lab opens from the labs' menu with the
 // keyboard, shows each claim's numbers as Node measures them (the MNIST one trains in the page),
-// and passes axe in both languages.
+// and passes axe in both languages; so does the activation lab, whose curve follows the
+// activation and parameter chosen with the keyboard.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage } from './browser.js';
@@ -12,15 +13,19 @@ import { useBrowser } from './setup.js';
 import { audit } from './axe.js';
 import { OPTIM_CLAIMS, runClaim } from '../../web/src/labs/optim-claims.js';
 import { LOSS_CLAIMS, runLossClaim } from '../../web/src/labs/loss-claims.js';
+import { ACTIVATION_CLAIMS, runActivationClaim } from '../../web/src/labs/activation-claims.js';
 import { loadMnist } from '../../web/src/data/datasets.js';
 import { LAB_MESSAGES } from '../../web/src/labs/messages.js';
 import { freshCore, nodeMnistSource } from '../../web/src/node.js';
 
 const env = useBrowser();
 let core;
+let mnist; // Node's MNIST, for the claims that train (loaded once for the file)
 beforeAll(async () => {
   core = await freshCore();
-});
+  mnist = await loadMnist(core, nodeMnistSource());
+}, 60_000);
+afterAll(() => mnist?.dispose());
 
 /** The lab element's read-only state, through the shadow roots. */
 const lab = (page, expression) => page.evaluate(`(() => {
@@ -136,14 +141,11 @@ describe('the loss lab', () => {
   let page;
   let problems;
   let context;
-  let mnist;
   beforeAll(async () => {
-    mnist = await loadMnist(core, nodeMnistSource());
     ({ page, problems, context } = await openPage(env.browser, `${env.server.url}#lab=optim&lang=en`));
   }, 60_000);
   afterAll(async () => {
     await context?.close();
-    mnist?.dispose();
   });
 
   const lossLab = (expression) => page.evaluate(`(() => {
@@ -183,4 +185,60 @@ describe('the loss lab', () => {
       .toBe(fill(LAB_MESSAGES.zh['loss.claim.smoothing-weights.measured'], node.values));
     expect(await audit(page)).toEqual([]);
   }, 30_000);
+});
+
+describe('the activation lab', () => {
+  let page;
+  let problems;
+  let context;
+  beforeAll(async () => {
+    ({ page, problems, context } = await openPage(env.browser, `${env.server.url}#lab=act&lang=en`));
+  }, 60_000);
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  const actLab = (expression) => page.evaluate(`(() => {
+    const lab = document.querySelector('nn-playground').shadowRoot.querySelector('nn-labs').shadowRoot.querySelector('nn-act-lab');
+    return ${expression};
+  })()`);
+
+  it('the curve follows the activation and its parameter chosen with the keyboard; each claim shows Node\'s numbers; axe finds no violation', async () => {
+    // tanh (the default): |tanh'| < 0.05 beyond |x| = 2.18, on 27 % of [-6, 6] either side.
+    await expect.poll(() => page.locator('nn-act-lab #flat').innerText()).toBe('On x from −6 to 6, |a\'(x)| < 0.05 on 63.9 % of the axis.');
+    const select = page.locator('nn-act-lab select');
+    await select.focus();
+    await select.selectOption('leaky_relu');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#lab=act&act=leaky_relu&lang=en');
+    // slope 0.01: the negative half and 0 (torch takes the slope there) are flat; slope 0.2: nothing is
+    await expect.poll(() => actLab('lab.flat')).toBeCloseTo(121 / 241, 6);
+    const slope = page.locator('nn-act-lab input[type="number"]');
+    await slope.fill('0.2');
+    await slope.press('Enter');
+    await expect.poll(() => actLab('lab.flat')).toBe(0);
+    expect(await page.evaluate(() => location.hash)).toBe('#lab=act&act=leaky_relu&param=0.2&lang=en');
+    for (const claim of ACTIVATION_CLAIMS) {
+      const item = page.locator(`nn-act-lab li[data-claim="${claim.id}"]`);
+      await item.locator('button.show').click();
+      await expect.poll(() => actLab(`Boolean(lab.measured['${claim.id}']) && !lab.busy`), { timeout: 60_000 }).toBe(true);
+      const node = runActivationClaim(core, claim.id, claim.mnist ? mnist : null);
+      const shown = await item.locator('.numbers').innerText();
+      expect(shown).toBe(fill(LAB_MESSAGES.en[`act.claim.${claim.id}.measured`], node.values));
+      expect(await item.locator('.verdict').getAttribute('data-holds')).toBe(String(node.holds));
+      console.log(`${claim.id}: ${shown}`);
+    }
+    // The saturation claim does not hold in full, and says so.
+    expect(await page.locator('nn-act-lab li[data-claim="saturation"] .verdict').innerText()).toBe('The measurement does not support the slide here.');
+    expect(await audit(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  }, 90_000);
+
+  it('in Chinese, over the sigmoid curve the pre-activation histograms of both inits; axe finds no violation', async () => {
+    await page.locator('nn-act-lab li[data-claim="saturation"] button.show').click();
+    await page.locator('nn-playground .lang button[lang="zh-CN"]').click();
+    await expect.poll(() => page.locator('nn-labs h2').innerText()).toBe('激活函数及其饱和区');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#lab=act&act=sigmoid&claim=saturation&lang=zh');
+    await expect.poll(() => actLab(`lab.renderRoot.querySelector('nn-metric-chart').runs.map((r) => r.id).join()`)).toBe('y,dy,normal,default');
+    expect(await audit(page)).toEqual([]);
+  }, 60_000);
 });

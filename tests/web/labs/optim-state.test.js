@@ -65,3 +65,17 @@ describe('the loss lab link', () => {
     expect(bad.errors.map((e) => [e.key, e.msg.id])).toEqual([['p', 'lab.link.twice'], ['p', 'lab.link.range'], ['smoothing', 'lab.link.number'], ['claim', 'lab.link.choice']]);
   });
 });
+
+describe('the activation lab link', () => {
+  it('reads back what it writes and keeps the defaults of what it cannot read', async () => {
+    const { decodeActState, encodeActState, DEFAULT_ACT_STATE } = await import('../../../web/src/labs/act-state.js');
+    const state = { act: 'elu', param: 0.5, claim: 'softmax' };
+    const hash = encodeActState(state, { lang: 'zh', embed: true });
+    expect(hash).toBe('lab=act&act=elu&param=0.5&claim=softmax&lang=zh&embed=lab');
+    expect(decodeActState(`#${hash}`)).toEqual({ state, errors: [] });
+    expect(labRoute(`#${hash}`)).toEqual({ lab: 'act', embed: true, lang: 'zh' });
+    const bad = decodeActState('#lab=act&act=gelu&param=-1&x=1');
+    expect(bad.state).toEqual(DEFAULT_ACT_STATE);
+    expect(bad.errors.map((e) => e.key)).toEqual(['x', 'act', 'param']);
+  });
+});

@@ -1,5 +1,5 @@
 // lab-worker.js: the labs' worker: its own instance of the core, so a race of up to 10,000 steps
-// per optimizer, a learning-rate sweep or two MNIST trainings never run on the page's thread.
+// per optimizer, a learning-rate sweep or the MNIST trainings of the claims never run on the page's thread.
 // Each request {id, type, ...} is answered {id, result} or {id, error}, as the training worker
 // does (engine/client.js speaks to both); typed arrays leave as transferred buffers.
 
@@ -10,6 +10,8 @@ import { runRace, surfaceGrid } from './optim-race.js';
 import { runClaim } from './optim-claims.js';
 import { lossCurves } from './loss-curves.js';
 import { lossClaimOf, runLossClaim } from './loss-claims.js';
+import { activationCurve } from './activation-curves.js';
+import { activationClaimOf, runActivationClaim } from './activation-claims.js';
 
 let corePromise = null;
 let dataUrl = '';
@@ -44,6 +46,8 @@ const ACTIONS = {
   grid: (core, { settings, width, height }) => ({ grid: surfaceGrid(core, settings, width, height) }),
   'loss-curves': (core, { options, p }) => ({ curves: lossCurves(core, options), at: lossCurves(core, options, Float64Array.of(p)) }),
   'loss-claim': async (core, { claim }) => runLossClaim(core, claim, lossClaimOf(claim)?.mnist ? await mnist(core) : null),
+  'act-curve': (core, { act, param }) => activationCurve(core, act, param),
+  'act-claim': async (core, { claim }) => runActivationClaim(core, claim, activationClaimOf(claim)?.mnist ? await mnist(core) : null),
 };
 
 /** The buffers of every typed array in a result (paths hold several each). */

@@ -1,14 +1,16 @@
-// nn-labs.js: <nn-labs>, the page's lab view (#lab=optim&..., #lab=loss&...): a choice of labs,
-// the lab the link names, its state read from the link and written back to it, and what of the
-// link could not be read.
+// nn-labs.js: <nn-labs>, the page's lab view (#lab=optim&..., #lab=loss&..., #lab=act&...): a
+// choice of labs, the lab the link names, its state read from the link and written back to it,
+// and what of the link could not be read.
 
 import { LitElement, css, html, nothing } from 'lit';
 import { language, localize, t, updateWhenLocaleChanges } from '../i18n/index.js';
 import { LABS, labRoute } from './route.js';
 import { decodeOptimState, encodeOptimState } from './optim-state.js';
 import { decodeLossState, encodeLossState } from './loss-state.js';
+import { decodeActState, encodeActState } from './act-state.js';
 import './nn-optim-lab.js';
 import './nn-loss-lab.js';
+import './nn-act-lab.js';
 import { closeLabWorker } from './lab-client.js';
 
 /** Each lab: its title, its part of the link both ways, and its element. */
@@ -20,6 +22,10 @@ const VIEWS = {
   loss: {
     title: 'labs.loss', decode: decodeLossState, encode: encodeLossState,
     render: (state, onChange) => html`<nn-loss-lab .state=${state} aria-labelledby="h-lab" @state-change=${onChange}></nn-loss-lab>`,
+  },
+  act: {
+    title: 'labs.act', decode: decodeActState, encode: encodeActState,
+    render: (state, onChange) => html`<nn-act-lab .state=${state} aria-labelledby="h-lab" @state-change=${onChange}></nn-act-lab>`,
   },
 };
 

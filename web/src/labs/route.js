@@ -3,7 +3,7 @@
 // page's shell reads it before it loads any lab.
 
 /** The labs a link may name (lab=...). */
-export const LABS = Object.freeze(['optim', 'loss']);
+export const LABS = Object.freeze(['optim', 'loss', 'act']);
 
 /**
  * {lab, embed, lang} when the hash names a lab, else null. Anything unreadable counts as absent:
