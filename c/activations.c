@@ -4,15 +4,21 @@
 #include "layer.h"
 #include "simd.h"
 
+/* The largest |negative_slope| and alpha: must match LIMITS.activation_param of schema.js. */
+#define NN_ACTIVATION_PARAM_MAX 1000.0f
+
 static nn_status activation_shape(nn_layer *l, int index) {
     if (l->kind == NN_LAYER_SOFTMAX && l->in_h * l->in_w != 1)
         return nn_fail(NN_ERR_SHAPE, "layer %d (softmax): needs flat features, got %dx%dx%d (put a flatten layer before it)",
                        index, l->in_c, l->in_h, l->in_w);
-    if (l->kind == NN_LAYER_LEAKY_RELU && !(l->param >= 0.0f && l->param <= 1.0f))
-        return nn_fail(NN_ERR_INVALID, "layer %d (leaky_relu): negative_slope must be from 0 to 1, got %g", index,
-                       (double)l->param);
-    if (l->kind == NN_LAYER_ELU && !(l->param > 0.0f && l->param <= 10.0f))
-        return nn_fail(NN_ERR_INVALID, "layer %d (elu): alpha must be above 0 and at most 10, got %g", index,
+    /* torch takes any slope and any alpha, and its formulas below hold for all of them (a slope
+       above 1 or below 0, an alpha of 0 or 20); these are the schema's caps (schema.js), stated in
+       its words, so a value refused here is refused in the same sentence on the page. */
+    if (l->kind == NN_LAYER_LEAKY_RELU && !(l->param >= -NN_ACTIVATION_PARAM_MAX && l->param <= NN_ACTIVATION_PARAM_MAX))
+        return nn_fail(NN_ERR_INVALID, "layer %d (leaky_relu): negative_slope must be a number from -1000 to 1000, got %g",
+                       index, (double)l->param);
+    if (l->kind == NN_LAYER_ELU && !(l->param >= 0.0f && l->param <= NN_ACTIVATION_PARAM_MAX))
+        return nn_fail(NN_ERR_INVALID, "layer %d (elu): alpha must be a number from 0 to 1000, got %g", index,
                        (double)l->param);
     l->out_c = l->in_c;
     l->out_h = l->in_h;

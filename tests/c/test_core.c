@@ -192,13 +192,38 @@ static void test_idx(void) {
     CHECK(nn_idx_parse(good, 3, &nd, dims, &data) == NN_ERR_DATA, "3 bytes refused");
 }
 
+/* torch takes any slope and alpha; the core takes the schema's ranges, [-1000, 1000] and [0, 1000],
+   and refuses beyond them in the schema's words. */
+static void test_activation_params(void) {
+    nn_net *net = nn_net_create(4, 1, 1);
+    const float slopes[] = {-1000.0f, -0.2f, 0.0f, 0.01f, 1.0f, 1.5f, 1000.0f};
+    for (size_t i = 0; i < sizeof slopes / sizeof *slopes; i++)
+        CHECK(nn_add_activation(net, NN_LAYER_LEAKY_RELU, slopes[i]) == NN_OK, "slope %g taken: %s", (double)slopes[i],
+              nn_last_error());
+    const float alphas[] = {0.0f, 0.5f, 1.0f, 20.0f, 1000.0f};
+    for (size_t i = 0; i < sizeof alphas / sizeof *alphas; i++)
+        CHECK(nn_add_activation(net, NN_LAYER_ELU, alphas[i]) == NN_OK, "alpha %g taken: %s", (double)alphas[i],
+              nn_last_error());
+    const float bad_slopes[] = {-1000.5f, 1000.5f, NAN, INFINITY};
+    for (size_t i = 0; i < sizeof bad_slopes / sizeof *bad_slopes; i++)
+        CHECK(nn_add_activation(net, NN_LAYER_LEAKY_RELU, bad_slopes[i]) == NN_ERR_INVALID &&
+                  strstr(nn_last_error(), "(leaky_relu): negative_slope must be a number from -1000 to 1000, got "),
+              "slope %g refused: %s", (double)bad_slopes[i], nn_last_error());
+    const float bad_alphas[] = {-0.1f, 1000.5f, NAN, -INFINITY};
+    for (size_t i = 0; i < sizeof bad_alphas / sizeof *bad_alphas; i++)
+        CHECK(nn_add_activation(net, NN_LAYER_ELU, bad_alphas[i]) == NN_ERR_INVALID &&
+                  strstr(nn_last_error(), "(elu): alpha must be a number from 0 to 1000, got "),
+              "alpha %g refused: %s", (double)bad_alphas[i], nn_last_error());
+    nn_net_free(net);
+}
+
 static void test_validation_messages(void) {
     nn_net *net = nn_net_create(1, 28, 28);
     CHECK(nn_add_dense(net, 10, 1) == NN_ERR_SHAPE && strstr(nn_last_error(), "flatten"),
           "dense on an image asks for flatten: %s", nn_last_error());
     CHECK(nn_add_dense(net, -3, 1) == NN_ERR_SHAPE && strstr(nn_last_error(), "layer 0 (dense)"),
           "negative units: %s", nn_last_error());
-    CHECK(nn_add_activation(net, NN_LAYER_LEAKY_RELU, 5.0f) == NN_ERR_INVALID, "slope 5 refused");
+    CHECK(nn_add_activation(net, NN_LAYER_LEAKY_RELU, 5000.0f) == NN_ERR_INVALID, "slope 5000 refused");
     CHECK(nn_add_activation(net, NN_LAYER_SOFTMAX, 0) == NN_ERR_SHAPE, "softmax on an image refused");
     CHECK(nn_build(net, 4) == NN_ERR_INVALID && strstr(nn_last_error(), "no layers"), "empty net: %s", nn_last_error());
     CHECK_OK(nn_add_flatten(net));
@@ -335,6 +360,7 @@ int main(void) {
     test_rng();
     test_idx();
     test_validation_messages();
+    test_activation_params();
     test_xor();
     test_divergence_and_determinism();
     test_initial_loss();

@@ -174,6 +174,11 @@ def make_activations():
         ("silu", None, F.silu),
         ("softmax", None, lambda t: F.softmax(t, dim=1)),
         ("identity", None, lambda t: t),
+        # Beyond the usual ranges, which torch takes as they are (appended, so the cases above
+        # keep their seeds and their bits).
+        ("leaky_relu", 1.5, lambda t: F.leaky_relu(t, 1.5)),
+        ("leaky_relu", -0.2, lambda t: F.leaky_relu(t, -0.2)),
+        ("elu", 20.0, lambda t: F.elu(t, 20.0)),
     ]
     for i, (name, param, fn) in enumerate(cases):
         batch, feats = (3, 7) if name == "softmax" else (4, 8)

@@ -1,11 +1,51 @@
 // fixtures.js: small things the web tests share.
 import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
+import { loadMnist } from '../../web/src/data/datasets.js';
 import { parseExperiment } from '../../web/src/experiment/validate.js';
+import { freshCore, nodeMnistSource } from '../../web/src/node.js';
 
 /** A validated copy of one of web/experiments/*.json, with some fields replaced. */
 export function example(name, changes = {}) {
   const raw = JSON.parse(readFileSync(new URL(`../../web/experiments/${name}.json`, import.meta.url), 'utf8'));
   return parseExperiment({ ...raw, ...changes });
+}
+
+/**
+ * Real MNIST (build.sh's copy) in a fresh core, for the tests of the file that calls this at its
+ * top: loaded before them, disposed after them. Returns {core, mnist}, filled in by then.
+ */
+export function realMnist() {
+  const real = { core: null, mnist: null };
+  beforeAll(async () => {
+    real.core = await freshCore();
+    real.mnist = await loadMnist(real.core, nodeMnistSource());
+  });
+  afterAll(() => real.mnist?.dispose());
+  return real;
+}
+
+/** A fresh core with fakeMnist(count) in it, for the tests of the file that calls this at its top: {core, data}. */
+export function fakeMnistCore(count) {
+  const made = { core: null, data: null };
+  beforeAll(async () => {
+    made.core = await freshCore();
+    made.data = fakeMnist(made.core, count);
+  });
+  afterAll(() => made.data?.dispose());
+  return made;
+}
+
+/** The smallest MNIST model: one dense layer straight over the pixels (its weights picture as filters), SGD. */
+export function linearMnist(changes) {
+  return parseExperiment({
+    version: 1,
+    data: { set: 'mnist' },
+    layers: [{ type: 'flatten' }, { type: 'dense', units: 10 }],
+    loss: { type: 'cross_entropy' },
+    optimizer: { type: 'sgd', lr: 0.01 },
+    ...changes,
+  });
 }
 
 /** An MNIST-shaped data set of `count` made-up images, for tests that need no real pixels. */

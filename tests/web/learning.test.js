@@ -1,19 +1,13 @@
 // learning.test.js: the core learns for real, in the wasm build under Node, on real MNIST:
 // the lesson's claims as numbers. The CNN epoch is the slow one (about half a minute); it runs once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Session } from '../../web/src/engine/session.js';
 import { loadMnist, makeSynth } from '../../web/src/data/datasets.js';
 import { parseExperiment } from '../../web/src/experiment/validate.js';
 import { freshCore, nodeMnistSource } from '../../web/src/node.js';
-import { example } from './fixtures.js';
+import { example, realMnist } from './fixtures.js';
 
-let core;
-let mnist;
-beforeAll(async () => {
-  core = await freshCore();
-  mnist = await loadMnist(core, nodeMnistSource());
-});
-afterAll(() => mnist?.dispose());
+const real = realMnist();
 
 /** Trains one epoch; returns {first, test, seconds}: the first step's loss (taken before its update). */
 function oneEpoch(session) {
@@ -45,7 +39,7 @@ const LN10 = Math.log(10);
 
 describe('learning on real MNIST', () => {
   it('MLP 784-128-10 (ReLU), SGD momentum: loss at init near ln 10, >= 95.8 % after one epoch', () => {
-    const s = new Session(core, example('mlp'), mnist);
+    const s = new Session(real.core, example('mlp'), real.mnist);
     try {
       expect(Math.abs(s.evaluate('test').loss - LN10)).toBeLessThan(0.1);
       const { first, test, seconds } = oneEpoch(s);
@@ -59,7 +53,7 @@ describe('learning on real MNIST', () => {
   }, 120_000);
 
   it('CNN (two conv 5x5 + max-pool blocks), Adam: loss at init near ln 10, >= 96.8 % after one epoch', () => {
-    const s = new Session(core, example('cnn'), mnist);
+    const s = new Session(real.core, example('cnn'), real.mnist);
     try {
       expect(Math.abs(s.evaluate('test').loss - LN10)).toBeLessThan(0.1);
       const { first, test, seconds } = oneEpoch(s);
@@ -75,8 +69,8 @@ describe('learning on real MNIST', () => {
 describe('the lesson on XOR', () => {
   const run = (name) => {
     const e = example(name);
-    const data = makeSynth(core, e.data, e.seed);
-    const s = new Session(core, e, data);
+    const data = makeSynth(real.core, e.data, e.seed);
+    const s = new Session(real.core, e, data);
     try {
       for (let epoch = 0; epoch < e.epochs; epoch++) while (!s.trainStep().epochEnd);
       return { train: s.evaluate('train').accuracy, test: s.evaluate('test').accuracy };

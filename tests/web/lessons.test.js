@@ -4,14 +4,14 @@
 // measuring seeds 1 to 8 of each experiment and keeping a margin beyond the worst of them
 // (LESSON_SEED=3 reruns them all with seed 3). About a minute on a 2-core machine.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Session } from '../../web/src/engine/session.js';
 import { activationStats, deadUnits, gradientNorms, gradientRatio, multiplyAdds } from '../../web/src/engine/insight.js';
-import { loadMnist, makeSynth } from '../../web/src/data/datasets.js';
+import { makeSynth } from '../../web/src/data/datasets.js';
 import { parseExperiment } from '../../web/src/experiment/validate.js';
 import { LESSONS, MEASURES, lessonOf } from '../../web/src/experiment/lessons.js';
 import { PRESETS } from '../../web/src/experiment/presets.js';
-import { freshCore, nodeMnistSource } from '../../web/src/node.js';
+import { realMnist } from './fixtures.js';
 
 const DIR = new URL('../../web/experiments/', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('lessons.json', DIR), 'utf8'));
@@ -25,13 +25,7 @@ const LN10 = Math.log(10);
 const PAGE_VIEWS = ['loss-chart', 'accuracy-chart', 'weights-chart', 'grads-chart', 'norm-chart', 'confusion', 'boundary', 'digits', 'filters'];
 const NEW_VIEWS = ['dead-units', 'activation-stats']; // insight.js measures them
 
-let core;
-let mnist;
-beforeAll(async () => {
-  core = await freshCore();
-  mnist = await loadMnist(core, nodeMnistSource());
-});
-afterAll(() => mnist?.dispose());
+const real = realMnist();
 
 const runs = new Map();
 /**
@@ -43,8 +37,8 @@ const runs = new Map();
 function run(file, probes = {}) {
   if (runs.has(file)) return runs.get(file);
   const experiment = load(file);
-  const data = experiment.data.set === 'mnist' ? mnist : makeSynth(core, experiment.data, experiment.seed);
-  const s = new Session(core, experiment, data);
+  const data = experiment.data.set === 'mnist' ? real.mnist : makeSynth(real.core, experiment.data, experiment.seed);
+  const s = new Session(real.core, experiment, data);
   try {
     const r = { file, experiment, at: {} };
     r.initial = s.evaluate('test');
@@ -67,7 +61,7 @@ function run(file, probes = {}) {
     return r;
   } finally {
     s.dispose();
-    if (data !== mnist) data.dispose();
+    if (data !== real.mnist) data.dispose();
   }
 }
 

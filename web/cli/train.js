@@ -17,6 +17,7 @@ import { Status } from '../src/engine/enums.js';
 import { Session } from '../src/engine/session.js';
 import { exportPytorchBundle, weightsFileFor } from '../src/export/pytorch.js';
 import { ExperimentError, formatError, MAX_EXPERIMENT_BYTES, parseExperiment, parseExperimentJson } from '../src/experiment/validate.js';
+import { LIMITS } from '../src/experiment/schema.js';
 import { nodeCore, nodeMnistSource } from '../src/node.js';
 import { decodeLink, looksLikeLink, parseLinkList, summarise, Verifier } from './verify.js';
 
@@ -44,11 +45,41 @@ class InputError extends Error {}
 
 const print = (obj) => process.stdout.write(`${JSON.stringify(obj)}\n`);
 
+/** The numeric options: [lowest, highest] (the experiment's own caps where it has one). */
+const NUMERIC_OPTIONS = {
+  epochs: [1, LIMITS.epochs],
+  steps: [0, Number.MAX_SAFE_INTEGER],
+  seed: [0, LIMITS.seed],
+  'log-every': [1, Number.MAX_SAFE_INTEGER],
+};
+/** 9007199254740991 as a person reads it (the seed's range is stated so in the README). */
+const showBound = (n) => (n === Number.MAX_SAFE_INTEGER ? '2^53 - 1' : String(n));
+
+/**
+ * parseArgs reads "--seed -1" as an option followed by another option and answers "argument is
+ * ambiguous"; "--seed=-1" says what was meant, so a numeric option's dash-led value is joined to
+ * it here and refused below with the option's range.
+ */
+function withNegativeNumbers(argv) {
+  const out = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : '';
+    const next = argv[i + 1];
+    if (Object.hasOwn(NUMERIC_OPTIONS, name) && next !== undefined && /^-(?!-)/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else {
+      out.push(argv[i]);
+    }
+  }
+  return out;
+}
+
 function parseOptions(argv) {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: withNegativeNumbers(argv),
       allowPositionals: true,
       options: {
         epochs: { type: 'string' },
@@ -81,21 +112,22 @@ function parseOptions(argv) {
   }
   if (values.assignment) throw new InputError('--assignment goes with --verify or --verify-file');
   if (positionals.length !== 1) throw new InputError(`expected one experiment file or link, got ${positionals.length}\n${USAGE}`);
-  const integer = (name, lo, hi) => {
+  const integer = (name) => {
     const text = values[name];
     if (text === undefined) return undefined;
+    const [lo, hi] = NUMERIC_OPTIONS[name];
     const n = Number(text);
     if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < lo || n > hi) {
-      throw new InputError(`--${name}: must be an integer from ${lo} to ${hi}, got ${JSON.stringify(text)}`);
+      throw new InputError(`--${name}: must be an integer from ${lo} to ${showBound(hi)}, got ${JSON.stringify(text)}`);
     }
     return n;
   };
   return {
     file: positionals[0],
-    epochs: integer('epochs', 1, 1000),
-    steps: integer('steps', 0, Number.MAX_SAFE_INTEGER),
-    seed: integer('seed', 0, Number.MAX_SAFE_INTEGER),
-    logEvery: integer('log-every', 1, Number.MAX_SAFE_INTEGER) ?? 100,
+    epochs: integer('epochs'),
+    steps: integer('steps'),
+    seed: integer('seed'),
+    logEvery: integer('log-every') ?? 100,
     save: values.save,
     load: values.load,
     exportPytorch: values['export-pytorch'],

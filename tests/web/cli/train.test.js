@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readSafetensors, toFloat32 } from '../../../web/src/engine/safetensors.js';
+import { INIT_SETS_BIASES, INIT_TYPES } from '../../../web/src/experiment/schema.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TRAIN = path.join(ROOT, 'web/cli/train.js');
@@ -138,6 +140,60 @@ describe('train.js', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
   });
+
+  it('says the range of a numeric option it refuses, a negative number too', async () => {
+    const cases = [
+      [['--seed', '-1'], 'train: --seed: must be an integer from 0 to 2^53 - 1, got "-1"'],
+      [['--seed=-1'], 'train: --seed: must be an integer from 0 to 2^53 - 1, got "-1"'],
+      [['--seed', '9007199254740992'], 'train: --seed: must be an integer from 0 to 2^53 - 1, got "9007199254740992"'],
+      [['--seed', '1.5'], 'train: --seed: must be an integer from 0 to 2^53 - 1, got "1.5"'],
+      [['--epochs', '-2'], 'train: --epochs: must be an integer from 1 to 1000, got "-2"'],
+      [['--epochs', '1001'], 'train: --epochs: must be an integer from 1 to 1000, got "1001"'],
+      [['--steps', '-5'], 'train: --steps: must be an integer from 0 to 2^53 - 1, got "-5"'],
+      [['--log-every', '-0.5'], 'train: --log-every: must be an integer from 1 to 2^53 - 1, got "-0.5"'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await train(path.join(EXAMPLES, 'xor-tanh.json'), ...args, '--quiet');
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toBe(message);
+    }
+    // The largest seed is a seed.
+    const r = await train(path.join(EXAMPLES, 'xor-tanh.json'), '--seed', String(2 ** 53 - 1), '--steps', '1', '--quiet');
+    expect(r.code).toBe(0);
+  });
+
+  it('a top-level zeros or constant init sets every bias too; every other kind leaves them at torch\'s default', async () => {
+    // The README, the page's init hint and the PyTorch export say this; INIT_SETS_BIASES is what they read.
+    const args = { constant: { value: 0.37 } };
+    for (const type of INIT_TYPES) {
+      const experiment = {
+        version: 1, data: { set: 'xor', count: 64 }, seed: 3, batch_size: 16, loss: { type: 'cross_entropy' }, optimizer: { type: 'sgd' },
+        layers: [{ type: 'dense', units: 8 }, { type: 'batchnorm' }, { type: 'relu' }, { type: 'dense', units: 2 }],
+        init: { type, ...args[type] },
+      };
+      const weights = path.join(dir, `init-${type}.safetensors`);
+      const r = await train(file(`init-${type}.json`, JSON.stringify(experiment)), '--steps', '0', '--quiet', '--save', weights);
+      expect(r.code, type).toBe(0);
+      const { tensors } = readSafetensors(new Uint8Array(readFileSync(weights)));
+      const values = (name) => [...toFloat32(tensors.get(name).bytes)];
+      for (const [layer, fanIn] of [[0, 2], [3, 8]]) {
+        const bias = values(`layers.${layer}.bias`);
+        expect(bias).toHaveLength(layer === 0 ? 8 : 2);
+        if (INIT_SETS_BIASES.includes(type)) {
+          const value = Math.fround(experiment.init.value ?? 0);
+          expect(bias, `${type}: layers.${layer}.bias`).toEqual(bias.map(() => value));
+          expect(values(`layers.${layer}.weight`).every((w) => w === value), `${type}: layers.${layer}.weight`).toBe(true);
+        } else {
+          // torch's default bias, U(+-1/sqrt(fan_in)): inside the bound, and not one repeated value
+          for (const b of bias) expect(Math.abs(b), `${type}: layers.${layer}.bias`).toBeLessThanOrEqual(1 / Math.sqrt(fanIn));
+          expect(new Set(bias).size, `${type}: layers.${layer}.bias`).toBe(bias.length);
+        }
+      }
+      // batch norm keeps 1 and 0 whatever the global init
+      expect(values('layers.1.weight')).toEqual(Array(8).fill(1));
+      expect(values('layers.1.bias')).toEqual(Array(8).fill(0));
+    }
+  }, 60_000);
 
   it('refuses a broken weights file with exit code 2', async () => {
     const r = await train(path.join(EXAMPLES, 'xor-tanh.json'), '--load', file('w.safetensors', 'not safetensors at all'));

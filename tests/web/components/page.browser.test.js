@@ -3,6 +3,7 @@
 // its shadow DOM; user actions emit typed events, values set from code emit nothing.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inBrowser, mount } from './viz/helpers.js';
+import { validateExperiment } from '../../../web/src/experiment/validate.js';
 
 const sr = (el) => el.shadowRoot;
 const typeInto = async (input, text) => {
@@ -136,6 +137,36 @@ describe.skipIf(!inBrowser)('page elements', () => {
         }
       }
     });
+    it('a leaky ReLU slope: 1.5 and -0.2 taken as torch takes them, 2000 refused at the field in the core\'s words', async () => {
+      const experiment = (slope) => ({
+        version: 1, data: { set: 'mnist' }, loss: { type: 'cross_entropy' }, optimizer: { type: 'sgd' },
+        layers: [{ type: 'flatten' }, { type: 'leaky_relu', negative_slope: slope }, { type: 'dense', units: 10 }],
+      });
+      for (const [slope, error] of [[1.5, ''], [-0.2, ''], [2000, 'must be a number from -1000 to 1000, got 2000']]) {
+        const result = validateExperiment(experiment(slope));
+        mounted = await mount('nn-layer-editor', { layers: experiment(slope).layers, errors: result.ok ? [] : result.errors }, 520);
+        const row = [...sr(mounted.el).querySelectorAll('nn-layer-row')][1];
+        await row.updateComplete;
+        const field = sr(row).querySelector('nn-num-field');
+        expect(field.value).toBe(slope);
+        expect(field.error, `slope ${slope}`).toBe(error);
+        mounted.remove();
+      }
+    });
+
+    it('a layer\'s bias init offers only what a bias can take, and no word about other layers', async () => {
+      const layers = [{ type: 'flatten' }, { type: 'dense', units: 10, bias: true, init: { weight: { type: 'zeros' } } }];
+      mounted = await mount('nn-layer-editor', { layers }, 520);
+      const row = [...sr(mounted.el).querySelectorAll('nn-layer-row')][1];
+      await row.updateComplete;
+      const [weight, bias] = sr(row).querySelectorAll('nn-init-editor');
+      await Promise.all([weight.updateComplete, bias.updateComplete]);
+      const options = (editor) => [...sr(editor).querySelectorAll('select')[0].options].map((o) => o.value);
+      expect(options(weight)).toContain('xavier_normal');
+      expect(options(bias)).toEqual(['', 'torch_default', 'zeros', 'constant', 'uniform', 'normal']);
+      expect(sr(weight).querySelector('.explain').textContent).toMatch(/^Every value 0\./);
+      expect(sr(weight).querySelector('.biases')).toBeNull();
+    });
   });
 
   describe('<nn-settings-panel>', () => {
@@ -167,6 +198,32 @@ describe.skipIf(!inBrowser)('page elements', () => {
       mounted = await mount('nn-settings-panel', { experiment, errors: [{ path: ['optimizer', 'lr'], message: 'must be a number from 0 to 100, got -1' }] }, 520);
       const lr = [...sr(mounted.el).querySelectorAll('nn-num-field')].find((f) => f.dataset.field === 'optimizer.lr');
       expect(lr.error).toBe('must be a number from 0 to 100, got -1');
+    });
+
+    it('says what the experiment\'s init does to the biases, for every kind, in both languages', async () => {
+      const { setLanguage } = await import('../../../web/src/i18n/index.js');
+      const biasLine = async (init) => {
+        mounted = await mount('nn-settings-panel', { experiment: { ...experiment, init } }, 520);
+        const editor = sr(mounted.el).querySelector('nn-init-editor');
+        await editor.updateComplete;
+        const text = sr(editor).querySelector('.biases').textContent;
+        mounted.remove();
+        return text;
+      };
+      const same = /weights and also the biases of dense and conv layers/;
+      const kept = /their biases keep torch\u2019s default U\(±1\/√fan_in\)/;
+      expect(await biasLine({ type: 'zeros' })).toMatch(same);
+      expect(await biasLine({ type: 'constant', value: 0.37 })).toMatch(same);
+      for (const init of [{ type: 'torch_default' }, { type: 'normal', mean: 0, std: 1 }, { type: 'xavier_uniform', gain: 1 }, { type: 'msra_lesson' }]) {
+        expect(await biasLine(init), init.type).toMatch(kept);
+      }
+      await setLanguage('zh');
+      try {
+        expect(await biasLine({ type: 'zeros' })).toMatch(/权重和偏置都这样初始化/);
+        expect(await biasLine({ type: 'normal', mean: 0, std: 1 })).toMatch(/偏置保持 PyTorch 默认/);
+      } finally {
+        await setLanguage('en');
+      }
     });
 
     it('labels the lesson\'s MSRA apart from torch\'s kaiming', async () => {

@@ -80,6 +80,43 @@ describe('Session', () => {
     });
   });
 
+  it('counts the steps of an epoch and of the run', () => {
+    withSession(parseExperiment({ ...example('mlp'), batch_size: 16, epochs: 3 }), mnist, (s) => {
+      expect([s.stepsPerEpoch, s.totalSteps]).toEqual([3, 9]); // 40 samples: 16 + 16 + 8
+    });
+  });
+
+  it('evaluates the first test samples with the core\'s own accuracy', () => {
+    withSession(parseExperiment({ ...example('mlp'), batch_size: 16 }), mnist, (s) => {
+      s.trainStep();
+      const all = s.evaluate('test', { confusion: true });
+      const head = s.evaluateTestSubset(1000); // more than there are: all 40
+      expect(head.count).toBe(40);
+      expect(head.loss).toBe(all.loss);
+      expect(Array.from(head.confusion)).toEqual(Array.from(all.confusion));
+      expect(head.accuracy).toBe(Math.fround(all.correct / 40)); // a float32, not the exact fraction
+      const first = s.evaluateTestSubset(10);
+      expect(first.count).toBe(10);
+      expect(first.confusion.reduce((a, b) => a + b, 0)).toBe(10);
+    });
+  });
+
+  it('copies samples as the network reads them and as the data set stores them', () => {
+    withSession(example('mlp'), mnist, (s) => {
+      const stored = s.storedSamples('test', 3);
+      expect(stored.x).toBeInstanceOf(Uint8Array);
+      expect(Array.from(stored.x)).toEqual(Array.from(core.u8(mnist.test.x, 3 * 784)));
+      expect(Array.from(stored.labels)).toEqual([0, 1, 2]);
+      const inputs = s.inputs('test', 3);
+      expect(inputs.length).toBe(3 * 784);
+      inputs.forEach((v, i) => expect(v).toBeCloseTo(stored.x[i] / 255, 6));
+      // predicted from these inputs, the first samples get the labels the core's evaluation gives them
+      const probs = s.predict(inputs, 3);
+      const argmax = [0, 1, 2].map((i) => { const p = Array.from(probs.subarray(i * 10, i * 10 + 10)); return p.indexOf(Math.max(...p)); });
+      expect(argmax).toEqual(Array.from(s.evaluate('test', { predictions: true }).predictions.subarray(0, 3)));
+    });
+  });
+
   it('predicts probabilities in batches', () => {
     withSession(parseExperiment({ ...example('mlp'), batch_size: 3 }), mnist, (s) => {
       const x = new Float32Array(7 * 784).map((_, i) => (i % 13) / 13);
@@ -229,8 +266,17 @@ describe('Session', () => {
     const e = example('mlp');
     withSession(e, mnist, () => {});
     const size = core.memory.buffer.byteLength;
-    for (let i = 0; i < 30; i++) withSession(e, mnist, (s) => s.trainStep());
+    const held = core.memoryUse().coreHeapBytes;
+    for (let i = 0; i < 30; i++) {
+      withSession(e, mnist, (s) => {
+        s.trainStep();
+        s.evaluateTestSubset(20);
+        s.evaluateTestSubset(10); // a different count makes its view again
+        s.inputs('test', 5);
+      });
+    }
     expect(core.memory.buffer.byteLength).toBe(size);
+    expect(core.memoryUse().coreHeapBytes).toBe(held);
   });
 
   it('opens with its own data set and disposes it', async () => {

@@ -84,7 +84,12 @@ const SCHEMA_CASES = [
   ['pool padding over half its kernel', broken((e) => { e.layers[2].padding = 2; }, cnn()), /^layers\[2\].padding: must be at most half the kernel \(1\), got 2$/],
   ['bias not a boolean', broken((e) => { e.layers[1].bias = 'yes'; }), /^layers\[1\].bias: must be true or false, got "yes"$/],
   ['dropout p above 1', broken((e) => { e.layers.splice(2, 0, { type: 'dropout', p: 1.5 }); }), /^layers\[2\].p: must be a number at least 0 and less than 1, got 1.5$/],
-  ['batchnorm eps 0', broken((e) => { e.layers.splice(2, 0, { type: 'batchnorm', eps: 0 }); }), /^layers\[2\].eps: must be a number greater than 0 and at most 1, got 0$/],
+  ['batchnorm eps 0', broken((e) => { e.layers.splice(2, 0, { type: 'batchnorm', eps: 0 }); }), /^layers\[2\].eps: must be a number from 1e-30 to 1, got 0$/],
+  ['batchnorm eps 0 in float32', broken((e) => { e.layers.splice(2, 0, { type: 'batchnorm', eps: 1e-46 }); }), /^layers\[2\].eps: must be a number from 1e-30 to 1, got 1e-46$/],
+  ['a bias init that needs a weight matrix', broken((e) => { e.layers[1].init = { bias: { type: 'xavier_uniform' } }; }),
+    /^layers\[1\].init.bias.type: a bias has no fan-in and fan-out, so its initialiser must be one of "torch_default", "zeros", "constant", "uniform", "normal" \(as in torch.nn.init\), got "xavier_uniform"$/],
+  ['class weights for 3 of the 2 classes of xor', broken((e) => { e.data = { set: 'xor' }; e.layers = [{ type: 'dense', units: 2 }]; e.loss.class_weights = [1, 2, 3]; }),
+    /^loss.class_weights: must have one weight for each of xor's 2 classes, got 3$/],
   ['leaky slope a string', broken((e) => { e.layers[2] = { type: 'leaky_relu', negative_slope: 'x' }; }), /^layers\[2\].negative_slope: must be a number from -1000 to 1000, got "x"$/],
   ['field on a layer that takes none', broken((e) => { e.layers[2] = { type: 'relu', inplace: true }; }), /^layers\[2\].inplace: unknown field in a relu layer \(allowed: type\)$/],
   ['bias init without a bias', broken((e) => { e.layers[1].bias = false; e.layers[1].init = { bias: { type: 'zeros' } }; }), /^layers\[1\].init.bias: the layer has no bias/],
@@ -187,11 +192,15 @@ describe('experiments the core refuses, named by layer', () => {
     });
   }
 
-  it('refuses class weights that do not match a 2-D set', () => {
-    const e = parseExperiment({ ...raw('xor-tanh'), loss: { type: 'cross_entropy', class_weights: [1, 1, 1] } });
+  it('refuses class weights that do not match the network\'s outputs (a data set read in place of the experiment\'s)', () => {
+    // The validator already refuses weights that do not match the data set's classes; the core
+    // checks them against the network's outputs all the same.
+    const e = parseExperiment({ ...raw('xor-tanh'), loss: { type: 'cross_entropy', class_weights: [1, 1] } });
+    const wide = parseExperiment({ ...raw('mlp'), loss: { type: 'cross_entropy', class_weights: Array(10).fill(1) } });
     const xor = makeSynth(core, e.data, e.seed);
     try {
-      expect(() => new Session(core, e, xor)).toThrow(/^loss.class_weights: must have one weight for each of the 2 classes, got 3$/);
+      expect(() => new Session(core, { ...e, layers: [...e.layers.slice(0, -1), { type: 'dense', units: 2 }] }, xor)).not.toThrow();
+      expect(() => new Session(core, { ...e, loss: wide.loss }, xor)).toThrow(/^loss.class_weights: must have one weight for each of the 2 classes, got 10$/);
     } finally {
       xor.dispose();
     }

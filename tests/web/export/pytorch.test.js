@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session } from '../../../web/src/engine/session.js';
 import { loadDataset } from '../../../web/src/data/datasets.js';
 import { exportPytorch, exportPytorchBundle, weightsFileFor } from '../../../web/src/export/pytorch.js';
+import { readSafetensors, toFloat32 } from '../../../web/src/engine/safetensors.js';
 import { parseExperiment } from '../../../web/src/experiment/validate.js';
 import { freshCore, nodeMnistSource } from '../../../web/src/node.js';
 import { example } from '../fixtures.js';
@@ -247,6 +248,29 @@ describe('exported PyTorch script', () => {
     expect(final).toMatchObject({ final: true, steps: 14, epochs: 2 });
     expect(Number.isFinite(final.test_loss)).toBe(true);
     expect(r.stdout).not.toContain('NaN');
+  });
+
+  it('a top-level zeros or constant init sets the biases in torch too, and the comments say which', async () => {
+    for (const init of [{ type: 'constant', value: 0.37 }, { type: 'zeros' }, { type: 'normal', mean: 0, std: 0.01 }]) {
+      const experiment = parseExperiment({
+        version: 1, data: { set: 'xor', count: 32 }, seed: 5, loss: { type: 'cross_entropy' }, optimizer: { type: 'sgd' }, init,
+        layers: [{ type: 'dense', units: 6 }, { type: 'batchnorm' }, { type: 'relu' }, { type: 'dense', units: 2 }],
+      });
+      const script = exportPytorch(experiment, { scriptName: `bias-${init.type}.py` });
+      const setsBiases = init.type !== 'normal';
+      expect(script).toContain(setsBiases ? 'on the weight AND the bias of every Linear and Conv2d' : "biases keep torch's default, U(+-1/sqrt(fan_in))");
+      writeFileSync(path.join(dir, `bias-${init.type}.py`), script);
+      const r = await python([`bias-${init.type}.py`, '--steps', '0', '--quiet', '--save', `bias-${init.type}.safetensors`]);
+      expect(r.code, r.stderr).toBe(0);
+      const { tensors } = readSafetensors(new Uint8Array(readFileSync(path.join(dir, `bias-${init.type}.safetensors`))));
+      for (const [name, fanIn] of [['layers.0.bias', 2], ['layers.3.bias', 6]]) {
+        const bias = [...toFloat32(tensors.get(name).bytes)];
+        if (setsBiases) expect(bias, `${init.type} ${name}`).toEqual(bias.map(() => Math.fround(init.value ?? 0)));
+        else for (const b of bias) expect(Math.abs(b)).toBeLessThanOrEqual(1 / Math.sqrt(fanIn));
+        if (!setsBiases) expect(new Set(bias).size).toBe(bias.length);
+      }
+      expect([...toFloat32(tensors.get('layers.1.bias').bytes)]).toEqual(Array(6).fill(0));
+    }
   });
 
   it('keeps hostile text inside Python literals and comments', async () => {

@@ -2,7 +2,7 @@
 // is written) and edits its arguments. Used for the experiment's global init and per-layer overrides.
 
 import { LitElement, css, html, nothing } from 'lit';
-import { INIT_TYPES, NONLINEARITIES } from '../experiment/schema.js';
+import { INIT_SETS_BIASES, INIT_TYPES, NONLINEARITIES } from '../experiment/schema.js';
 import { initDefaults } from '../experiment/defaults.js';
 import { formFields } from './styles.js';
 import { t, updateWhenLocaleChanges } from '../i18n/index.js';
@@ -39,6 +39,10 @@ export class NnInitEditor extends LitElement {
     errors: { type: Array },
     /** Show the one-line formula under the picker. */
     explain: { type: Boolean },
+    /** The initialisers to offer (a bias takes fewer: BIAS_INIT_TYPES). */
+    types: { type: Array },
+    /** The experiment's own initialiser (every layer's): also say what it does to the biases. */
+    everyLayer: { type: Boolean, attribute: 'every-layer' },
     /** Read-only (a homework link fixes it). */
     disabled: { type: Boolean, reflect: true },
   };
@@ -76,6 +80,8 @@ export class NnInitEditor extends LitElement {
     this.inherit = false;
     this.errors = [];
     this.explain = true;
+    this.everyLayer = false;
+    this.types = INIT_TYPES;
     this.disabled = false;
   }
 
@@ -104,9 +110,12 @@ export class NnInitEditor extends LitElement {
       <label class="sel" for=${this.#id}>${this.label}</label>
       <select part="select" id=${this.#id} .value=${type} ?disabled=${this.disabled} @change=${this.#onType}>
         ${this.inherit ? html`<option value="" ?selected=${type === ''}>${t('init.inherit')}</option>` : nothing}
-        ${INIT_TYPES.map((k) => html`<option value=${k} ?selected=${type === k}>${t(`init.${k}`)}</option>`)}
+        ${this.types.map((k) => html`<option value=${k} ?selected=${type === k}>${t(`init.${k}`)}</option>`)}
       </select>
       ${v && this.explain ? html`<div class="explain">${t(`init.${type}.formula`)}</div>` : nothing}
+      ${v && this.explain && this.everyLayer
+        ? html`<div class="explain biases">${t(INIT_SETS_BIASES.includes(type) ? 'init.biases.same' : 'init.biases.default')}</div>`
+        : nothing}
       ${this.#error('') ? html`<div class="error" role="alert">${this.#error('')}</div>` : nothing}
       ${v && (NUMBER_ARGS[type] || KAIMING.has(type))
         ? html`<div class="args">

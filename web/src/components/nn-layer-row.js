@@ -3,7 +3,7 @@
 
 import { LitElement, css, html, nothing } from 'lit';
 import { formFields, srOnly } from './styles.js';
-import { LAYER_TYPES } from '../experiment/schema.js';
+import { BIAS_INIT_TYPES, LAYER_TYPES } from '../experiment/schema.js';
 import { layerDefaults } from '../experiment/defaults.js';
 import { formatInteger, localize, t, updateWhenLocaleChanges } from '../i18n/index.js';
 import './nn-num-field.js';
@@ -317,7 +317,7 @@ export class NnLayerRow extends LitElement {
       <nn-init-editor .label=${t('layers.weightInit')} inherit ?disabled=${this.disabled} .value=${this.layer.init?.weight ?? null}
         .errors=${this.#initErrors('weight')} @init-change=${(e) => this.#onInit('weight', e.detail.value)}></nn-init-editor>
       ${this.layer.bias !== false
-        ? html`<nn-init-editor .label=${t('layers.biasInit')} inherit ?disabled=${this.disabled} .value=${this.layer.init?.bias ?? null}
+        ? html`<nn-init-editor .label=${t('layers.biasInit')} inherit .types=${BIAS_INIT_TYPES} ?disabled=${this.disabled} .value=${this.layer.init?.bias ?? null}
             .errors=${this.#initErrors('bias')} @init-change=${(e) => this.#onInit('bias', e.detail.value)}></nn-init-editor>`
         : nothing}
     </div>`;

@@ -267,7 +267,7 @@ export class NnSettingsPanel extends LitElement {
     if (state === 'hide') return nothing;
     return html`<fieldset>
       <legend>${t('section.init')}</legend>
-      <nn-init-editor .label=${this.#label(t('setting.init'), 'init')} ?disabled=${state === 'lock'} .value=${this.experiment.init} .errors=${errors}
+      <nn-init-editor every-layer .label=${this.#label(t('setting.init'), 'init')} ?disabled=${state === 'lock'} .value=${this.experiment.init} .errors=${errors}
         @init-change=${(ev) => this.#emit({ ...this.experiment, init: ev.detail.value }, 'init')}></nn-init-editor>
       <p class="about">${t('init.about')}</p>
     </fieldset>`;

@@ -273,6 +273,11 @@ export class Core {
     return this.exports.memory;
   }
 
+  /** Bytes of the instance: its wasm memory and what the core's allocator holds of it. */
+  memoryUse() {
+    return { wasmMemoryBytes: this.exports.memory.buffer.byteLength, coreHeapBytes: this.fn.nn_heap_in_use() };
+  }
+
   // ---- fresh views (never keep one across a call that may allocate) ----
   u8(ptr, n) { return new Uint8Array(this.exports.memory.buffer, ptr, n); }
   i32(ptr, n) { return new Int32Array(this.exports.memory.buffer, ptr, n); }

@@ -119,6 +119,16 @@ export const Push = Object.freeze({
  * @property {{x: Float32Array, labels: Uint8Array, extent: number[]} | null} points
  */
 
+/**
+ * The STOPPED push: the run stopped after `step` for `reason`; a failure ('failed') carries its
+ * error's sentence, nn_status and i18n message.
+ */
+export function stoppedPush(step, reason, error = null) {
+  const msg = { type: Push.STOPPED, step, reason };
+  if (error) Object.assign(msg, { message: error.message, status: error.status, msg: error.msg });
+  return msg;
+}
+
 /** The error of a failed request, as a plain object that survives structured clone. */
 export function serializeError(err) {
   return {

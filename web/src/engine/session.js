@@ -141,6 +141,8 @@ export function planExperiment(core, experiment, { shape, classes, name = experi
 const outputMismatch = (outputs, name, classes) => say('err.run.outputs', { outputs, name, classes });
 
 export class Session {
+  #subset = null; // {count, data}: evaluateTestSubset's view of the first test samples
+
   /**
    * Opens a session, loading the experiment's data set unless one is given. A given data set is
    * borrowed (the caller disposes it, and may share it between sessions); a loaded one is owned.
@@ -207,15 +209,18 @@ export class Session {
     this.#initialise();
     this.#setLoss(outputs);
     this.#setOptimizer();
-    const data = (split, limit) => {
-      const count = Math.min(split.count, limit ?? split.count);
-      return split.type === 'u8'
-        ? fn.nn_data_create_u8(split.x, split.y, count, dataset.features, split.scale)
-        : fn.nn_data_create_f32(split.x, split.y, count, dataset.features);
-    };
-    this.trainData = data(dataset.train, e.data.train_samples);
-    this.testData = data(dataset.test, e.data.test_samples);
+    const limited = (split, limit) => this.#dataOver(split, Math.min(split.count, limit ?? split.count));
+    this.trainData = limited(dataset.train, e.data.train_samples);
+    this.testData = limited(dataset.test, e.data.test_samples);
     fn.nn_reset_epoch(this.net);
+  }
+
+  /** The core's view (nn_data) of a split's first `count` samples; it borrows the split's memory. */
+  #dataOver(split, count) {
+    const { fn } = this.core;
+    return split.type === 'u8'
+      ? fn.nn_data_create_u8(split.x, split.y, count, this.dataset.features, split.scale)
+      : fn.nn_data_create_f32(split.x, split.y, count, this.dataset.features);
   }
 
   /** Layer shapes and the named tensors (torch's names) with their place in the flat buffers. */
@@ -358,6 +363,16 @@ export class Session {
     return this.core.fn.nn_data_count(this.testData);
   }
 
+  /** Steps in one epoch (its last batch may be short). */
+  get stepsPerEpoch() {
+    return Math.ceil(this.trainCount / this.batchSize);
+  }
+
+  /** Steps of the whole run: every epoch the experiment asks for. */
+  get totalSteps() {
+    return this.stepsPerEpoch * this.experiment.epochs;
+  }
+
   /**
    * Loss and accuracy over the test (or train) set in eval mode.
    * {confusion: true} adds a classes x classes Int32Array (row = true label);
@@ -384,6 +399,59 @@ export class Session {
       core.free(confusionPtr);
       core.free(predictionsPtr);
     }
+  }
+
+  /**
+   * The live views' quick evaluation over the first `samples` test samples: {loss, accuracy,
+   * confusion, count}, the accuracy the core's float32 as it comes (evaluate() makes it the exact
+   * fraction). The data view over those samples is made on first use and kept until dispose().
+   */
+  evaluateTestSubset(samples) {
+    const { core, net } = this;
+    const count = Math.min(samples, this.testCount);
+    if (this.#subset?.count !== count) {
+      if (this.#subset) core.fn.nn_data_free(this.#subset.data);
+      this.#subset = null;
+      this.#subset = { count, data: this.#dataOver(this.dataset.test, count) };
+    }
+    const classes = core.fn.nn_output_size(net);
+    const confusion = core.alloc(classes * classes * 4);
+    try {
+      const result = core.evaluate(net, this.#subset.data, this.batchSize, confusion, 0);
+      result.confusion = core.i32(confusion, classes * classes).slice();
+      return { ...result, count: core.fn.nn_data_count(this.#subset.data) };
+    } finally {
+      core.free(confusion);
+    }
+  }
+
+  /** The first n samples of a split as the network reads them: a copy, floats [n][features]. */
+  inputs(split, n) {
+    const { core } = this;
+    const features = this.dataset.features;
+    const indices = core.alloc(n * 4);
+    const out = core.alloc(n * features * 4);
+    try {
+      core.u32(indices, n).set(Array.from({ length: n }, (_, i) => i));
+      core.fn.nn_data_gather(split === 'train' ? this.trainData : this.testData, indices, n, out, 0);
+      return core.f32(out, n * features).slice();
+    } finally {
+      core.free(indices);
+      core.free(out);
+    }
+  }
+
+  /**
+   * Copies of the first n samples of the data set's split as it stores them, before the
+   * experiment's sample limits: {x: Uint8Array (MNIST's bytes) or Float32Array (2-D points),
+   * labels: Uint8Array}.
+   */
+  storedSamples(split, n) {
+    const { core } = this;
+    const { features } = this.dataset;
+    const set = this.dataset[split];
+    const x = set.type === 'u8' ? core.u8(set.x, n * features) : core.f32(set.x, n * features);
+    return { x: x.slice(), labels: core.u8(set.y, n).slice() };
   }
 
   /** Class probabilities (raw outputs for MSE) of n samples x (Float32Array, [n][features]). */
@@ -593,6 +661,8 @@ export class Session {
     const { fn } = this.core;
     if (this.trainData) fn.nn_data_free(this.trainData);
     if (this.testData) fn.nn_data_free(this.testData);
+    if (this.#subset) fn.nn_data_free(this.#subset.data);
+    this.#subset = null;
     if (this.net) fn.nn_net_free(this.net);
     this.trainData = this.testData = this.net = 0;
     if (this.ownsDataset) this.dataset.dispose();

@@ -29,6 +29,8 @@ export const LIMITS = Object.freeze({
   learning_rate: 100,
   classes: 1000,
   seed: Number.MAX_SAFE_INTEGER,
+  /** leaky_relu's |negative_slope| and elu's alpha (torch takes any; c/activations.c checks the same). */
+  activation_param: 1000,
   text: 2000,
 });
 
@@ -40,6 +42,14 @@ export const INIT_TYPES = Object.freeze([
   'torch_default', 'zeros', 'constant', 'uniform', 'normal', 'xavier_uniform', 'xavier_normal',
   'kaiming_uniform', 'kaiming_normal', 'msra_lesson',
 ]);
+/** The initialisers a layer's own bias init can take (the others need a weight matrix's fans). */
+export const BIAS_INIT_TYPES = Object.freeze(['torch_default', 'zeros', 'constant', 'uniform', 'normal']);
+/**
+ * The initialisers that, as the experiment's own `init`, set the biases of dense and conv layers
+ * too (the lesson's all-zeros start means every parameter); the others set only the weights and
+ * leave the biases at torch's default. Must match nn_init_all in c/init.c (init.test.js checks).
+ */
+export const INIT_SETS_BIASES = Object.freeze(['zeros', 'constant']);
 export const OPTIMIZER_TYPES = Object.freeze(['sgd', 'adagrad', 'rmsprop', 'adam', 'adamw']);
 export const LOSS_TYPES = Object.freeze(['cross_entropy', 'mse']);
 export const DATA_SETS = Object.freeze(['mnist', 'xor', 'circles', 'spirals', 'gaussians']);
@@ -130,12 +140,12 @@ const NOUNS = {
   loss: [say('err.noun.loss'), say('err.noun.aLoss')],
   optimizer: [say('err.noun.optimizer'), say('err.noun.aOptimizer')],
 };
-function byType(options, noun, types) {
+function byType(options, noun, types, unknownId = 'err.unknownType') {
   const [what, a] = NOUNS[noun];
   return v.variant('type', options, note((issue) => {
     if (issue.expected === 'Object') return say('err.typedObject', { what: a, got: shown(issue.input) });
     if (issue.input === undefined) return say('err.typeRequired', { what, types: quoteList(types) });
-    return say('err.unknownType', { what, got: shown(issue.input), types: quoteList(types) });
+    return say(unknownId, { what, got: shown(issue.input), types: quoteList(types) });
   }));
 }
 
@@ -164,11 +174,14 @@ const initOptions = [
   }, aInit('kaiming_normal')),
   withType('msra_lesson', {}, anInit),
 ];
-const initSchema = v.pipe(
-  byType(initOptions, 'initialiser', INIT_TYPES),
-  v.check((i) => i.type !== 'uniform' || i.a <= i.b, note((issue) => say('err.uniformAB', { a: issue.input.a, b: issue.input.b }))),
+const uniformAB = v.check((i) => i.type !== 'uniform' || i.a <= i.b, note((issue) => say('err.uniformAB', { a: issue.input.a, b: issue.input.b })));
+const initSchema = v.pipe(byType(initOptions, 'initialiser', INIT_TYPES), uniformAB);
+// A bias has no fan-in and fan-out: torch.nn.init's xavier and kaiming refuse a 1-D tensor, and so does the core.
+const biasInitSchema = v.pipe(
+  byType(initOptions.filter((o) => BIAS_INIT_TYPES.includes(o.entries.type.literal)), 'initialiser', BIAS_INIT_TYPES, 'err.biasInitType'),
+  uniformAB,
 );
-const layerInit = opt(obj({ weight: v.optional(initSchema), bias: v.optional(initSchema) }, say('err.what.layerInit')));
+const layerInit = opt(obj({ weight: v.optional(initSchema), bias: v.optional(biasInitSchema) }, say('err.what.layerInit')));
 
 // ---- layers ----
 
@@ -185,12 +198,13 @@ const layerOptions = [
   withType('avgpool', { kernel: int(1, LIMITS.kernel), stride: v.optional(int(1, LIMITS.stride)), padding: opt(int(0, LIMITS.padding), 0) }, anLayer('avgpool')),
   plain('flatten'),
   withType('dropout', { p: opt(num(0, 1, { highOpen: true }), 0.5) }, aLayer('dropout')),
-  withType('batchnorm', { eps: opt(num(0, 1, { lowOpen: true }), 1e-5), momentum: opt(num(0, 1), 0.1) }, aLayer('batchnorm')),
+  // eps above 0 as a float32 (the core computes in float32; 1e-46 would be 0 there)
+  withType('batchnorm', { eps: opt(num(1e-30, 1), 1e-5), momentum: opt(num(0, 1), 0.1) }, aLayer('batchnorm')),
   plain('tanh'),
   plain('sigmoid'),
   plain('relu'),
-  withType('leaky_relu', { negative_slope: opt(num(-1e3, 1e3), 0.01) }, aLayer('leaky_relu')),
-  withType('elu', { alpha: opt(num(0, 1e3), 1.0) }, anLayer('elu')),
+  withType('leaky_relu', { negative_slope: opt(num(-LIMITS.activation_param, LIMITS.activation_param), 0.01) }, aLayer('leaky_relu')),
+  withType('elu', { alpha: opt(num(0, LIMITS.activation_param), 1.0) }, anLayer('elu')),
   plain('swish'),
   plain('softmax'),
   plain('identity'),

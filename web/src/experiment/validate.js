@@ -70,6 +70,9 @@ function complete(experiment) {
   return { ...experiment, data, layers };
 }
 
+/** The classes of each data set (the 2-D sets have two), which the last layer must output. */
+const CLASSES = { mnist: 10, xor: 2, circles: 2, spirals: 2, gaussians: 2 };
+
 /** Checks that need several fields at once; returns errors like the schema's. */
 function crossChecks(e) {
   const errors = [];
@@ -84,8 +87,9 @@ function crossChecks(e) {
     }
   });
   const weights = e.loss.type === 'cross_entropy' ? e.loss.class_weights : null;
-  if (weights && e.data.set === 'mnist' && weights.length !== 10) {
-    errors.push(fieldError(['loss', 'class_weights'], say('err.mnistClassWeights', { n: weights.length })));
+  const classes = CLASSES[e.data.set];
+  if (weights && weights.length !== classes) {
+    errors.push(fieldError(['loss', 'class_weights'], say('err.classWeightsCount', { set: e.data.set, classes, n: weights.length })));
   }
   return errors;
 }

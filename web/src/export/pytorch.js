@@ -10,6 +10,7 @@
 // with dropout p > 0 the runs agree in distribution only.
 
 import { parseExperiment } from '../experiment/validate.js';
+import { INIT_SETS_BIASES } from '../experiment/schema.js';
 
 /** Where the 2-D teaching sets' test points start (must match TEST_SEED_OFFSET in data/datasets.js). */
 const TEST_SEED_OFFSET = 0x9e3779b97f4a7c15n;
@@ -209,14 +210,17 @@ function initBody(experiment, plan) {
     lines.push('# Global init torch_default: nn.Linear and nn.Conv2d initialised themselves when they were');
     lines.push('# built (weight and bias U(+-1/sqrt(fan_in))); BatchNorm starts at weight 1, bias 0.');
   } else {
-    lines.push(`# Global init: ${describeInit(g)} on every weight matrix.`);
-    lines.push(g.type === 'zeros' || g.type === 'constant'
-      ? '# Biases get it too (the lesson\'s all-zero and same-value starts).'
-      : "# Biases keep torch's default, U(+-1/sqrt(fan_in)).");
-    if (plan.some((p) => p.layer.type === 'batchnorm')) lines.push('# BatchNorm keeps weight 1, bias 0.');
+    if (INIT_SETS_BIASES.includes(g.type)) {
+      lines.push(`# Global init: ${describeInit(g)} on the weight AND the bias of every Linear and Conv2d`);
+      lines.push('# layer: the lesson\'s all-zero (or all-same) start means every parameter.');
+    } else {
+      lines.push(`# Global init: ${describeInit(g)} on the weight of every Linear and Conv2d layer; their`);
+      lines.push("# biases keep torch's default, U(+-1/sqrt(fan_in)), drawn when the layer was built.");
+    }
+    if (plan.some((p) => p.layer.type === 'batchnorm')) lines.push('# BatchNorm keeps weight 1, bias 0 (no global init touches it).');
     for (const p of weighted) {
       lines.push(...initLines(g, p, 'weight'));
-      if (p.layer.bias && (g.type === 'zeros' || g.type === 'constant')) lines.push(...initLines(g, p, 'bias'));
+      if (p.layer.bias && (INIT_SETS_BIASES.includes(g.type))) lines.push(...initLines(g, p, 'bias'));
     }
   }
   const overrides = plan.filter((p) => p.layer.init?.weight || p.layer.init?.bias);

@@ -26,6 +26,7 @@ export const ERRORS_ZH = Object.freeze({
   'err.typedObject': '必须是{what}（带 "type" 字段的 JSON 对象），当前为 {got}',
   'err.typeRequired': '缺少此项：每个{what}都需要 "type"，取值为 {types} 之一',
   'err.unknownType': '未知的{what}类型 {got}（可用：{types}）',
+  'err.biasInitType': '偏置没有 fan-in 和 fan-out，因此其{what}只能是 {types}（与 torch.nn.init 相同），当前为 {got}',
   'err.noun.initialiser': '初始化方法',
   'err.noun.layer': '层',
   'err.noun.loss': '损失函数',
@@ -60,7 +61,7 @@ export const ERRORS_ZH = Object.freeze({
   'err.layersMax': '最多只能有 {max} 层，当前有 {n} 层',
   'err.biasInit': '此层没有偏置（"bias": false），因此不能设置偏置的初始化',
   'err.poolPadding': '不能超过核大小的一半（{half}），当前为 {got}',
-  'err.mnistClassWeights': 'MNIST 有 10 个类别，每个类别都要有一个权重，当前有 {n} 个',
+  'err.classWeightsCount': '{set} 有 {classes} 个类别，每个类别都要有一个权重，当前有 {n} 个',
   'err.jsonObject': '实验：必须是一个 JSON 对象，当前为 {got}',
   'err.jsonText': '实验：必须是 JSON 文本，当前为 {got}',
   'err.jsonLong': '实验：文本长 {n} 个字符，而实验最多 {max} 个字符',
@@ -189,8 +190,8 @@ export const CORE_ZH = Object.freeze({
   // activations.c, dense.c, dropout.c, norm.c
   'layer %d (softmax): needs flat features, got %dx%dx%d (put a flatten layer before it)':
     '层 %d（softmax）：需要展平的特征，当前为 %dx%dx%d（请在它前面加一个 flatten 层）',
-  'layer %d (leaky_relu): negative_slope must be from 0 to 1, got %g': '层 %d（leaky_relu）：negative_slope 必须在 0 到 1 之间，当前为 %g',
-  'layer %d (elu): alpha must be above 0 and at most 10, got %g': '层 %d（elu）：alpha 必须大于 0 且不超过 10，当前为 %g',
+  'layer %d (leaky_relu): negative_slope must be a number from -1000 to 1000, got %g': '层 %d（leaky_relu）：negative_slope 必须是 -1000 到 1000 之间的数，当前为 %g',
+  'layer %d (elu): alpha must be a number from 0 to 1000, got %g': '层 %d（elu）：alpha 必须是 0 到 1000 之间的数，当前为 %g',
   'layer %d (dense): units must be 1 to %d, got %d': '层 %d（dense）：units 必须在 1 到 %d 之间，当前为 %d',
   'layer %d (dense): needs flat features, got %dx%dx%d (put a flatten layer before it)':
     '层 %d（dense）：需要展平的特征，当前为 %dx%dx%d（请在它前面加一个 flatten 层）',
