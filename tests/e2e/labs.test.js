@@ -75,6 +75,7 @@ describe('the optimizer lab', () => {
       location.hash = '#lab=optim&surface=himmelblau&steps=400&r1=sgd,lr:0.01&r2=adam,lr:0.1&lang=en';
     });
     await raced(page);
+    const before = await lab(page, 'lab.races');
     const handle = page.locator('nn-surface-map button.handle');
     await handle.focus();
     await page.keyboard.press('Shift+ArrowRight');
@@ -82,7 +83,9 @@ describe('the optimizer lab', () => {
     // Himmelblau's window is 10 wide: Shift moves a tenth of it, a plain key a hundredth.
     await expect.poll(() => page.evaluate(() => location.hash)).toContain('start=1,-0.4');
     await expect.poll(() => lab(page, 'lab.state.start.join()')).toBe('1,-0.4');
-    await raced(page);
+    // The edit races once the keys pause: wait for that race, not an earlier one.
+    await expect.poll(() => lab(page, `lab.races > ${before} && !lab.racing`), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => lab(page, 'lab.paths?.[0]?.x?.[0]')).toBe(1);
     const play = page.locator('nn-optim-lab button#play');
     await play.focus();
     if ((await play.getAttribute('aria-pressed')) === 'true') await page.keyboard.press('Enter'); // pause

@@ -29,7 +29,8 @@ const EDIT_DELAY_MS = 150;
  *   writes the link)
  *
  * Read-only for tests: `measured` ({claimId: {holds, values}}), `racing` (a race is being computed),
- * `shown` (the step drawn), `steps` (the longest path's steps), `frameTimes` (main-thread ms of
+ * `shown` (the step drawn), `steps` (the longest path's steps), `paths`, `races` (races finished, to wait
+ * for the one an edit starts), `frameTimes` (main-thread ms of
  * the last 2000 frames of playback).
  */
 export class NnOptimLab extends LitElement {
@@ -127,6 +128,7 @@ export class NnOptimLab extends LitElement {
     this._error = null;
     this._measured = {};
     this.frameTimes = [];
+    this.races = 0;
   }
 
   get measured() {
@@ -140,6 +142,10 @@ export class NnOptimLab extends LitElement {
   }
   get steps() {
     return Math.max(0, ...this._paths.map((p) => p.steps ?? 0));
+  }
+  /** The paths of the last race (optim-race.js's runRace). */
+  get paths() {
+    return this._paths;
   }
 
   connectedCallback() {
@@ -188,6 +194,7 @@ export class NnOptimLab extends LitElement {
       this._paths = result.paths;
       this._shown = 0;
       this._racing = false;
+      this.races++;
       this.#play();
     } catch (err) {
       if (id !== this.#raceId) return;
