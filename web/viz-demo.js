@@ -2,7 +2,7 @@
 // so each element can be looked at and screenshotted on its own.
 
 import './src/components/viz/index.js';
-import { VIZ_LABELS_ZH } from './src/components/viz/labels-zh.js';
+import VIZ_LABELS_ZH from './src/i18n/zh/viz.js';
 import { decisionGridPoints } from './src/components/viz/nn-decision-boundary.js';
 
 // The page runs under a strict CSP (see the meta tag): report anything it blocks.

@@ -15,7 +15,10 @@ import { OPTIM_CLAIMS, runClaim } from '../../web/src/labs/optim-claims.js';
 import { LOSS_CLAIMS, runLossClaim } from '../../web/src/labs/loss-claims.js';
 import { ACTIVATION_CLAIMS, runActivationClaim } from '../../web/src/labs/activation-claims.js';
 import { loadMnist } from '../../web/src/data/datasets.js';
-import { LAB_MESSAGES } from '../../web/src/labs/messages.js';
+import en from '../../web/src/i18n/en/labs.js';
+import zh from '../../web/src/i18n/zh/labs.js';
+
+const LAB_MESSAGES = { en, zh };
 import { freshCore, nodeMnistSource } from '../../web/src/node.js';
 
 const env = useBrowser();

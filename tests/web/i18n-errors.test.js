@@ -7,8 +7,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ERRORS, english, msgOf, say } from '../../web/src/i18n/errors.js';
-import { CORE_WORDS_ZH, CORE_ZH, ERRORS_ZH } from '../../web/src/i18n/errors-zh.js';
-import { coreToChinese, layerTails, printfSpecs } from '../../web/src/i18n/core-zh.js';
+import zh from '../../web/src/i18n/zh/index.js';
+import { coreSentence, layerTails, printfSpecs } from '../../web/src/i18n/core-sentences.js';
 import { localize, localizeLinkErrors, setLanguage } from '../../web/src/i18n/index.js';
 import { NnError } from '../../web/src/engine/core.js';
 import { LayerKind } from '../../web/src/engine/enums.js';
@@ -24,6 +24,8 @@ import { example, fakeMnist } from './fixtures.js';
 vi.stubGlobal('window', new EventTarget());
 
 const CJK = /[\u4e00-\u9fff]/;
+const { errors: ERRORS_ZH, core: { sentences: CORE_ZH, words: CORE_WORDS_ZH } } = zh;
+const coreToChinese = (text) => coreSentence(text, zh.core);
 const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 /** The format strings of every nn_fail(NN_..., "...") in c/*.c, and of the sentences given as %s (snprintf into a buffer). */
@@ -62,7 +64,7 @@ describe('the C core in Chinese', () => {
 
   it('knows every sentence about a layer by its tail too, one Chinese tail per English one', () => {
     const withLayer = Object.keys(CORE_ZH).filter((f) => /^layer %d \(([a-z0-9_]+|%s)\): /.test(f));
-    const tails = layerTails();
+    const tails = layerTails(zh.core);
     expect(tails.length).toBe(withLayer.length);
     const byTail = new Map();
     for (const [tail, zh] of tails) {

@@ -1,8 +1,9 @@
-// The message table: both languages have the same keys and placeholders, every key the page asks
-// for exists, the language follows the browser, and a switch reaches every listening element.
+// The message tables: every language's folder has English's keys and placeholders in each table
+// (interface, errors, start message), every key the page asks for exists, the language follows
+// the browser, and a switch reaches every listening element.
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { MESSAGES } from '../../web/src/i18n/messages.js';
+import { LANGUAGES, TRANSLATIONS } from '../../web/src/i18n/languages.js';
 import { detectLanguage, formatBytes, language, setLanguage, t } from '../../web/src/i18n/index.js';
 import { DATA_SETS, INIT_TYPES, LAYER_TYPES, LOSS_TYPES, OPTIMIZER_TYPES } from '../../web/src/experiment/schema.js';
 
@@ -11,12 +12,40 @@ vi.stubGlobal('window', new EventTarget());
 
 const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
+const en = TRANSLATIONS.en;
+const OTHERS = LANGUAGES.filter((code) => code !== 'en');
+/** The strings of a nested table by dotted key: {a: {b: 'x'}} -> {'a.b': 'x'}. */
+const flat = (table, prefix = '') => Object.fromEntries(Object.entries(table).flatMap(([k, v]) => (
+  v !== null && typeof v === 'object' ? Object.entries(flat(v, `${prefix}${k}.`)) : [[`${prefix}${k}`, v]])));
+
 describe('messages', () => {
-  it('has the same keys and placeholders in English and Chinese', () => {
-    expect(Object.keys(MESSAGES.zh).sort()).toEqual(Object.keys(MESSAGES.en).sort());
-    for (const key of Object.keys(MESSAGES.en)) {
-      expect(placeholders(MESSAGES.zh[key]), key).toEqual(placeholders(MESSAGES.en[key]));
-      expect(MESSAGES.zh[key].trim().length, key).toBeGreaterThan(0);
+  it('has one folder per language, English first, each with a valid tag and its own name', () => {
+    expect(LANGUAGES).toEqual(['en', 'zh']);
+    for (const code of LANGUAGES) {
+      const folder = TRANSLATIONS[code];
+      expect(folder.code).toBe(code);
+      expect(Intl.getCanonicalLocales(folder.tag)).toEqual([folder.tag]);
+      expect(folder.name.length).toBeGreaterThan(0);
+    }
+  });
+
+  it.each(OTHERS)('has English\'s keys and placeholders in every table of %s', (code) => {
+    const folder = TRANSLATIONS[code];
+    for (const part of ['ui', 'errors', 'start']) {
+      const mine = flat(folder[part]);
+      const english = flat(en[part]);
+      expect(Object.keys(mine).sort(), part).toEqual(Object.keys(english).sort());
+      for (const key of Object.keys(english)) {
+        expect(placeholders(mine[key]), `${part} ${key}`).toEqual(placeholders(english[key]));
+        expect(mine[key].trim().length, `${part} ${key}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('keeps the interface and the errors apart: no key in both', () => {
+    for (const code of LANGUAGES) {
+      const both = Object.keys(TRANSLATIONS[code].ui).filter((key) => Object.hasOwn(TRANSLATIONS[code].errors, key));
+      expect(both, code).toEqual([]);
     }
   });
 
@@ -28,7 +57,7 @@ describe('messages', () => {
       ...LOSS_TYPES.flatMap((k) => [`loss.${k}`, `loss.${k}.about`]),
       ...DATA_SETS.flatMap((k) => [`data.${k}`, `data.${k}.about`]),
     ];
-    for (const key of need) expect(MESSAGES.en, key).toHaveProperty([key]);
+    for (const key of need) expect(en.ui, key).toHaveProperty([key]);
   });
 
   it('has every literal key the components ask for', () => {
@@ -39,13 +68,13 @@ describe('messages', () => {
       for (const m of readFileSync(new URL(f, dir), 'utf8').matchAll(/\bt\('([a-zA-Z0-9_.-]+)'/g)) keys.add(m[1]);
     }
     expect(keys.size).toBeGreaterThan(50);
-    for (const key of keys) expect(MESSAGES.en, key).toHaveProperty([key]);
+    for (const key of keys) expect({ ...en.ui, ...en.errors }, key).toHaveProperty([key]);
   });
 
   it('tells the lesson\'s MSRA formula apart from torch\'s kaiming', () => {
-    expect(MESSAGES.en['init.msra_lesson']).toContain('√(1/fan_in)');
-    expect(MESSAGES.en['init.kaiming_normal']).not.toBe(MESSAGES.en['init.msra_lesson']);
-    expect(MESSAGES.zh['init.msra_lesson']).toContain('课件');
+    expect(en.ui['init.msra_lesson']).toContain('√(1/fan_in)');
+    expect(en.ui['init.kaiming_normal']).not.toBe(en.ui['init.msra_lesson']);
+    expect(TRANSLATIONS.zh.ui['init.msra_lesson']).toContain('课件');
   });
 });
 

@@ -12,7 +12,7 @@ import {
   budgetChecks, digestMatches, fixedSettingChanges, goalStatus, goalText, makeResult, reaches, resultDigest, sameAssignment, stepBudget,
 } from '../../../web/src/experiment/homework.js';
 import { sha256Hex } from '../../../web/src/experiment/digest.js';
-import { MESSAGES } from '../../../web/src/i18n/messages.js';
+import en from '../../../web/src/i18n/en/index.js';
 
 const load = (name) => parseExperiment(JSON.parse(readFileSync(new URL(`../../../web/experiments/${name}`, import.meta.url), 'utf8')));
 const defaults = load('mlp.json');
@@ -35,7 +35,7 @@ describe('the table\'s homework, result and page rows', () => {
       'amsgrad', 'lr_decay', 'acc0', 'wd', 'maximize', 'init', 'batch', 'epochs', 'shuffle', 'seed']);
     for (const c of CONTROLS) {
       expect(controlPaths(c).length, c).toBeGreaterThan(0);
-      expect(MESSAGES.en, c).toHaveProperty([`control.${c}`]);
+      expect(en.ui, c).toHaveProperty([`control.${c}`]);
       for (const path of controlPaths(c)) expect(controlOfPath(path)).toBe(c);
     }
     expect(controlOfPath(['optimizer', 'weight_decay'])).toBe('wd');

@@ -4,7 +4,7 @@
 // locked, or not see it at all. The page turns the result into the homework link shown here.
 
 import { LitElement, css, html, nothing } from 'lit';
-import { t, updateWhenLocaleChanges } from '../i18n/index.js';
+import { languageTag, t, updateWhenLocaleChanges } from '../i18n/index.js';
 import { GOAL_METRICS, GOAL_TEXT_MAX } from '../experiment/url.js';
 import { fieldGroups, formFields } from './styles.js';
 import './nn-num-field.js';
@@ -230,7 +230,7 @@ export class NnAssignmentEditor extends LitElement {
       const value = a.text?.[lang] ?? '';
       return html`<div>
         <label for="goal-${lang}">${label}</label>
-        <textarea id="goal-${lang}" lang=${lang === 'zh' ? 'zh-CN' : 'en'} maxlength=${GOAL_TEXT_MAX} .value=${value}
+        <textarea id="goal-${lang}" lang=${languageTag(lang)} maxlength=${GOAL_TEXT_MAX} .value=${value}
           aria-describedby="goal-${lang}-count" @input=${(e) => this.#setText(lang, e.target.value)}></textarea>
         <div class="count" id="goal-${lang}-count">${t('assign.chars', { n: [...value].length, max: GOAL_TEXT_MAX })}</div>
       </div>`;

@@ -4,7 +4,7 @@
 // Opened from a result link, it shows the claim and lets the page replay it.
 
 import { LitElement, css, html, nothing } from 'lit';
-import { formatInteger, language, t, updateWhenLocaleChanges } from '../i18n/index.js';
+import { formatInteger, language, languageTag, t, updateWhenLocaleChanges } from '../i18n/index.js';
 import { goalText } from '../experiment/homework.js';
 
 const pct = (x) => `${(100 * x).toFixed(2)} %`;
@@ -192,7 +192,7 @@ export class NnGoalPanel extends LitElement {
     if (!a && !this.claim) return nothing;
     const text = goalText(a, language());
     return html`
-      ${text ? html`<p class="text" data-goal-text lang=${a.text?.[language()] ? (language() === 'zh' ? 'zh-CN' : 'en') : nothing}>${text}</p>` : nothing}
+      ${text ? html`<p class="text" data-goal-text lang=${a.text?.[language()] ? languageTag(language()) : nothing}>${text}</p>` : nothing}
       ${a ? this.#renderGoal(a) : nothing}
       ${a ? this.#renderFixed(a) : nothing}
       ${this.claim ? this.#renderClaim() : this.#renderSubmit()}

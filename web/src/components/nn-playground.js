@@ -22,7 +22,8 @@ import { makeRecord } from '../runs/runs.js';
 import { downloadFile, safeFileName } from '../export/download.js';
 import { CATEGORICAL } from './viz/colormap.js';
 import { strToU8, zipSync } from 'fflate';
-import { LANGUAGES, detectLanguage, formatInteger, language, localize, localizeLinkErrors, say, setLanguage, t, vizLabels, updateWhenLocaleChanges } from '../i18n/index.js';
+import { errorOf } from '../i18n/errors.js';
+import { LANGUAGES, detectLanguage, languageName, languageTag, formatInteger, language, localize, localizeLinkErrors, say, setLanguage, t, vizLabels, updateWhenLocaleChanges } from '../i18n/index.js';
 import { PRESETS, DEFAULT_PRESET, presetOf } from '../experiment/presets.js';
 import { LESSONS, lessonOf } from '../experiment/lessons.js';
 import { multiplyAdds } from '../engine/insight.js';
@@ -137,7 +138,8 @@ function thinInPlace(list) {
  * The playground page.
  *
  * @element nn-playground
- * @fires nothing; everything it does goes to the worker and the URL.
+ * @fires nn-started - once its worker and wasm answer (the start is over)
+ * @fires nn-start-failed - {error, stage}: the start failed; main.js shows why in place of the page
  *
  * Read-only for tests: `status` (reflected: loading, ready, training, paused, done, failed,
  * invalid), `experiment` (the valid experiment in use), `stepCount`, `lossHistory()` ({steps,
@@ -640,7 +642,26 @@ export class NnPlayground extends LitElement {
   connectedCallback() {
     super.connectedCallback();
     window.addEventListener('hashchange', this.#onHashChange);
-    if (!this.#client) this.#start();
+    if (!this.#client) this.#start().catch((err) => this.#startFailed(err, 'start'));
+  }
+
+  /** A first render that throws leaves nothing on screen: the page says so (main.js). */
+  performUpdate() {
+    if (this.hasUpdated) return super.performUpdate();
+    try {
+      return super.performUpdate();
+    } catch (err) {
+      this.#startFailed(err, 'render');
+      throw err;
+    }
+  }
+
+  /**
+   * The start failed at `stage` (a key of the language folders' start.stages): an `nn-start-failed`
+   * event {error, stage} for the page to show in place of the playground (start-failure.js).
+   */
+  #startFailed(error, stage) {
+    this.dispatchEvent(new CustomEvent('nn-start-failed', { bubbles: true, detail: { error, stage } }));
   }
 
   disconnectedCallback() {
@@ -666,9 +687,15 @@ export class NnPlayground extends LitElement {
     try {
       await this.#client.init(new URL('nn.wasm', document.baseURI), new URL('data/', document.baseURI));
     } catch (err) {
+      // A worker that died before it answered (its script threw) rejects init with its crash, or,
+      // when it died before init was sent, with "stopped": then the crash says why.
+      const crashed = this._recovery?.kind === 'crashed';
+      const why = crashed && err?.msg?.id === 'err.worker.stopped' ? errorOf(say('err.worker.crashed', { reason: this._recovery.message })) : err;
+      this.#startFailed(why, crashed ? 'worker' : 'wasm');
       this.#fail(say('error.init', { message: err }));
       return;
     }
+    this.dispatchEvent(new CustomEvent('nn-started', { bubbles: true }));
     this.#describe();
     this.#configure(true);
   }
@@ -1656,8 +1683,8 @@ export class NnPlayground extends LitElement {
           <div role="group" aria-labelledby="lang-label">
             <label id="lang-label">${t('app.language')}</label>
             <span class="lang">
-              ${LANGUAGES.map((l) => html`<button type="button" lang=${l === 'zh' ? 'zh-CN' : 'en'} aria-pressed=${language() === l ? 'true' : 'false'}
-                @click=${() => this.#onLanguage(l)}>${l === 'zh' ? '中文' : 'English'}</button>`)}
+              ${LANGUAGES.map((l) => html`<button type="button" lang=${languageTag(l)} aria-pressed=${language() === l ? 'true' : 'false'}
+                @click=${() => this.#onLanguage(l)}>${languageName(l)}</button>`)}
             </span>
           </div>
           ${instructorToggle

@@ -52,7 +52,7 @@ function initArgs(spec) {
 function blame(path, err) {
   if (!(err instanceof NnError)) return err;
   // The core names layers "layer 3 (conv2d): ..."; the experiment calls it layers[3]. (The page
-  // translates the rest of the C sentence, as i18n/core-zh.js knows each sentence's tail.)
+  // translates the rest of the C sentence, as i18n/core-sentences.js knows each sentence's tail.)
   const message = path[0] === 'layers' ? err.message.replace(/^layer \d+ \([a-z0-9_]+\): /, '') : err.message;
   const wrapped = new ExperimentError([err.msg ? { path, message, msg: err.msg } : { path, message }]);
   wrapped.status = err.status;

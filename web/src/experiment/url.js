@@ -18,16 +18,29 @@ import { LIMITS, EXPERIMENT_VERSION, show, shown } from './schema.js';
 import { HashError, choice, codecs, fail, freeText, hex, initCodec, layersCodec, names } from './url-codecs.js';
 import { validateExperiment, formatError, formatErrorMsg } from './validate.js';
 import { english, say } from '../i18n/errors.js';
+import { LANGUAGES, languageOf } from '../i18n/languages.js';
 
 /** A hash longer than this is refused unread (a real one is a few hundred characters). */
 export const MAX_HASH_LENGTH = 4096;
 /** Settings a hash may hold at most (the table has about 50). */
 const MAX_KEYS = 64;
 const MAX_VALUE_LENGTH = 2048;
-export const LANGUAGES = Object.freeze(['en', 'zh']);
 
 /** An error of the hash's list. */
 const hashError = (key, msg) => ({ key, message: english(msg), msg });
+
+/**
+ * lang=: a language of the page, read as a browser's language is (i18n/languages.js): "zh-CN",
+ * "zh_TW.UTF-8" and "ZH" read as zh, "en-GB" as en; a tag of no language of the page is refused.
+ */
+const languageCodec = {
+  parse(text) {
+    const code = languageOf(text);
+    if (!code) fail('err.oneOf', { options: LANGUAGES.join(', '), got: show(text) });
+    return code;
+  },
+  format: (value) => value,
+};
 
 // ---- THE table ----
 
@@ -126,13 +139,13 @@ export const PROPERTIES = Object.freeze([
   { key: 'max_params', scope: 'assignment', path: ['max_params'], codec: codecs.int },
   { key: 'lock', scope: 'assignment', path: ['lock'], codec: names(CONTROLS) },
   { key: 'hide', scope: 'assignment', path: ['hide'], codec: names(CONTROLS) },
-  { key: 'goal_en', scope: 'assignment', path: ['text', 'en'], codec: freeText(GOAL_TEXT_MAX) },
-  { key: 'goal_zh', scope: 'assignment', path: ['text', 'zh'], codec: freeText(GOAL_TEXT_MAX) },
+  // The goal's text in each language of the page: goal_en, goal_zh.
+  ...LANGUAGES.map((code) => ({ key: `goal_${code}`, scope: 'assignment', path: ['text', code], codec: freeText(GOAL_TEXT_MAX) })),
   { key: 'claim_steps', scope: 'result', path: ['steps'], codec: codecs.int },
   { key: 'claim_acc', scope: 'result', path: ['test_accuracy'], codec: codecs.number },
   { key: 'claim_loss', scope: 'result', path: ['test_loss'], codec: codecs.number },
   { key: 'digest', scope: 'result', path: ['digest'], codec: hex(16) },
-  { key: 'lang', scope: 'page', path: ['lang'], codec: choice(LANGUAGES) },
+  { key: 'lang', scope: 'page', path: ['lang'], codec: languageCodec },
   { key: 'mode', scope: 'page', path: ['mode'], codec: choice(MODES) },
   { key: 'embed', scope: 'page', path: ['embed'], codec: names(EMBED_PARTS) },
   { key: 'lesson', scope: 'page', path: ['lesson'], codec: LESSON_ID },

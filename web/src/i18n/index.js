@@ -1,13 +1,13 @@
-// i18n/index.js: the page's two languages (Simplified Chinese and English), through the Lit
-// team's @lit/localize in its runtime mode, without its CLI: the message tables (messages.js)
-// are plain data with a key per sentence, so English is the source locale and the Chinese table
-// is the zh locale's templates as they are, each under its key as msg() id. t(key) is
+// i18n/index.js: the page's languages (languages.js: one folder each), through the Lit team's
+// @lit/localize in its runtime mode, without its CLI: each folder's tables (ui.js, errors.js) are
+// plain data with a key per sentence, so English is the source locale and another language's
+// tables are its locale's templates as they are, each under its key as msg() id. t(key) is
 // msg(English, {id: key}) with our {name} placeholders filled; a language switch is
 // @lit/localize's setLocale, and elements re-render on its lit-localize-status event
-// (updateWhenLocaleChanges). A test checks both tables have the same keys and {placeholders}.
+// (updateWhenLocaleChanges). A test checks every table has English's keys and {placeholders}.
 // Messages are text: they are only ever placed with Lit text bindings, never parsed as HTML.
 //
-// setLocale is asynchronous: the zh templates are loaded with this module, so a switch completes
+// setLocale is asynchronous: the templates are loaded with this module, so a switch completes
 // a microtask later, before the browser paints (a page that opens in Chinese never shows
 // English). language() is the language of the messages in use, so whatever renders in between
 // (the same task) is consistently in the old one; setLanguage() resolves once the switch is done,
@@ -19,35 +19,28 @@
 // re-renders a visible error in the other language too.
 
 import { configureLocalization, msg, updateWhenLocaleChanges } from '@lit/localize';
-import { MESSAGES } from './messages.js';
-import { coreToChinese } from './core-zh.js';
-import { VIZ_LABELS_ZH } from '../components/viz/labels-zh.js';
+import { coreSentence } from './core-sentences.js';
+import { LANGUAGES, TRANSLATIONS, languageTag } from './languages.js';
 
 export { say } from './errors.js';
+export { LANGUAGES, detectLanguage, languageName, languageTag } from './languages.js';
 /** Re-renders a Lit element whenever the language changes (call it in the constructor). */
 export { updateWhenLocaleChanges };
 
-export const LANGUAGES = Object.freeze(['en', 'zh']);
-
-/** The locale modules of the target languages: the Chinese table, keyed as msg() ids. */
-const LOCALES = { zh: { templates: MESSAGES.zh } };
+const SOURCE = 'en';
+/** A language's templates, keyed as msg() ids: its interface and its error sentences. */
+const templatesOf = (code) => ({ ...TRANSLATIONS[code].ui, ...TRANSLATIONS[code].errors });
+const ENGLISH = templatesOf(SOURCE);
+const TARGETS = LANGUAGES.filter((code) => code !== SOURCE);
+/** The locale modules of the target languages, made once each. */
+const locales = {};
 const { getLocale, setLocale } = configureLocalization({
-  sourceLocale: 'en',
-  targetLocales: ['zh'],
-  loadLocale: (locale) => Promise.resolve(LOCALES[locale]),
+  sourceLocale: SOURCE,
+  targetLocales: TARGETS,
+  loadLocale: (locale) => Promise.resolve((locales[locale] ??= { templates: templatesOf(locale) })),
 });
 
-/** The language a browser asks for: zh for any Chinese (zh, zh-CN, zh-TW, ...), else en. */
-export function detectLanguage(languages = globalThis.navigator?.languages ?? []) {
-  for (const tag of languages) {
-    const base = String(tag).toLowerCase().split('-')[0];
-    if (base === 'zh') return 'zh';
-    if (base === 'en') return 'en';
-  }
-  return 'en';
-}
-
-/** The language of the messages in use: 'en' or 'zh'. */
+/** The language of the messages in use: a code of LANGUAGES. */
 export function language() {
   return getLocale();
 }
@@ -61,7 +54,7 @@ export async function setLanguage(lang) {
   if (!LANGUAGES.includes(lang)) return;
   await setLocale(lang);
   const now = getLocale();
-  if (globalThis.document) document.documentElement.lang = now === 'zh' ? 'zh-CN' : 'en';
+  if (globalThis.document) document.documentElement.lang = languageTag(now);
 }
 
 /**
@@ -69,14 +62,14 @@ export async function setLanguage(lang) {
  * {name} placeholders filled from params.
  */
 export function t(key, params) {
-  const text = msg(MESSAGES.en[key] ?? key, { id: key });
+  const text = msg(ENGLISH[key] ?? key, { id: key });
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, name) => (Object.hasOwn(params, name) ? String(params[name]) : m));
 }
 
 /** An English sentence from outside the tables (the C core's) in the current language; unknown ones stay English. */
 function sentence(text) {
-  return getLocale() === 'zh' ? coreToChinese(text) ?? text : text;
+  return coreSentence(text, TRANSLATIONS[getLocale()].core) ?? text;
 }
 
 /** {path, message, msg}: "layers[2].units: ..." (the path stays code), or the message alone. */
@@ -118,22 +111,23 @@ export function localizeLinkErrors(errors) {
 
 /**
  * The `labels` object for a viz element (by tag name) in the current language: undefined in
- * English (each element carries its English defaults), the viz team's Chinese table otherwise.
+ * English (each element carries its English defaults), the language's viz.js otherwise.
  */
 export function vizLabels(tag) {
-  return getLocale() === 'zh' ? VIZ_LABELS_ZH[tag] : undefined;
+  const locale = getLocale();
+  return locale === SOURCE ? undefined : TRANSLATIONS[locale].viz?.[tag];
 }
 
 /** True when the table has `key` (optional messages, like per-field hints). */
 export function has(key) {
-  return Object.hasOwn(MESSAGES.en, key);
+  return Object.hasOwn(ENGLISH, key);
 }
 
 const integerFormats = {};
 /** 12345.6 -> "12,346" with the language's grouping. */
 export function formatInteger(x) {
   const locale = getLocale();
-  integerFormats[locale] ??= new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: 0 });
+  integerFormats[locale] ??= new Intl.NumberFormat(languageTag(locale), { maximumFractionDigits: 0 });
   return integerFormats[locale].format(x);
 }
 

@@ -12,6 +12,7 @@
 import { downsample } from './runs.js';
 import { KeyedStore } from './store.js';
 import { say } from '../i18n/errors.js';
+import { languageTag } from '../i18n/languages.js';
 
 /** A checkpoint at least this often while training (less often for a model of more than... */
 export const CHECKPOINT_MS = 10_000;
@@ -33,7 +34,7 @@ const LOCK_PREFIX = 'nn-playground-run-';
 /** "3 minutes ago" in the page's language (Intl's words, so zh reads as zh). */
 export function formatAgo(time, lang = 'en', now = Date.now()) {
   const seconds = Math.round((time - now) / 1000);
-  const format = new Intl.RelativeTimeFormat(lang === 'zh' ? 'zh-CN' : 'en', { numeric: 'auto' });
+  const format = new Intl.RelativeTimeFormat(languageTag(lang), { numeric: 'auto' });
   for (const [unit, size] of [['day', 86400], ['hour', 3600], ['minute', 60]]) {
     if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
   }

@@ -291,7 +291,7 @@ describe.skipIf(!inBrowser)('the charts\' data table', () => {
   });
 
   it('in Chinese', async () => {
-    const { VIZ_LABELS_ZH } = await import('../../../../web/src/components/viz/labels-zh.js');
+    const { default: VIZ_LABELS_ZH } = await import('../../../../web/src/i18n/zh/viz.js');
     mounted = await mount('nn-metric-chart', { runs: [syntheticRun('a', 300, 50)], labels: VIZ_LABELS_ZH['nn-metric-chart'], tableOpen: true });
     let t = tableOf(mounted.el);
     expect(text(t.button)).toBe('表格 · 损失');

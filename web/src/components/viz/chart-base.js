@@ -26,6 +26,7 @@
 
 import { LitElement, css, html, nothing, render, svg, unsafeCSS } from 'lit';
 import uPlot from 'uplot';
+import { TABLE_LABELS } from '../../i18n/en/viz.js';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { format } from './stats.js';
 import { srOnly } from '../styles.js';
@@ -39,13 +40,7 @@ export const TABLE_MS = 400;
  * English strings of the data table, which every uPlot chart has; each chart's LABELS object
  * includes them (so the page translates them with the chart's other labels).
  */
-export const CHART_TABLE_LABELS = {
-  table: 'Table',
-  tableNote: 'The chart has {total} points; the table shows {shown} of them, evenly spaced from the first to the latest.',
-  tableNoteAll: 'The table shows all {total} points.',
-  tableMissing: 'no value',
-  tableEmpty: 'No data yet.',
-};
+export const CHART_TABLE_LABELS = TABLE_LABELS;
 
 /** Styles every viz element shares (colours come from custom properties the page can set). */
 export const vizBaseStyles = css`

@@ -6,17 +6,10 @@
 import { css, svg } from 'lit';
 import { LayerBarsElement } from './layer-bars.js';
 import { format, formatNumber } from './stats.js';
+import VIZ_LABELS from '../../i18n/en/viz.js';
 
 /** English defaults; the page passes translated strings through `labels`. */
-export const ACTIVATION_STATS_CHART_LABELS = {
-  title: 'Activation scale per layer',
-  atStep: 'step {step}',
-  std: 'std (log axis)',
-  row: '{layer}: mean {mean}, std {std}',
-  summary: 'activations at step {step}: {parts}',
-  noData: 'activation statistics: no data yet',
-  separator: '; ',
-};
+export const ACTIVATION_STATS_CHART_LABELS = VIZ_LABELS['nn-activation-stats-chart'];
 
 /** The std axis: 10^LO .. 10^HI (a std outside is drawn at the edge). */
 const LO = -4;

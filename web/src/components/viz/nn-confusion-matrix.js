@@ -7,20 +7,10 @@ import { CanvasElement } from './canvas-base.js';
 import { vizBaseStyles, mergeLabels } from './chart-base.js';
 import { textColorOn, toHex, viridis } from './colormap.js';
 import { format } from './stats.js';
+import VIZ_LABELS from '../../i18n/en/viz.js';
 
 /** English defaults; the page passes translated strings through `labels`. */
-export const CONFUSION_MATRIX_LABELS = {
-  title: 'Confusion matrix',
-  trueLabel: 'true label',
-  predicted: 'predicted label',
-  perClass: 'per class',
-  overall: 'accuracy {value} of {total}',
-  cell: 'true {true}, predicted {predicted}: {count} ({share} of the {true}s)',
-  summary: 'confusion matrix of {total} test samples, accuracy {accuracy}; most confused: {pairs}',
-  summaryPair: '{true} taken for {predicted} {count} times',
-  noData: 'confusion matrix: no data yet',
-  separator: ', ',
-};
+export const CONFUSION_MATRIX_LABELS = VIZ_LABELS['nn-confusion-matrix'];
 
 /**
  * The confusion matrix of an evaluation: row = true label, column = predicted label (as nn.h's

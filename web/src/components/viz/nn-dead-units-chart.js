@@ -5,17 +5,10 @@
 import { css, svg } from 'lit';
 import { LayerBarsElement } from './layer-bars.js';
 import { format } from './stats.js';
+import VIZ_LABELS from '../../i18n/en/viz.js';
 
 /** English defaults; the page passes translated strings through `labels`. */
-export const DEAD_UNITS_CHART_LABELS = {
-  title: 'Dead units per layer',
-  atStep: 'step {step}',
-  row: '{layer}: {dead} dead ({count} of {units}), {negative} negative for every sample',
-  summary: 'dead units at step {step}: {parts}',
-  noLayers: 'this network has no ReLU or leaky ReLU layer',
-  noData: 'dead units: no data yet',
-  separator: '; ',
-};
+export const DEAD_UNITS_CHART_LABELS = VIZ_LABELS['nn-dead-units-chart'];
 
 /** The layer types whose units can die (or be stuck on the negative side). */
 export const RECTIFIER_LIKE = Object.freeze(['relu', 'leaky_relu']);

@@ -7,15 +7,10 @@ import { CanvasElement } from './canvas-base.js';
 import { vizBaseStyles, mergeLabels } from './chart-base.js';
 import { blueOrange, CATEGORICAL } from './colormap.js';
 import { format } from './stats.js';
+import VIZ_LABELS from '../../i18n/en/viz.js';
 
 /** English defaults; the page passes translated strings through `labels`. */
-export const DECISION_BOUNDARY_LABELS = {
-  title: 'Decision boundary',
-  legend: 'background: P(class 1), blue 0 → orange 1',
-  class: 'class {label}',
-  summary: 'decision boundary over {n} points; {share} lie on the side of their own class',
-  noData: 'decision boundary: no data yet',
-};
+export const DECISION_BOUNDARY_LABELS = VIZ_LABELS['nn-decision-boundary'];
 
 /**
  * The points at which the page evaluates the model for `grid`: res x res points over

@@ -7,21 +7,10 @@ import { repeat } from 'lit/directives/repeat.js';
 import { vizBaseStyles, mergeLabels } from './chart-base.js';
 import { pixelsFromBytes } from './mnist-preprocess.js';
 import { format } from './stats.js';
+import VIZ_LABELS from '../../i18n/en/viz.js';
 
 /** English defaults; the page passes translated strings through `labels`. */
-export const DIGIT_GRID_LABELS = {
-  title: 'Test digits',
-  mistakes: '{wrong} wrong of {shown} shown',
-  predicted: 'predicted {label}',
-  truth: 'true {label}',
-  digit: 'test digit {index}: true {truth}, predicted {predicted}{probability}, {verdict}',
-  right: 'right',
-  wrong: 'wrong',
-  summary: '{shown} test digits, {wrong} of them predicted wrong',
-  noData: 'no predictions yet',
-  tryDigit: 'Try test digit {index} in the draw pad',
-  tryKeys: 'Arrow keys choose a digit; Enter tries it in the draw pad.',
-};
+export const DIGIT_GRID_LABELS = VIZ_LABELS['nn-digit-grid'];
 
 /**
  * A grid of test digits, each with its predicted label, the probability the model gave it, and

@@ -4,39 +4,13 @@
 
 import { html, nothing } from 'lit';
 import uPlot from 'uplot';
-import { CHART_TABLE_LABELS, TABLE_ROWS, UplotChart, mergeLabels } from './chart-base.js';
+import { TABLE_ROWS, UplotChart, mergeLabels } from './chart-base.js';
 import { toHex, toRgba, viridis } from './colormap.js';
 import { BAND_PERCENTILES, format, formatNumber, percentilesFromHistogram, readSnapshot, rebinHistogram } from './stats.js';
+import VIZ_LABELS from '../../i18n/en/viz.js';
 
 /** English defaults; the page passes translated strings through `labels`. */
-export const DISTRIBUTION_CHART_LABELS = {
-  weights: 'Weights',
-  gradients: 'Gradients',
-  title: '{quantity} · {tensor}',
-  bands: 'over time',
-  histogram: 'histogram',
-  viewGroup: 'view',
-  step: 'step',
-  value: 'value',
-  count: 'count',
-  atStep: 'step {step}',
-  current: 'at step {step}',
-  initial: 'at step {step} (first)',
-  min: 'min',
-  max: 'max',
-  median: 'median',
-  percentile: 'p{p}',
-  bandsLegend: 'bands: min–max, 5–95 %, 25–75 %; line: median',
-  summaryBands: '{quantity} of {tensor} at step {step}: median {median}, 90 % between {p5} and {p95}, min {min}, max {max}',
-  summaryHistogram: '{quantity} of {tensor} at step {step}: {count} values, mean {mean}, std {std}, from {min} to {max}',
-  noData: 'no data yet',
-  bin: 'value range',
-  binRange: '{from} to {to}',
-  countAt: 'count {series}',
-  tableNoteBins: 'The histogram has {bins} bins; each row of the table adds up {merge} neighbouring bins.',
-  tableNoteAllBins: 'The table shows all {bins} bins.',
-  ...CHART_TABLE_LABELS,
-};
+export const DISTRIBUTION_CHART_LABELS = VIZ_LABELS['nn-distribution-chart'];
 
 const SERIES_NAMES = ['min', 'p5', 'p25', 'median', 'p75', 'p95', 'max'];
 

@@ -8,25 +8,10 @@ import { vizBaseStyles, mergeLabels } from './chart-base.js';
 import { framePixels, inkFromRgba, preprocessDigit } from './mnist-preprocess.js';
 import { format } from './stats.js';
 import { srOnly } from '../styles.js';
+import VIZ_LABELS from '../../i18n/en/viz.js';
 
 /** English defaults; the page passes translated strings through `labels`. */
-export const DRAW_PAD_LABELS = {
-  title: 'Draw a digit',
-  hint: 'Draw with the mouse, a finger or a pen.',
-  keys: 'Keys: the arrows move the pen (with Shift, four times as far), Space or Enter puts it down or lifts it, Delete clears.',
-  clear: 'Clear',
-  pad: 'Drawing pad',
-  penDown: 'Pen down',
-  penUp: 'Pen up',
-  cleared: 'Pad cleared',
-  loaded: 'test digit {index} (true {truth})',
-  loadedAnnounce: '{digit} is on the pad: {prediction}',
-  seen: 'What the network sees (28 × 28)',
-  seenImage: 'the drawing as a 28 by 28 MNIST-style image',
-  probabilities: 'Probabilities',
-  prediction: 'predicted {label} with probability {p}',
-  waiting: 'draw to see the prediction',
-};
+export const DRAW_PAD_LABELS = VIZ_LABELS['nn-draw-pad'];
 
 // The drawing's own resolution, independent of its size on screen, so the preprocessing sees the
 // same stroke widths everywhere.

@@ -7,20 +7,10 @@ import { CanvasElement } from './canvas-base.js';
 import { vizBaseStyles, mergeLabels } from './chart-base.js';
 import { blueOrange, lookupTable } from './colormap.js';
 import { format, formatNumber } from './stats.js';
+import VIZ_LABELS from '../../i18n/en/viz.js';
 
 /** English defaults; the page passes translated strings through `labels`. */
-export const FILTER_IMAGES_LABELS = {
-  title: 'Learned filters',
-  perFilter: 'each tile scaled alone',
-  scaleGroup: 'colour scale',
-  global: 'one scale for all',
-  scaleLegend: 'blue negative · white 0 · orange positive',
-  range: '±{max}',
-  shown: 'showing {shown} of {total}',
-  summaryConv: '{count} filters of {k} × {k} over {channels} input channels, weights from {min} to {max}',
-  summaryDense: '{count} units, each weight image {h} × {w}, weights from {min} to {max}',
-  noData: 'no weights yet',
-};
+export const FILTER_IMAGES_LABELS = VIZ_LABELS['nn-filter-images'];
 
 const TABLE = lookupTable(blueOrange, true);
 

@@ -4,20 +4,13 @@
 
 import { html, nothing } from 'lit';
 import uPlot from 'uplot';
-import { CHART_TABLE_LABELS, UplotChart, mergeLabels } from './chart-base.js';
+import { UplotChart, mergeLabels } from './chart-base.js';
 import { viridisSteps } from './colormap.js';
 import { format, formatNumber, positiveOnly } from './stats.js';
+import VIZ_LABELS from '../../i18n/en/viz.js';
 
 /** English defaults; the page passes translated strings through `labels`. */
-export const GRAD_NORM_CHART_LABELS = {
-  title: 'Gradient norm per layer',
-  step: 'step',
-  logScale: 'log scale',
-  summary: 'gradient L2 norm at step {step}: {parts}',
-  noData: 'gradient L2 norm: no data yet',
-  separator: ', ',
-  ...CHART_TABLE_LABELS,
-};
+export const GRAD_NORM_CHART_LABELS = VIZ_LABELS['nn-grad-norm-chart'];
 
 /**
  * One line per layer: the L2 norm of that layer's gradient (nn_l2_norm over its weight gradient)

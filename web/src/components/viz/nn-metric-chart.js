@@ -3,29 +3,13 @@
 
 import { css, html, nothing } from 'lit';
 import uPlot from 'uplot';
-import { CHART_TABLE_LABELS, UplotChart, mergeLabels } from './chart-base.js';
+import { UplotChart, mergeLabels } from './chart-base.js';
 import { CATEGORICAL } from './colormap.js';
 import { SeriesAligner, emaSmooth, format, formatNumber, positiveOnly, seriesLength } from './stats.js';
+import VIZ_LABELS from '../../i18n/en/viz.js';
 
 /** English defaults; the page passes translated strings through `labels` ({...} are filled in). */
-export const METRIC_CHART_LABELS = {
-  loss: 'Loss',
-  accuracy: 'Accuracy',
-  step: 'step',
-  train: 'train',
-  test: 'test',
-  raw: 'raw',
-  logScale: 'log scale',
-  smoothing: 'smoothing',
-  expectedInit: 'expected at init: ln {classes} = {value}',
-  measuredFirst: 'measured at step {step}: {value}',
-  initWarning: 'Warning: the first loss is {diff} away from ln {classes} (more than {limit}). The initial scores are not small and equal: check the weight initialisation.',
-  summary: '{metric}: {parts}',
-  summaryPart: '{split} {value} at step {step}',
-  noData: 'no data yet',
-  separator: ', ',
-  ...CHART_TABLE_LABELS,
-};
+export const METRIC_CHART_LABELS = VIZ_LABELS['nn-metric-chart'];
 
 /**
  * Loss or accuracy over training steps: a solid line per run for training (every step), a dashed

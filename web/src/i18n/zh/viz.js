@@ -1,6 +1,6 @@
-// labels-zh.js: Simplified Chinese strings for the viz elements, keyed by element tag; the page
-// passes VIZ_LABELS_ZH['nn-metric-chart'] etc. as each element's `labels` when the locale is zh.
-// Placeholders in braces are filled in by the elements and must be kept.
+// zh/viz.js: the viz elements' strings in Simplified Chinese, keyed by element tag, with
+// en/viz.js's keys and {placeholders} (the elements fill them in). The page passes each as the
+// element's `labels` when the language is zh (vizLabels() in i18n/index.js).
 
 /** The data table every uPlot chart has (chart-base.js's CHART_TABLE_LABELS). */
 const CHART_TABLE_ZH = {
@@ -11,7 +11,7 @@ const CHART_TABLE_ZH = {
   tableEmpty: '暂无数据。',
 };
 
-export const VIZ_LABELS_ZH = {
+export default {
   'nn-metric-chart': {
     loss: '损失',
     accuracy: '准确率',

@@ -1,13 +1,12 @@
-// core-zh.js: the C core's sentences in Chinese. The core writes its errors with printf formats
-// (nn_fail in c/*.c); each format of CORE_ZH (errors-zh.js) becomes a pattern that recognises the
-// sentences it prints and gives back the values it printed, which go unchanged into the Chinese
-// template's conversions, in order. A value printed with %s that is itself one of the core's
-// sentences (the advice in a memory-budget refusal) or one of its English words is translated
-// too. session.js shows a layer's sentence without its "layer 3 (conv2d): " (the row says which
-// layer), so each such format is also known by its tail. A sentence no format matches gets null:
-// the caller keeps the English.
-
-import { CORE_WORDS_ZH, CORE_ZH } from './errors-zh.js';
+// core-sentences.js: the C core's sentences in another language. The core writes its errors with
+// printf formats (nn_fail in c/*.c); a language's core table (zh/core.js) maps each format to a
+// template with the same conversions in order. Each format becomes a pattern that recognises the
+// sentences it prints and gives back the values it printed, which go unchanged into the template's
+// conversions, in order. A value printed with %s that is itself one of the core's sentences (the
+// advice in a memory-budget refusal) or one of its English words is translated too. session.js
+// shows a layer's sentence without its "layer 3 (conv2d): " (the row says which layer), so each
+// such format is also known by its tail. A sentence no format matches gets null: the caller keeps
+// the English.
 
 /** printf conversions: %d, %zu, %lld, %.1f, %02x, %s, ... (%% is a literal percent sign). */
 const SPEC_RE = /%(?:%|[-+ #0]*\d*(?:\.\d+)?(?:hh|h|ll|l|z|j|t)?[diouxXeEfgGcs])/g;
@@ -48,9 +47,8 @@ function fillSpecs(template, values) {
   return template.replace(SPEC_RE, (spec) => (spec === '%%' ? '%' : values[i++] ?? ''));
 }
 
-// "layer 3 (conv2d): <tail>" and its Chinese "层 3（conv2d）：<tail>"
+// "layer 3 (conv2d): <tail>"; each language's table says how its templates begin (layerPrefix).
 const LAYER_PREFIX = /^layer %d \((?:[a-z0-9_]+|%s)\): /;
-const LAYER_PREFIX_ZH = /^层 %d（(?:[a-z0-9_]+|%s)）：/;
 
 /** [format, template] pairs, most specific first: the longer the fixed text, the earlier. */
 function compile(table) {
@@ -60,41 +58,45 @@ function compile(table) {
     .map(([format, template]) => ({ re: patternOf(format), specs: printfSpecs(format), template }));
 }
 
-let whole = null;
-let tails = null;
+/** The compiled rules of a core table, made once: {whole, tails}. */
+const compiled = new WeakMap();
+
+function rulesOf(core) {
+  let rules = compiled.get(core);
+  if (!rules) {
+    rules = { whole: compile(core.sentences), tails: compile(Object.fromEntries(layerTails(core))) };
+    compiled.set(core, rules);
+  }
+  return rules;
+}
 
 /** The formats that begin with a layer, by their tails: [[tail format, tail template]]. */
-export function layerTails(table = CORE_ZH) {
+export function layerTails(core) {
   const out = [];
-  for (const [format, template] of Object.entries(table)) {
+  for (const [format, template] of Object.entries(core.sentences)) {
     const head = LAYER_PREFIX.exec(format);
-    const headZh = LAYER_PREFIX_ZH.exec(template);
-    if (head && headZh) out.push([format.slice(head[0].length), template.slice(headZh[0].length)]);
+    const headThere = core.layerPrefix?.exec(template);
+    if (head && headThere) out.push([format.slice(head[0].length), template.slice(headThere[0].length)]);
   }
   return out;
 }
 
-function translateIn(rules, text) {
+function translateIn(rules, text, core) {
   for (const { re, specs, template } of rules) {
     const m = re.exec(text);
     if (!m) continue;
-    const values = m.slice(1).map((value, i) => (specs[i].endsWith('s') ? (translateSentence(value) ?? CORE_WORDS_ZH[value] ?? value) : value));
+    const values = m.slice(1).map((value, i) => (specs[i].endsWith('s') ? (translateIn(rulesOf(core).whole, value, core) ?? core.words?.[value] ?? value) : value));
     return fillSpecs(template, values);
   }
   return null;
 }
 
-/** A whole sentence of the core in Chinese, or null. */
-function translateSentence(text) {
-  whole ??= compile(CORE_ZH);
-  return translateIn(whole, text);
-}
-
-/** A sentence of the core (or its tail after "layer N (kind): ") in Chinese, or null when none matches. */
-export function coreToChinese(text) {
-  if (typeof text !== 'string' || !text) return null;
-  const full = translateSentence(text);
-  if (full !== null) return full;
-  tails ??= compile(Object.fromEntries(layerTails()));
-  return translateIn(tails, text);
+/**
+ * A sentence of the core (or its tail after "layer N (kind): ") in the language of `core` (a
+ * language folder's core.js), or null when none matches.
+ */
+export function coreSentence(text, core) {
+  if (typeof text !== 'string' || !text || !core) return null;
+  const { whole, tails } = rulesOf(core);
+  return translateIn(whole, text, core) ?? translateIn(tails, text, core);
 }
