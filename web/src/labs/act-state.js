@@ -2,7 +2,7 @@
 //   #lab=act&act=leaky_relu&param=0.2&claim=saturation
 // One table (KEYS) drives reading and writing; link.js reads defensively.
 
-import { joinLink, oneOf, readLink, real } from './link.js';
+import { flatStateCodec, oneOf, real } from './link.js';
 import { ACTIVATIONS } from './activation-curves.js';
 import { ACTIVATION_CLAIMS } from './activation-claims.js';
 
@@ -15,20 +15,8 @@ const KEYS = Object.freeze([
   { key: 'claim', field: 'claim', codec: oneOf(ACTIVATION_CLAIMS.map((c) => c.id)) },
 ]);
 
+const codec = flatStateCodec('act', KEYS, DEFAULT_ACT_STATE);
 /** {state, errors: [{key, msg}]}: every field the link does not set (or sets badly) has its default. */
-export function decodeActState(hash) {
-  const state = { ...DEFAULT_ACT_STATE };
-  const { values, errors, read } = readLink(hash, KEYS.map((k) => k.key));
-  for (const { key, field, codec } of KEYS) if (values.has(key)) read(key, codec, (v) => (state[field] = v));
-  return { state, errors };
-}
-
+export const decodeActState = codec.decode;
 /** The hash of a state (without #): lab=act, then what differs from the defaults, the page's keys. */
-export function encodeActState(state, { lang, embed } = {}) {
-  const parts = ['lab=act'];
-  for (const { key, field, codec } of KEYS) {
-    const v = state[field];
-    if (v !== undefined && v !== null && v !== '' && v !== DEFAULT_ACT_STATE[field]) parts.push(`${key}=${codec.format(v)}`);
-  }
-  return joinLink(parts, { lang, embed });
-}
+export const encodeActState = codec.encode;

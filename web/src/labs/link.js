@@ -85,3 +85,27 @@ export function joinLink(parts, { lang, embed } = {}) {
   // Only what a link's own characters cannot carry is escaped (, : / stay readable).
   return all.map((p) => p.replace(/[^A-Za-z0-9=._~,:/+-]/g, encodeURIComponent)).join('&');
 }
+
+/**
+ * {decode, encode} of a lab whose state is a flat table of fields: keys [{key, field, codec}],
+ * defaults the whole state. decode(hash) -> {state, errors}; encode(state, {lang, embed}) -> the
+ * hash without #: lab=<lab>, then what differs from the defaults, then the page's keys.
+ */
+export function flatStateCodec(lab, keys, defaults) {
+  return {
+    decode(hash) {
+      const state = { ...defaults };
+      const { values, errors, read } = readLink(hash, keys.map((k) => k.key));
+      for (const { key, field, codec } of keys) if (values.has(key)) read(key, codec, (v) => (state[field] = v));
+      return { state, errors };
+    },
+    encode(state, { lang, embed } = {}) {
+      const parts = [`lab=${lab}`];
+      for (const { key, field, codec } of keys) {
+        const v = state[field];
+        if (v !== undefined && v !== null && v !== '' && v !== defaults[field]) parts.push(`${key}=${codec.format(v)}`);
+      }
+      return joinLink(parts, { lang, embed });
+    },
+  };
+}

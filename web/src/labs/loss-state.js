@@ -2,7 +2,7 @@
 //   #lab=loss&p=0.01&smoothing=0.1&weight=2&claim=confident-wrong
 // One table (KEYS) drives reading and writing; link.js reads defensively.
 
-import { joinLink, oneOf, readLink, real } from './link.js';
+import { flatStateCodec, oneOf, real } from './link.js';
 import { LOSS_CLAIMS } from './loss-claims.js';
 
 export const DEFAULT_LOSS_STATE = Object.freeze({ p: 0.1, smoothing: 0, weight: 1, claim: '' });
@@ -14,20 +14,8 @@ const KEYS = Object.freeze([
   { key: 'claim', field: 'claim', codec: oneOf(LOSS_CLAIMS.map((c) => c.id)) },
 ]);
 
+const codec = flatStateCodec('loss', KEYS, DEFAULT_LOSS_STATE);
 /** {state, errors: [{key, msg}]}: every field the link does not set (or sets badly) has its default. */
-export function decodeLossState(hash) {
-  const state = { ...DEFAULT_LOSS_STATE };
-  const { values, errors, read } = readLink(hash, KEYS.map((k) => k.key));
-  for (const { key, field, codec } of KEYS) if (values.has(key)) read(key, codec, (v) => (state[field] = v));
-  return { state, errors };
-}
-
+export const decodeLossState = codec.decode;
 /** The hash of a state (without #): lab=loss, then what differs from the defaults, the page's keys. */
-export function encodeLossState(state, { lang, embed } = {}) {
-  const parts = ['lab=loss'];
-  for (const { key, field, codec } of KEYS) {
-    const v = state[field];
-    if (v !== undefined && v !== '' && v !== DEFAULT_LOSS_STATE[field]) parts.push(`${key}=${codec.format(v)}`);
-  }
-  return joinLink(parts, { lang, embed });
-}
+export const encodeLossState = codec.encode;

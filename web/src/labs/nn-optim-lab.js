@@ -6,7 +6,8 @@ import { LitElement, css, html, nothing } from 'lit';
 import { language, localize, t, updateWhenLocaleChanges, vizLabels } from '../i18n/index.js';
 import { labWorker } from './lab-client.js';
 import { fieldGroups, formFields, srOnly, swatch } from '../components/styles.js';
-import { claimStyles } from './styles.js';
+import { claimStyles, labFields } from './styles.js';
+import { claimList, errorLine } from './claim-list.js';
 import '../components/viz/nn-metric-chart.js';
 import './nn-surface-map.js';
 import './nn-racer-editor.js';
@@ -97,16 +98,8 @@ export class NnOptimLab extends LitElement {
         font-weight: 600;
         padding: 4px 0;
       }
-      .grid label {
-        display: flex;
-        flex-direction: column;
-        font-size: 12px;
-        color: var(--nn-muted, #5a5f69);
-      }
-      input[type='number'] {
-        width: 7em;
-      }
     `,
+    labFields,
   ];
 
   #frame = 0;
@@ -379,21 +372,10 @@ export class NnOptimLab extends LitElement {
   }
 
   #renderClaims() {
-    return html`<h3 id="h-claims">${t('optim.claims')}</h3>
-      <ul class="claims" aria-labelledby="h-claims">
-        ${OPTIM_CLAIMS.map((c) => {
-          const m = this._measured[c.id];
-          return html`<li data-claim=${c.id} aria-current=${this.state.claim === c.id ? 'true' : 'false'}>
-            <div class="claim-title">${t(`optim.claim.${c.id}`)}</div>
-            <p class="why">${t(`optim.claim.${c.id}.why`, { sweep: 8 })}</p>
-            <button type="button" class="show" @click=${() => this.showClaim(c.id)}>${t('optim.show')}</button>
-            <p class="measured" aria-live="polite">${m
-              ? html`<span class="numbers">${t(`optim.claim.${c.id}.measured`, m.values)}</span>
-                  <span class="verdict ${m.holds ? 'holds' : 'fails'}" data-holds=${m.holds ? 'true' : 'false'}>${m.holds ? t('optim.holds') : t('optim.fails')}</span>`
-              : html`<span class="none">${t('optim.notRun')}</span>`}</p>
-          </li>`;
-        })}
-      </ul>`;
+    return claimList({
+      id: 'h-claims', prefix: 'optim', claims: OPTIM_CLAIMS, current: this.state.claim, measured: this._measured,
+      button: t('optim.show'), show: (id) => this.showClaim(id), whyParams: { sweep: 8 },
+    });
   }
 
   render() {
@@ -402,7 +384,7 @@ export class NnOptimLab extends LitElement {
     const log = surface.log;
     return html`
       <p class="intro">${t('optim.intro')}</p>
-      ${this._error ? html`<p class="error" role="alert">${localize(this._error)}</p>` : nothing}
+      ${errorLine(this._error, localize)}
       <div class="layout">
         <div>
           <nn-surface-map .grid=${this._grid} .gridWidth=${GRID} .gridHeight=${GRID} .view=${surface.view} ?log=${log}

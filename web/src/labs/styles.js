@@ -50,3 +50,34 @@ export const claimStyles = css`
     outline-offset: 1px;
   }
 `;
+
+/** Two columns side by side, one under the other on narrow screens. */
+export const labLayout = css`
+  :host {
+    display: block;
+  }
+  .layout {
+    display: grid;
+    grid-template-columns: minmax(280px, 1fr) minmax(280px, 1fr);
+    gap: 16px;
+    align-items: start;
+  }
+  @media (max-width: 860px) {
+    .layout {
+      grid-template-columns: 1fr;
+    }
+  }
+`;
+
+/** A settings grid's labels above their fields, and number fields of one width. */
+export const labFields = css`
+  .grid label {
+    display: flex;
+    flex-direction: column;
+    font-size: 12px;
+    color: var(--nn-muted, #5a5f69);
+  }
+  input[type='number'] {
+    width: 7em;
+  }
+`;
