@@ -172,7 +172,7 @@ describe('the MNIST page, from a fresh load', () => {
     const parts = reached.map((f) => f.part).filter((p, i, all) => p !== all[i - 1]);
     expect(parts).toEqual(['header', 'model', 'settings', 'lesson', 'controls', 'charts', 'views']);
     expect(reached.filter((f) => f.part === 'header').map((f) => f.label)).toEqual(
-      ['Skip to the run controls', 'Preset', 'English', '中文', 'Instructor mode', 'Copy link']);
+      ['Skip to the run controls', 'Preset', 'Labs', 'English', '中文', 'Instructor mode', 'Copy link']);
     expect(reached.filter((f) => f.part === 'controls').map((f) => f.label).slice(0, 3)).toEqual(['Train', 'Step', 'Reset']);
     // The digit grid is one stop; its arrows move between the digits. Its try button comes next.
     const grid = reached.findIndex((f) => f.host === 'nn-digit-grid');

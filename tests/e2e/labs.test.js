@@ -68,6 +68,11 @@ describe('the optimizer lab', () => {
       expect(shown).toBe(fill(LAB_MESSAGES.en[`optim.claim.${claim.id}.measured`], node.values));
       expect(await item.locator('.verdict').getAttribute('data-holds')).toBe('true');
       expect(await page.evaluate(() => location.hash)).toContain(`claim=${claim.id}`);
+      if (claim.id === 'adagrad-stops') {
+        // The effective step per step of both adaptive racers, as the worker measured it.
+        await expect.poll(() => lab(page, `lab.renderRoot.querySelector('#effective-chart')?.runs.map((r) => r.train.loss.length).join()`)).toBe('5000,5000');
+        expect(await lab(page, `lab.renderRoot.querySelector('#effective-chart').runs[0].train.loss[0]`)).toBe(node.paths[0].effective[0]);
+      }
       console.log(`${claim.id}: ${shown}`);
     }
     expect(problems).toEqual([]);

@@ -361,10 +361,12 @@ export class NnOptimLab extends LitElement {
   }
 
   /** The charts are given the whole run once per race: playback does not redraw them. */
+  /** metric: 'loss' (per point), 'step' (length of each step), 'effective' (x's effective step, adaptive rules only). */
   #chartRuns(metric) {
     return this._paths.map((p, k) => {
       if (!p.loss) return null;
-      const values = metric === 'loss' ? p.loss : p.step;
+      const values = metric === 'loss' ? p.loss : metric === 'step' ? p.step : p.effective.filter((_, i) => i % 2 === 0);
+      if (metric === 'effective' && !(values.length && Number.isFinite(values[0]))) return null;
       const steps = Float64Array.from({ length: values.length }, (_, i) => (metric === 'loss' ? i : i + 1));
       const racer = this.state.racers[k] ?? { type: 'sgd', lr: 0 };
       return { id: `r${k}`, label: racerName(racer), color: RACER_COLORS[k], train: { steps, loss: values } };
@@ -405,6 +407,10 @@ export class NnOptimLab extends LitElement {
           <nn-metric-chart metric="loss" no-controls ?log=${log} .classes=${0} .labels=${this.#chartLabels('loss')} .runs=${this._racing ? [] : this.#chartRunsCached('loss')}></nn-metric-chart>
           <h3>${t('optim.stepChart')}</h3>
           <nn-metric-chart metric="loss" no-controls log .classes=${0} .labels=${this.#chartLabels('step')} .runs=${this._racing ? [] : this.#chartRunsCached('step')}></nn-metric-chart>
+          ${this.#chartRunsCached('effective').length
+            ? html`<h3>${t('optim.effChart')}</h3>
+                <nn-metric-chart id="effective-chart" metric="loss" no-controls log .classes=${0} .labels=${this.#chartLabels('effective')} .runs=${this._racing ? [] : this.#chartRunsCached('effective')}></nn-metric-chart>`
+            : nothing}
         </div>
       </div>
     `;
@@ -415,15 +421,20 @@ export class NnOptimLab extends LitElement {
   #chartLabels(metric) {
     if (this.#labels.lang !== language()) {
       const base = vizLabels('nn-metric-chart');
-      this.#labels = { lang: language(), loss: { ...base, loss: t('optim.col.loss') }, step: { ...base, loss: t('optim.col.step') } };
+      this.#labels = {
+        lang: language(), loss: { ...base, loss: t('optim.col.loss') }, step: { ...base, loss: t('optim.col.step') },
+        effective: { ...base, loss: t('optim.col.effectiveX') },
+      };
     }
     return this.#labels[metric];
   }
 
-  #charts = { paths: null, loss: [], step: [] };
+  #charts = { paths: null, loss: [], step: [], effective: [] };
   /** The chart runs of the current paths, built once per race (not per frame of playback). */
   #chartRunsCached(metric) {
-    if (this.#charts.paths !== this._paths) this.#charts = { paths: this._paths, loss: this.#chartRuns('loss'), step: this.#chartRuns('step') };
+    if (this.#charts.paths !== this._paths) {
+      this.#charts = { paths: this._paths, loss: this.#chartRuns('loss'), step: this.#chartRuns('step'), effective: this.#chartRuns('effective') };
+    }
     return this.#charts[metric];
   }
 }

@@ -115,6 +115,8 @@ export default {
   'optim.stopped': 'stopped at step {step}: {message}',
   'optim.table': 'Each optimizer at the step shown',
   'optim.lossChart': 'Loss per step',
+  'optim.effChart': 'Effective step on x per step (the adaptive rules: lr over the running size of the gradient)',
+  'optim.col.effectiveX': 'effective step on x',
   'optim.stepChart': 'Step length per step',
   'optim.claims': 'The lesson\'s claims, measured',
   'optim.show': 'Race this',

@@ -114,6 +114,8 @@ export default {
   'optim.stopped': '在第 {step} 步停止：{message}',
   'optim.table': '各优化器在所显示的步',
   'optim.lossChart': '每步的损失',
+  'optim.effChart': '每步在 x 上的有效步长（自适应方法：学习率除以梯度的滑动大小）',
+  'optim.col.effectiveX': 'x 上的有效步长',
   'optim.stepChart': '每步的步长',
   'optim.claims': '课程中的结论，逐条测量',
   'optim.show': '跑一遍',
