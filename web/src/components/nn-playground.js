@@ -1599,7 +1599,7 @@ export class NnPlayground extends LitElement {
       ${this._embed || this._lab?.embed ? nothing : this.#renderHeader(applied)}
       ${this.linkError ? this.#renderLinkError() : nothing}
       ${this._recovery ? this.#renderRecovery() : nothing}
-      ${this._lab ? html`<nn-labs></nn-labs>` : nothing}
+      ${this._lab ? html`<nn-labs .client=${this.#client}></nn-labs>` : nothing}
       <main class=${left ? '' : 'single'} ?hidden=${Boolean(this._lab)}>
         ${left
           ? html`<div class="model">

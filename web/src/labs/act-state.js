@@ -3,8 +3,7 @@
 // One table (KEYS) drives reading and writing; link.js reads defensively.
 
 import { flatStateCodec, oneOf, real } from './link.js';
-import { ACTIVATIONS } from './activation-curves.js';
-import { ACTIVATION_CLAIMS } from './activation-claims.js';
+import { ACTIVATIONS, ACT_PRESETS } from './act-presets.js';
 
 /** param null: the activation's own default (leaky ReLU's slope 0.01, ELU's alpha 1). */
 export const DEFAULT_ACT_STATE = Object.freeze({ act: 'tanh', param: null, claim: '' });
@@ -12,7 +11,7 @@ export const DEFAULT_ACT_STATE = Object.freeze({ act: 'tanh', param: null, claim
 const KEYS = Object.freeze([
   { key: 'act', field: 'act', codec: oneOf(ACTIVATIONS.map((a) => a.id)) },
   { key: 'param', field: 'param', codec: real(0, 10) },
-  { key: 'claim', field: 'claim', codec: oneOf(ACTIVATION_CLAIMS.map((c) => c.id)) },
+  { key: 'claim', field: 'claim', codec: oneOf(ACT_PRESETS.map((c) => c.id)) },
 ]);
 
 const codec = flatStateCodec('act', KEYS, DEFAULT_ACT_STATE);

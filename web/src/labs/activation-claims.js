@@ -3,12 +3,13 @@
 // same in Node).
 
 import { naiveSoftmax, sameSignShare, saturationOf, softmax } from './activation-curves.js';
+import { HISTOGRAM, actPresetOf } from './act-presets.js';
+
+export { HISTOGRAM } from './act-presets.js';
 
 const pct = (v) => (100 * v).toFixed(1);
 const e2 = (v) => v.toExponential(2);
 const vec = (a) => Array.from(a, (v) => (Number.isNaN(v) ? 'NaN' : v.toFixed(2))).join(', ');
-/** The pre-activation histogram's bins: 48 over [-6, 6], the values outside in the end bins. */
-export const HISTOGRAM = Object.freeze({ lo: -6, hi: 6, bins: 48 });
 
 /** Counts of values in HISTOGRAM's bins, as shares of all values. */
 export function histogram(values) {
@@ -24,9 +25,7 @@ export function histogram(values) {
  */
 export const ACTIVATION_CLAIMS = Object.freeze([
   {
-    id: 'saturation',
-    mnist: true,
-    state: { act: 'sigmoid' },
+    ...actPresetOf('saturation'),
     measure(core, mnist) {
       const normal = { type: 'normal', mean: 0, std: 1 };
       const sig = saturationOf(core, mnist, 'sigmoid', normal);
@@ -45,9 +44,7 @@ export const ACTIVATION_CLAIMS = Object.freeze([
     },
   },
   {
-    id: 'same-sign',
-    mnist: true,
-    state: { act: 'sigmoid' },
+    ...actPresetOf('same-sign'),
     measure(core, mnist) {
       const sigmoid = sameSignShare(core, mnist, 'sigmoid', { batch: 1 });
       const tanh = sameSignShare(core, mnist, 'tanh', { batch: 1 });
@@ -60,8 +57,7 @@ export const ACTIVATION_CLAIMS = Object.freeze([
     },
   },
   {
-    id: 'softmax',
-    state: { act: 'softmax' },
+    ...actPresetOf('softmax'),
     measure(core) {
       const stable = softmax(core, [2.0, 1.0, 0.1]);
       const shifted = softmax(core, [102, 101, 100.1]);

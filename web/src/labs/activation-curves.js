@@ -3,27 +3,13 @@
 // logit), softmax's stable and naive forms, and two networks on MNIST that show saturation and
 // sigmoid's same-sign gradients.
 
-import { LayerKind, LossKind, Reduction } from '../engine/enums.js';
+import { LossKind, Reduction } from '../engine/enums.js';
 import { Session } from '../engine/session.js';
 import { forEachBatch, gradientNorms } from '../engine/insight.js';
 import { parseExperiment } from '../experiment/validate.js';
+import { SATURATED, SOFTMAX_REST, activationOf } from './act-presets.js';
 
-/** The lab's activations: id (the link's act=), the core's layer kind, its parameter (or null). */
-export const ACTIVATIONS = Object.freeze([
-  { id: 'tanh', kind: LayerKind.TANH, param: null },
-  { id: 'sigmoid', kind: LayerKind.SIGMOID, param: null },
-  { id: 'relu', kind: LayerKind.RELU, param: null },
-  { id: 'leaky_relu', kind: LayerKind.LEAKY_RELU, param: 0.01 }, // negative slope
-  { id: 'elu', kind: LayerKind.ELU, param: 1 }, // alpha
-  { id: 'swish', kind: LayerKind.SWISH, param: null },
-  { id: 'softmax', kind: LayerKind.SOFTMAX, param: null },
-].map(Object.freeze));
-export const activationOf = (id) => ACTIVATIONS.find((a) => a.id === id) ?? ACTIVATIONS[0];
-
-/** Below this size of the derivative a unit counts as saturated (or dead): little gradient passes. */
-export const SATURATED = 0.05;
-/** The other two logits of softmax's 3-vector, as on the slide: [x, 1.0, 0.1]. */
-export const SOFTMAX_REST = Object.freeze([1.0, 0.1]);
+export { ACTIVATIONS, SATURATED, SOFTMAX_REST, activationOf } from './act-presets.js';
 
 /**
  * Runs `inputs` ([n][width] floats) through one identity dense layer and the activation, in the

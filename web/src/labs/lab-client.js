@@ -1,25 +1,31 @@
-// lab-client.js: the one worker every lab of the page shares (lab-worker.js), started on first
-// use and stopped when the lab view closes.
+// lab-client.js: how the labs reach the training worker (the page's TrainingClient,
+// engine/client.js): the labs view hands it over, and every lab sends its computations to the
+// worker as Request.LAB {action, ...}, so they share its core and its MNIST.
 
-import { TrainingClient } from '../engine/client.js';
+import { Request } from '../engine/protocol.js';
 
 let shared = null;
+let resolveReady;
+let ready = new Promise((resolve) => (resolveReady = resolve));
 
-/** {client, ready}: requests go through client.request(type, fields); ready resolves once the core is in. */
-export function labWorker() {
-  if (!shared) {
-    const client = new TrainingClient(new Worker(new URL('./lab-worker.js', import.meta.url), { type: 'module' }));
-    const ready = client.request('init', {
-      wasmUrl: String(new URL('nn.wasm', document.baseURI)), dataUrl: String(new URL('data/', document.baseURI)),
-    });
-    ready.catch(() => {}); // each caller awaits it and shows its own error
-    shared = { client, ready };
-  }
-  return shared;
+/** Given by the labs view (<nn-labs>): the page's client (a new one after the worker restarts), or null. */
+export function setLabClient(client) {
+  if (client && !shared) resolveReady();
+  if (!client && shared) ready = new Promise((resolve) => (resolveReady = resolve));
+  shared = client;
 }
 
-/** Stops the worker (a later labWorker() starts a new one). */
-export function closeLabWorker() {
-  shared?.client.terminate();
-  shared = null;
+/** {client: {request(action, fields)}, ready}: ready resolves once the page's client is set. */
+export function labWorker() {
+  return {
+    client: {
+      request: async (action, fields = {}) => {
+        await ready;
+        // The page's urls, as its INIT sends them: a lab's request may reach the worker first.
+        const urls = { wasmUrl: String(new URL('nn.wasm', document.baseURI)), dataUrl: String(new URL('data/', document.baseURI)) };
+        return shared.request(Request.LAB, { action, ...urls, ...fields }, { transfer: false });
+      },
+    },
+    ready,
+  };
 }

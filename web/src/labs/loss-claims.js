@@ -2,6 +2,7 @@
 // shows beside it (tests/web/labs/loss-claims.test.js measures the same in Node).
 
 import { CLASSES, lossAt, smoothedTarget, trainTo90 } from './loss-curves.js';
+import { lossPresetOf } from './loss-presets.js';
 
 const e1 = (v) => Math.abs(v).toExponential(1);
 const f3 = (v) => v.toFixed(3);
@@ -13,8 +14,7 @@ const f3 = (v) => v.toFixed(3);
  */
 export const LOSS_CLAIMS = Object.freeze([
   {
-    id: 'confident-wrong',
-    state: { p: 0.01, smoothing: 0, weight: 1 },
+    ...lossPresetOf('confident-wrong'),
     measure(core) {
       const wrong = lossAt(core, 0.01);
       const unsure = lossAt(core, 0.5);
@@ -25,9 +25,7 @@ export const LOSS_CLAIMS = Object.freeze([
     },
   },
   {
-    id: 'mnist-faster',
-    mnist: true,
-    state: { p: 0.01, smoothing: 0, weight: 1 },
+    ...lossPresetOf('mnist-faster'),
     measure(core, mnist) {
       const ce = trainTo90(core, mnist, 'cross_entropy');
       const mse = trainTo90(core, mnist, 'mse');
@@ -39,8 +37,7 @@ export const LOSS_CLAIMS = Object.freeze([
     },
   },
   {
-    id: 'smoothing-weights',
-    state: { p: 0.999, smoothing: 0.1, weight: 2 },
+    ...lossPresetOf('smoothing-weights'),
     measure(core) {
       const target = smoothedTarget(0.1);
       const sure = lossAt(core, 0.999);

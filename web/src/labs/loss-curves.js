@@ -7,7 +7,9 @@ import { LayerKind, LossKind, Reduction } from '../engine/enums.js';
 import { Session } from '../engine/session.js';
 import { parseExperiment } from '../experiment/validate.js';
 
-export const CLASSES = 10;
+import { CLASSES } from './loss-presets.js';
+
+export { CLASSES, smoothedTarget } from './loss-presets.js';
 
 /**
  * A net whose output is its input's 10 logits (one bias-free dense layer with identity weights),
@@ -92,11 +94,6 @@ export function lossCurves(core, options = {}, p = probabilities()) {
 export function lossAt(core, p, options = {}) {
   const c = lossCurves(core, options, Float64Array.of(p));
   return { ce: c.ce[0], mse: c.mse[0], dce: c.dce[0], dmse: c.dmse[0] };
-}
-
-/** What label smoothing makes of the one-hot target: {true: 1 - e + e/C, other: e/C}. */
-export function smoothedTarget(smoothing) {
-  return { true: 1 - smoothing + smoothing / CLASSES, other: smoothing / CLASSES };
 }
 
 /** The MLP of the playground's default experiment; with MSE a softmax layer ends it (MSE after softmax). */

@@ -3,7 +3,7 @@
 // One table (KEYS) drives reading and writing; link.js reads defensively.
 
 import { flatStateCodec, oneOf, real } from './link.js';
-import { LOSS_CLAIMS } from './loss-claims.js';
+import { LOSS_PRESETS } from './loss-presets.js';
 
 export const DEFAULT_LOSS_STATE = Object.freeze({ p: 0.1, smoothing: 0, weight: 1, claim: '' });
 
@@ -11,7 +11,7 @@ const KEYS = Object.freeze([
   { key: 'p', field: 'p', codec: real(0.001, 0.999) },
   { key: 'smoothing', field: 'smoothing', codec: real(0, 0.99) },
   { key: 'weight', field: 'weight', codec: real(0.01, 100) },
-  { key: 'claim', field: 'claim', codec: oneOf(LOSS_CLAIMS.map((c) => c.id)) },
+  { key: 'claim', field: 'claim', codec: oneOf(LOSS_PRESETS.map((c) => c.id)) },
 ]);
 
 const codec = flatStateCodec('loss', KEYS, DEFAULT_LOSS_STATE);

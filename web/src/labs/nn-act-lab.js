@@ -9,8 +9,7 @@ import { fieldGroups, formFields } from '../components/styles.js';
 import '../components/viz/nn-metric-chart.js';
 import { MeasuredLab } from './measured-lab.js';
 import { claimList, errorLine } from './claim-list.js';
-import { ACTIVATIONS, SATURATED, activationOf } from './activation-curves.js';
-import { ACTIVATION_CLAIMS, HISTOGRAM, activationClaimOf } from './activation-claims.js';
+import { ACTIVATIONS, ACT_PRESETS, HISTOGRAM, SATURATED, actPresetOf, activationOf } from './act-presets.js';
 import { DEFAULT_ACT_STATE } from './act-state.js';
 import { claimStyles, labFields, labLayout } from './styles.js';
 
@@ -28,7 +27,7 @@ const COLORS = { y: '#0072b2', dy: '#d55e00', normal: '#cc79a7', default: '#009e
  */
 export class NnActLab extends MeasuredLab {
   static defaults = DEFAULT_ACT_STATE;
-  static claimOf = activationClaimOf;
+  static claimOf = actPresetOf;
   static claimRequest = 'act-claim';
 
   static styles = [fieldGroups, formFields, claimStyles, labLayout, labFields];
@@ -101,7 +100,7 @@ export class NnActLab extends MeasuredLab {
 
   #renderClaims() {
     return claimList({
-      id: 'h-act-claims', prefix: 'act', claims: ACTIVATION_CLAIMS, current: this.state.claim, measured: this._measured,
+      id: 'h-act-claims', prefix: 'act', claims: ACT_PRESETS, current: this.state.claim, measured: this._measured,
       busy: this._busy, busyText: (c) => (c.mnist ? t('act.training') : t('optim.running')), button: t('loss.show'), show: (id) => this.showClaim(id),
     });
   }

@@ -11,7 +11,7 @@ import { decodeActState, encodeActState } from './act-state.js';
 import './nn-optim-lab.js';
 import './nn-loss-lab.js';
 import './nn-act-lab.js';
-import { closeLabWorker } from './lab-client.js';
+import { setLabClient } from './lab-client.js';
 
 /** Each lab: its title, its part of the link both ways, and its element. */
 const VIEWS = {
@@ -35,10 +35,14 @@ const VIEWS = {
  * The state lives in the link: the element reads location.hash when it connects and on every
  * hashchange, and replaces the hash (no new history entry) after each change in a lab.
  *
+ * @property {object} client - the page's TrainingClient (engine/client.js): the labs compute in
+ *   the training worker (Request.LAB)
+ *
  * Read-only for tests: `linkErrors` ([{key, msg}] of the last link read).
  */
 export class NnLabs extends LitElement {
   static properties = {
+    client: { attribute: false },
     _route: { state: true },
     _state: { state: true },
     _errors: { state: true },
@@ -103,7 +107,6 @@ export class NnLabs extends LitElement {
   disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.#read);
-    closeLabWorker();
   }
 
   #read = () => {
@@ -122,6 +125,10 @@ export class NnLabs extends LitElement {
     const hash = `#${VIEWS[this._route.lab].encode(this._state, { lang: language(), embed: this._route.embed })}`;
     this._written = hash;
     if (location.hash !== hash) history.replaceState(null, '', hash);
+  }
+
+  willUpdate(changed) {
+    if (changed.has('client')) setLabClient(this.client ?? null);
   }
 
   updated() {

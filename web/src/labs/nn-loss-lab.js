@@ -9,8 +9,7 @@ import { fieldGroups, formFields } from '../components/styles.js';
 import '../components/viz/nn-metric-chart.js';
 import { MeasuredLab } from './measured-lab.js';
 import { claimList, errorLine } from './claim-list.js';
-import { LOSS_CLAIMS, lossClaimOf } from './loss-claims.js';
-import { CLASSES, smoothedTarget } from './loss-curves.js';
+import { CLASSES, LOSS_PRESETS, lossPresetOf, smoothedTarget } from './loss-presets.js';
 import { DEFAULT_LOSS_STATE } from './loss-state.js';
 import { claimStyles, labFields, labLayout } from './styles.js';
 
@@ -28,7 +27,7 @@ const fmt = (v) => (Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(2) : v.toFix
  */
 export class NnLossLab extends MeasuredLab {
   static defaults = DEFAULT_LOSS_STATE;
-  static claimOf = lossClaimOf;
+  static claimOf = lossPresetOf;
   static claimRequest = 'loss-claim';
 
   static styles = [
@@ -100,7 +99,7 @@ export class NnLossLab extends MeasuredLab {
 
   #renderClaims() {
     return claimList({
-      id: 'h-loss-claims', prefix: 'loss', claims: LOSS_CLAIMS, current: this.state.claim, measured: this._measured,
+      id: 'h-loss-claims', prefix: 'loss', claims: LOSS_PRESETS, current: this.state.claim, measured: this._measured,
       busy: this._busy, busyText: (c) => (c.mnist ? t('loss.training') : t('optim.running')), button: t('loss.show'), show: (id) => this.showClaim(id),
     });
   }

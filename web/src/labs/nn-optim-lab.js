@@ -1,5 +1,5 @@
 // nn-optim-lab.js: <nn-optim-lab>, the optimizer lab: optimizers racing on a 2-D loss surface,
-// computed in the labs' worker (lab-worker.js) by the core's update rules and played back
+// computed in the training worker (labs/lab-actions.js) by the core's update rules and played back
 // frame by frame here, with the lesson's claims as one-click races and their measured numbers.
 
 import { LitElement, css, html, nothing } from 'lit';
@@ -12,7 +12,7 @@ import '../components/viz/nn-metric-chart.js';
 import './nn-surface-map.js';
 import './nn-racer-editor.js';
 import { racerName } from './nn-racer-editor.js';
-import { OPTIM_CLAIMS, claimOf } from './optim-claims.js';
+import { OPTIM_PRESETS, optimPresetOf } from './optim-presets.js';
 import { DEFAULT_STATE, SPEEDS, raceSettings } from './optim-state.js';
 import { MAX_RACERS, MAX_STEPS, RACER_COLORS, SURFACES, surfaceOf } from './surfaces.js';
 
@@ -252,7 +252,7 @@ export class NnOptimLab extends LitElement {
 
   /** A claim's preset: its race as the state, measured in the worker. */
   showClaim(id) {
-    const claim = claimOf(id);
+    const claim = optimPresetOf(id);
     if (!claim) return;
     const state = { ...DEFAULT_STATE, ...claim.settings, start: claim.settings.start ?? null, speed: this.state.speed, claim: id };
     this.state = state;
@@ -375,7 +375,7 @@ export class NnOptimLab extends LitElement {
 
   #renderClaims() {
     return claimList({
-      id: 'h-claims', prefix: 'optim', claims: OPTIM_CLAIMS, current: this.state.claim, measured: this._measured,
+      id: 'h-claims', prefix: 'optim', claims: OPTIM_PRESETS, current: this.state.claim, measured: this._measured,
       button: t('optim.show'), show: (id) => this.showClaim(id), whyParams: { sweep: 8 },
     });
   }

@@ -3,6 +3,7 @@
 // claim; tests/web/labs/optim-claims.test.js runs the same measurements in Node.
 
 import { runRace, runRacer } from './optim-race.js';
+import { optimPresetOf } from './optim-presets.js';
 
 const LR_SWEEP = Object.freeze([1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1]);
 /** The loss a sweep's racer must reach to count as arrived (claim 7). */
@@ -43,9 +44,7 @@ export function arrival(path, level = ARRIVED) {
  */
 export const OPTIM_CLAIMS = Object.freeze([
   {
-    id: 'saddle',
-    settings: { surface: 'saddle', start: [1, 0.001], steps: 500,
-      racers: [{ type: 'sgd', lr: 0.01 }, { type: 'sgd', lr: 0.01, momentum: 0.9 }] },
+    ...optimPresetOf('saddle'),
     measure([sgd, momentum]) {
       const sgdOut = escapeStep(sgd);
       const momentumOut = escapeStep(momentum);
@@ -58,9 +57,7 @@ export const OPTIM_CLAIMS = Object.freeze([
     },
   },
   {
-    id: 'overshoot',
-    settings: { surface: 'ravine', condition: 50, steps: 300,
-      racers: [{ type: 'sgd', lr: 0.02, momentum: 0.9 }, { type: 'sgd', lr: 0.02, momentum: 0.9, nesterov: true }] },
+    ...optimPresetOf('overshoot'),
     measure([momentum, nesterov]) {
       const m = signChanges(momentum.y);
       const n = signChanges(nesterov.y);
@@ -73,8 +70,7 @@ export const OPTIM_CLAIMS = Object.freeze([
     },
   },
   {
-    id: 'adagrad-stops',
-    settings: { surface: 'rosenbrock', steps: 5000, racers: [{ type: 'adagrad', lr: 0.01 }, { type: 'rmsprop', lr: 0.01 }] },
+    ...optimPresetOf('adagrad-stops'),
     measure([adagrad, rmsprop]) {
       const last = adagrad.steps - 1;
       const distance = (p) => Math.hypot(p.x.at(-1) - 1, p.y.at(-1) - 1);
@@ -91,8 +87,7 @@ export const OPTIM_CLAIMS = Object.freeze([
     },
   },
   {
-    id: 'adagrad-sparse',
-    settings: { surface: 'sparse', sparsity: 0.1, steps: 200, racers: [{ type: 'sgd', lr: 0.1 }, { type: 'adagrad', lr: 0.1 }] },
+    ...optimPresetOf('adagrad-sparse'),
     measure([sgd, adagrad]) {
       const moved = (p) => Math.abs(p.y.at(-1) - p.y[0]);
       const last = adagrad.steps - 1;
@@ -104,9 +99,7 @@ export const OPTIM_CLAIMS = Object.freeze([
     },
   },
   {
-    id: 'oscillate',
-    settings: { surface: 'beale', steps: 3000,
-      racers: [{ type: 'sgd', lr: 0.01 }, { type: 'rmsprop', lr: 0.01 }, { type: 'adam', lr: 0.01 }] },
+    ...optimPresetOf('oscillate'),
     measure(paths) {
       // Over the last 200 steps: the spread of the loss and the mean step length.
       const tail = (p) => ({ spread: spread(p.loss.slice(-200)), step: sum(p.step.slice(-200)) / 200 });
@@ -120,10 +113,8 @@ export const OPTIM_CLAIMS = Object.freeze([
     },
   },
   {
-    id: 'rescale',
+    ...optimPresetOf('rescale'),
     // The same two optimizers on the ravine as it is and with its x term 100 times steeper.
-    settings: { surface: 'ravine', condition: 50, scale: 100, steps: 200,
-      racers: [{ type: 'sgd', lr: 0.01 }, { type: 'adam', lr: 0.1 }] },
     measure(paths, settings, core) {
       const unscaled = runRace(core, { ...settings, scale: 1 });
       const deviation = (a, b) => {
@@ -137,8 +128,7 @@ export const OPTIM_CLAIMS = Object.freeze([
     },
   },
   {
-    id: 'tuned-sgd',
-    settings: { surface: 'ravine', condition: 50, steps: 5000, racers: [{ type: 'sgd', lr: 0.01, momentum: 0.9 }, { type: 'adam', lr: 0.1 }] },
+    ...optimPresetOf('tuned-sgd'),
     /** Each racer at the learning rate of the sweep that arrives first. */
     prepare(core, settings) {
       const racers = settings.racers.map((racer) => {

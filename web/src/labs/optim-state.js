@@ -4,7 +4,7 @@
 // optimizers' values again).
 
 import { MAX_RACERS, MAX_STEPS, OPTIMIZER_TYPES, SURFACE_IDS, surfaceOf } from './surfaces.js';
-import { OPTIM_CLAIMS } from './optim-claims.js';
+import { OPTIM_PRESETS } from './optim-presets.js';
 import { fail, integer, joinLink, number, oneOf, quote, readLink, real } from './link.js';
 
 /** What the lab shows when the link says nothing: the four classic rules racing on Rosenbrock. */
@@ -90,7 +90,7 @@ const KEYS = Object.freeze([
   { key: 'start', field: 'start', codec: startCodec },
   { key: 'steps', field: 'steps', codec: integer(1, MAX_STEPS) },
   { key: 'speed', field: 'speed', codec: { parse: (t) => Number(oneOf(SPEEDS.map(String)).parse(t)), format: String } },
-  { key: 'claim', field: 'claim', codec: oneOf(OPTIM_CLAIMS.map((c) => c.id)) },
+  { key: 'claim', field: 'claim', codec: oneOf(OPTIM_PRESETS.map((c) => c.id)) },
 ]);
 const RACER_KEYS = Array.from({ length: MAX_RACERS }, (_, i) => `r${i + 1}`);
 
