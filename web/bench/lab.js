@@ -1,6 +1,6 @@
 // lab.js: the part of `npm run bench` measured in the optimizer lab of the built page (web/dist)
 // in headless Chromium: four optimizers racing 10,000 steps on Rosenbrock, played back at 10
-// steps a frame (1000 frames). The race itself is computed in the lab's worker first; what is
+// steps a frame (1000 frames). The race itself is computed in the training worker first; what is
 // measured is the playback on the page's thread, after 60 frames of warm-up:
 //  - frames per second, from the animation frames the page got while it played (a frame whose
 //    work overran 16.7 ms shows as an interval of two or more frames);

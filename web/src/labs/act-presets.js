@@ -1,7 +1,7 @@
 // act-presets.js: the activation lab as the page knows it: the activations, where a derivative
 // counts as saturated, the histogram's bins and the claims (id, the activation they show, whether
 // they train on MNIST). activation-claims.js adds how each is measured; the page itself imports
-// only this (the measuring runs in the labs' worker).
+// only this (the measuring runs in the training worker, lab-actions.js).
 
 import { LayerKind } from '../engine/enums.js';
 

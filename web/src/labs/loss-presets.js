@@ -1,6 +1,7 @@
 // loss-presets.js: the loss lab's claims as the page knows them (id, the sample they show,
 // whether they train on MNIST) and the target label smoothing makes. loss-claims.js adds how each
-// is measured; the page itself imports only this (the measuring runs in the labs' worker).
+// is measured; the page itself imports only this (the measuring runs in the training worker,
+// lab-actions.js).
 
 export const CLASSES = 10;
 

@@ -1,5 +1,5 @@
 // measured-lab.js: what the loss and activation labs share: a state from the link, curves that
-// follow it, and claims measured in the labs' worker on request (some train on MNIST there).
+// follow it, and claims measured in the training worker on request (some train on MNIST there).
 
 import { LitElement } from 'lit';
 import { updateWhenLocaleChanges } from '../i18n/index.js';

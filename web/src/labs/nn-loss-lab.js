@@ -1,7 +1,7 @@
 // nn-loss-lab.js: <nn-loss-lab>, the loss lab: cross-entropy against MSE after softmax, their
 // value and their gradient for the true class's logit as functions of the predicted probability
 // of that class, label smoothing and a class weight; and the lesson's claims, measured in the
-// labs' worker (the MNIST one trains the same MLP with each loss).
+// training worker (the MNIST one trains the same MLP with each loss).
 
 import { css, html, nothing } from 'lit';
 import { language, localize, t, vizLabels } from '../i18n/index.js';

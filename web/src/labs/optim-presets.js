@@ -1,6 +1,7 @@
 // optim-presets.js: the optimizer lab's claims as the page knows them: each claim's id (the
 // link's claim=) and the race it runs (the settings of optim-race.js). optim-claims.js adds how
-// each is measured; the page itself imports only this (the measuring runs in the labs' worker).
+// each is measured; the page itself imports only this (the measuring runs in the training
+// worker, lab-actions.js).
 
 export const OPTIM_PRESETS = Object.freeze([
   { id: 'saddle', settings: { surface: 'saddle', start: [1, 0.001], steps: 500,

@@ -1,6 +1,6 @@
 // optim-race.js: runs optimizers on a 2-D surface in the C core (the same update rules that train
-// the networks, on a 2-vector), and draws the surface's map. Used by the lab's worker and, as it
-// is, by the Node tests that measure the lab's claims.
+// the networks, on a 2-vector), and draws the surface's map. Used by the training worker
+// (lab-actions.js) and, as it is, by the Node tests that measure the lab's claims.
 
 import { Hyper, Status } from '../engine/enums.js';
 import { HYPERS, OPTIMIZERS } from '../engine/session.js';
