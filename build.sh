@@ -18,15 +18,17 @@ die() { printf 'build.sh: error: %s\n' "$*" >&2; exit 1; }
 
 # ---- toolchain ----
 APT_UPDATED=0
+# Waits up to 15 minutes for another install's dpkg lock instead of failing at once.
+apt_get() { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 "$@"; }
 install_pkg() { # install_pkg COMMAND DEBIAN-PACKAGE WHY
   command -v "$1" >/dev/null 2>&1 && return 0
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
     say "$1 is missing: installing Debian's $2 ($3)"
     if [[ $APT_UPDATED -eq 0 ]]; then
-      DEBIAN_FRONTEND=noninteractive apt-get update -qq
+      apt_get update -qq
       APT_UPDATED=1
     fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+    apt_get install -y -qq "$2" >/dev/null
     command -v "$1" >/dev/null 2>&1 || die "installed $2 but $1 is still not on PATH"
   else
     die "$1 is missing: install $2 ($3), e.g. 'sudo apt-get install $2'"
@@ -38,10 +40,10 @@ install_deb() { # install_deb DEBIAN-PACKAGE WHY: for packages that put no comma
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
     say "$1 is missing: installing it ($2)"
     if [[ $APT_UPDATED -eq 0 ]]; then
-      DEBIAN_FRONTEND=noninteractive apt-get update -qq
+      apt_get update -qq
       APT_UPDATED=1
     fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$1" >/dev/null
+    apt_get install -y -qq --no-install-recommends "$1" >/dev/null
   else
     say "warning: $1 is missing ($2): install it with 'sudo apt-get install $1'"
   fi
@@ -61,9 +63,9 @@ if [[ $ONLY_WASM -eq 0 ]]; then
       rt=libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev
       if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
         say "clang cannot link libFuzzer: installing Debian's $rt"
-        [[ $APT_UPDATED -eq 1 ]] || DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        [[ $APT_UPDATED -eq 1 ]] || apt_get update -qq
         APT_UPDATED=1
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$rt" >/dev/null
+        apt_get install -y -qq "$rt" >/dev/null
       else
         die "clang cannot link libFuzzer: install $rt, e.g. 'sudo apt-get install $rt'"
       fi
@@ -74,6 +76,11 @@ if [[ $ONLY_WASM -eq 0 ]]; then
     install_pkg chromium chromium "runs the browser tests headless"
     # Without a CJK font the Chinese interface renders as boxes (the zh screenshot, tests/e2e/screenshots.js).
     install_deb fonts-noto-cjk "draws the Chinese interface in Chromium"
+  fi
+  # The export tests run the exported scripts and byte-compile web/src/export/pytorch_script.py
+  # with Debian's PyTorch (1.13, the version the script is made for).
+  if [[ -d tests/web/export ]]; then
+    install_deb python3-torch "runs the exported PyTorch scripts in tests/web/export"
   fi
 fi
 

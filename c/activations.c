@@ -3,6 +3,7 @@
 
 #include "layer.h"
 #include "simd.h"
+#include "softmax.h"
 
 /* The largest |negative_slope| and alpha: must match LIMITS.activation_param of schema.js. */
 #define NN_ACTIVATION_PARAM_MAX 1000.0f
@@ -14,12 +15,13 @@ static nn_status activation_shape(nn_layer *l, int index) {
     /* torch takes any slope and any alpha, and its formulas below hold for all of them (a slope
        above 1 or below 0, an alpha of 0 or 20); these are the schema's caps (schema.js), stated in
        its words, so a value refused here is refused in the same sentence on the page. */
-    if (l->kind == NN_LAYER_LEAKY_RELU && !(l->param >= -NN_ACTIVATION_PARAM_MAX && l->param <= NN_ACTIVATION_PARAM_MAX))
+    const float slope = l->negative_slope, alpha = l->alpha;
+    if (l->kind == NN_LAYER_LEAKY_RELU && !(slope >= -NN_ACTIVATION_PARAM_MAX && slope <= NN_ACTIVATION_PARAM_MAX))
         return nn_fail(NN_ERR_INVALID, "layer %d (leaky_relu): negative_slope must be a number from -1000 to 1000, got %g",
-                       index, (double)l->param);
-    if (l->kind == NN_LAYER_ELU && !(l->param >= 0.0f && l->param <= NN_ACTIVATION_PARAM_MAX))
+                       index, (double)slope);
+    if (l->kind == NN_LAYER_ELU && !(alpha >= 0.0f && alpha <= NN_ACTIVATION_PARAM_MAX))
         return nn_fail(NN_ERR_INVALID, "layer %d (elu): alpha must be a number from 0 to 1000, got %g", index,
-                       (double)l->param);
+                       (double)alpha);
     l->out_c = l->in_c;
     l->out_h = l->in_h;
     l->out_w = l->in_w;
@@ -28,28 +30,16 @@ static nn_status activation_shape(nn_layer *l, int index) {
 
 static float sigmoidf(float x) { return 1.0f / (1.0f + expf(-x)); }
 
-/* x, y: [B][F]; softmax over each row, shifted by its max so exp never overflows. */
+/* x, y: [B][F]; softmax over each row. */
 static void softmax_rows(const float *x, float *y, int B, int F) {
-    for (int b = 0; b < B; b++) {
-        const float *xr = x + (size_t)b * F;
-        float *yr = y + (size_t)b * F;
-        float m = xr[0];
-        for (int i = 1; i < F; i++) m = xr[i] > m ? xr[i] : m;
-        float sum = 0.0f;
-        for (int i = 0; i < F; i++) {
-            yr[i] = expf(xr[i] - m);
-            sum += yr[i];
-        }
-        float inv = 1.0f / sum;
-        for (int i = 0; i < F; i++) yr[i] *= inv;
-    }
+    for (int b = 0; b < B; b++) nn_softmax(x + (size_t)b * F, F, y + (size_t)b * F);
 }
 
 /* inp, out: [B][size] */
 static void activation_forward(nn_net *net, nn_layer *l, const float *x, int B, int training) {
     (void)net; (void)training;
     size_t n = (size_t)B * nn_out_size(l), i = 0;
-    float *y = l->out, a = l->param;
+    float *y = l->out;
     switch (l->kind) {
     case NN_LAYER_RELU: {
         f32x4 zero = f32x4_splat(0.0f);
@@ -58,7 +48,7 @@ static void activation_forward(nn_net *net, nn_layer *l, const float *x, int B, 
         break;
     }
     case NN_LAYER_LEAKY_RELU:
-        for (; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : x[i] * a;
+        for (; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : x[i] * l->negative_slope;
         break;
     case NN_LAYER_TANH:
         for (; i < n; i++) y[i] = tanhf(x[i]);
@@ -67,7 +57,7 @@ static void activation_forward(nn_net *net, nn_layer *l, const float *x, int B, 
         for (; i < n; i++) y[i] = sigmoidf(x[i]);
         break;
     case NN_LAYER_ELU:
-        for (; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : a * expm1f(x[i]);
+        for (; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : l->alpha * expm1f(x[i]);
         break;
     case NN_LAYER_SWISH:
         for (; i < n; i++) y[i] = x[i] * sigmoidf(x[i]);
@@ -87,7 +77,6 @@ static void activation_backward(nn_net *net, nn_layer *l, const float *x, float 
     if (!dx) return;
     size_t n = (size_t)B * nn_out_size(l), i = 0;
     const float *y = l->out, *dy = l->dout;
-    float a = l->param;
     switch (l->kind) {
     case NN_LAYER_RELU: { /* torch: gradient 0 at x == 0 */
         const f32x4 zero = f32x4_splat(0.0f);
@@ -98,7 +87,7 @@ static void activation_backward(nn_net *net, nn_layer *l, const float *x, float 
         break;
     }
     case NN_LAYER_LEAKY_RELU:
-        for (; i < n; i++) dx[i] += x[i] > 0.0f ? dy[i] : dy[i] * a;
+        for (; i < n; i++) dx[i] += x[i] > 0.0f ? dy[i] : dy[i] * l->negative_slope;
         break;
     case NN_LAYER_TANH:
         for (; i < n; i++) dx[i] += dy[i] * (1.0f - y[i] * y[i]);
@@ -107,7 +96,7 @@ static void activation_backward(nn_net *net, nn_layer *l, const float *x, float 
         for (; i < n; i++) dx[i] += dy[i] * (1.0f - y[i]) * y[i];
         break;
     case NN_LAYER_ELU: /* torch differentiates alpha*(exp(x)-1) from the input */
-        for (; i < n; i++) dx[i] += x[i] > 0.0f ? dy[i] : dy[i] * a * expf(x[i]);
+        for (; i < n; i++) dx[i] += x[i] > 0.0f ? dy[i] : dy[i] * l->alpha * expf(x[i]);
         break;
     case NN_LAYER_SWISH:
         for (; i < n; i++) {

@@ -106,8 +106,8 @@ static size_t conv2d_aux_size(const nn_layer *l, int max_batch) {
     return 0;
 }
 
-/* Per sample (samples run one after another): the column matrix, and a second
- * matrix of the same size for gemm_nt's packing and for the column gradient. */
+/* Per sample (samples run one after another): the column matrix, and a second matrix of the same
+ * size for the column gradient (a pointwise layer's input gradient needs none). */
 static size_t conv2d_workspace_size(const nn_layer *l, int max_batch) {
     (void)max_batch;
     if (conv2d_is_direct(l)) return conv2d_direct_plan(l).total;
@@ -214,7 +214,7 @@ static void conv2d_backward(nn_net *net, nn_layer *l, const float *inp, float *d
     const size_t col_count = (size_t)taps * out_hw;
     const int pointwise = conv2d_is_pointwise(l);
     float *col = net->workspace;
-    float *scratch = pointwise ? net->workspace : net->workspace + col_count; /* pack, then dcol */
+    float *dcol = net->workspace + col_count; /* the input's column gradients, after the columns */
     for (int b = 0; b < B; b++) {
         const float *x = inp + (size_t)b * in_size;
         const float *dy = l->dout + (size_t)b * out_size;
@@ -232,7 +232,7 @@ static void conv2d_backward(nn_net *net, nn_layer *l, const float *inp, float *d
             cols = col;
         }
         /* dweight[units][taps] += dy[units][out_hw] * cols[taps][out_hw]^T */
-        nn_gemm_nt(l->units, taps, out_hw, dy, out_hw, cols, out_hw, l->dw, taps, scratch);
+        nn_gemm_nt(l->units, taps, out_hw, dy, out_hw, cols, out_hw, l->dw, taps);
         if (!dinp) continue;
         float *dx = dinp + (size_t)b * in_size;
         if (pointwise) {
@@ -240,9 +240,9 @@ static void conv2d_backward(nn_net *net, nn_layer *l, const float *inp, float *d
             nn_gemm_tn(taps, out_hw, l->units, l->w, taps, dy, out_hw, dx, out_hw);
         } else {
             /* dcol[taps][out_hw] = weight^T * dy, then fold the taps back onto the input */
-            memset(scratch, 0, col_count * sizeof(float));
-            nn_gemm_tn(taps, out_hw, l->units, l->w, taps, dy, out_hw, scratch, out_hw);
-            nn_col2im_add(scratch, l->in_c, l->in_h, l->in_w, l->kernel, l->stride, l->padding, l->out_h, l->out_w,
+            memset(dcol, 0, col_count * sizeof(float));
+            nn_gemm_tn(taps, out_hw, l->units, l->w, taps, dy, out_hw, dcol, out_hw);
+            nn_col2im_add(dcol, l->in_c, l->in_h, l->in_w, l->kernel, l->stride, l->padding, l->out_h, l->out_w,
                           dx);
         }
     }

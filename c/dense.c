@@ -35,7 +35,7 @@ static void dense_forward(nn_net *net, nn_layer *l, const float *inp, int B, int
         if (l->b) f32_copy_short(o, l->b, N);
         else memset(o, 0, (size_t)N * sizeof(float));
     }
-    nn_gemm_nt(B, N, K, inp, K, l->w, K, l->out, N, NULL);
+    nn_gemm_nt(B, N, K, inp, K, l->w, K, l->out, N);
 }
 
 /* dout [B][N]: dinp [B][K] += dout W; dW [N][K] += dout^T inp; db [N] += sum_b dout. */

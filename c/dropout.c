@@ -18,9 +18,9 @@ typedef struct {
 static float *dropout_mask(const nn_layer *l) { return (float *)((char *)l->aux + sizeof(dropout_state)); }
 
 static nn_status dropout_shape(nn_layer *l, int index) {
-    if (!(l->param >= 0.0f && l->param <= 1.0f))
+    if (!(l->drop_p >= 0.0f && l->drop_p <= 1.0f))
         return nn_fail(NN_ERR_INVALID, "layer %d (dropout): p must be between 0 and 1, got %g", index,
-                       (double)l->param);
+                       (double)l->drop_p);
     l->out_c = l->in_c;
     l->out_h = l->in_h;
     l->out_w = l->in_w;
@@ -54,7 +54,7 @@ static void mul_elementwise(float *out, const float *a, const float *b, size_t n
 static void dropout_forward(nn_net *net, nn_layer *l, const float *inp, int B, int training) {
     dropout_state *state = (dropout_state *)l->aux;
     const size_t n = (size_t)B * (size_t)nn_in_size(l);
-    const float p = l->param;
+    const float p = l->drop_p;
     /* torch returns the input untouched (and draws nothing) for p = 0 or eval */
     if (!training || p == 0.0f) {
         state->masked = 0;

@@ -163,9 +163,8 @@ static void pack_bt(int w, int width, int kn, const float *B, size_t ldb, float 
         for (int k = 0; k < kn; k++) P[(size_t)k * width + j] = 0.0f;
 }
 
-void nn_gemm_nt(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc,
-                float *pack) {
-    (void)pack; /* B^T goes through panel_buf, one kc x 16 panel at a time */
+void nn_gemm_nt(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
+    /* B^T goes through panel_buf, one kc x 16 panel at a time */
     int kc = k_block(K);
     for (int k0 = 0; k0 < K; k0 += kc) {
         int kn = K - k0 < kc ? K - k0 : kc;

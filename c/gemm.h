@@ -12,10 +12,8 @@
 void nn_gemm_nn(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc);
 /* C[M][N] += A^T * B, A stored [K][M] */
 void nn_gemm_tn(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc);
-/* C[M][N] += A * B^T, B stored [N][K]. pack is no longer used (B^T is packed through a small
- * static panel) and may be NULL; it stays in the signature for existing callers. */
-void nn_gemm_nt(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc,
-                float *pack);
+/* C[M][N] += A * B^T, B stored [N][K] (B^T is packed through a small static panel) */
+void nn_gemm_nt(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc);
 /* The naive triple loop for C += op(A) op(B), kept as the reference the tests compare against. */
 void nn_gemm_ref(int trans_a, int trans_b, int M, int N, int K, const float *A, int lda, const float *B, int ldb,
                  float *C, int ldc);

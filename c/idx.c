@@ -1,5 +1,5 @@
 /* idx.c: the IDX file format of MNIST (big-endian header, unsigned bytes), checked before use. */
-#include "layer.h"
+#include "error.h"
 
 nn_status nn_idx_parse(const uint8_t *buf, size_t len, int *ndims, uint32_t *dims, const uint8_t **data) {
     if (!buf || len < 4) return nn_fail(NN_ERR_DATA, "IDX file: %zu bytes is too short for a header", len);

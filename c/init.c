@@ -4,17 +4,6 @@
 
 #include "layer.h"
 
-enum { STREAM_INIT = 1, STREAM_DROPOUT = 2, STREAM_SHUFFLE = 3 };
-
-void nn_seed(nn_net *net, uint64_t seed) {
-    if (!net) return;
-    net->seed = seed;
-    nn_rng_seed(&net->init_rng, seed, STREAM_INIT);
-    nn_rng_seed(&net->dropout_rng, seed, STREAM_DROPOUT);
-    nn_rng_seed(&net->shuffle_rng, seed, STREAM_SHUFFLE);
-    nn_reset_epoch(net);
-}
-
 float nn_calculate_gain(nn_gain nonlinearity, float param) {
     switch (nonlinearity) {
     case NN_GAIN_TANH: return 5.0f / 3.0f;

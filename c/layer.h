@@ -2,6 +2,7 @@
 #ifndef NN_LAYER_H
 #define NN_LAYER_H
 
+#include "error.h"
 #include "nn.h"
 #include "rng.h"
 
@@ -14,8 +15,10 @@ struct nn_layer {
     /* kind-specific settings */
     int units;               /* dense: out features; conv2d: out channels */
     int kernel, stride, padding, has_bias;
-    float param;             /* leaky slope, ELU alpha, dropout p, batch-norm eps */
-    float momentum;          /* batch-norm running-stat momentum */
+    float negative_slope;    /* leaky_relu */
+    float alpha;             /* elu */
+    float drop_p;            /* dropout: the probability of zeroing a value */
+    float eps, momentum;     /* batch-norm: variance floor, running-statistics momentum */
     /* placement, as offsets (floats) into the flat buffers; filled by nn_build */
     size_t w_off, w_count, b_off, b_count;
     size_t buf_off, buf_count;           /* net->buffers: running mean, running var */
@@ -80,24 +83,21 @@ struct nn_net {
     float *param_backup, *state_backup; /* the last finite weights and state, restored on NaN/Inf */
     float *workspace;       size_t workspace_count;
     float *input_copy;      /* [max_batch][in size]: the batch the last forward saw */
-    float *dinput;          /* gradient w.r.t. the input (unused, but the first layer needs somewhere) */
     int last_batch;
     int has_output_grad;    /* nn_loss filled the last layer's dout */
     nn_loss_cfg loss;
     nn_optim optim;
     nn_rng init_rng, dropout_rng, shuffle_rng;
     uint64_t seed;
-    /* epoch order for nn_train_step */
+    /* epoch order for nn_train_step (heap: its length is the data set's, not the arena's) */
     uint32_t *order; size_t order_count, order_pos; int64_t epoch;
-    float *batch_x; int32_t *batch_y; /* heap, [max_batch] */
-    uint32_t *batch_idx;
+    int32_t *batch_y; uint32_t *batch_idx; /* in the arena, [max_batch]: labels and indices of a batch */
 };
 
-/* Sets the message nn_last_error returns (printf-style). Returns status. */
-nn_status nn_fail(nn_status status, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+/* net.c's halves of nn_net_create and nn_build (model.c completes them with torch's defaults, which
+ * live above net.c): a bare net with no loss, optimizer or seed set, and the arena with weights
+ * still zero. */
+nn_net *nn_net_new(int channels, int height, int width);
+nn_status nn_net_allocate(nn_net *net, int max_batch);
 
 #endif

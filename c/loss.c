@@ -6,6 +6,7 @@
 
 #include "layer.h"
 #include "loss.h"
+#include "softmax.h"
 
 nn_status nn_set_loss(nn_net *net, nn_loss_kind kind, nn_reduction reduction, float label_smoothing,
                       const float *class_weights) {
@@ -84,11 +85,7 @@ nn_status nn_loss_parts(const nn_net *net, const float *out, const int32_t *labe
     for (int c = 0; c < C; c++) weight_total += w ? w[c] : 1.0;
     for (int b = 0; b < B; b++) {
         const float *z = out + (size_t)b * C;
-        float m = z[0];
-        for (int c = 1; c < C; c++) m = z[c] > m ? z[c] : m;
-        float s = 0.0f;
-        for (int c = 0; c < C; c++) s += expf(z[c] - m);
-        float lse = m + logf(s);
+        float lse = nn_log_sum_exp(z, C);
         float wy = w ? w[labels[b]] : 1.0f;
         nll += (double)wy * (lse - z[labels[b]]);
         target_weight += wy;
@@ -111,16 +108,10 @@ nn_status nn_loss_parts(const nn_net *net, const float *out, const int32_t *labe
         for (int b = 0; b < B; b++) {
             const float *z = out + (size_t)b * C;
             float *g = grad + (size_t)b * C;
-            float m = z[0];
-            for (int c = 1; c < C; c++) m = z[c] > m ? z[c] : m;
-            float s = 0.0f;
+            nn_softmax(z, C, g);
+            float wy = w ? w[labels[b]] : 1.0f;
             for (int c = 0; c < C; c++) {
-                g[c] = expf(z[c] - m);
-                s += g[c];
-            }
-            float inv = 1.0f / s, wy = w ? w[labels[b]] : 1.0f;
-            for (int c = 0; c < C; c++) {
-                float p = g[c] * inv;
+                float p = g[c];
                 float v = g_nll * wy * (p - (c == labels[b] ? 1.0f : 0.0f));
                 if (eps != 0.0f) v += g_smooth * (p * (float)weight_total - (w ? w[c] : 1.0f));
                 g[c] = v;

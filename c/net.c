@@ -1,7 +1,8 @@
-/* net.c: the layer list, the one arena, forward/backward orchestration and the last-error message. */
+/* net.c: the layer list, the memory budget and the one arena, the accessors, and forward/backward
+ * orchestration. Seeding and the random state are state.c's; torch's defaults (loss, optimizer,
+ * initial weights) are applied by model.c, above init.c, loss.c and optim.c. */
 #include <malloc.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,18 +14,8 @@
 #define NN_MAX_FEATURES (1u << 24) /* per sample, per layer: 16 M floats */
 #define NN_MAX_BATCH 65536
 
-static char last_error[512] = "no error";
 static size_t memory_budget = (size_t)1 << 30;
 
-nn_status nn_fail(nn_status status, const char *fmt, ...) {
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(last_error, sizeof last_error, fmt, args);
-    va_end(args);
-    return status;
-}
-
-const char *nn_last_error(void) { return last_error; }
 void *nn_malloc(size_t bytes) { return malloc(bytes ? bytes : 1); }
 void nn_free(void *p) { free(p); }
 void nn_set_memory_budget(size_t bytes) { memory_budget = bytes; }
@@ -64,7 +55,7 @@ const nn_layer_ops *nn_ops_for(nn_layer_kind kind) {
     }
 }
 
-nn_net *nn_net_create(int channels, int height, int width) {
+nn_net *nn_net_new(int channels, int height, int width) {
     if (channels < 1 || height < 1 || width < 1 || channels > NN_MAX_DIM || height > NN_MAX_DIM ||
         width > NN_MAX_DIM || (uint64_t)channels * height * width > NN_MAX_FEATURES) {
         nn_fail(NN_ERR_SHAPE, "input shape %dx%dx%d: each size must be 1 to %d and their product at most %u", channels,
@@ -79,9 +70,6 @@ nn_net *nn_net_create(int channels, int height, int width) {
     net->in_c = channels;
     net->in_h = height;
     net->in_w = width;
-    nn_seed(net, 0);
-    nn_set_loss(net, NN_LOSS_CROSS_ENTROPY, NN_REDUCTION_MEAN, 0.0f, NULL);
-    nn_set_optimizer(net, NN_OPTIM_SGD);
     return net;
 }
 
@@ -91,9 +79,6 @@ void nn_net_free(nn_net *net) {
     free(net->arena);
     free(net->loss.class_weights);
     free(net->order);
-    free(net->batch_x);
-    free(net->batch_y);
-    free(net->batch_idx);
     free(net);
 }
 
@@ -153,19 +138,22 @@ nn_status nn_add_flatten(nn_net *net) {
 }
 
 nn_status nn_add_dropout(nn_net *net, float p) {
-    nn_layer l = {.kind = NN_LAYER_DROPOUT, .param = p};
+    nn_layer l = {.kind = NN_LAYER_DROPOUT, .drop_p = p};
     return add_layer(net, &l);
 }
 
 nn_status nn_add_batchnorm(nn_net *net, float eps, float momentum) {
-    nn_layer l = {.kind = NN_LAYER_BATCHNORM, .param = eps, .momentum = momentum};
+    nn_layer l = {.kind = NN_LAYER_BATCHNORM, .eps = eps, .momentum = momentum};
     return add_layer(net, &l);
 }
 
 nn_status nn_add_activation(nn_net *net, nn_layer_kind kind, float param) {
     if (kind < NN_LAYER_TANH || kind > NN_LAYER_IDENTITY)
         return nn_fail(NN_ERR_INVALID, "layer %d: kind %d is not an activation", net ? net->count : 0, (int)kind);
-    nn_layer l = {.kind = kind, .param = param};
+    /* param is the one setting an activation may have: leaky ReLU's slope or ELU's alpha */
+    nn_layer l = {.kind = kind};
+    if (kind == NN_LAYER_LEAKY_RELU) l.negative_slope = param;
+    if (kind == NN_LAYER_ELU) l.alpha = param;
     return add_layer(net, &l);
 }
 
@@ -199,7 +187,9 @@ static nn_status plan_sizes(const nn_net *net, int max_batch, arena_plan *p) {
     p->optim = 3 * p->params; /* the most any optimizer keeps: Adam+AMSGrad m, v, v_max */
     p->input = (uint64_t)max_batch * ((uint64_t)net->in_c * net->in_h * net->in_w);
     /* params, grads, backup of params, optimizer state, backup of state, buffers, workspace,
-     * outputs and their gradients, the gathered batch */
+     * outputs and their gradients, the gathered batch; then the aux scratch, up to 15 bytes of
+     * alignment for each of the 12 other blocks (256 covers them), and the batch's labels and
+     * indices (4 bytes each per sample) */
     uint64_t floats = 3 * p->params + 2 * p->optim + p->buffers + p->workspace + 2 * p->acts + p->input;
     p->total_bytes = floats * sizeof(float) + p->aux + 16 * 16 + (uint64_t)max_batch * 8;
     return NN_OK;
@@ -251,19 +241,14 @@ size_t nn_build_bytes(const nn_net *net, int max_batch) {
     return (size_t)p.total_bytes;
 }
 
-nn_status nn_build(nn_net *net, int max_batch) {
+nn_status nn_net_allocate(nn_net *net, int max_batch) {
     if (!net) return nn_fail(NN_ERR_INVALID, "no network");
     if (net->built) return nn_fail(NN_ERR_INVALID, "the network is already built");
     arena_plan p;
     nn_status st = plan_arena(net, max_batch, &p);
     if (st != NN_OK) return st;
     char *arena = calloc(1, (size_t)p.total_bytes);
-    size_t in_size = (size_t)net->in_c * net->in_h * net->in_w;
-    float *bx = malloc((size_t)max_batch * in_size * sizeof(float));
-    int32_t *by = malloc((size_t)max_batch * sizeof(int32_t));
-    uint32_t *bi = malloc((size_t)max_batch * sizeof(uint32_t));
-    if (!arena || !bx || !by || !bi) {
-        free(arena); free(bx); free(by); free(bi);
+    if (!arena) {
         return nn_fail(NN_ERR_NOMEM,
                        "out of memory: could not allocate %.1f MB for the network (within the budget of %.0f MB, "
                        "but the browser or the machine refused it): use a smaller batch or fewer or smaller layers",
@@ -308,12 +293,11 @@ nn_status nn_build(nn_net *net, int max_batch) {
         l->aux = NULL;
         if (l->aux_bytes) TAKE(l->aux, char, l->aux_bytes);
     }
+    TAKE(net->batch_y, int32_t, max_batch);
+    TAKE(net->batch_idx, uint32_t, max_batch);
 #undef TAKE
     net->arena = arena;
     net->arena_bytes = (size_t)p.total_bytes;
-    net->batch_x = bx;
-    net->batch_y = by;
-    net->batch_idx = bi;
     net->max_batch = max_batch;
     net->built = 1;
     /* batch-norm running statistics start at mean 0, variance 1 */
@@ -322,7 +306,7 @@ nn_status nn_build(nn_net *net, int max_batch) {
         if (l->kind == NN_LAYER_BATCHNORM)
             for (size_t c = 0; c < l->buf_count / 2; c++) l->buffers[l->buf_count / 2 + c] = 1.0f;
     }
-    return nn_init_all(net, NN_INIT_TORCH_DEFAULT, 0, 0, NN_FAN_IN, NN_GAIN_LEAKY_RELU);
+    return NN_OK;
 }
 
 /* ---- accessors ---- */

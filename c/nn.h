@@ -130,7 +130,9 @@ size_t nn_memory_budget(void);
 size_t nn_heap_in_use(void);
 
 /* ---- building a network ---- */
-nn_net *nn_net_create(int channels, int height, int width); /* NULL + last error on bad shape */
+/* A net with torch's starting choices: seed 0, cross-entropy (mean), SGD with its defaults.
+ * NULL + last error on a bad shape. */
+nn_net *nn_net_create(int channels, int height, int width);
 void nn_net_free(nn_net *net);
 nn_status nn_add_dense(nn_net *net, int out_features, int bias);
 nn_status nn_add_conv2d(nn_net *net, int out_channels, int kernel, int stride, int padding, int bias);
@@ -140,7 +142,8 @@ nn_status nn_add_dropout(nn_net *net, float p);
 nn_status nn_add_batchnorm(nn_net *net, float eps, float momentum);
 nn_status nn_add_activation(nn_net *net, nn_layer_kind kind, float param);
 /* Allocates parameters, gradients, optimizer state and activations for up to
- * max_batch samples, in one arena. Layers cannot be added after this. */
+ * max_batch samples, in one arena, and initialises the weights as torch's layers do
+ * (nn_init_all with NN_INIT_TORCH_DEFAULT). Layers cannot be added after this. */
 nn_status nn_build(nn_net *net, int max_batch);
 /* Bytes nn_build would allocate; 0 + last error when the stack is invalid. */
 size_t nn_build_bytes(const nn_net *net, int max_batch);
@@ -168,7 +171,7 @@ int64_t nn_optim_step_count(const nn_net *net);
 void nn_set_optim_step_count(nn_net *net, int64_t t);
 
 /* ---- initialisation ---- */
-/* Seeds the init/dropout/shuffle streams. */
+/* Seeds the init, dropout and shuffle streams and restarts the epoch order (nn_reset_epoch). */
 void nn_seed(nn_net *net, uint64_t seed);
 /* Initialises one layer's weight or bias. a, b: see nn_init_kind. */
 nn_status nn_init_param(nn_net *net, int layer, nn_param_role role, nn_init_kind kind,
@@ -226,7 +229,7 @@ typedef struct {
     int epoch_end;      /* 1 if this step finished the epoch */
 } nn_step_result;
 nn_status nn_train_step(nn_net *net, const nn_data *data, int batch_size, int shuffle, nn_step_result *result);
-/* Restarts the epoch order (call after nn_seed for a reproducible run). */
+/* Restarts the epoch order: the next step starts epoch 0 (reshuffled when shuffling). */
 void nn_reset_epoch(nn_net *net);
 /* Position in the current epoch, and the permutation itself (nn_epoch_order_count entries;
  * 0 and NULL before the first step, or after nn_reset_epoch). */

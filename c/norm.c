@@ -19,9 +19,9 @@ static float *batchnorm_stats(const nn_layer *l) { return (float *)((char *)l->a
 
 static nn_status batchnorm_shape(nn_layer *l, int index) {
     const char *which = l->in_h * l->in_w == 1 ? "batchnorm1d" : "batchnorm2d";
-    if (!(l->param > 0.0f) || isinf(l->param))
+    if (!(l->eps > 0.0f) || isinf(l->eps))
         return nn_fail(NN_ERR_INVALID, "layer %d (batchnorm): eps must be a positive number, got %g (input %dx%dx%d, %s)",
-                       index, (double)l->param, l->in_c, l->in_h, l->in_w, which);
+                       index, (double)l->eps, l->in_c, l->in_h, l->in_w, which);
     if (!(l->momentum >= 0.0f && l->momentum <= 1.0f))
         return nn_fail(NN_ERR_INVALID, "layer %d (batchnorm): momentum must be between 0 and 1, got %g", index,
                        (double)l->momentum);
@@ -47,7 +47,7 @@ static void batchnorm_forward(nn_net *net, nn_layer *l, const float *inp, int B,
     (void)net;
     const int C = l->in_c, hw = l->in_h * l->in_w;
     const size_t sample = (size_t)C * hw;
-    const float eps = l->param, momentum = l->momentum;
+    const float eps = l->eps, momentum = l->momentum;
     float *running_mean = l->buffers, *running_var = l->buffers + C;
     float *mean = batchnorm_stats(l), *inv_std = mean + C, *scale = inv_std + C, *shift = scale + C;
     ((batchnorm_state *)l->aux)->training = training ? 1 : 0;

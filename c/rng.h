@@ -8,7 +8,17 @@ typedef struct {
     uint64_t state, inc;
 } nn_rng;
 
-/* Streams differ by `stream` for the same seed (init, dropout, shuffle...). */
+/* The core's streams: one seed gives each use its own independent sequence. Must match the
+ * STREAM_* constants of web/src/export/pytorch_script.py, whose PCG32 replays the shuffle and the
+ * 2-D sets (tests/web/export/pcg32.test.js checks both the numbers and the draws). */
+typedef enum {
+    NN_STREAM_INIT = 1,    /* weight initialisation */
+    NN_STREAM_DROPOUT = 2, /* dropout masks */
+    NN_STREAM_SHUFFLE = 3, /* the epoch order */
+    NN_STREAM_SYNTH = 7    /* the 2-D teaching sets (seeded on their own, not by nn_seed) */
+} nn_rng_stream;
+
+/* Streams differ by `stream` for the same seed (nn_rng_stream names the core's own). */
 void nn_rng_seed(nn_rng *r, uint64_t seed, uint64_t stream);
 uint32_t nn_rng_u32(nn_rng *r);
 /* Uniform in [0, 1) with 24 random bits: exact in float32. */

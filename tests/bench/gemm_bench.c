@@ -159,7 +159,7 @@ static const shape shapes[] = {
 
 typedef struct {
     const shape *s;
-    float *A, *B, *C, *pack;
+    float *A, *B, *C;
     float *xp, *dyT, *dwT; /* convolutions */
     int calls;             /* after the first, the padded image's borders are in place, as for a batch's later samples */
 } shape_ctx;
@@ -172,7 +172,7 @@ static void shape_run(void *p) {
     switch (s->lay) {
     case L_NN: nn_gemm_nn(s->M, s->N, s->K, x->A, s->K, x->B, s->N, x->C, s->N); break;
     case L_TN: nn_gemm_tn(s->M, s->N, s->K, x->A, s->M, x->B, s->N, x->C, s->N); break;
-    case L_NT: nn_gemm_nt(s->M, s->N, s->K, x->A, s->K, x->B, s->K, x->C, s->N, x->pack); break;
+    case L_NT: nn_gemm_nt(s->M, s->N, s->K, x->A, s->K, x->B, s->K, x->C, s->N); break;
     case CONV_FORWARD: /* A: weights, B: the image, C: the output */
         nn_conv_pad(x->B, s->C, s->H, s->W, s->pad, x->xp, x->calls++ > 0);
         nn_conv_direct(s->OC, s->C, s->k, x->A, x->xp, s->H + 2 * s->pad, s->W + 2 * s->pad, x->C, 1, x->A);
@@ -213,12 +213,11 @@ int main(int argc, char **argv) {
         }
         for (size_t i = 0; i < NS; i++) {
             const shape *s = &shapes[i];
-            shape_ctx x = {s, 0, 0, 0, 0, 0, 0, 0, 0};
+            shape_ctx x = {s, 0, 0, 0, 0, 0, 0, 0};
             size_t big = (size_t)s->M * s->K + (size_t)s->K * s->N + (size_t)s->M * s->N; /* room for any operand */
             x.A = malloc(sizeof(float) * big);
             x.B = malloc(sizeof(float) * big);
             x.C = calloc(big, sizeof(float));
-            x.pack = malloc(sizeof(float) * s->K * s->N);
             x.xp = calloc(big + 4096, sizeof(float));
             x.dyT = calloc(big, sizeof(float));
             x.dwT = calloc(big, sizeof(float));
@@ -227,7 +226,7 @@ int main(int argc, char **argv) {
             double sec = time_per_call(shape_run, &x, min_seconds);
             if (sec < shape_s[i]) shape_s[i] = sec;
             bench_sink = x.C[0] + x.dwT[0];
-            free(x.A); free(x.B); free(x.C); free(x.pack); free(x.xp); free(x.dyT); free(x.dwT);
+            free(x.A); free(x.B); free(x.C); free(x.xp); free(x.dyT); free(x.dwT);
         }
     }
     double best = 0;

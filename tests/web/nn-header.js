@@ -1,13 +1,16 @@
-// nn-header.js: reads c/nn.h for the tests: its enums and the functions it declares.
+// nn-header.js: reads the core's headers for the tests: c/nn.h's enums and the functions it
+// declares, and the enums of an internal header (c/rng.h's random streams).
 import { readFileSync } from 'node:fs';
 
-const header = readFileSync(new URL('../../c/nn.h', import.meta.url), 'utf8');
-const code = header.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '');
+/** A header of c/ without its comments. */
+const headerCode = (file) => readFileSync(new URL(`../../c/${file}`, import.meta.url), 'utf8')
+  .replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '');
+const code = headerCode('nn.h');
 
-/** {typedefName: {NN_NAME: value}} for every `typedef enum {...} name;` in nn.h. */
-export function headerEnums() {
+/** {typedefName: {NN_NAME: value}} for every `typedef enum {...} name;` in c/<file> (nn.h by default). */
+export function headerEnums(file = 'nn.h') {
   const enums = {};
-  for (const m of code.matchAll(/typedef\s+enum\s*\{([^}]*)\}\s*(\w+)\s*;/g)) {
+  for (const m of headerCode(file).matchAll(/typedef\s+enum\s*\{([^}]*)\}\s*(\w+)\s*;/g)) {
     const values = {};
     let next = 0;
     for (const item of m[1].split(',').map((s) => s.trim()).filter(Boolean)) {

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { NnError } from '../src/engine/core.js';
 import { Status } from '../src/engine/enums.js';
 import { Session } from '../src/engine/session.js';
-import { exportPytorchBundle, weightsFileFor } from '../src/export/pytorch.js';
+import { exportPytorchBundle, weightsFileFor } from '../src/export/pytorch-node.js';
 import { ExperimentError, formatError, MAX_EXPERIMENT_BYTES, parseExperiment, parseExperimentJson } from '../src/experiment/validate.js';
 import { LIMITS } from '../src/experiment/schema.js';
 import { nodeCore, nodeMnistSource } from '../src/node.js';
