@@ -30,12 +30,25 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => mnist?.dispose());
 
-/** The lab element's read-only state, through the shadow roots. */
-const lab = (page, expression) => page.evaluate(`(() => {
+/** An expression over a lab element (`lab`, by tag) through the shadow roots, evaluated in the page. */
+const inLab = (page, tag, expression) => page.evaluate(`(() => {
   const labs = document.querySelector('nn-playground')?.shadowRoot?.querySelector('nn-labs');
-  const lab = labs?.shadowRoot?.querySelector('nn-optim-lab');
+  const lab = labs?.shadowRoot?.querySelector('${tag}');
   return ${expression};
 })()`);
+const lab = (page, expression) => inLab(page, 'nn-optim-lab', expression);
+
+/** A page of the labs (its own browser context) for a describe block: {page, problems} once opened. */
+function usePage(hash) {
+  const it = {};
+  beforeAll(async () => {
+    Object.assign(it, await openPage(env.browser, `${env.server.url}${hash}`));
+  }, 60_000);
+  afterAll(async () => {
+    await it.context?.close();
+  });
+  return it;
+}
 
 const fill = (text, params) => text.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
 
@@ -149,22 +162,11 @@ describe('the optimizer lab', () => {
 });
 
 describe('the loss lab', () => {
-  let page;
-  let problems;
-  let context;
-  beforeAll(async () => {
-    ({ page, problems, context } = await openPage(env.browser, `${env.server.url}#lab=optim&lang=en`));
-  }, 60_000);
-  afterAll(async () => {
-    await context?.close();
-  });
-
-  const lossLab = (expression) => page.evaluate(`(() => {
-    const lab = document.querySelector('nn-playground').shadowRoot.querySelector('nn-labs').shadowRoot.querySelector('nn-loss-lab');
-    return ${expression};
-  })()`);
+  const at = usePage('#lab=optim&lang=en');
+  const lossLab = (expression) => inLab(at.page, 'nn-loss-lab', expression);
 
   it('opens from the labs\' menu with the keyboard; each claim shows Node\'s numbers and supports the slide; axe finds no violation', async () => {
+    const { page, problems } = at;
     await raced(page);
     await page.locator('nn-labs nav a[href="#lab=loss"]').focus();
     await page.keyboard.press('Enter');
@@ -188,6 +190,7 @@ describe('the loss lab', () => {
   }, 90_000);
 
   it('in Chinese: the same numbers in Chinese sentences, and axe finds no violation', async () => {
+    const { page } = at;
     await page.locator('nn-playground .lang button[lang="zh-CN"]').click();
     await expect.poll(() => page.locator('nn-labs h2').innerText()).toBe('交叉熵与 MSE');
     await expect.poll(() => page.evaluate(() => location.hash)).toContain('lang=zh');
@@ -199,22 +202,11 @@ describe('the loss lab', () => {
 });
 
 describe('the activation lab', () => {
-  let page;
-  let problems;
-  let context;
-  beforeAll(async () => {
-    ({ page, problems, context } = await openPage(env.browser, `${env.server.url}#lab=act&lang=en`));
-  }, 60_000);
-  afterAll(async () => {
-    await context?.close();
-  });
-
-  const actLab = (expression) => page.evaluate(`(() => {
-    const lab = document.querySelector('nn-playground').shadowRoot.querySelector('nn-labs').shadowRoot.querySelector('nn-act-lab');
-    return ${expression};
-  })()`);
+  const at = usePage('#lab=act&lang=en');
+  const actLab = (expression) => inLab(at.page, 'nn-act-lab', expression);
 
   it('the curve follows the activation and its parameter chosen with the keyboard; each claim shows Node\'s numbers; axe finds no violation', async () => {
+    const { page, problems } = at;
     // tanh (the default): |tanh'| < 0.05 beyond |x| = 2.18, on 27 % of [-6, 6] either side.
     await expect.poll(() => page.locator('nn-act-lab #flat').innerText()).toBe('On x from −6 to 6, |a\'(x)| < 0.05 on 63.9 % of the axis.');
     const select = page.locator('nn-act-lab select');
@@ -245,6 +237,7 @@ describe('the activation lab', () => {
   }, 90_000);
 
   it('in Chinese, over the sigmoid curve the pre-activation histograms of both inits; axe finds no violation', async () => {
+    const { page } = at;
     await page.locator('nn-act-lab li[data-claim="saturation"] button.show').click();
     await page.locator('nn-playground .lang button[lang="zh-CN"]').click();
     await expect.poll(() => page.locator('nn-labs h2').innerText()).toBe('激活函数及其饱和区');
