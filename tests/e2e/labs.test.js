@@ -8,7 +8,7 @@
 // activation and parameter chosen with the keyboard.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage } from './browser.js';
+import { openPage, waitForStatus, waitForSteps } from './browser.js';
 import { useBrowser } from './setup.js';
 import { audit } from './axe.js';
 import { OPTIM_CLAIMS, runClaim } from '../../web/src/labs/optim-claims.js';
@@ -236,13 +236,37 @@ describe('the activation lab', () => {
     expect(problems).toEqual([]);
   }, 90_000);
 
-  it('in Chinese, over the sigmoid curve the pre-activation histograms of both inits; axe finds no violation', async () => {
+  it('in Chinese, over the sigmoid curve the pre-activation histograms of both inits (and the playground\'s untrained network); axe finds no violation', async () => {
     const { page } = at;
     await page.locator('nn-act-lab li[data-claim="saturation"] button.show').click();
     await page.locator('nn-playground .lang button[lang="zh-CN"]').click();
     await expect.poll(() => page.locator('nn-labs h2').innerText()).toBe('激活函数及其饱和区');
     await expect.poll(() => page.evaluate(() => location.hash)).toBe('#lab=act&act=sigmoid&claim=saturation&lang=zh');
-    await expect.poll(() => actLab(`lab.renderRoot.querySelector('nn-metric-chart').runs.map((r) => r.id).join()`)).toBe('y,dy,normal,default');
+    await expect.poll(() => actLab(`lab.renderRoot.querySelector('nn-metric-chart').runs.map((r) => r.id).join()`)).toBe('y,dy,normal,default,live');
     expect(await audit(page)).toEqual([]);
   }, 60_000);
+
+  it('over the curve, the live pre-activations of the network the playground trains, and its share where |a\'| < 0.05 over time', async () => {
+    // The default experiment (MLP 784-128 ReLU) for 3 epochs; the lab reads its run in its worker.
+    const { page, context } = await openPage(env.browser, `${env.server.url}#v=1&epochs=3&lang=en`);
+    try {
+      await waitForStatus(page, ['ready']);
+      await page.locator('nn-run-controls button[data-action="train"]').click();
+      await waitForSteps(page, 20);
+      await page.locator('nn-playground header a.labs').click();
+      await page.locator('nn-labs nav a[href="#lab=act"]').click();
+      const read = (expression) => inLab(page, 'nn-act-lab', expression);
+      await expect.poll(() => read('lab.live?.step ?? 0'), { timeout: 30_000 }).toBeGreaterThan(0);
+      expect(await read('lab.live.layers')).toEqual([{ index: 2, type: 'relu' }]);
+      await expect.poll(() => page.locator('nn-act-lab #live-share').innerText()).toMatch(/^At step \d+, \d+\.\d % of the pre-activations of layer 2 \(relu\) lie where/);
+      // The run goes on while the lab is open: later steps, and their shares over time.
+      const first = await read('lab.live.step');
+      await expect.poll(() => read('lab.liveHistory.length'), { timeout: 30_000 }).toBeGreaterThan(1);
+      expect(await read('lab.live.step')).toBeGreaterThan(first);
+      await expect.poll(() => read(`lab.renderRoot.querySelector('#act-curve').runs.map((r) => r.id).join()`)).toBe('y,dy,live');
+      expect(await audit(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
 });

@@ -1,7 +1,8 @@
 // activation-claims.test.js: the activation lab's curves against the formulas, and its claims
 // measured with the core's own layers on MNIST.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIVATIONS, activationCurve, naiveSoftmax } from '../../../web/src/labs/activation-curves.js';
+import { ACTIVATIONS, activationCurve, livePreActivations, mnistMlp, naiveSoftmax } from '../../../web/src/labs/activation-curves.js';
+import { Session } from '../../../web/src/engine/session.js';
 import { histogram, runActivationClaim } from '../../../web/src/labs/activation-claims.js';
 import { loadMnist } from '../../../web/src/data/datasets.js';
 import { freshCore, nodeMnistSource } from '../../../web/src/node.js';
@@ -72,4 +73,31 @@ describe('the activation lab', () => {
     expect(holds).toBe(true);
     expect(values.naive).toBe('NaN, NaN, NaN');
   });
+
+  it('reads the pre-activations of a running session\'s activation layer without changing its run', () => {
+    const run = (read) => {
+      const session = new Session(core, mnistMlp('relu', { hidden: 32 }), mnist);
+      try {
+        const seen = [];
+        for (let i = 0; i < 6; i++) {
+          const step = session.trainStep();
+          if (read && i % 2) seen.push(livePreActivations(core, session, 2));
+          seen.push(step.loss);
+        }
+        return seen;
+      } finally {
+        session.dispose();
+      }
+    };
+    const withReads = run(true);
+    const live = withReads.filter((x) => typeof x === 'object');
+    expect(live.map((l) => l.step)).toEqual([2, 4, 6]);
+    expect(live[0].layers).toEqual([{ index: 2, type: 'relu' }]);
+    // ReLU's derivative is 0 at x <= 0: the saturated (dead) share is the share of bins below 0
+    const below = live[2].histogram.slice(0, 24).reduce((a, b) => a + b, 0);
+    expect(live[2].share).toBeCloseTo(below, 3);
+    expect(live[2].histogram.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    // the run's losses are the same bits with and without the reads
+    expect(withReads.filter((x) => typeof x === 'number')).toEqual(run(false));
+  }, 60_000);
 });

@@ -78,7 +78,7 @@ export class Host {
    */
   async labTools({ wasmUrl, dataUrl }) {
     await this.init({ wasmUrl, dataUrl });
-    return { core: this.core, mnist: () => this.#loadMnist() };
+    return { core: this.core, mnist: () => this.#loadMnist(), session: () => this.session };
   }
 
   #progressReporter(phase) {

@@ -2,22 +2,16 @@
 // measurement the page shows beside it (tests/web/labs/activation-claims.test.js measures the
 // same in Node).
 
-import { naiveSoftmax, sameSignShare, saturationOf, softmax } from './activation-curves.js';
-import { HISTOGRAM, actPresetOf } from './act-presets.js';
+import { histogram, naiveSoftmax, sameSignShare, saturationOf, softmax } from './activation-curves.js';
+import { actPresetOf } from './act-presets.js';
 
 export { HISTOGRAM } from './act-presets.js';
+export { histogram } from './activation-curves.js';
 
 const pct = (v) => (100 * v).toFixed(1);
 const e2 = (v) => v.toExponential(2);
 const vec = (a) => Array.from(a, (v) => (Number.isNaN(v) ? 'NaN' : v.toFixed(2))).join(', ');
 
-/** Counts of values in HISTOGRAM's bins, as shares of all values. */
-export function histogram(values) {
-  const { lo, hi, bins } = HISTOGRAM;
-  const counts = new Float64Array(bins);
-  for (const v of values) counts[Math.max(0, Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins)))]++;
-  return counts.map((c) => c / values.length);
-}
 
 /**
  * Every claim: id (the link's claim=), whether it trains on MNIST, the state it shows (the

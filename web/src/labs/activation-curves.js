@@ -7,7 +7,7 @@ import { LossKind, Reduction } from '../engine/enums.js';
 import { Session } from '../engine/session.js';
 import { forEachBatch, gradientNorms } from '../engine/insight.js';
 import { parseExperiment } from '../experiment/validate.js';
-import { SATURATED, SOFTMAX_REST, activationOf } from './act-presets.js';
+import { ACTIVATIONS, HISTOGRAM, SATURATED, SOFTMAX_REST, activationOf } from './act-presets.js';
 
 export { ACTIVATIONS, SATURATED, SOFTMAX_REST, activationOf } from './act-presets.js';
 
@@ -156,6 +156,42 @@ export function saturationOf(core, mnist, activation, init) {
   } finally {
     session.dispose();
   }
+}
+
+/**
+ * The pre-activations of one activation layer of a running session (the playground's, in its
+ * worker) over 512 test samples, read as insight.js reads activations (eval mode; the run's
+ * later numbers do not change): {layers: [{index, type}] (every activation layer but softmax),
+ * index (the one read), type, step, histogram (HISTOGRAM's bins, shares), share (|a'| < 0.05)};
+ * {layers: []} when the session has none.
+ */
+export function livePreActivations(core, session, wanted) {
+  const layers = session.layers.filter((l) => l.index > 0 && ACTIVATIONS.some((a) => a.id === l.type && a.id !== 'softmax'))
+    .map((l) => ({ index: l.index, type: l.type }));
+  const chosen = layers.find((l) => l.index === wanted) ?? layers[0];
+  if (!chosen) return { layers, step: session.step };
+  const spec = session.experiment.layers[chosen.index];
+  const param = chosen.type === 'leaky_relu' ? spec.negative_slope : chosen.type === 'elu' ? spec.alpha : null;
+  const chunks = [];
+  forEachBatch(session, { split: 'test', samples: 512, layers: [session.layers[chosen.index - 1]] }, (_, values) => chunks.push(values.slice()));
+  const values = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    values.set(c, at);
+    at += c.length;
+  }
+  return {
+    layers, index: chosen.index, type: chosen.type, step: session.step,
+    histogram: histogram(values), share: saturatedShare(core, chosen.type, param, values),
+  };
+}
+
+/** Shares of values in HISTOGRAM's bins (values outside [lo, hi] in the end bins). */
+export function histogram(values) {
+  const { lo, hi, bins } = HISTOGRAM;
+  const counts = new Float64Array(bins);
+  for (const v of values) counts[Math.max(0, Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins)))]++;
+  return counts.map((c) => c / values.length);
 }
 
 /**

@@ -7,7 +7,7 @@ import { runRace, surfaceGrid } from './optim-race.js';
 import { runClaim } from './optim-claims.js';
 import { lossCurves } from './loss-curves.js';
 import { lossClaimOf, runLossClaim } from './loss-claims.js';
-import { activationCurve } from './activation-curves.js';
+import { activationCurve, livePreActivations } from './activation-curves.js';
 import { activationClaimOf, runActivationClaim } from './activation-claims.js';
 
 const ACTIONS = {
@@ -18,11 +18,16 @@ const ACTIONS = {
   'loss-claim': async (core, { claim }, mnist) => runLossClaim(core, claim, lossClaimOf(claim)?.mnist ? await mnist() : null),
   'act-curve': (core, { act, param }) => activationCurve(core, act, param),
   'act-claim': async (core, { claim }, mnist) => runActivationClaim(core, claim, activationClaimOf(claim)?.mnist ? await mnist() : null),
+  // The playground's own run, as it trains: null before one is configured.
+  'act-live': (core, { layer }, mnist, session) => (session() ? livePreActivations(core, session(), layer) : null),
 };
 
-/** Runs msg.action with msg's fields; tools: {core, mnist: () => the MNIST data set's promise}. */
-export function runLabAction({ core, mnist }, msg) {
+/**
+ * Runs msg.action with msg's fields; tools: {core, mnist: () => the MNIST data set's promise,
+ * session: () => the playground's run (a Session) or null}.
+ */
+export function runLabAction({ core, mnist, session }, msg) {
   const action = ACTIONS[msg.action];
   if (!action) throw new TypeError(`unknown lab action ${JSON.stringify(msg.action)}`);
-  return action(core, msg, mnist);
+  return action(core, msg, mnist, session);
 }
