@@ -26,6 +26,7 @@ import { errorOf } from '../i18n/errors.js';
 import { LANGUAGES, detectLanguage, languageName, languageTag, formatInteger, language, localize, localizeLinkErrors, say, setLanguage, t, vizLabels, updateWhenLocaleChanges } from '../i18n/index.js';
 import { PRESETS, DEFAULT_PRESET, presetOf } from '../experiment/presets.js';
 import { LESSONS, lessonOf } from '../experiment/lessons.js';
+import { WASM_FILE } from '../engine/wasm-file.js';
 import { multiplyAdds } from '../engine/insight.js';
 import { labRoute } from '../labs/route.js';
 import './nn-layer-editor.js';
@@ -685,7 +686,7 @@ export class NnPlayground extends LitElement {
       this._recovery = { kind: 'interrupted', record: resumable };
     }
     try {
-      await this.#client.init(new URL('nn.wasm', document.baseURI), new URL('data/', document.baseURI));
+      await this.#client.init(new URL(WASM_FILE, document.baseURI), new URL('data/', document.baseURI));
     } catch (err) {
       // A worker that died before it answered (its script threw) rejects init with its crash, or,
       // when it died before init was sent, with "stopped": then the crash says why.
@@ -1216,7 +1217,7 @@ export class NnPlayground extends LitElement {
     try {
       if (crashed) {
         this.#connect();
-        await this.#client.init(new URL('nn.wasm', document.baseURI), new URL('data/', document.baseURI));
+        await this.#client.init(new URL(WASM_FILE, document.baseURI), new URL('data/', document.baseURI));
       }
       if (!record) {
         this.#configure(true);
