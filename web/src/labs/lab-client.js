@@ -3,6 +3,7 @@
 // worker as Request.LAB {action, ...}, so they share its core and its MNIST.
 
 import { Request } from '../engine/protocol.js';
+import { WASM_FILE } from '../engine/wasm-file.js';
 
 let shared = null;
 let resolveReady;
@@ -22,7 +23,7 @@ export function labWorker() {
       request: async (action, fields = {}) => {
         await ready;
         // The page's urls, as its INIT sends them: a lab's request may reach the worker first.
-        const urls = { wasmUrl: String(new URL('nn.wasm', document.baseURI)), dataUrl: String(new URL('data/', document.baseURI)) };
+        const urls = { wasmUrl: String(new URL(WASM_FILE, document.baseURI)), dataUrl: String(new URL('data/', document.baseURI)) };
         return shared.request(Request.LAB, { action, ...urls, ...fields }, { transfer: false });
       },
     },
