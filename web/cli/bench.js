@@ -7,12 +7,14 @@
 // (tests/bench/gemm_bench.c built to wasm, in Node and in a Chromium worker; web/bench/gemm.js),
 // the built page's gzip'ed sizes (web/bench/sizes.js), and in the built page in Chromium the
 // time from MNIST in memory to the first training step and what the live charts cost
-// (web/bench/page.js); then prints the issue's summary table and each target, met or missed.
+// (web/bench/page.js), and the optimizer lab's playback of four racers at 60 frames a second
+// (web/bench/lab.js); then prints the issue's summary table and each target, met or missed.
 // A benchmark, not a test: it fails only when something cannot run, never because a number is
 // low. The protocol is in web/bench/plan.js.
 //
 //   npm run bench -- [--quick] [--only w1|w2] [--json] [--no-node] [--no-chromium] [--no-cpu]
-//                    [--no-gemm] [--no-sizes] [--no-page] [--chromium-ours page|session] [--wasm FILE]
+//                    [--no-gemm] [--no-sizes] [--no-page] [--no-lab] [--chromium-ours page|session] [--wasm FILE]
+//   npm run bench -- --lab       only the optimizer lab's playback in the built page
 //   npm run bench -- --first-step  only the built page's first step (and MNIST's load before it)
 //   npm run bench -- --soak      20 epochs of the MLP in the built page; memory after each epoch (web/bench/soak.js)
 //   npm run bench -- --grading   a class of result links graded at --jobs 1 and 2 (web/bench/grading.js)
@@ -31,7 +33,7 @@ import { builtPage, gemmBenchWasm, tfjsForNode } from '../bench/build.js';
 import { parseGemmReport, runGemmBench } from '../bench/gemm.js';
 import { runPlan, SETTINGS } from '../bench/plan.js';
 import {
-  formatCharts, formatFirstStep, formatGemm, formatMachine, formatSizes, formatSummary, formatTable, formatTargets, targets,
+  formatCharts, formatFirstStep, formatLab, formatGemm, formatMachine, formatSizes, formatSummary, formatTable, formatTargets, targets,
 } from '../bench/report.js';
 import { pageFiles, summarizeSizes } from '../bench/sizes.js';
 import { checkWorkloadExperiment, WORKLOADS } from '../bench/workloads.js';
@@ -46,6 +48,9 @@ const USAGE = `usage: npm run bench -- [options]
   --no-gemm             skip GEMM against its ceiling (tests/bench/gemm_bench.c, built with emcc)
   --no-sizes            skip the built page's gzip'ed sizes
   --no-page             skip the built page in Chromium (first-step latency, live charts cost)
+  --no-lab              skip the optimizer lab's playback in the built page
+  --lab                 only the optimizer lab's playback: four optimizers racing 10,000 steps,
+                        frames per second and the longest main-thread task (about 30 s)
   --first-step          only the built page's first visit and second visit: MNIST's load and
                         the first training step (about 30 s)
   --chromium-ours page|session
@@ -69,6 +74,7 @@ function options(argv) {
       'no-gemm': { type: 'boolean' }, 'no-sizes': { type: 'boolean' }, 'no-page': { type: 'boolean' },
       'chromium-ours': { type: 'string' }, wasm: { type: 'string' }, soak: { type: 'boolean' }, 'first-step': { type: 'boolean' },
       grading: { type: 'boolean' },
+      'no-lab': { type: 'boolean' }, lab: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -80,6 +86,12 @@ function options(argv) {
   const oursPath = values['chromium-ours'] ?? 'page';
   if (!['page', 'session'].includes(oursPath)) throw new Error(`--chromium-ours must be page or session, got ${oursPath}`);
   if (values.grading) return { grading: true, quick: Boolean(values.quick), json: Boolean(values.json) };
+  if (values.lab) {
+    return {
+      quick: Boolean(values.quick), json: Boolean(values.json), workloads: [], node: false, chromium: false, cpu: false, oursPath, wasm: values.wasm,
+      gemm: false, sizes: false, page: false, lab: true, soak: false,
+    };
+  }
   if (values['first-step']) {
     return {
       quick: Boolean(values.quick), json: Boolean(values.json), workloads: [], node: false, chromium: false, cpu: false, oursPath, wasm: values.wasm,
@@ -90,7 +102,7 @@ function options(argv) {
     quick: Boolean(values.quick), json: Boolean(values.json), workloads: values.only ? [values.only] : ['w1', 'w2'],
     node: !values['no-node'], chromium: !values['no-chromium'], cpu: !values['no-cpu'], oursPath, wasm: values.wasm,
     gemm: !values['no-gemm'], sizes: !values['no-sizes'], page: !values['no-page'] && !values['no-chromium'],
-    soak: Boolean(values.soak),
+    lab: !values['no-lab'] && !values['no-chromium'], soak: Boolean(values.soak),
   };
 }
 
@@ -206,7 +218,7 @@ async function main() {
   };
 
   let dist = null;
-  if (opts.sizes || opts.page) dist = await attempt('the built page', () => builtPage(log));
+  if (opts.sizes || opts.page || opts.lab) dist = await attempt('the built page', () => builtPage(log));
   if (opts.sizes) {
     result.sizes = typeof dist === 'string' ? summarizeSizes(pageFiles(dist)) : dist;
     if (result.sizes.wasm) log(`page sizes: wasm ${result.sizes.wasm.gzip} bytes gzip'ed, JS ${result.sizes.js.gzip}`);
@@ -253,6 +265,11 @@ async function main() {
     result.page = await runPageBench({ distDir: dist, quick: opts.quick, log, ...(opts.pageParts ? { parts: opts.pageParts } : {}) });
     for (const part of ['firstStep', 'charts']) if (result.page[part]?.error) failed.push(`the page's ${part}`);
   }
+  if (opts.lab && typeof dist === 'string') {
+    log('the optimizer lab (web/dist) in Chromium: four optimizers racing, played back');
+    const { runLabBench } = await import('../bench/lab.js');
+    result.lab = await attempt("the optimizer lab's playback", () => runLabBench({ distDir: dist, quick: opts.quick, log }));
+  }
   machine.loadEnd = os.loadavg()[0];
 
   const text = [formatMachine(machine), `core: ${core.file}, ${core.bytes} bytes, sha256 ${core.sha256}${core.commit ? `, tree at ${core.commit}${core.uncommitted.length ? ` with uncommitted ${core.uncommitted.join(', ')}` : ''}` : ''}`];
@@ -274,6 +291,7 @@ async function main() {
     section(formatFirstStep(result.page.firstStep, result.page.chromium));
     section(formatCharts(result.page.charts, opts.quick ? PAGE_SETTINGS.quick : PAGE_SETTINGS.full));
   }
+  if (result.lab) section(formatLab(result.lab));
   section(formatSummary(result));
   result.targets = targets(result);
   section(formatTargets(result.targets));

@@ -26,6 +26,7 @@ export function presetName(preset) {
  * @property {boolean} presets - whether the preset picker shows (a homework that fixes settings has none)
  * @property {boolean} instructorToggle - whether the instructor-mode button shows
  * @property {boolean} instructor - instructor mode is on
+ * @property {boolean} lab - a lab is shown (the labs link then leads back to the playground)
  * @property {Function} link - gives the page's link for "Copy link" (null: nothing to copy yet)
  *
  * @fires preset-change - the user picked a preset; detail {id}
@@ -41,6 +42,7 @@ export class NnAppHeader extends LitElement {
     presets: { type: Boolean },
     instructorToggle: { type: Boolean },
     instructor: { type: Boolean },
+    lab: { type: Boolean },
     link: { attribute: false },
     _copied: { state: true },
     _copyFallback: { state: true },
@@ -125,6 +127,7 @@ export class NnAppHeader extends LitElement {
     this.presets = true;
     this.instructorToggle = true;
     this.instructor = false;
+    this.lab = false;
     this.link = null;
     this._copied = false;
     this._copyFallback = '';
@@ -172,6 +175,7 @@ export class NnAppHeader extends LitElement {
                 </select>
               </div>`
             : nothing}
+          <div><a class="labs" href=${this.lab ? '#' : '#lab=optim'}>${this.lab ? t('labs.back') : t('labs.open')}</a></div>
           <div role="group" aria-labelledby="lang-label">
             <label id="lang-label">${t('app.language')}</label>
             <span class="lang">

@@ -43,18 +43,15 @@ import './viz/nn-metric-chart.js';
 const EMPTY = Object.freeze([]);
 
 /**
- * The playground page.
- *
- * @element nn-playground
+ * The playground page. @element nn-playground
  * @fires nn-started - once its worker and wasm answer (the start is over)
  * @fires nn-start-failed - {error, stage}: the start failed; main.js shows why in place of the page
  *
- * Read-only: `status` (also the `status` attribute: loading, ready, training, paused, done,
- * failed, invalid), `experiment` (the valid experiment in use), `linkError` (the English message
- * of a link that could not be read; the banner shows its errors in the page's language), and its
- * controllers: `training`, `live` (the live run: stepCount, lossHistory()), `history` (runs:
- * the kept runs, newest first), `homework` (assignment, resultLink), `lessons` (id, running,
- * results, outcome, history; stepLimit caps each run of "Run this lesson"), `url` (embed).
+ * Read-only: `status` (also its attribute: loading, ready, training, paused, done, failed,
+ * invalid), `experiment` (the valid one in use), `linkError` (the English message of a link that
+ * could not be read), and its controllers: `training`, `live` (stepCount, lossHistory()),
+ * `history` (runs, newest first), `homework` (assignment, resultLink), `lessons` (id, running,
+ * results, outcome, history; stepLimit caps each run of "Run this lesson"), `url` (embed, lab).
  */
 export class NnPlayground extends LitElement {
   static properties = {
@@ -147,11 +144,12 @@ export class NnPlayground extends LitElement {
   }
 
   async #start() {
-    const decoded = this.url.read(location.hash, { fromNavigation: false });
+    const lab = this.url.openLab();
+    const decoded = this.url.read(lab ? '' : location.hash, { fromNavigation: false });
     // The link says the language once it is in use (setLanguage is asynchronous).
-    setLanguage(decoded.lang ?? detectLanguage()).then(() => this.url.write());
+    setLanguage(decoded.lang ?? this.url.lab?.lang ?? detectLanguage()).then(() => this.url.write());
     // The first visit with the default experiment trains as soon as the data is in.
-    this.training.autostart = decoded.empty && decoded.ok;
+    this.training.autostart = decoded.empty && decoded.ok && !lab;
     this.history.load();
     window.addEventListener('pagehide', () => this.history.save());
     this.training.connect();
@@ -327,13 +325,14 @@ export class NnPlayground extends LitElement {
     const left = instructor || showModel || showSettings;
     const goal = (applied || homework.claim) && this.#shows('goal') && !instructor;
     return html`
-      ${url.embed ? nothing : this.#renderHeader(applied)}
+      ${url.embed || url.lab?.embed ? nothing : this.#renderHeader(applied)}
       ${this.linkError ? this.#renderLinkError() : nothing}
       ${this.recovery.state
         ? html`<nn-recovery-banner .recovery=${this.recovery.state} @recover=${(e) => { this.recovery.take(); this.training.restore(e.detail.record, this.experiment); }}
             @dismiss=${() => this.recovery.dismiss()}></nn-recovery-banner>`
         : nothing}
-      <main class=${left ? '' : 'single'}>
+      ${url.lab ? html`<nn-labs .client=${this.training.client}></nn-labs>` : nothing}
+      <main class=${left ? '' : 'single'} ?hidden=${Boolean(url.lab)}>
         ${left
           ? html`<div class="model">
               ${instructor ? this.#renderInstructor() : nothing}
@@ -377,7 +376,7 @@ export class NnPlayground extends LitElement {
     const { homework } = this;
     return html`<nn-app-header .presetId=${this.presetId()} .presets=${!(applied && (applied.lock.length || applied.hide.length))}
       .instructorToggle=${!applied || homework.authoring || homework.mode === 'instructor'} .instructor=${homework.mode === 'instructor'}
-      .link=${this.experiment ? this.#link : null}
+      .link=${this.experiment ? this.#link : null} .lab=${Boolean(this.url.lab)}
       @skip=${() => this.renderRoot.querySelector('nn-run-controls')?.focusButtons()}
       @preset-change=${(e) => this.choosePreset(e.detail.id)}
       @language-change=${(e) => setLanguage(e.detail.lang).then(() => this.url.write())}

@@ -30,6 +30,9 @@ export const playgroundStyles = [srOnly, controls, banner, css`
       font: 12.5px/1.4 ui-monospace, monospace;
       word-break: break-word;
     }
+    main[hidden] {
+      display: none;
+    }
     main {
       display: grid;
       grid-template-columns: minmax(430px, 500px) minmax(0, 1fr);

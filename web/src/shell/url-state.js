@@ -4,16 +4,24 @@
 // be read keeps the defaults and says why. A Lit reactive controller; the host is the page.
 
 import { decodeHash, encodeHash } from '../experiment/url.js';
+import { labRoute } from '../labs/route.js';
 import { DEFAULT_PRESET } from '../experiment/presets.js';
 import { sameExperiment } from '../experiment/canonical.js';
-import { language, setLanguage } from '../i18n/index.js';
+import { language, say, setLanguage } from '../i18n/index.js';
 
 export class UrlState {
   /** The parts an embedding shows (embed=...), or null for the whole page. */
   embed = null;
   /** The errors of a link that could not be read (the banner shows them in the page's language). */
   linkErrors = [];
-  #onHashChange = () => this.read(location.hash, { fromNavigation: true });
+  /** {lab, embed, lang} while a link shows a lab (labs/route.js), else null. */
+  lab = null;
+  #onHashChange = () => {
+    const wasLab = this.lab;
+    if (this.openLab()) return;
+    this.read(location.hash, { fromNavigation: true });
+    if (wasLab) this.write();
+  };
 
   constructor(host) {
     this.host = host;
@@ -26,6 +34,14 @@ export class UrlState {
 
   hostDisconnected() {
     window.removeEventListener('hashchange', this.#onHashChange);
+  }
+
+  /** Shows the lab a #lab= link names (its module loads on first use); false for any other link. */
+  openLab() {
+    this.lab = labRoute(location.hash);
+    this.host.requestUpdate();
+    if (this.lab) import('../labs/nn-labs.js').catch((err) => this.host.training.fail(say('error.init', { message: err })));
+    return Boolean(this.lab);
   }
 
   /** Reads a hash into the page; a hash that cannot be read shows why and keeps the defaults. */
@@ -60,7 +76,7 @@ export class UrlState {
   }
 
   write() {
-    if (!this.host.experiment) return;
+    if (!this.host.experiment || this.lab) return; // a lab writes its own link
     const hash = `#${this.hash()}`;
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }
@@ -71,6 +87,7 @@ export class UrlState {
   }
 
   link() {
+    if (this.lab) return location.href;
     return `${this.base()}#${this.hash()}`;
   }
 }
