@@ -72,6 +72,7 @@ describe('the optimizer lab', () => {
     await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#lab=optim/);
     await raced(page);
     expect(await page.locator('nn-playground main').isHidden()).toBe(true);
+    expect(await page.locator('nn-optim-lab li .none').allInnerTexts()).toEqual(OPTIM_CLAIMS.map(() => 'Not measured yet: press “Race this”.'));
     for (const claim of OPTIM_CLAIMS) {
       const item = page.locator(`nn-optim-lab li[data-claim="${claim.id}"]`);
       await item.locator('button.show').click();
@@ -172,6 +173,17 @@ describe('the loss lab', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#lab=loss/);
     await expect.poll(() => page.locator('nn-loss-lab #at').innerText()).toContain('At p = 0.1');
+    // Before a claim is measured its hint names the button on screen.
+    expect(await page.locator('nn-loss-lab li .none').allInnerTexts()).toEqual(LOSS_CLAIMS.map(() => 'Not measured yet: press “Measure this”.'));
+    // Each chart's legend names each curve; the log axis labels a few decades, not 30 lines.
+    for (const id of ['loss-curves', 'grad-curves']) {
+      const chart = page.locator(`nn-loss-lab #${id}`);
+      expect(await chart.locator('.legend button').allInnerTexts()).toEqual(['cross-entropy', 'MSE after softmax']);
+      const values = await lossLab(`lab.renderRoot.querySelector('#${id}')._plot.axes[1]._values`);
+      expect(values.length).toBeGreaterThanOrEqual(2);
+      expect(values.length).toBeLessThanOrEqual(5);
+      for (const v of values) expect(v).toMatch(/^(0\.01|0\.1|1|10|100|10[⁻¹²³⁴⁵⁶⁷⁸⁹⁰]+)$/);
+    }
     for (const claim of LOSS_CLAIMS) {
       const item = page.locator(`nn-loss-lab li[data-claim="${claim.id}"]`);
       await item.locator('button.show').click();
@@ -197,6 +209,7 @@ describe('the loss lab', () => {
     const node = runLossClaim(core, 'smoothing-weights');
     expect(await page.locator('nn-loss-lab li[data-claim="smoothing-weights"] .numbers').innerText())
       .toBe(fill(LAB_MESSAGES.zh['loss.claim.smoothing-weights.measured'], node.values));
+    expect(await page.locator('nn-loss-lab #loss-curves .legend button').allInnerTexts()).toEqual(['交叉熵', 'softmax 之后的 MSE']);
     expect(await audit(page)).toEqual([]);
   }, 30_000);
 });
@@ -209,6 +222,13 @@ describe('the activation lab', () => {
     const { page, problems } = at;
     // tanh (the default): |tanh'| < 0.05 beyond |x| = 2.18, on 27 % of [-6, 6] either side.
     await expect.poll(() => page.locator('nn-act-lab #flat').innerText()).toBe('On x from −6 to 6, |a\'(x)| < 0.05 on 63.9 % of the axis.');
+    // tanh runs from -1 to 1: the y axis shows all of it, and the legend names the two curves alone.
+    const yScale = () => actLab(`(({ min, max }) => [min, max])(lab.renderRoot.querySelector('#act-curve')._plot.scales.y)`);
+    const [lo, hi] = await yScale();
+    expect(lo).toBeLessThanOrEqual(-1);
+    expect(hi).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('nn-act-lab #act-curve .legend button').allInnerTexts()).toEqual(['a(x)', 'a\'(x)']);
+    expect(await page.locator('nn-act-lab li .none').allInnerTexts()).toEqual(ACTIVATION_CLAIMS.map(() => 'Not measured yet: press “Measure this”.'));
     const select = page.locator('nn-act-lab select');
     await select.focus();
     await select.selectOption('leaky_relu');
@@ -242,7 +262,11 @@ describe('the activation lab', () => {
     await page.locator('nn-playground .lang button[lang="zh-CN"]').click();
     await expect.poll(() => page.locator('nn-labs h2').innerText()).toBe('激活函数及其饱和区');
     await expect.poll(() => page.evaluate(() => location.hash)).toBe('#lab=act&act=sigmoid&claim=saturation&lang=zh');
-    await expect.poll(() => actLab(`lab.renderRoot.querySelector('nn-metric-chart').runs.map((r) => r.id).join()`)).toBe('y,dy,normal,default,live');
+    await expect.poll(() => actLab(`lab.renderRoot.querySelector('nn-lab-chart').runs.map((r) => r.id).join()`)).toBe('y,dy,normal,default,live');
+    const legend = await page.locator('nn-act-lab #act-curve .legend button').allInnerTexts();
+    expect(legend.slice(0, 2)).toEqual(['a(x)', 'a\'(x)']);
+    expect(legend[4]).toMatch(/^实验平台中第 \d+ 层（\w+）的预激活值$/);
+    expect(legend.join()).not.toContain('训练');
     expect(await audit(page)).toEqual([]);
   }, 60_000);
 

@@ -23,7 +23,7 @@ export function claimList({ id, prefix, claims, current, measured, busy = '', bu
             : m
               ? html`<span class="numbers">${t(`${prefix}.claim.${c.id}.measured`, m.values)}</span>
                   <span class="verdict ${m.holds ? 'holds' : 'fails'}" data-holds=${m.holds ? 'true' : 'false'}>${m.holds ? t('optim.holds') : t('optim.fails')}</span>`
-              : html`<span class="none">${t('optim.notRun')}</span>`}</p>
+              : html`<span class="none">${t('optim.notRun', { button })}</span>`}</p>
         </li>`;
       })}
     </ul>`;

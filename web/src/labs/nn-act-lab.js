@@ -6,7 +6,7 @@
 import { html, nothing } from 'lit';
 import { language, localize, t, vizLabels } from '../i18n/index.js';
 import { fieldGroups, formFields } from '../components/styles.js';
-import '../components/viz/nn-metric-chart.js';
+import './nn-lab-chart.js';
 import { MeasuredLab } from './measured-lab.js';
 import { labWorker } from './lab-client.js';
 import { claimList, errorLine } from './claim-list.js';
@@ -176,7 +176,7 @@ export class NnActLab extends MeasuredLab {
               </select></label>
             <p id="live-share">${t('act.live.at', { step: live.step, share: (100 * live.share).toFixed(1), index: live.index, type: live.type })}</p>`}</div>
       ${this.#chart('history').length
-        ? html`<nn-metric-chart id="live-history" metric="loss" no-controls .classes=${0} .labels=${this.#chart('historyLabels')} .runs=${this.#chart('history')}></nn-metric-chart>`
+        ? html`<nn-lab-chart id="live-history" metric="loss" no-controls .classes=${0} .labels=${this.#chart('historyLabels')} .runs=${this.#chart('history')}></nn-lab-chart>`
         : nothing}`;
   }
 
@@ -189,7 +189,7 @@ export class NnActLab extends MeasuredLab {
         <div>
           ${this.#renderSettings()}
           <h3>${t('act.curve')}</h3>
-          <nn-metric-chart id="act-curve" metric="loss" no-controls .classes=${0} .labels=${this.#chart('labels')} .runs=${this.#chart('runs')}></nn-metric-chart>
+          <nn-lab-chart id="act-curve" metric="loss" no-controls .classes=${0} .labels=${this.#chart('labels')} .runs=${this.#chart('runs')}></nn-lab-chart>
           ${Number.isFinite(flat) ? html`<p id="flat">${t('act.flat', { share: (100 * flat).toFixed(1) })}</p>` : nothing}
           ${this._measured.saturation && this.state.act === 'sigmoid' ? html`<p>${t('act.histNote')}</p>` : nothing}
           ${this.#renderLive()}

@@ -6,7 +6,7 @@
 import { css, html, nothing } from 'lit';
 import { language, localize, t, vizLabels } from '../i18n/index.js';
 import { fieldGroups, formFields } from '../components/styles.js';
-import '../components/viz/nn-metric-chart.js';
+import './nn-lab-chart.js';
 import { MeasuredLab } from './measured-lab.js';
 import { claimList, errorLine } from './claim-list.js';
 import { CLASSES, LOSS_PRESETS, lossPresetOf, smoothedTarget } from './loss-presets.js';
@@ -120,15 +120,15 @@ export class NnLossLab extends MeasuredLab {
           </fieldset>
           ${this.#renderReadout()}
           <h3>${t('loss.curves')}</h3>
-          <nn-metric-chart id="loss-curves" metric="loss" no-controls log .classes=${0} .labels=${this.#chart('lossLabels')} .runs=${this.#chart('loss')}></nn-metric-chart>
+          <nn-lab-chart id="loss-curves" metric="loss" no-controls log .classes=${0} .labels=${this.#chart('lossLabels')} .runs=${this.#chart('loss')}></nn-lab-chart>
           <h3>${t('loss.grads')}</h3>
-          <nn-metric-chart id="grad-curves" metric="loss" no-controls log .classes=${0} .labels=${this.#chart('gradLabels')} .runs=${this.#chart('grad')}></nn-metric-chart>
+          <nn-lab-chart id="grad-curves" metric="loss" no-controls log .classes=${0} .labels=${this.#chart('gradLabels')} .runs=${this.#chart('grad')}></nn-lab-chart>
         </div>
         <div>
           ${this.#renderClaims()}
           ${this._measured['mnist-faster']
             ? html`<h3>${t('loss.mnistChart')}</h3>
-                <nn-metric-chart id="mnist-accuracy" metric="accuracy" no-controls .classes=${0} .labels=${this.#chart('mnistLabels')} .runs=${this.#chart('accuracy')}></nn-metric-chart>`
+                <nn-lab-chart id="mnist-accuracy" metric="accuracy" no-controls .classes=${0} .labels=${this.#chart('mnistLabels')} .runs=${this.#chart('accuracy')}></nn-lab-chart>`
             : nothing}
         </div>
       </div>

@@ -8,7 +8,7 @@ import { labWorker } from './lab-client.js';
 import { fieldGroups, formFields, srOnly, swatch } from '../components/styles.js';
 import { claimStyles, labFields } from './styles.js';
 import { claimList, errorLine } from './claim-list.js';
-import '../components/viz/nn-metric-chart.js';
+import './nn-lab-chart.js';
 import './nn-surface-map.js';
 import './nn-racer-editor.js';
 import { racerName } from './nn-racer-editor.js';
@@ -404,12 +404,12 @@ export class NnOptimLab extends LitElement {
         <div>${this.#renderSettings()}</div>
         <div>
           <h3>${t('optim.lossChart')}</h3>
-          <nn-metric-chart metric="loss" no-controls ?log=${log} .classes=${0} .labels=${this.#chartLabels('loss')} .runs=${this._racing ? [] : this.#chartRunsCached('loss')}></nn-metric-chart>
+          <nn-lab-chart metric="loss" no-controls ?log=${log} .classes=${0} .labels=${this.#chartLabels('loss')} .runs=${this._racing ? [] : this.#chartRunsCached('loss')}></nn-lab-chart>
           <h3>${t('optim.stepChart')}</h3>
-          <nn-metric-chart metric="loss" no-controls log .classes=${0} .labels=${this.#chartLabels('step')} .runs=${this._racing ? [] : this.#chartRunsCached('step')}></nn-metric-chart>
+          <nn-lab-chart metric="loss" no-controls log .classes=${0} .labels=${this.#chartLabels('step')} .runs=${this._racing ? [] : this.#chartRunsCached('step')}></nn-lab-chart>
           ${this.#chartRunsCached('effective').length
             ? html`<h3>${t('optim.effChart')}</h3>
-                <nn-metric-chart id="effective-chart" metric="loss" no-controls log .classes=${0} .labels=${this.#chartLabels('effective')} .runs=${this._racing ? [] : this.#chartRunsCached('effective')}></nn-metric-chart>`
+                <nn-lab-chart id="effective-chart" metric="loss" no-controls log .classes=${0} .labels=${this.#chartLabels('effective')} .runs=${this._racing ? [] : this.#chartRunsCached('effective')}></nn-lab-chart>`
             : nothing}
         </div>
       </div>

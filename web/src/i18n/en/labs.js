@@ -129,7 +129,7 @@ export default {
   'optim.show': 'Race this',
   'optim.holds': 'The measurement supports the slide.',
   'optim.fails': 'The measurement does not support the slide here.',
-  'optim.notRun': 'Not measured yet: press “Race this”.',
+  'optim.notRun': 'Not measured yet: press “{button}”.',
   'optim.name.sgd': 'SGD',
   'optim.name.adagrad': 'Adagrad',
   'optim.name.rmsprop': 'RMSprop',

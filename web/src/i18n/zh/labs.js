@@ -128,7 +128,7 @@ export default {
   'optim.show': '跑一遍',
   'optim.holds': '测量结果支持幻灯片的说法。',
   'optim.fails': '在这里，测量结果不支持幻灯片的说法。',
-  'optim.notRun': '尚未测量：请点击“跑一遍”。',
+  'optim.notRun': '尚未测量：请点击“{button}”。',
   'optim.name.sgd': 'SGD',
   'optim.name.adagrad': 'Adagrad',
   'optim.name.rmsprop': 'RMSprop',

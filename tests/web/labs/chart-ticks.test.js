@@ -1,0 +1,32 @@
+// chart-ticks.test.js: the labs' chart axes. The activation curves' range keeps the negative half
+// (tanh, ELU, Swish's dip), and the loss lab's log axis from 10⁻⁹ to 10 labels at most five decades.
+
+import { describe, expect, it } from 'vitest';
+import { MAX_DECADES, decadeLabel, decadeSplits, signedRange } from '../../../web/src/labs/chart-ticks.js';
+
+describe('signedRange', () => {
+  it('keeps tanh\'s -1 and ELU\'s -α in view, with room', () => {
+    const [lo, hi] = signedRange(-1, 1);
+    expect(lo).toBeLessThan(-1);
+    expect(hi).toBeGreaterThan(1);
+    expect(signedRange(-0.278, 6)[0]).toBeLessThan(-0.278); // Swish's dip under ReLU-sized values
+  });
+  it('starts at zero for curves that never go below it (sigmoid, ReLU)', () => {
+    expect(signedRange(0, 1)).toEqual([0, 1.1]);
+    expect(signedRange(0.2, 6)[0]).toBe(0);
+  });
+});
+
+describe('decadeSplits and decadeLabel', () => {
+  it('labels at most five decades from 10⁻⁹ to 10, the top one kept', () => {
+    const splits = decadeSplits(1e-9, 10);
+    expect(splits.length).toBeLessThanOrEqual(MAX_DECADES);
+    expect(splits.at(-1)).toBe(10);
+    expect(splits.map((v) => decadeLabel(Math.round(Math.log10(v))))).toEqual(['10⁻⁸', '10⁻⁵', '0.01', '10']);
+  });
+  it('labels every decade when there are few', () => {
+    expect(decadeSplits(0.01, 10).map((v) => decadeLabel(Math.round(Math.log10(v))))).toEqual(['0.01', '0.1', '1', '10']);
+    expect(decadeLabel(3)).toBe('10³');
+    expect(decadeLabel(-12)).toBe('10⁻¹²');
+  });
+});

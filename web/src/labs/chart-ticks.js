@@ -1,0 +1,34 @@
+// chart-ticks.js: the labs' chart axes: a linear range that keeps negative values (tanh, ELU) in
+// view, and on a log axis one labelled line per decade or per few decades, written as people
+// write powers of ten, so that the labels do not crowd each other at 390 px.
+
+/** At most this many labelled decades on a log axis. */
+export const MAX_DECADES = 5;
+
+const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+
+/** 10^exponent as people write it: 0.01, 0.1, 1, 10, 100, and 10⁻⁵ or 10³ beyond those. */
+export function decadeLabel(exponent) {
+  if (Math.abs(exponent) <= 2) return String(10 ** exponent);
+  return `10${String(exponent).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c])}`;
+}
+
+/** The powers of ten to draw between lo and hi (both > 0): every k-th decade, at most MAX_DECADES, the top one kept. */
+export function decadeSplits(lo, hi) {
+  const a = Math.ceil(Math.log10(lo) - 1e-9);
+  const b = Math.floor(Math.log10(hi) + 1e-9);
+  if (!(b >= a)) return [];
+  const step = Math.ceil((b - a + 1) / MAX_DECADES);
+  const splits = [];
+  for (let e = a + ((b - a) % step); e <= b; e += step) splits.push(10 ** e);
+  return splits;
+}
+
+/** A linear range over [min, max] with 10 % room on each side and zero in view. */
+export function signedRange(min, max) {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+  const lo = Math.min(min, 0);
+  const hi = Math.max(max, 0);
+  const pad = (hi - lo || 1) * 0.1;
+  return [lo < 0 ? lo - pad : 0, hi + pad];
+}
