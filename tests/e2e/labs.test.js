@@ -180,7 +180,7 @@ describe('the loss lab', () => {
       const chart = page.locator(`nn-loss-lab #${id}`);
       expect(await chart.locator('.legend button').allInnerTexts()).toEqual(['cross-entropy', 'MSE after softmax']);
       const values = await lossLab(`lab.renderRoot.querySelector('#${id}')._plot.axes[1]._values`);
-      expect(values.length).toBeGreaterThanOrEqual(2);
+      expect(values.length).toBeGreaterThanOrEqual(3);
       expect(values.length).toBeLessThanOrEqual(5);
       for (const v of values) expect(v).toMatch(/^(0\.01|0\.1|1|10|100|10[⁻¹²³⁴⁵⁶⁷⁸⁹⁰]+)$/);
     }

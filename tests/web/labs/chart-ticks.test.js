@@ -2,7 +2,7 @@
 // (tanh, ELU, Swish's dip), and the loss lab's log axis from 10⁻⁹ to 10 labels at most five decades.
 
 import { describe, expect, it } from 'vitest';
-import { MAX_DECADES, decadeLabel, decadeSplits, signedRange } from '../../../web/src/labs/chart-ticks.js';
+import { MAX_DECADES, decadeLabel, decadeSplits, signedRange, tickLabel } from '../../../web/src/labs/chart-ticks.js';
 
 describe('signedRange', () => {
   it('keeps tanh\'s -1 and ELU\'s -α in view, with room', () => {
@@ -28,5 +28,15 @@ describe('decadeSplits and decadeLabel', () => {
     expect(decadeSplits(0.01, 10).map((v) => decadeLabel(Math.round(Math.log10(v))))).toEqual(['0.01', '0.1', '1', '10']);
     expect(decadeLabel(3)).toBe('10³');
     expect(decadeLabel(-12)).toBe('10⁻¹²');
+  });
+});
+
+describe('tickLabel', () => {
+  it('writes huge and tiny values as a mantissa times a power of ten, the rest as they are', () => {
+    expect(tickLabel(-2e37)).toBe('-2×10³⁷');
+    expect(tickLabel(2.5e-7)).toBe('2.5×10⁻⁷');
+    expect(tickLabel(0.25)).toBe('0.25');
+    expect(tickLabel(-1)).toBe('-1');
+    expect(tickLabel(0)).toBe('0');
   });
 });

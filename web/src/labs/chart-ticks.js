@@ -7,10 +7,23 @@ export const MAX_DECADES = 5;
 
 const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
 
+const superscript = (n) => String(n).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c]);
+
 /** 10^exponent as people write it: 0.01, 0.1, 1, 10, 100, and 10⁻⁵ or 10³ beyond those. */
 export function decadeLabel(exponent) {
   if (Math.abs(exponent) <= 2) return String(10 ** exponent);
-  return `10${String(exponent).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c])}`;
+  return `10${superscript(exponent)}`;
+}
+
+/**
+ * A linear axis's tick, short enough for the axis's 52 px: 3 significant digits, and for very large
+ * or small values a mantissa times a power of ten (-2×10³⁷ rather than -2.00e+37, which is cut off).
+ */
+export function tickLabel(v) {
+  const a = Math.abs(v);
+  if (a === 0 || (a >= 1e-3 && a < 1e5)) return String(Number(v.toPrecision(3)));
+  const [m, e] = v.toExponential(1).split('e');
+  return `${m.replace(/\.0$/, '')}×10${superscript(Number(e))}`;
 }
 
 /** The powers of ten to draw between lo and hi (both > 0): every k-th decade, at most MAX_DECADES, the top one kept. */

@@ -4,7 +4,7 @@
 // and nothing else (no "train" after it), and a log axis labelled per decade (chart-ticks.js).
 
 import { NnMetricChart } from '../components/viz/nn-metric-chart.js';
-import { decadeLabel, decadeSplits, signedRange } from './chart-ticks.js';
+import { decadeLabel, decadeSplits, signedRange, tickLabel } from './chart-ticks.js';
 
 export class NnLabChart extends NnMetricChart {
   model() {
@@ -17,10 +17,13 @@ export class NnLabChart extends NnMetricChart {
       m.axes[1] = {
         ...m.axes[1],
         splits: (u) => decadeSplits(u.scales.y.min, u.scales.y.max),
-        values: (u, vals) => vals.map((v) => decadeLabel(Math.round(Math.log10(v)))),
+        // uPlot's log filter keeps only some powers of ten by its own rule: keep every split given.
+        filter: (u, splits) => splits,
+        values: (u, vals) => vals.map((v) => (v > 0 ? decadeLabel(Math.round(Math.log10(v))) : '')),
       };
     } else {
       m.scales.y = { range: (u, min, max) => signedRange(min, max) };
+      m.axes[1] = { ...m.axes[1], values: (u, vals) => vals.map(tickLabel) };
     }
     return m;
   }

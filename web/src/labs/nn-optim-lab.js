@@ -62,9 +62,13 @@ export class NnOptimLab extends LitElement {
         gap: 16px;
         align-items: start;
       }
+      /* A column never grows past the screen: long numbers wrap instead of pushing the page sideways. */
+      .layout > * {
+        min-width: 0;
+      }
       @media (max-width: 860px) {
         .layout {
-          grid-template-columns: 1fr;
+          grid-template-columns: minmax(0, 1fr);
         }
       }
       .controls {
@@ -92,6 +96,7 @@ export class NnOptimLab extends LitElement {
         text-align: left;
         padding: 2px 6px;
         border-bottom: 1px solid var(--nn-border-soft, #dde0e5);
+        overflow-wrap: anywhere;
       }
       caption {
         text-align: left;

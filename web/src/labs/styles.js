@@ -62,9 +62,13 @@ export const labLayout = css`
     gap: 16px;
     align-items: start;
   }
+  /* A column never grows past the screen: long content wraps instead of pushing the page sideways. */
+  .layout > * {
+    min-width: 0;
+  }
   @media (max-width: 860px) {
     .layout {
-      grid-template-columns: 1fr;
+      grid-template-columns: minmax(0, 1fr);
     }
   }
 `;
