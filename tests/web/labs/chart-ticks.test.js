@@ -2,7 +2,7 @@
 // (tanh, ELU, Swish's dip), and the loss lab's log axis from 10⁻⁹ to 10 labels at most five decades.
 
 import { describe, expect, it } from 'vitest';
-import { MAX_DECADES, decadeLabel, decadeSplits, signedRange, tickLabel } from '../../../web/src/labs/chart-ticks.js';
+import { MAX_DECADES, decadeLabel, decadeSplits, signedRange, tickLabel, linearSplits } from '../../../web/src/labs/chart-ticks.js';
 
 describe('signedRange', () => {
   it('keeps tanh\'s -1 and ELU\'s -α in view, with room', () => {
@@ -38,5 +38,14 @@ describe('tickLabel', () => {
     expect(tickLabel(0.25)).toBe('0.25');
     expect(tickLabel(-1)).toBe('-1');
     expect(tickLabel(0)).toBe('0');
+  });
+});
+
+describe('linearSplits', () => {
+  it('gives round ticks, also for a path that runs off to -7×10³⁷ (uPlot gave none)', () => {
+    expect(linearSplits(-1.1, 1.1)).toEqual([-1, -0.5, 0, 0.5, 1]);
+    const huge = linearSplits(-7.45e37, 6.8e36);
+    expect(huge.length).toBeGreaterThanOrEqual(3);
+    expect(huge.map(tickLabel)).toEqual(['-6×10³⁷', '-4×10³⁷', '-2×10³⁷', '0']);
   });
 });

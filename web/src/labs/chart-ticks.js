@@ -45,3 +45,17 @@ export function signedRange(min, max) {
   const pad = (hi - lo || 1) * 0.1;
   return [lo < 0 ? lo - pad : 0, hi + pad];
 }
+
+/**
+ * Ticks at a round step (1, 2 or 5 times a power of ten) between min and max, about `count` of them.
+ * uPlot's own steps end near 10¹⁶, so a path that runs off to -10³⁷ got no tick at all.
+ */
+export function linearSplits(min, max, count = 5) {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || max <= min) return [];
+  const raw = (max - min) / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((k) => k * power).find((s) => s >= raw);
+  const splits = [];
+  for (let i = Math.ceil(min / step); i * step <= max + step * 1e-9; i++) splits.push(Number((i * step).toPrecision(12)));
+  return splits;
+}
