@@ -137,7 +137,7 @@ export class NnActLab extends MeasuredLab {
     return html`<fieldset>
       <legend>${t('act.settings')}</legend>
       <div class="grid">
-        <label>${t('act.activation')}
+        <label class="activation">${t('act.activation')}
           <select .value=${act.id} @change=${(e) => this.emit({ ...this.state, act: e.target.value, param: null, claim: '' })}>
             ${ACTIVATIONS.map((a) => html`<option value=${a.id} ?selected=${a.id === act.id}>${t(`act.name.${a.id}`)}</option>`)}
           </select>

@@ -84,4 +84,8 @@ export const labFields = css`
   input[type='number'] {
     width: 7em;
   }
+  /* The activation's name ("softmax of [x, 1.0, 0.1]: first output") is cut off in one 150 px column. */
+  .grid label.activation {
+    grid-column: span 2;
+  }
 `;
