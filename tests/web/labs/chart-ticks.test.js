@@ -2,7 +2,7 @@
 // (tanh, ELU, Swish's dip), and the loss lab's log axis from 10⁻⁹ to 10 labels at most five decades.
 
 import { describe, expect, it } from 'vitest';
-import { MAX_DECADES, decadeLabel, decadeSplits, signedRange, tickLabel, linearSplits } from '../../../web/src/labs/chart-ticks.js';
+import { MAX_DECADES, decadeLabel, decadeSplits, signedRange, tickLabel, linearSplits, LINEAR_STEPS } from '../../../web/src/labs/chart-ticks.js';
 
 describe('signedRange', () => {
   it('keeps tanh\'s -1 and ELU\'s -α in view, with room', () => {
@@ -47,5 +47,12 @@ describe('linearSplits', () => {
     const huge = linearSplits(-7.45e37, 6.8e36);
     expect(huge.length).toBeGreaterThanOrEqual(3);
     expect(huge.map(tickLabel)).toEqual(['-6×10³⁷', '-4×10³⁷', '-2×10³⁷', '0']);
+  });
+});
+
+describe('LINEAR_STEPS', () => {
+  it('reaches past the 7×10³⁷ of momentum leaving the saddle, in 1-2-5 steps', () => {
+    expect(LINEAR_STEPS.at(-1)).toBeGreaterThan(1e38);
+    expect(LINEAR_STEPS.slice(20 * 3, 20 * 3 + 4)).toEqual([1, 2, 5, 10]);
   });
 });

@@ -59,3 +59,9 @@ export function linearSplits(min, max, count = 5) {
   for (let i = Math.ceil(min / step); i * step <= max + step * 1e-9; i++) splits.push(Number((i * step).toPrecision(12)));
   return splits;
 }
+
+/**
+ * Round steps from 10⁻²⁰ to 5×10⁴⁰: uPlot draws no tick at all on an axis whose range needs a step
+ * past the end of its own list (about 10¹⁶).
+ */
+export const LINEAR_STEPS = Array.from({ length: 61 }, (_, i) => [1, 2, 5].map((k) => Number(`${k}e${i - 20}`))).flat();

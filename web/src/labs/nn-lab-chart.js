@@ -4,7 +4,7 @@
 // and nothing else (no "train" after it), and a log axis labelled per decade (chart-ticks.js).
 
 import { NnMetricChart } from '../components/viz/nn-metric-chart.js';
-import { decadeLabel, decadeSplits, linearSplits, signedRange, tickLabel } from './chart-ticks.js';
+import { LINEAR_STEPS, decadeLabel, decadeSplits, linearSplits, signedRange, tickLabel } from './chart-ticks.js';
 
 export class NnLabChart extends NnMetricChart {
   model() {
@@ -23,7 +23,12 @@ export class NnLabChart extends NnMetricChart {
       };
     } else {
       m.scales.y = { range: (u, min, max) => signedRange(min, max) };
-      m.axes[1] = { ...m.axes[1], splits: (u) => linearSplits(u.scales.y.min, u.scales.y.max), values: (u, vals) => vals.map(tickLabel) };
+      m.axes[1] = {
+        ...m.axes[1],
+        incrs: LINEAR_STEPS,
+        splits: (u) => linearSplits(u.scales.y.min, u.scales.y.max),
+        values: (u, vals) => vals.map(tickLabel),
+      };
     }
     return m;
   }
