@@ -156,6 +156,8 @@ describe('the optimizer lab', () => {
       await raced(embedded);
       expect(await embedded.locator('nn-playground header').count()).toBe(0);
       await expect.poll(() => embedded.locator('nn-labs h2').innerText()).toBe('二维曲面上的优化器');
+      // The surface map speaks Chinese too: its hint under the map and the start point's name.
+      expect(await embedded.locator('nn-surface-map .readout').innerText()).toBe('拖动白色圆环，或聚焦它后用方向键，来移动起点。');
       await expect.poll(() => lab(embedded, "Boolean(lab.measured['saddle'])"), { timeout: 30_000 }).toBe(true);
       expect(await embedded.locator('nn-optim-lab li[data-claim="saddle"] .numbers').innerText()).toContain('349');
       expect(await audit(embedded)).toEqual([]);

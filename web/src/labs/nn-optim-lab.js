@@ -396,7 +396,7 @@ export class NnOptimLab extends LitElement {
         <div>
           <nn-surface-map .grid=${this._grid} .gridWidth=${GRID} .gridHeight=${GRID} .view=${surface.view} ?log=${log}
             .paths=${this._paths} .colors=${RACER_COLORS} .shown=${this._shown} .minima=${surface.minima}
-            .start=${s.start ?? surface.start}
+            .start=${s.start ?? surface.start} .labels=${this.#mapLabels()}
             @start-change=${(e) => this.#edit({ start: e.detail.start })}></nn-surface-map>
           ${this.#renderPlayback()}
           ${this.#renderTable()}
@@ -419,6 +419,15 @@ export class NnOptimLab extends LitElement {
         </div>
       </div>
     `;
+  }
+
+  #mapText = { lang: '' };
+  /** The surface map's texts in the page's language, one object per language (a new one redraws the map). */
+  #mapLabels() {
+    if (this.#mapText.lang !== language()) {
+      this.#mapText = { lang: language(), labels: Object.fromEntries(['map', 'start', 'hover', 'hint'].map((k) => [k, t(`optim.map.${k}`)])) };
+    }
+    return this.#mapText.labels;
   }
 
   #labels = { lang: '', loss: null, step: null };
