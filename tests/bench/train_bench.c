@@ -139,16 +139,18 @@ static void profiled_step(nn_net *net, const nn_data *data, step_times *t) {
     t1 = bench_now();
     nn_zero_grad(net);
     double t2 = bench_now();
-    for (int i = 0; i + 1 < net->count; i++)
+    int first = 0; /* as nn_backward_params: nothing before the first layer with parameters */
+    while (first < net->count && net->layers[first].w_count + net->layers[first].b_count == 0) first++;
+    for (int i = first; i + 1 < net->count; i++)
         memset(net->layers[i].dout, 0, (size_t)B * nn_out_size(&net->layers[i]) * sizeof(float));
     double t3 = bench_now();
     t->loss += t1 - t0;
     t->zero_grad += t2 - t1;
     t->clear_douts += t3 - t2;
-    for (int i = net->count - 1; i >= 0; i--) {
+    for (int i = net->count - 1; i >= first; i--) {
         nn_layer *l = &net->layers[i];
         const float *in = i ? net->layers[i - 1].out : net->input_copy;
-        float *dinp = i ? net->layers[i - 1].dout : NULL;
+        float *dinp = i > first ? net->layers[i - 1].dout : NULL;
         t0 = bench_now();
         nn_ops_for(l->kind)->backward(net, l, in, dinp, B);
         t->backward[i] += bench_now() - t0;
