@@ -4,6 +4,8 @@
  *
  *   W1 = MLP 784-128(ReLU)-10, cross-entropy, SGD lr 0.01 momentum 0.9
  *   W2 = conv 8x5x5 p2, ReLU, max-pool 2, conv 16x5x5 p2, ReLU, max-pool 2, flatten, dense 10, Adam
+ *   W3 = 3 x (conv 3x3 p1 of 8, 16, 32 channels, batch norm, ReLU, max-pool 2), flatten, dense 10,
+ *        Adam lr 0.002 (web/experiments/cnn-bn.json)
  * Batch 64, one thread. Arguments: [seconds per network] [MNIST directory].
  * Without the MNIST files it trains on fixed pseudo-random bytes and says so. */
 #define _POSIX_C_SOURCE 199309L /* clock_gettime */
@@ -96,6 +98,22 @@ static nn_net *make_w2(void) {
     nn_add_dense(net, 10, 1);
     if (nn_build(net, BATCH) != NN_OK) return NULL;
     nn_set_optimizer(net, NN_OPTIM_ADAM);
+    return net;
+}
+
+static nn_net *make_w3(void) {
+    nn_net *net = nn_net_create(1, 28, 28);
+    for (int c = 8; c <= 32; c *= 2) {
+        nn_add_conv2d(net, c, 3, 1, 1, 1);
+        nn_add_batchnorm(net, 1e-5f, 0.1f);
+        nn_add_activation(net, NN_LAYER_RELU, 0);
+        nn_add_pool(net, NN_LAYER_MAXPOOL, 2, 2, 0);
+    }
+    nn_add_flatten(net);
+    nn_add_dense(net, 10, 1);
+    if (nn_build(net, BATCH) != NN_OK) return NULL;
+    nn_set_optimizer(net, NN_OPTIM_ADAM);
+    nn_set_hyper(net, NN_HP_LR, 0.002);
     return net;
 }
 
@@ -260,9 +278,10 @@ int main(int argc, char **argv) {
     printf("train_bench (%s): %s, batch %d, one thread\n\n", NN_SIMD_NAME,
            m.real ? "MNIST training set" : "NO MNIST FILES FOUND: pseudo-random bytes", BATCH);
     nn_data *data = nn_data_create_u8(m.x, m.y, m.count, 784, 1.0f / 255.0f);
-    nn_net *(*makers[2])(void) = {make_w1, make_w2};
-    const char *names[2] = {"W1 MLP 784-128-10, SGD momentum", "W2 CNN 8c5-pool-16c5-pool-10, Adam"};
-    for (int w = 0; w < 2; w++) {
+    nn_net *(*makers[3])(void) = {make_w1, make_w2, make_w3};
+    const char *names[3] = {"W1 MLP 784-128-10, SGD momentum", "W2 CNN 8c5-pool-16c5-pool-10, Adam",
+                            "W3 CNN 3x(c3-bn-pool) 8-16-32-10, Adam"};
+    for (int w = 0; w < 3; w++) {
         nn_net *net = makers[w]();
         if (!net) {
             printf("build failed: %s\n", nn_last_error());

@@ -161,6 +161,9 @@ export const QUOTED = Object.freeze({
   pytorch: { label: 'PyTorch 1.13, 1 thread', w1: 93000, w2: 7000 },
 });
 
+/** A quoted figure, or '-' for a workload the issue gave none for (W3). */
+const quoted = (x) => (x ? `~${thousands(x)}/s` : '-');
+
 /** The issue's table: per workload, samples/s of each engine where it ran, and our ratios. */
 export function formatSummary(result) {
   const ids = [...new Set([...Object.keys(result.node ?? {}), ...Object.keys(result.chromium ?? {})])];
@@ -172,7 +175,7 @@ export function formatSummary(result) {
     const n = result.node?.[id];
     const c = result.chromium?.[id];
     rows.push([WORKLOADS[id].label, rate(n?.['tfjs-wasm']), rate(c?.['tfjs-wasm']), rate(n?.['tfjs-cpu']), rate(c?.['tfjs-cpu']), rate(n?.ours), rate(c?.ours),
-      n ? `${n.ratio.toFixed(2)}x` : '-', c ? `${c.ratio.toFixed(2)}x` : '-', `~${thousands(QUOTED.convnetjs[id])}/s`, `~${thousands(QUOTED.pytorch[id])}/s`]);
+      n ? `${n.ratio.toFixed(2)}x` : '-', c ? `${c.ratio.toFixed(2)}x` : '-', quoted(QUOTED.convnetjs[id]), quoted(QUOTED.pytorch[id])]);
   }
   return `Summary: samples/s, batch 64, one thread (median rounds)\n${table(rows)}\n  * the issue's figures (PyTorch native), quoted for reference: not measured in this run`;
 }

@@ -11,7 +11,7 @@
 // A benchmark, not a test: it fails only when something cannot run, never because a number is
 // low. The protocol is in web/bench/plan.js.
 //
-//   npm run bench -- [--quick] [--only w1|w2] [--json] [--no-node] [--no-chromium] [--no-cpu]
+//   npm run bench -- [--quick] [--only w1|w2|w3] [--json] [--no-node] [--no-chromium] [--no-cpu]
 //                    [--no-gemm] [--no-sizes] [--no-page] [--chromium-ours page|session] [--wasm FILE]
 //   npm run bench -- --first-step  only the built page's first step (and MNIST's load before it)
 //   npm run bench -- --soak      20 epochs of the MLP in the built page; memory after each epoch (web/bench/soak.js)
@@ -37,7 +37,7 @@ import { checkWorkloadExperiment, WORKLOADS } from '../bench/workloads.js';
 
 const USAGE = `usage: npm run bench -- [options]
   --quick               short timings (a smoke run for CI), no TF.js cpu backend
-  --only w1|w2          one workload (W1: MLP 784-128-10, W2: the CNN)
+  --only w1|w2|w3       one workload (W1: MLP 784-128-10, W2: the CNN, W3: the doubling CNN with batch norm)
   --json                print the results as JSON on stdout (tables and progress go to stderr)
   --no-node             skip the Node part
   --no-chromium         skip everything in headless Chromium (the bench page and the built page)
@@ -71,7 +71,7 @@ function options(argv) {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  if (values.only && !WORKLOADS[values.only]) throw new Error(`--only must be w1 or w2, got ${values.only}`);
+  if (values.only && !WORKLOADS[values.only]) throw new Error(`--only must be w1, w2 or w3, got ${values.only}`);
   const oursPath = values['chromium-ours'] ?? 'page';
   if (!['page', 'session'].includes(oursPath)) throw new Error(`--chromium-ours must be page or session, got ${oursPath}`);
   if (values['first-step']) {
@@ -81,7 +81,7 @@ function options(argv) {
     };
   }
   return {
-    quick: Boolean(values.quick), json: Boolean(values.json), workloads: values.only ? [values.only] : ['w1', 'w2'],
+    quick: Boolean(values.quick), json: Boolean(values.json), workloads: values.only ? [values.only] : Object.keys(WORKLOADS),
     node: !values['no-node'], chromium: !values['no-chromium'], cpu: !values['no-cpu'], oursPath, wasm: values.wasm,
     gemm: !values['no-gemm'], sizes: !values['no-sizes'], page: !values['no-page'] && !values['no-chromium'],
     soak: Boolean(values.soak),
@@ -199,7 +199,8 @@ async function main() {
     if (result.sizes.wasm) log(`page sizes: wasm ${result.sizes.wasm.gzip} bytes gzip'ed, JS ${result.sizes.js.gzip}`);
   }
 
-  const gemmNets = opts.workloads.map((w) => w.toUpperCase());
+  // gemm_bench knows the products of W1 and W2 (W3's convolutions are direct kernels too)
+  const gemmNets = opts.workloads.map((w) => w.toUpperCase()).filter((n) => n !== 'W3');
   const gemmArgs = opts.quick ? ['0.02', '1'] : ['0.1', '3'];
   let gemmBytes = null;
   if (opts.gemm && (opts.node || opts.chromium)) {
