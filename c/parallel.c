@@ -59,6 +59,7 @@ static void wake_all(_Atomic int32_t *addr) {
 #endif
 }
 
+#if defined(NN_THREADS_WASM) || defined(NN_THREADS_POSIX)
 static void serve(int id) {
     int32_t seen = atomic_load(&pool.generation);
     atomic_store(&pool.parked[id], seen);
@@ -73,6 +74,7 @@ static void serve(int id) {
         atomic_store(&pool.parked[id], seen);
     }
 }
+#endif
 
 int nn_par_threads(void) { return pool.threads; }
 
