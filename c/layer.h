@@ -82,6 +82,7 @@ struct nn_net {
     float *optim_state;     size_t optim_state_count; /* up to 3 x param_count */
     float *param_backup, *state_backup; /* the last finite weights and state, restored on NaN/Inf */
     float *workspace;       size_t workspace_count;
+    float *thread_ws;       size_t thread_ws_count; /* heap: the extra threads' share of the workspace */
     float *input_copy;      /* [max_batch][in size]: the batch the last forward saw */
     int last_batch;
     int has_output_grad;    /* nn_loss filled the last layer's dout */

@@ -77,6 +77,7 @@ void nn_net_free(nn_net *net) {
     if (!net) return;
     free(net->layers);
     free(net->arena);
+    free(net->thread_ws);
     free(net->loss.class_weights);
     free(net->order);
     free(net);

