@@ -213,7 +213,7 @@ static void gemm_part(void *ctx, int part, int parts) {
 }
 
 /* Below this many multiply-adds a product runs on one thread: waking the others costs more. */
-#define NN_GEMM_PAR_MIN (1 << 16)
+#define NN_GEMM_PAR_MIN (1 << 20)
 
 static void gemm_run(gemm_kind kind, int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C,
                      int ldc) {
