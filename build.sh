@@ -77,6 +77,13 @@ if [[ $ONLY_WASM -eq 0 ]]; then
     # Without a CJK font the Chinese interface renders as boxes (the zh screenshot, tests/e2e/screenshots.js).
     install_deb fonts-noto-cjk "draws the Chinese interface in Chromium"
   fi
+  # The cross-engine tests (tests/e2e/engines.test.js) also drive Debian's Firefox ESR (over
+  # WebDriver BiDi) and WebKitGTK (WebKitWebDriver with its MiniBrowser, on an Xvfb display).
+  if [[ -f tests/e2e/engines.test.js ]]; then
+    install_pkg firefox-esr firefox-esr "runs the cross-engine tests in Firefox (Gecko, SpiderMonkey)"
+    install_pkg WebKitWebDriver webkit2gtk-driver "runs the cross-engine tests in WebKit (Safari's engine)"
+    install_pkg Xvfb xvfb "gives WebKit's MiniBrowser a display when there is none"
+  fi
   # The export tests run the exported scripts and byte-compile web/src/export/pytorch_script.py
   # with Debian's PyTorch (1.13, the version the script is made for).
   if [[ -d tests/web/export ]]; then

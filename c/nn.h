@@ -288,6 +288,39 @@ float *nn_layer_output_grad(nn_net *net, int layer);
  * points into buf (no copy) and dims[0..ndims) are filled (at most 4). */
 nn_status nn_idx_parse(const uint8_t *buf, size_t len, int *ndims, uint32_t *dims, const uint8_t **data);
 
+/* ---- the optimizer lab: a point on a 2-D loss surface ---- */
+/* A built network whose parameters are a bare vector of n floats (one bias-free dense layer
+ * 1 -> n, zeros): nn_params, nn_grads, nn_set_optimizer, nn_set_hyper, nn_optim_state and
+ * nn_optim_step work on it as on any net, with the same update rules. Free with nn_net_free. */
+nn_net *nn_vector_net_create(size_t n);
+
+/* Must match web/src/engine/enums.js. */
+typedef enum {
+    NN_SURFACE_SADDLE = 0,     /* a x^2 - y^2 */
+    NN_SURFACE_RAVINE = 1,     /* (a x^2 + condition y^2) / 2 */
+    NN_SURFACE_ROSENBROCK = 2, /* (1 - x)^2 + 100 (y - x^2)^2 */
+    NN_SURFACE_BEALE = 3,
+    NN_SURFACE_HIMMELBLAU = 4, /* four minima */
+    NN_SURFACE_SPARSE = 5,     /* (a x^2 + y^2 / 10) / 2, y's gradient only in a share `sparsity` of steps */
+    NN_SURFACE_KIND_COUNT = 6
+} nn_surface_kind;
+
+typedef struct nn_surface nn_surface;
+/* a = scale_x multiplies the x term of the saddle, ravine and sparse surfaces (1: as written);
+ * noise: the std of Gaussian noise added to each gradient coordinate; the noise and the sparse
+ * mask come from the core's PCG32 seeded with `seed`. NULL + last error on a bad value. */
+nn_surface *nn_surface_create(nn_surface_kind kind, double condition, double scale_x, double noise, double sparsity,
+                              uint64_t seed);
+void nn_surface_free(nn_surface *s);
+/* The loss at (x, y), exact (no noise). */
+double nn_surface_value(const nn_surface *s, double x, double y);
+/* Sets the gradient of a 2-vector net (nn_vector_net_create(2)) at its parameters, with the
+ * noise and the sparse mask of the next step; *loss (may be NULL) is the exact loss there. */
+nn_status nn_surface_gradient(nn_surface *s, nn_net *net, double *loss);
+/* The loss on a width x height grid over [x0, x1] x [y0, y1] into out [height][width] (row 0 at y1). */
+nn_status nn_surface_grid(const nn_surface *s, double x0, double x1, double y0, double y1, int width, int height,
+                          float *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,12 +2,15 @@
 // are served from web/public/ and copied into web/dist/ by `vite build`.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { offlineShell } from './offline-build.js';
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   // Relative URLs: the built page works from any static server and under any sub-path.
   base: './',
   publicDir: 'public',
+  // The offline app shell (web/dist/sw.js) and nn.wasm's versioned URL.
+  plugins: [offlineShell()],
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
   worker: { format: 'es' },
   server: { host: '127.0.0.1', port: 5173 },

@@ -8,37 +8,12 @@
 // scrolls sideways, every control is on screen and uncovered, and the charts fit their cards. An
 // embedding (embed=..., what a course page frames) gets the same Tab walk and axe audit.
 
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, press, waitForStatus, waitForSteps } from './browser.js';
 import { useBrowser } from './setup.js';
-
-/**
- * axe-core's script goes in through DevTools (page.evaluate), which the page's CSP does not
- * govern: the CSP itself stays as it is (no bypassCSP), and anything it refuses while axe runs is
- * reported by openPage as a problem.
- */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const AXE_OPTIONS = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations', 'incomplete'] };
-/**
- * Rules whose "needs review" results count as violations here: axe cannot always follow an id
- * reference or an aria-label inside a shadow root, but in this page every reference stays inside
- * its own component, so what it flags is real (a label nobody hears, a description that is not there).
- */
-const REVIEW_IS_VIOLATION = ['aria-prohibited-attr', 'aria-valid-attr-value'];
+import { audit } from './axe.js';
 
 const pg = (page, expression) => page.evaluate(`(() => { const pg = document.querySelector('nn-playground'); return ${expression}; })()`);
-
-/** Runs axe on the whole page (open shadow roots included); resolves one line per failing node. */
-async function audit(page) {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async ([options, strict]) => {
-    const { violations, incomplete } = await window.axe.run(document, options);
-    return [...violations, ...incomplete.filter((v) => strict.includes(v.id))]
-      .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.flat().join(' >> ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`));
-  }, [AXE_OPTIONS, REVIEW_IS_VIOLATION]);
-}
 
 /**
  * The element that has focus, found through the shadow roots (null for none): its tag, id,
@@ -197,7 +172,7 @@ describe('the MNIST page, from a fresh load', () => {
     const parts = reached.map((f) => f.part).filter((p, i, all) => p !== all[i - 1]);
     expect(parts).toEqual(['header', 'model', 'settings', 'lesson', 'controls', 'charts', 'views']);
     expect(reached.filter((f) => f.part === 'header').map((f) => f.label)).toEqual(
-      ['Skip to the run controls', 'Preset', 'English', '中文', 'Instructor mode', 'Copy link']);
+      ['Skip to the run controls', 'Preset', 'Labs', 'English', '中文', 'Instructor mode', 'Copy link']);
     expect(reached.filter((f) => f.part === 'controls').map((f) => f.label).slice(0, 3)).toEqual(['Train', 'Step', 'Reset']);
     // The digit grid is one stop; its arrows move between the digits. Its try button comes next.
     const grid = reached.findIndex((f) => f.host === 'nn-digit-grid');

@@ -30,12 +30,10 @@ export async function start() {
 }
 
 /**
- * A fresh page (its own context: no cache, no storage) that records console errors, page errors,
- * dialogs, and every long task with the time training started, in window.__e2e.
+ * Console errors, uncaught exceptions and dialogs (dismissed) of a Playwright or Puppeteer page, as
+ * they happen: the array returned fills up.
  */
-export async function openPage(browser, url, { width = 1280, height = 900, lang = 'en-US' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, locale: lang });
-  const page = await context.newPage();
+export function recordProblems(page) {
   const problems = [];
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
@@ -45,6 +43,17 @@ export async function openPage(browser, url, { width = 1280, height = 900, lang 
     problems.push(`dialog: ${d.message()}`);
     d.dismiss();
   });
+  return problems;
+}
+
+/**
+ * A fresh page (its own context: no cache, no storage) that records console errors, page errors,
+ * dialogs, and every long task with the time training started, in window.__e2e.
+ */
+export async function openPage(browser, url, { width = 1280, height = 900, lang = 'en-US' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: lang });
+  const page = await context.newPage();
+  const problems = recordProblems(page);
   await page.addInitScript(() => {
     const state = { longTasks: [], trainingSince: null, csp: [] };
     window.__e2e = state;

@@ -102,7 +102,7 @@ function breakElement(part) {
 
 // [what breaks, how (given the page and its context, before the page loads), the stage named, the error shown]
 const BREAKS = [
-  ['a wasm that does not compile', ({ context }) => context.route('**/nn.wasm', (route) => route.fulfill({
+  ['a wasm that does not compile', ({ context }) => context.route(/\/nn\.wasm(\?|$)/, (route) => route.fulfill({
     status: 200, contentType: 'application/wasm', body: Buffer.from('this is not WebAssembly') })), 'wasm', /CompileError|WebAssembly/],
   ['a worker whose script throws as it starts', ({ context }) => context.route(/\/assets\/worker-[^/]*\.js$/, (route) => route.fulfill({
     status: 200, contentType: 'text/javascript', body: 'throw new Error("worker broken on purpose");' })), 'worker', /worker broken on purpose/],

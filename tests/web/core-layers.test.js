@@ -18,6 +18,7 @@ const LEVELS = [
   ['net', ['net', 'state']], // layer list, arena, forward/backward; seed, random and epoch state
   ['init, loss, optimizer', ['init', 'loss', 'optim']],
   ['model and training', ['model', 'train']], // nn_net_create/nn_build with torch's defaults; step, evaluate, predict
+  ['labs', ['surface']], // the optimizer lab's surfaces, on a vector net built with model.c's API
 ];
 
 const levelOf = new Map(LEVELS.flatMap(([, files], level) => files.map((f) => [f, level])));

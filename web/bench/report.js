@@ -3,7 +3,7 @@
 // latency and the live charts' cost, the issue's summary table and its list of targets.
 
 import { summarizeGemm } from './gemm.js';
-import { CHARTS_COST_TARGET, DRIFT_TOLERANCE, FIRST_STEP_TARGET_MS, GEMM_TARGET, RATIO_TARGETS, SIZE_TARGETS, THREAD_TARGETS } from './targets.js';
+import { CHARTS_COST_TARGET, DRIFT_TOLERANCE, FIRST_STEP_TARGET_MS, GEMM_TARGET, LAB_FRAME_TARGET_MS, RATIO_TARGETS, SIZE_TARGETS, THREAD_TARGETS } from './targets.js';
 import { WORKLOADS } from './workloads.js';
 
 const thousands = (x) => Math.round(x).toLocaleString('en-US');
@@ -61,6 +61,7 @@ export function formatMachine(m) {
 
 const pct = (x, digits = 0) => `${(x * 100).toFixed(digits)} %`;
 const ms = (x) => `${Math.round(x)} ms`;
+const ms1 = (x) => `${x.toFixed(1)} ms`;
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
 const verdict = (met) => (met ? 'met' : 'MISSED');
 
@@ -158,6 +159,16 @@ export function formatCharts(charts, settings) {
   ].join('\n');
 }
 
+/** The optimizer lab's playback (lab.js's runLabBench). */
+export function formatLab(lab) {
+  if (lab.error) return `Optimizer lab: not measured: ${lab.error}`;
+  return [`Optimizer lab (built page, Chromium ${lab.chromium}, 1280x900): ${lab.racers} optimizers racing ${thousands(lab.steps)} steps on Rosenbrock, played back at ${lab.speed} steps a frame`,
+    `  ${lab.frames} frames in ${lab.seconds.toFixed(1)} s: ${lab.fps.toFixed(1)} frames/s, longest interval ${ms(lab.longestIntervalMs)}, ${lab.dropped} interval(s) over 25 ms`,
+    `  main thread while playing: ${thousands(lab.tasks)} tasks; CPU time longest ${ms1(lab.longestTaskMs)}, 99th percentile ${ms1(lab.p99TaskMs)}; wall time longest ${ms1(lab.longestWallMs)}, 99th percentile ${ms1(lab.p99WallMs)}`,
+    `  the lab's update per frame (wall): median ${ms1(lab.medianUpdateMs)}, longest ${ms1(lab.longestUpdateMs)}; frames/s and wall times drop when other work shares the cores`,
+  ].join('\n');
+}
+
 // The issue's peers that this run does not measure, quoted as reference figures.
 export const QUOTED = Object.freeze({
   convnetjs: { label: 'ConvNetJS', w1: 1400, w2: 100 },
@@ -237,6 +248,12 @@ export function targets(result) {
   const charts = result.page?.charts;
   if (charts?.error) out.push({ target: `live charts cost < ${pct(CHARTS_COST_TARGET)} of training time`, value: `not measured: ${charts.error}`, met: null });
   else if (charts) out.push({ target: `live charts cost < ${pct(CHARTS_COST_TARGET)} of training time`, value: signed(charts.cost), met: charts.met });
+  const lab = result.lab;
+  if (lab?.error) out.push({ target: `optimizer lab: 4 racers played back, no main-thread task over ${LAB_FRAME_TARGET_MS} ms of CPU time`, value: `not measured: ${lab.error}`, met: null });
+  else if (lab) {
+    out.push({ target: `optimizer lab: 4 racers played back, no main-thread task over ${LAB_FRAME_TARGET_MS} ms of CPU time`,
+      value: `longest ${ms1(lab.longestTaskMs)} (${lab.fps.toFixed(1)} frames/s)`, met: lab.met });
+  }
   return out;
 }
 

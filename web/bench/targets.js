@@ -24,3 +24,6 @@ export const CHARTS_COST_TARGET = 0.1;
  * fraction above the first tenth's (a shared machine's noise moves either by a few per cent).
  */
 export const DRIFT_TOLERANCE = 0.1;
+
+/** The optimizer lab's playback: no task of the page's main thread longer than one 60 Hz frame. */
+export const LAB_FRAME_TARGET_MS = 16;

@@ -7,14 +7,18 @@
 // (tests/bench/gemm_bench.c built to wasm, in Node and in a Chromium worker; web/bench/gemm.js),
 // the built page's gzip'ed sizes (web/bench/sizes.js), and in the built page in Chromium the
 // time from MNIST in memory to the first training step and what the live charts cost
-// (web/bench/page.js); then prints the issue's summary table and each target, met or missed.
+// (web/bench/page.js), and the optimizer lab's playback of four racers at 60 frames a second
+// (web/bench/lab.js); then prints the issue's summary table and each target, met or missed.
 // A benchmark, not a test: it fails only when something cannot run, never because a number is
 // low. The protocol is in web/bench/plan.js.
 //
 //   npm run bench -- [--quick] [--only w1|w2|w3] [--json] [--no-node] [--no-chromium] [--no-cpu]
-//                    [--no-gemm] [--no-sizes] [--no-page] [--chromium-ours page|session] [--wasm FILE] [--threads N]
+//                    [--no-gemm] [--no-sizes] [--no-page] [--no-lab] [--chromium-ours page|session] [--wasm FILE]
+//                    [--threads N]
+//   npm run bench -- --lab       only the optimizer lab's playback in the built page
 //   npm run bench -- --first-step  only the built page's first step (and MNIST's load before it)
 //   npm run bench -- --soak      20 epochs of the MLP in the built page; memory after each epoch (web/bench/soak.js)
+//   npm run bench -- --grading   a class of result links graded at --jobs 1 and 2 (web/bench/grading.js)
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -30,7 +34,7 @@ import { builtPage, gemmBenchWasm, tfjsForNode } from '../bench/build.js';
 import { parseGemmReport, runGemmBench } from '../bench/gemm.js';
 import { runPlan, SETTINGS } from '../bench/plan.js';
 import {
-  formatCharts, formatFirstStep, formatGemm, formatMachine, formatSizes, formatSummary, formatTable, formatTargets, targets,
+  formatCharts, formatFirstStep, formatLab, formatGemm, formatMachine, formatSizes, formatSummary, formatTable, formatTargets, targets,
 } from '../bench/report.js';
 import { pageFiles, summarizeSizes } from '../bench/sizes.js';
 import { checkWorkloadExperiment, WORKLOADS } from '../bench/workloads.js';
@@ -47,6 +51,9 @@ const USAGE = `usage: npm run bench -- [options]
   --no-gemm             skip GEMM against its ceiling (tests/bench/gemm_bench.c, built with emcc)
   --no-sizes            skip the built page's gzip'ed sizes
   --no-page             skip the built page in Chromium (first-step latency, live charts cost)
+  --no-lab              skip the optimizer lab's playback in the built page
+  --lab                 only the optimizer lab's playback: four optimizers racing 10,000 steps,
+                        frames per second and the longest main-thread task (about 30 s)
   --first-step          only the built page's first visit and second visit: MNIST's load and
                         the first training step (about 30 s)
   --chromium-ours page|session
@@ -56,7 +63,10 @@ const USAGE = `usage: npm run bench -- [options]
                         (read once at the start, so a rebuild during the run changes nothing)
   --soak                instead: train the MLP 20 epochs in the built page (web/dist) in headless
                         Chromium, print wasm and JS heap sizes after each epoch and whether
-                        anything grew after the first`;
+                        anything grew after the first
+  --grading             instead: grade 200 generated MLP result links and 20 CNN ones with the
+                        runner at --jobs 1 and --jobs 2; links/s, speed-up, same bits, and the
+                        projected time of 500 CNN homework links on 8 cores (--quick: fewer)`;
 
 function options(argv) {
   const { values } = parseArgs({
@@ -66,6 +76,8 @@ function options(argv) {
       'no-node': { type: 'boolean' }, 'no-chromium': { type: 'boolean' }, 'no-cpu': { type: 'boolean' },
       'no-gemm': { type: 'boolean' }, 'no-sizes': { type: 'boolean' }, 'no-page': { type: 'boolean' },
       'chromium-ours': { type: 'string' }, wasm: { type: 'string' }, threads: { type: 'string' }, soak: { type: 'boolean' }, 'first-step': { type: 'boolean' },
+      grading: { type: 'boolean' },
+      'no-lab': { type: 'boolean' }, lab: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -78,6 +90,13 @@ function options(argv) {
   const threads = Number(values.threads ?? 2);
   if (!Number.isInteger(threads) || threads < 1 || threads > 8) throw new Error(`--threads must be 1 to 8, got ${values.threads}`);
   if (!['page', 'session'].includes(oursPath)) throw new Error(`--chromium-ours must be page or session, got ${oursPath}`);
+  if (values.grading) return { grading: true, quick: Boolean(values.quick), json: Boolean(values.json) };
+  if (values.lab) {
+    return {
+      quick: Boolean(values.quick), json: Boolean(values.json), workloads: [], node: false, chromium: false, cpu: false, oursPath, wasm: values.wasm,
+      gemm: false, sizes: false, page: false, lab: true, soak: false,
+    };
+  }
   if (values['first-step']) {
     return {
       quick: Boolean(values.quick), json: Boolean(values.json), workloads: [], node: false, chromium: false, cpu: false, oursPath, wasm: values.wasm,
@@ -88,7 +107,7 @@ function options(argv) {
     quick: Boolean(values.quick), json: Boolean(values.json), workloads: values.only ? [values.only] : Object.keys(WORKLOADS),
     node: !values['no-node'], chromium: !values['no-chromium'], cpu: !values['no-cpu'], oursPath, wasm: values.wasm, threads,
     gemm: !values['no-gemm'], sizes: !values['no-sizes'], page: !values['no-page'] && !values['no-chromium'],
-    soak: Boolean(values.soak),
+    lab: !values['no-lab'] && !values['no-chromium'], soak: Boolean(values.soak),
   };
 }
 
@@ -166,6 +185,13 @@ async function main() {
     await runSoak();
     return;
   }
+  if (opts.grading) {
+    const { formatGrading, runGradingBench } = await import('../bench/grading.js');
+    const result = await runGradingBench({ quick: opts.quick, log: (t) => process.stderr.write(`bench: ${t}\n`) });
+    (opts.json ? process.stderr : process.stdout).write(`${formatGrading(result)}\n`);
+    if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
   const out = opts.json ? process.stderr : process.stdout;
   const log = (text) => process.stderr.write(`bench: ${text}\n`);
   const settings = opts.quick ? SETTINGS.quick : SETTINGS.full;
@@ -197,7 +223,7 @@ async function main() {
   };
 
   let dist = null;
-  if (opts.sizes || opts.page) dist = await attempt('the built page', () => builtPage(log));
+  if (opts.sizes || opts.page || opts.lab) dist = await attempt('the built page', () => builtPage(log));
   if (opts.sizes) {
     result.sizes = typeof dist === 'string' ? summarizeSizes(pageFiles(dist)) : dist;
     if (result.sizes.wasm) log(`page sizes: wasm ${result.sizes.wasm.gzip} bytes gzip'ed, JS ${result.sizes.js.gzip}`);
@@ -247,6 +273,11 @@ async function main() {
     result.page = await runPageBench({ distDir: dist, quick: opts.quick, log, ...(opts.pageParts ? { parts: opts.pageParts } : {}) });
     for (const part of ['firstStep', 'charts']) if (result.page[part]?.error) failed.push(`the page's ${part}`);
   }
+  if (opts.lab && typeof dist === 'string') {
+    log('the optimizer lab (web/dist) in Chromium: four optimizers racing, played back');
+    const { runLabBench } = await import('../bench/lab.js');
+    result.lab = await attempt("the optimizer lab's playback", () => runLabBench({ distDir: dist, quick: opts.quick, log }));
+  }
   machine.loadEnd = os.loadavg()[0];
 
   const text = [formatMachine(machine), `core: ${core.file}, ${core.bytes} bytes, sha256 ${core.sha256}${core.commit ? `, tree at ${core.commit}${core.uncommitted.length ? ` with uncommitted ${core.uncommitted.join(', ')}` : ''}` : ''}`];
@@ -268,6 +299,7 @@ async function main() {
     section(formatFirstStep(result.page.firstStep, result.page.chromium));
     section(formatCharts(result.page.charts, opts.quick ? PAGE_SETTINGS.quick : PAGE_SETTINGS.full));
   }
+  if (result.lab) section(formatLab(result.lab));
   section(formatSummary(result));
   result.targets = targets(result);
   section(formatTargets(result.targets));

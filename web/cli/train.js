@@ -19,7 +19,8 @@ import { exportPytorchBundle, weightsFileFor } from '../src/export/pytorch-node.
 import { ExperimentError, formatError, MAX_EXPERIMENT_BYTES, parseExperiment, parseExperimentJson } from '../src/experiment/validate.js';
 import { LIMITS } from '../src/experiment/schema.js';
 import { nodeCore, nodeMnistSource, threadedCore } from '../src/node.js';
-import { decodeLink, looksLikeLink, parseLinkList, summarise, Verifier } from './verify.js';
+import { decodeLink, looksLikeLink } from './verify.js';
+import { isGradingCommand, runGrading } from './grade/cli.js';
 
 const USAGE = `usage: npm run train -- FILE.json [options]
        npm run train -- 'http://…/#v=1&…' [options]   (a playground link as the experiment)
@@ -39,7 +40,8 @@ const USAGE = `usage: npm run train -- FILE.json [options]
   --verify LINK     replay a homework result link and check its claim, digest, goal and budgets
   --verify-file FILE  the same for every link in FILE: one a line, or a CSV with a "link" column
   --assignment LINK the homework link the results answer: its goal, budgets and fixed controls
-                    must be the ones in each result`;
+                    must be the ones in each result
+  --help-grading    the options for grading a class: --jobs, --out, --shard, --merge, gradebooks`;
 
 /** A problem with what the user gave us: exit code 2, one line, no stack trace. */
 class InputError extends Error {}
@@ -94,8 +96,6 @@ function parseOptions(argv) {
         stats: { type: 'boolean' },
         quiet: { type: 'boolean' },
         threads: { type: 'string' },
-        verify: { type: 'string', multiple: true },
-        'verify-file': { type: 'string' },
         assignment: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -107,11 +107,6 @@ function parseOptions(argv) {
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
-  }
-  const verifying = Boolean(values.verify?.length || values['verify-file']);
-  if (verifying) {
-    if (positionals.length) throw new InputError(`--verify takes no experiment file (got ${positionals.join(' ')})\n${USAGE}`);
-    return { verify: values.verify ?? [], verifyFile: values['verify-file'], assignment: values.assignment, quiet: Boolean(values.quiet) };
   }
   if (values.assignment) throw new InputError('--assignment goes with --verify or --verify-file');
   if (positionals.length !== 1) throw new InputError(`expected one experiment file or link, got ${positionals.length}\n${USAGE}`);
@@ -183,44 +178,10 @@ async function loadExperiment(opts) {
   }
 }
 
-/** --verify / --verify-file: one report line per link, then the summary; returns the exit code. */
-async function verifyLinks(opts) {
-  const rows = opts.verify.map((link, i) => ({ arg: i + 1, link, fields: {} }));
-  if (opts.verifyFile) {
-    const bytes = await readInput(opts.verifyFile, 'the file of links', 16 * 1024 * 1024);
-    for (const row of parseLinkList(bytes.toString('utf8'))) rows.push({ file: opts.verifyFile, ...row });
-  }
-  let homework = null;
-  if (opts.assignment) {
-    try {
-      homework = decodeLink(opts.assignment);
-    } catch (err) {
-      throw new InputError(`--assignment: ${err.message}`);
-    }
-    if (!homework.assignment) throw new InputError('--assignment: the link holds no assignment (no goal, budget, lock or hide)');
-  }
-  const verifier = new Verifier(await nodeCore(), { mnistSource: nodeMnistSource() });
-  const reports = [];
-  try {
-    for (const row of rows) {
-      const started = performance.now();
-      const { link, fields, ...where } = row;
-      const report = { ...where, ...fields, ...(await verifier.verify(link, { homework })) };
-      report.seconds = Math.round(performance.now() - started) / 1000;
-      reports.push(report);
-      if (!opts.quiet) print(report);
-    }
-  } finally {
-    verifier.dispose();
-  }
-  const { summary, code } = summarise(reports);
-  print(summary);
-  return code;
-}
-
 async function main() {
+  // Grading (--verify, --verify-file, --merge, --gradescope-zip) has its own options: grade/cli.js.
+  if (isGradingCommand(process.argv.slice(2))) return runGrading(process.argv.slice(2));
   const opts = parseOptions(process.argv.slice(2));
-  if (opts.verify) return verifyLinks(opts);
   const experiment = await loadExperiment(opts);
   const core = opts.threads > 1 ? await threadedCore(opts.threads) : await nodeCore();
   let session;

@@ -10,7 +10,7 @@ import { Session } from '../src/engine/session.js';
 import { loadDataset } from '../src/data/datasets.js';
 import { decodeHash, encodeHash } from '../src/experiment/url.js';
 import { parseExperiment } from '../src/experiment/validate.js';
-import { digestMatches, fixedSettingChanges, goalStatus, metricValue, sameAssignment } from '../src/experiment/homework.js';
+import { digestMatches, fixedSettingChanges, goalStatus, metricValue, sameAssignment, stepBudget } from '../src/experiment/homework.js';
 
 /** The page's default experiment, which a hand-made link's missing settings come from. */
 let pageDefaults = null;
@@ -19,10 +19,6 @@ export function linkDefaults() {
   return pageDefaults;
 }
 
-/** Whether a command-line argument is a playground link rather than a file name. */
-export function looksLikeLink(text) {
-  return /^https?:\/\//i.test(text) || text.startsWith('#') || /^v=\d/.test(text);
-}
 
 /** The hash part of a link: "http://host/page/#v=1&..." -> "v=1&..."; a bare hash as it is. */
 export function hashOf(link) {
@@ -41,66 +37,14 @@ export function decodeLink(link) {
   return decoded;
 }
 
-// ---- lists of links: one a line, or a CSV with a "link" column ----
+// Lists of links (one a line, or a CSV with a "link" column) are read by grade/rows.js, which also
+// tells a link from a file name.
+export { looksLikeLink, parseLinkList } from './grade/rows.js';
 
-/** Fields of one CSV line (RFC 4180 quotes; "" inside quotes is one "). */
-function csvFields(line) {
-  const fields = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c === '"' && field === '') {
-      quoted = true;
-    } else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else {
-      field += c;
-    }
-  }
-  fields.push(field);
-  return fields.map((f) => f.trim());
-}
-
-/**
- * The links of a file: [{line, link, fields}]. A file whose first line has a "link" column is a
- * CSV (the other columns, e.g. a student's name, come back in `fields`); otherwise each non-empty
- * line is a link. A link in an unquoted CSV field keeps its commas: a row with more fields than
- * the header gives the extra ones to the link column.
- */
-export function parseLinkList(text) {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const first = lines.findIndex((l) => l.trim() !== '');
-  if (first < 0) return [];
-  const header = csvFields(lines[first]).map((h) => h.toLowerCase());
-  const column = header.indexOf('link');
-  if (column < 0 || looksLikeLink(lines[first].trim())) {
-    return lines.map((l, i) => ({ line: i + 1, link: l.trim(), fields: {} })).filter((r) => r.link !== '');
-  }
-  const rows = [];
-  for (let i = first + 1; i < lines.length; i++) {
-    if (lines[i].trim() === '') continue;
-    let cells = csvFields(lines[i]);
-    const extra = cells.length - header.length;
-    if (extra > 0) cells = [...cells.slice(0, column), cells.slice(column, column + extra + 1).join(','), ...cells.slice(column + extra + 1)];
-    const fields = {};
-    header.forEach((h, k) => {
-      // defineProperty: a column named "__proto__" is a column, not the object's prototype.
-      if (k !== column && h) Object.defineProperty(fields, h, { value: cells[k] ?? '', enumerable: true, writable: true, configurable: true });
-    });
-    rows.push({ line: i + 1, link: cells[column] ?? '', fields });
-  }
-  return rows;
+/** What kind of unreadable link: empty, no settings after "#", or a setting the codec refused. */
+export function unreadableKind(link, message) {
+  if (String(link ?? '').trim() === '') return 'empty';
+  return message === 'the link has no settings after "#"' ? 'no_settings' : 'bad_link';
 }
 
 // ---- replaying ----
@@ -126,8 +70,13 @@ export class Verifier {
     return this.#datasets.get(key);
   }
 
-  /** Trains `experiment` from its seed for `steps` steps and evaluates the whole test set. */
-  async replay(experiment, steps) {
+  /**
+   * Trains `experiment` from its seed for `steps` steps and evaluates the whole test set. A claim
+   * past `budget(stepsPerEpoch)` (the assignment's step budget) is not replayed at all; a replay
+   * still training at `deadline` (a performance.now() time) stops there. Either is an error with
+   * its `kind`, and the test set is not evaluated.
+   */
+  async replay(experiment, steps, { budget = () => Infinity, deadline = Infinity, maxSeconds } = {}) {
     const key = `${encodeHash(experiment)}|${steps}`;
     if (this.#replays.has(key)) return this.#replays.get(key);
     const session = new Session(this.#core, experiment, await this.#dataset(experiment));
@@ -135,17 +84,38 @@ export class Verifier {
       const stepsPerEpoch = Math.ceil(session.trainCount / session.batchSize);
       const totalSteps = stepsPerEpoch * experiment.epochs;
       const out = { stepsPerEpoch, totalSteps, params: session.paramCount, steps: 0, error: null };
+      const limit = budget(stepsPerEpoch);
       if (steps > totalSteps) {
         out.error = `claims ${steps} steps, but the experiment stops after ${totalSteps} (${experiment.epochs} epochs of ${stepsPerEpoch})`;
+        out.kind = 'past_end';
+      } else if (steps > limit) {
+        out.error = `claims ${steps} steps, beyond the assignment's budget of ${limit}: not replayed`;
+        out.kind = 'over_budget';
       } else {
         try {
-          while (session.step < steps) session.trainStep();
+          while (session.step < steps) {
+            // A step is milliseconds; reading the clock at each costs nothing next to it.
+            if (performance.now() > deadline) {
+              out.error = `the replay passed --max-seconds ${maxSeconds} at step ${session.step} of ${steps}: stopped`;
+              out.kind = 'timeout';
+              break;
+            }
+            session.trainStep();
+          }
         } catch (err) {
           if (!(err instanceof NnError && err.status === Status.ERR_NUMERIC)) throw err;
           out.error = `the replay diverged: ${err.message}`;
+          out.kind = 'diverged';
         }
       }
       out.steps = session.step;
+      if (out.kind === 'over_budget' || out.kind === 'timeout') {
+        // Nothing was measured: no test pass either (it would add time to a run already stopped).
+        out.test_accuracy = null;
+        out.test_loss = null;
+        if (out.kind === 'over_budget') this.#replays.set(key, out);
+        return out;
+      }
       const test = session.evaluate('test');
       out.test_accuracy = test.accuracy;
       out.test_loss = test.loss;
@@ -161,17 +131,23 @@ export class Verifier {
    * replayed, goal, ...} or {unreadable: true, error} for a link that cannot be read as a result.
    * `homework`: the decoded assignment link the result should follow (optional).
    */
-  async verify(link, { homework } = {}) {
+  async verify(link, { homework, maxSeconds = Infinity } = {}) {
     let decoded;
     try {
       decoded = decodeLink(link);
     } catch (err) {
-      return { unreadable: true, error: err.message };
+      return { unreadable: true, error: err.message, kind: unreadableKind(link, err.message) };
     }
     const { experiment, assignment, result } = decoded;
-    if (!result) return { unreadable: true, error: 'not a result link: it holds an experiment but no claim (claim_steps, claim_acc, claim_loss, digest)' };
+    if (!result) return { unreadable: true, error: 'not a result link: it holds an experiment but no claim (claim_steps, claim_acc, claim_loss, digest)', kind: 'not_a_result' };
     const digestOk = digestMatches(experiment, assignment, result);
-    const replayed = await this.replay(experiment, result.steps);
+    // The instructor's budgets bound the replay; without --assignment, the link's own do.
+    const bounding = homework ? homework.assignment : assignment;
+    const replayed = await this.replay(experiment, result.steps, {
+      budget: (stepsPerEpoch) => stepBudget(bounding, stepsPerEpoch),
+      deadline: performance.now() + maxSeconds * 1000,
+      maxSeconds,
+    });
     const claim = { steps: result.steps, test_accuracy: result.test_accuracy, test_loss: result.test_loss };
     const numbers = { steps: replayed.steps, test_accuracy: replayed.test_accuracy, test_loss: replayed.test_loss };
     const claimMatches = !replayed.error && numbers.steps === claim.steps
@@ -184,12 +160,19 @@ export class Verifier {
       replayed: numbers,
     };
     const problems = [];
-    if (!digestOk) problems.push('the digest does not match the experiment and claim: the link was edited after Submit');
-    if (replayed.error) problems.push(replayed.error);
-    else if (!claimMatches) {
+    const kinds = new Set();
+    if (!digestOk) {
+      problems.push('the digest does not match the experiment and claim: the link was edited after Submit');
+      kinds.add('edited');
+    }
+    if (replayed.error) {
+      problems.push(replayed.error);
+      kinds.add(replayed.kind);
+    } else if (!claimMatches) {
       for (const k of ['test_accuracy', 'test_loss']) {
         if (numbers[k] !== claim[k]) problems.push(`${k}: claimed ${claim[k]}, replayed ${numbers[k]}`);
       }
+      kinds.add('numbers');
     }
     let follows = true;
     if (homework) {
@@ -197,11 +180,19 @@ export class Verifier {
       const same = sameAssignment(homework.assignment, assignment, experiment);
       follows = same && !changes.length;
       report.follows_assignment = follows;
-      if (!same) problems.push('the goal, budgets or fixed controls differ from the assignment\'s');
+      if (!same) {
+        problems.push('the goal, budgets or fixed controls differ from the assignment\'s');
+        kinds.add('other_assignment');
+      }
       for (const c of changes) problems.push(`${c.path} is fixed by the assignment at ${JSON.stringify(c.expected)}, but the result has ${JSON.stringify(c.got)}`);
+      if (changes.length) kinds.add('fixed_setting_changed');
     }
     const goal = goalStatus(assignment, {
-      value: metricValue(assignment, numbers), steps: numbers.steps, stepsPerEpoch: replayed.stepsPerEpoch, params: replayed.params,
+      // A claim not replayed for its budget is judged by the steps it claims.
+      value: metricValue(assignment, numbers),
+      steps: replayed.kind === 'over_budget' ? claim.steps : numbers.steps,
+      stepsPerEpoch: replayed.stepsPerEpoch,
+      params: replayed.params,
     });
     if (goal) {
       const { withinBudget, ...rest } = goal;
@@ -209,6 +200,7 @@ export class Verifier {
       report.goal_met = report.goal.met;
     }
     if (problems.length) report.problems = problems;
+    if (kinds.size) report.kinds = [...kinds];
     return report;
   }
 
@@ -218,16 +210,29 @@ export class Verifier {
   }
 }
 
-/** The summary line of a batch of reports, and the exit code: 1 if a claim fails, else 2 if a link was unreadable, else 0. */
+/**
+ * The summary line of a batch of reports, and the exit code: 1 if a claim fails, else 2 if a link
+ * was unreadable, else 0. Refusals are counted by kind (a report may have several), unreadable
+ * links by kind, and results handed in twice.
+ */
 export function summarise(reports) {
   const count = (f) => reports.filter(f).length;
+  const tally = (list) => {
+    const out = {};
+    for (const k of list) out[k] = (out[k] ?? 0) + 1;
+    return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
+  };
+  const refused = reports.filter((r) => !r.unreadable && !r.verified);
   const summary = {
     summary: true,
     links: reports.length,
     verified: count((r) => r.verified),
-    refused: count((r) => !r.unreadable && !r.verified),
+    refused: refused.length,
     unreadable: count((r) => r.unreadable),
     goal_met: count((r) => r.goal_met),
+    refused_by: tally(refused.flatMap((r) => r.kinds ?? ['other'])),
+    unreadable_by: tally(reports.filter((r) => r.unreadable).map((r) => r.kind ?? 'other')),
+    duplicates: count((r) => r.duplicate_of !== undefined),
   };
   const code = summary.refused ? 1 : summary.unreadable ? 2 : 0;
   return { summary, code };

@@ -5,6 +5,8 @@
 
 import { detectLanguage, languageTag, validTag } from './i18n/languages.js';
 import { showStartFailure, watchStart } from './start-failure.js';
+import './browser-support.js'; // a notice naming the features this browser lacks, and their cost
+import './offline/register.js'; // the offline app shell (sw.js) of a built page
 
 watchStart(document);
 

@@ -81,7 +81,9 @@ describe('--verify', () => {
     expect(report.goal.budgets).toEqual([{ budget: 'max_epochs', limit: 4, used: 4, ok: true }]);
     expect(report.goal_met).toBe(real.result.test_accuracy >= 0.6);
     expect(report.problems).toBeUndefined();
-    expect(summary).toEqual({ summary: true, links: 1, verified: 1, refused: 0, unreadable: 0, goal_met: report.goal_met ? 1 : 0 });
+    expect(summary).toEqual({
+      summary: true, links: 1, verified: 1, refused: 0, unreadable: 0, goal_met: report.goal_met ? 1 : 0, refused_by: {}, unreadable_by: {}, duplicates: 0,
+    });
   });
 
   it('refuses a raised claim: digest broken, claimed and replayed numbers shown; exit 1', async () => {
@@ -171,14 +173,19 @@ describe('--verify-file', () => {
     expect(b.claim.steps).toBe(3);
     expect(c).toMatchObject({ line: 4, student: 'Wang Wu', verified: false, digest_ok: false });
     expect(d).toMatchObject({ line: 6, student: 'Zhao Liu', unreadable: true });
-    expect(summary).toEqual({ summary: true, links: 4, verified: 2, refused: 1, unreadable: 1, goal_met: a.goal_met ? 1 : 0 });
+    expect(summary).toEqual({
+      summary: true, links: 4, verified: 2, refused: 1, unreadable: 1, goal_met: a.goal_met ? 1 : 0,
+      refused_by: { edited: 1, numbers: 1 }, unreadable_by: { bad_link: 1 }, duplicates: 0,
+    });
   });
 
   it('reads one link a line, and refuses a missing file with exit 2', async () => {
     const list = file('links.txt', `${real.link}\n\n${early.link}\n`);
     const r = await train('--verify-file', list, '--quiet');
     expect(r.code).toBe(0);
-    expect(r.lines).toEqual([{ summary: true, links: 2, verified: 2, refused: 0, unreadable: 0, goal_met: r.lines[0].goal_met }]);
+    expect(r.lines).toEqual([{
+      summary: true, links: 2, verified: 2, refused: 0, unreadable: 0, goal_met: r.lines[0].goal_met, refused_by: {}, unreadable_by: {}, duplicates: 0,
+    }]);
     const missing = await train('--verify-file', path.join(dir, 'nope.csv'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read the file of links .*nope.csv: no such file/);

@@ -16,6 +16,7 @@ const PAIRS = {
   nn_gain: ['Gain', 'NN_GAIN_'],
   nn_param_role: ['ParamRole', 'NN_PARAM_'],
   nn_synth_kind: ['SynthKind', 'NN_SYNTH_'],
+  nn_surface_kind: ['SurfaceKind', 'NN_SURFACE_'],
 };
 
 describe('enums.js mirrors c/nn.h', () => {

@@ -26,7 +26,9 @@ import { errorOf } from '../i18n/errors.js';
 import { LANGUAGES, detectLanguage, languageName, languageTag, formatInteger, language, localize, localizeLinkErrors, say, setLanguage, t, vizLabels, updateWhenLocaleChanges } from '../i18n/index.js';
 import { PRESETS, DEFAULT_PRESET, presetOf } from '../experiment/presets.js';
 import { LESSONS, lessonOf } from '../experiment/lessons.js';
+import { WASM_FILE } from '../engine/wasm-file.js';
 import { multiplyAdds } from '../engine/insight.js';
+import { labRoute } from '../labs/route.js';
 import './nn-layer-editor.js';
 import './nn-settings-panel.js';
 import './nn-run-controls.js';
@@ -168,6 +170,7 @@ export class NnPlayground extends LitElement {
     _assignment: { state: true },
     _mode: { state: true },
     _embed: { state: true },
+    _lab: { state: true },
     _claim: { state: true },
     _replay: { state: true },
     _resultLink: { state: true },
@@ -296,6 +299,9 @@ export class NnPlayground extends LitElement {
     .banner .text {
       flex: 1;
       min-width: 0;
+    }
+    main[hidden] {
+      display: none;
     }
     main {
       display: grid;
@@ -494,7 +500,19 @@ export class NnPlayground extends LitElement {
   /** The whole test set's numbers at a step (Submit asks for them): {step, test_accuracy, test_loss, count}. */
   #fullEval = null;
   #replayTarget = 0;
-  #onHashChange = () => this.#readHash(location.hash, { fromNavigation: true });
+  #onHashChange = () => {
+    const wasLab = this._lab;
+    if (this.#openLab()) return;
+    this.#readHash(location.hash, { fromNavigation: true });
+    if (wasLab) this.#writeHash();
+  };
+
+  /** Shows the lab a #lab= link names (its module loads on first use); false for any other link. */
+  #openLab() {
+    this._lab = labRoute(location.hash);
+    if (this._lab) import('../labs/nn-labs.js').catch((err) => this.#fail(say('error.init', { message: err })));
+    return Boolean(this._lab);
+  }
 
   constructor() {
     super();
@@ -518,6 +536,7 @@ export class NnPlayground extends LitElement {
     this._assignment = null;
     this._mode = '';
     this._embed = null;
+    this._lab = null; // {lab, embed, lang} while a link shows a lab (labs/route.js)
     this._claim = null;
     this._replay = null;
     this._resultLink = '';
@@ -652,11 +671,12 @@ export class NnPlayground extends LitElement {
   }
 
   async #start() {
-    const decoded = this.#readHash(location.hash, { fromNavigation: false });
+    const lab = this.#openLab();
+    const decoded = this.#readHash(lab ? '' : location.hash, { fromNavigation: false });
     // The link says the language once it is in use (setLanguage is asynchronous).
-    setLanguage(decoded.lang ?? detectLanguage()).then(() => this.#writeHash());
+    setLanguage(decoded.lang ?? this._lab?.lang ?? detectLanguage()).then(() => this.#writeHash());
     // The first visit with the default experiment trains as soon as the data is in.
-    this.#autostart = decoded.empty && decoded.ok;
+    this.#autostart = decoded.empty && decoded.ok && !lab;
     this.#loadRuns();
     window.addEventListener('pagehide', () => this.#saveLive(true));
     this.#connect();
@@ -666,7 +686,7 @@ export class NnPlayground extends LitElement {
       this._recovery = { kind: 'interrupted', record: resumable };
     }
     try {
-      await this.#client.init(new URL('nn.wasm', document.baseURI), new URL('data/', document.baseURI));
+      await this.#client.init(new URL(WASM_FILE, document.baseURI), new URL('data/', document.baseURI));
     } catch (err) {
       // A worker that died before it answered (its script threw) rejects init with its crash, or,
       // when it died before init was sent, with "stopped": then the crash says why.
@@ -723,7 +743,7 @@ export class NnPlayground extends LitElement {
   }
 
   #writeHash() {
-    if (!this.experiment) return;
+    if (!this.experiment || this._lab) return; // a lab writes its own link
     const hash = `#${this.#hash()}`;
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }
@@ -734,6 +754,7 @@ export class NnPlayground extends LitElement {
   }
 
   #link() {
+    if (this._lab) return location.href;
     return `${this.#base()}#${this.#hash()}`;
   }
 
@@ -1196,7 +1217,7 @@ export class NnPlayground extends LitElement {
     try {
       if (crashed) {
         this.#connect();
-        await this.#client.init(new URL('nn.wasm', document.baseURI), new URL('data/', document.baseURI));
+        await this.#client.init(new URL(WASM_FILE, document.baseURI), new URL('data/', document.baseURI));
       }
       if (!record) {
         this.#configure(true);
@@ -1576,10 +1597,11 @@ export class NnPlayground extends LitElement {
     const left = instructor || showModel || showSettings;
     const goal = (applied || this._claim) && this.#shows('goal') && !instructor;
     return html`
-      ${this._embed ? nothing : this.#renderHeader(applied)}
+      ${this._embed || this._lab?.embed ? nothing : this.#renderHeader(applied)}
       ${this.linkError ? this.#renderLinkError() : nothing}
       ${this._recovery ? this.#renderRecovery() : nothing}
-      <main class=${left ? '' : 'single'}>
+      ${this._lab ? html`<nn-labs .client=${this.#client}></nn-labs>` : nothing}
+      <main class=${left ? '' : 'single'} ?hidden=${Boolean(this._lab)}>
         ${left
           ? html`<div class="model">
               ${instructor ? this.#renderInstructor() : nothing}
@@ -1658,6 +1680,7 @@ export class NnPlayground extends LitElement {
                 </select>
               </div>`
             : nothing}
+          <div><a class="labs" href=${this._lab ? '#' : '#lab=optim'}>${this._lab ? t('labs.back') : t('labs.open')}</a></div>
           <div role="group" aria-labelledby="lang-label">
             <label id="lang-label">${t('app.language')}</label>
             <span class="lang">

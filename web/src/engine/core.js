@@ -109,6 +109,12 @@ export const SIGNATURES = Object.freeze({
   nn_layer_output: ['addr'],
   nn_layer_output_grad: ['addr'],
   nn_idx_parse: ['status'],
+  nn_vector_net_create: ['object'],
+  nn_surface_create: ['object', [null, null, null, null, null, 'u64']],
+  nn_surface_free: ['void'],
+  nn_surface_value: ['double'],
+  nn_surface_gradient: ['status'],
+  nn_surface_grid: ['status'],
 });
 
 const SCRATCH_BYTES = 256;

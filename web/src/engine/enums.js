@@ -106,6 +106,17 @@ export const SynthKind = Object.freeze({
   GAUSSIANS: 3,
 });
 
+/** The optimizer lab's 2-D surfaces (web/src/labs/surfaces.js). */
+export const SurfaceKind = Object.freeze({
+  SADDLE: 0,
+  RAVINE: 1,
+  ROSENBROCK: 2,
+  BEALE: 3,
+  HIMMELBLAU: 4,
+  SPARSE: 5,
+  KIND_COUNT: 6,
+});
+
 /** Status code -> its C name, for error messages ("NN_ERR_SHAPE"). */
 export function statusName(code) {
   for (const [name, value] of Object.entries(Status)) if (value === code) return `NN_${name}`;

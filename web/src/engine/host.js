@@ -72,6 +72,15 @@ export class Host {
     return this.#corePromise;
   }
 
+  /**
+   * What the labs compute with: the core and MNIST as the runs load them. A lab's request carries
+   * the page's urls, as INIT does: it may come first (a link that opens a lab).
+   */
+  async labTools({ wasmUrl, dataUrl }) {
+    await this.init({ wasmUrl, dataUrl });
+    return { core: this.core, mnist: () => this.#loadMnist(), session: () => this.session };
+  }
+
   #progressReporter(phase) {
     let last = 0;
     let verifying = false;

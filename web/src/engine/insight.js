@@ -19,7 +19,7 @@ const product = (xs) => xs.reduce((a, b) => a * b, 1);
  * time, and calls visit(layer, values, batch) for each chosen layer's output of each batch
  * (values: [batch][features], a view valid only during the call).
  */
-function forEachBatch(session, { split, samples, layers }, visit) {
+export function forEachBatch(session, { split, samples, layers }, visit) {
   const { core, net } = session;
   const data = split === 'train' ? session.trainData : session.testData;
   const total = Math.min(samples, core.fn.nn_data_count(data));

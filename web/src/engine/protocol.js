@@ -60,6 +60,11 @@ export const Request = Object.freeze({
   VIEWS: 'views',
   /** {} -> {step}. Answered at once between slices: the page's watchdog asks when the worker goes quiet. */
   PING: 'ping',
+  /**
+   * {action, wasmUrl, dataUrl, ...} -> what the labs' action computes on this worker's core
+   * (labs/lab-actions.js); loads the core first as INIT would.
+   */
+  LAB: 'lab',
 });
 
 /** Pushed messages (worker -> page, no id). */

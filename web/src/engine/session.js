@@ -24,9 +24,9 @@ const INIT_KINDS = {
 const GAINS = {
   linear: Gain.LINEAR, sigmoid: Gain.SIGMOID, tanh: Gain.TANH, relu: Gain.RELU, leaky_relu: Gain.LEAKY_RELU, selu: Gain.SELU,
 };
-const OPTIMIZERS = { sgd: OptimKind.SGD, adagrad: OptimKind.ADAGRAD, rmsprop: OptimKind.RMSPROP, adam: OptimKind.ADAM, adamw: OptimKind.ADAMW };
+export const OPTIMIZERS = { sgd: OptimKind.SGD, adagrad: OptimKind.ADAGRAD, rmsprop: OptimKind.RMSPROP, adam: OptimKind.ADAM, adamw: OptimKind.ADAMW };
 // Experiment field -> the core's hyper-parameter (betas are split into two).
-const HYPERS = {
+export const HYPERS = {
   lr: Hyper.LR, momentum: Hyper.MOMENTUM, dampening: Hyper.DAMPENING, weight_decay: Hyper.WEIGHT_DECAY,
   nesterov: Hyper.NESTEROV, maximize: Hyper.MAXIMIZE, alpha: Hyper.ALPHA, eps: Hyper.EPS, centered: Hyper.CENTERED,
   amsgrad: Hyper.AMSGRAD, lr_decay: Hyper.LR_DECAY, initial_accumulator_value: Hyper.INITIAL_ACCUMULATOR,

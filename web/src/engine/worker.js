@@ -12,6 +12,7 @@
 //   nn:first-step                  the first training step of a run done (detail: ms it took)
 
 import { Host } from './host.js';
+import { runLabAction } from '../labs/lab-actions.js';
 import { Request, serializeError, transferables } from './protocol.js';
 
 const post = (msg) => self.postMessage(msg, transferables(msg));
@@ -50,6 +51,7 @@ const actions = {
   [Request.RESTORE]: (msg) => host.restore(msg),
   [Request.VIEWS]: (msg) => host.setViews(msg),
   [Request.PING]: () => host.ping(),
+  [Request.LAB]: async (msg) => runLabAction(await host.labTools(msg), msg),
 };
 
 // What `npm run bench -- --soak` reads through the debugger (not part of the protocol).

@@ -7,6 +7,19 @@
 
 /** printf format -> the Chinese with the same conversions in order. */
 const sentences = Object.freeze({
+  // surface.c (the optimizer lab)
+  'vector: length must be in 1..%u, got %zu': '向量：长度必须在 1..%u 之间，当前为 %zu',
+  'surface: unknown kind %d': '曲面：未知的种类 %d',
+  'surface.condition: must be in [1, 1e6], got %g': '曲面.condition：必须在 [1, 1e6] 之间，当前为 %g',
+  'surface.scale_x: must be in (0, 1e6], got %g': '曲面.scale_x：必须在 (0, 1e6] 之间，当前为 %g',
+  'surface.noise: must be in [0, 1000], got %g': '曲面.noise：必须在 [0, 1000] 之间，当前为 %g',
+  'surface.sparsity: must be in (0, 1], got %g': '曲面.sparsity：必须在 (0, 1] 之间，当前为 %g',
+  'surface: out of memory': '曲面：内存不足',
+  'surface: no surface or no built vector': '曲面：没有曲面，或向量尚未构建',
+  'surface: the vector must hold 2 numbers, not %zu': '曲面：向量必须包含 2 个数，而不是 %zu 个',
+  'surface grid: no surface or no output': '曲面网格：没有曲面或没有输出',
+  'surface grid: %d x %d is outside 2..4096': '曲面网格：%d × %d 超出了 2..4096',
+  'surface grid: the ranges must be finite and increasing': '曲面网格：范围必须是有限且递增的',
   // activations.c, dense.c, dropout.c, norm.c
   'layer %d (softmax): needs flat features, got %dx%dx%d (put a flatten layer before it)':
     '层 %d（softmax）：需要展平的特征，当前为 %dx%dx%d（请在它前面加一个 flatten 层）',
