@@ -87,19 +87,24 @@ static nn_net *make_w1(void) {
     return net;
 }
 
-static nn_net *make_w2(void) {
-    nn_net *net = nn_net_create(1, 28, 28);
-    nn_add_conv2d(net, 8, 5, 1, 2, 1);
-    nn_add_activation(net, NN_LAYER_RELU, 0);
-    nn_add_pool(net, NN_LAYER_MAXPOOL, 2, 2, 0);
-    nn_add_conv2d(net, 16, 5, 1, 2, 1);
-    nn_add_activation(net, NN_LAYER_RELU, 0);
-    nn_add_pool(net, NN_LAYER_MAXPOOL, 2, 2, 0);
+/* The CNNs' common end: flatten, dense 10, built for BATCH, Adam at lr. */
+static nn_net *cnn_head(nn_net *net, double lr) {
     nn_add_flatten(net);
     nn_add_dense(net, 10, 1);
     if (nn_build(net, BATCH) != NN_OK) return NULL;
     nn_set_optimizer(net, NN_OPTIM_ADAM);
+    nn_set_hyper(net, NN_HP_LR, lr);
     return net;
+}
+
+static nn_net *make_w2(void) {
+    nn_net *net = nn_net_create(1, 28, 28);
+    for (int c = 8; c <= 16; c *= 2) {
+        nn_add_conv2d(net, c, 5, 1, 2, 1);
+        nn_add_activation(net, NN_LAYER_RELU, 0);
+        nn_add_pool(net, NN_LAYER_MAXPOOL, 2, 2, 0);
+    }
+    return cnn_head(net, 1e-3);
 }
 
 static nn_net *make_w3(void) {
@@ -110,12 +115,7 @@ static nn_net *make_w3(void) {
         nn_add_activation(net, NN_LAYER_RELU, 0);
         nn_add_pool(net, NN_LAYER_MAXPOOL, 2, 2, 0);
     }
-    nn_add_flatten(net);
-    nn_add_dense(net, 10, 1);
-    if (nn_build(net, BATCH) != NN_OK) return NULL;
-    nn_set_optimizer(net, NN_OPTIM_ADAM);
-    nn_set_hyper(net, NN_HP_LR, 0.002);
-    return net;
+    return cnn_head(net, 0.002);
 }
 
 static uint64_t hash_floats(const float *x, size_t n) {
