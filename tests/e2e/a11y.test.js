@@ -236,7 +236,7 @@ describe('the MNIST page, from a fresh load', () => {
     await page.keyboard.type('not kept');
     await page.keyboard.press('Escape');
     expect(await focused(page)).toMatchObject({ tag: 'button', host: 'nn-run-list', label: 'Rename Run 1' });
-    expect(await pg(page, 'pg.runRecords.map((r) => r.name).join()')).toBe('');
+    expect(await pg(page, 'pg.history.runs.map((r) => r.name).join()')).toBe('');
   });
 
   it('the skip link takes focus to the run controls', async () => {
@@ -514,12 +514,12 @@ describe('the panels a student opens', () => {
     const { page, problems, context } = await openPage(env.browser, `${env.server.url}#lesson=xor&lang=en`);
     try {
       await waitForStatus(page, ['ready']);
-      await pg(page, '(pg.lessonStepLimit = 20)');
+      await pg(page, '(pg.lessons.stepLimit = 20)');
       await page.locator('nn-lesson-panel #lesson-run').focus();
       await page.keyboard.press('Enter');
       await expect.poll(async () => (await focused(page))?.id).toBe('lesson-stop');
       await page.waitForFunction(() => {
-        const l = document.querySelector('nn-playground').lesson;
+        const l = document.querySelector('nn-playground').lessons;
         return !l.running && l.results.length === 2;
       }, null, { timeout: 60_000, polling: 200 });
       await expect.poll(async () => (await focused(page))?.id).toBe('lesson-run');
@@ -533,11 +533,11 @@ describe('the panels a student opens', () => {
       expect(await audit(page), 'lesson, runs, rename (en, 1280x900)').toEqual([]);
       await page.keyboard.press('Escape');
       // Deleting the older run from the keyboard: focus goes to the row that stays (the live run's Rename).
-      const names = await pg(page, 'pg.runRecords.map((r) => r.name)');
+      const names = await pg(page, 'pg.history.runs.map((r) => r.name)');
       expect(names).toHaveLength(2);
       await page.locator('nn-run-list button.delete-button').nth(1).focus();
       await page.keyboard.press('Enter');
-      await expect.poll(() => pg(page, 'pg.runRecords.length')).toBe(1);
+      await expect.poll(() => pg(page, 'pg.history.runs.length')).toBe(1);
       expect(await focused(page)).toMatchObject({ host: 'nn-run-list', label: `Rename ${names[0]}` });
       await expect.poll(() => page.evaluate(() => [...document.querySelector('nn-playground').shadowRoot.children].find((el) => el.matches('.sr[aria-live]')).textContent))
         .toBe(`Deleted ${names[1]}.`);
@@ -571,10 +571,10 @@ describe('the panels a student opens', () => {
       // Submit and Replay, from the keyboard, keep focus while they work.
       await page.locator('nn-goal-panel #submit').focus();
       await page.keyboard.press('Enter');
-      await page.waitForFunction(() => document.querySelector('nn-playground').resultLink, null, { polling: 100 });
+      await page.waitForFunction(() => document.querySelector('nn-playground').homework.resultLink, null, { polling: 100 });
       expect(await focused(page)).toMatchObject({ id: 'submit', host: 'nn-goal-panel' });
       expect(await audit(page), 'homework, submitted (zh, 768x1024)').toEqual([]);
-      const resultLink = await pg(page, 'pg.resultLink');
+      const resultLink = await pg(page, 'pg.homework.resultLink');
       // The result link, as the instructor opens it: the claim, replayed.
       await page.setViewportSize({ width: 1280, height: 800 });
       await page.goto(resultLink.replace('lang=zh', 'lang=en'));

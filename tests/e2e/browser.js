@@ -88,10 +88,10 @@ export function waitForStatus(page, states, timeout = 90_000) {
 
 /** Waits until at least n steps are trained. */
 export function waitForSteps(page, n, timeout = 90_000) {
-  return page.waitForFunction((k) => document.querySelector('nn-playground')?.stepCount >= k, n, { timeout, polling: 100 });
+  return page.waitForFunction((k) => document.querySelector('nn-playground')?.live?.stepCount >= k, n, { timeout, polling: 100 });
 }
 
-export const lossHistory = (page) => page.evaluate(() => document.querySelector('nn-playground').lossHistory());
+export const lossHistory = (page) => page.evaluate(() => document.querySelector('nn-playground').live.lossHistory());
 export const experimentOf = (page) => page.evaluate(() => document.querySelector('nn-playground').experiment);
 
 /** Presses one of the run controls' buttons by its visible name. */

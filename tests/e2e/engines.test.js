@@ -50,8 +50,8 @@ const DEEP = `const deep = (sel, root = document) => {
 };
 const pg = document.querySelector('nn-playground');`;
 const status = (tab) => tab.run(`return document.querySelector('nn-playground')?.status ?? null;`);
-const steps = (tab) => tab.run(`return document.querySelector('nn-playground')?.stepCount ?? 0;`);
-const losses = (tab) => tab.run(`return Array.from(document.querySelector('nn-playground').lossHistory().loss);`);
+const steps = (tab) => tab.run(`return document.querySelector('nn-playground')?.live?.stepCount ?? 0;`);
+const losses = (tab) => tab.run(`return Array.from(document.querySelector('nn-playground').live.lossHistory().loss);`);
 const press = (tab, action) => tab.run(`${DEEP} const b = deep('nn-run-controls').shadowRoot.querySelector('button[data-action="${action}"]'); if (!b || b.disabled) return false; b.click(); return true;`);
 const waitStatus = (tab, states, timeout = 90_000) => poll(async () => states.includes(await status(tab)), { timeout, what: `status ${states}` });
 
@@ -286,7 +286,7 @@ for (const name of chosen) {
         for (const lesson of LESSONS) {
           await tab.goto(address(server, `#lesson=${lesson}&lang=en`));
           await waitStatus(tab, ['ready'], 60_000);
-          expect(await tab.run(`return document.querySelector('nn-playground').lesson?.id;`)).toBe(lesson);
+          expect(await tab.run(`return document.querySelector('nn-playground').lessons?.id;`)).toBe(lesson);
           await poll(() => press(tab, 'step'), { what: 'the Step button' });
           await poll(async () => (await steps(tab)) >= 1, { timeout: 60_000, what: `a step of lesson ${lesson}` });
         }

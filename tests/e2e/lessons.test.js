@@ -2,7 +2,7 @@
 // opened from its link (#lesson=ID), its experiments are run with the panel's one button, and
 // what the lesson claims is read from the page: the panel's table of measured numbers, the
 // overlaid loss chart and the dead-unit / activation / gradient-norm views. Some long MNIST runs
-// are capped (the page's lessonStepLimit, a test-only knob) at fewer steps than
+// are capped (the lesson runner's stepLimit, pg.lessons.stepLimit) at fewer steps than
 // tests/web/lessons.test.js trains: the claims checked there are the ones already visible by then.
 // The init study, batch norm and the architecture lesson train every step of their claims (300,
 // 300 and 200) and are checked with the claims' own thresholds, read from the panel's table as
@@ -23,20 +23,20 @@ const pg = (page, expression) => page.evaluate(`(() => { const pg = document.que
 async function runLesson(id, { steps = Infinity, count, timeout = 120_000, lang = 'en' } = {}) {
   const { page, problems, context } = await openPage(env.browser, `${env.server.url}#lesson=${id}&lang=${lang}`);
   await waitForStatus(page, ['ready']);
-  expect(await pg(page, 'pg.lesson.id')).toBe(id);
+  expect(await pg(page, 'pg.lessons.id')).toBe(id);
   const results = await runShownLesson(page, { steps, count, timeout });
   return { page, problems, context, results };
 }
 
 /** Presses "Run this lesson" for the lesson the page shows and waits for its `count` runs; resolves the results. */
 async function runShownLesson(page, { steps = Infinity, count, timeout = 120_000 }) {
-  if (Number.isFinite(steps)) await pg(page, `(pg.lessonStepLimit = ${steps})`);
+  if (Number.isFinite(steps)) await pg(page, `(pg.lessons.stepLimit = ${steps})`);
   await page.locator('nn-lesson-panel #lesson-run').click();
   await page.waitForFunction((n) => {
-    const l = document.querySelector('nn-playground').lesson;
+    const l = document.querySelector('nn-playground').lessons;
     return !l.running && l.results.length >= n;
   }, count, { timeout, polling: 200 });
-  return pg(page, 'pg.lesson.results');
+  return pg(page, 'pg.lessons.results');
 }
 
 /**
@@ -367,17 +367,17 @@ describe('the slower lessons: every step of their claims, checked in the panel\'
     const { page, problems, context } = await openPage(env.browser, `${env.server.url}#lesson=batch-norm&lang=en`);
     try {
       await waitForStatus(page, ['ready']);
-      await pg(page, '(pg.lessonStepLimit = 1)');
+      await pg(page, '(pg.lessons.stepLimit = 1)');
       await page.locator('nn-lesson-panel #lesson-run').click();
-      await page.waitForFunction(() => document.querySelector('nn-playground').lesson.results.length >= 1, null, { timeout: 60_000, polling: 100 });
+      await page.waitForFunction(() => document.querySelector('nn-playground').lessons.results.length >= 1, null, { timeout: 60_000, polling: 100 });
       await page.locator('nn-lesson-panel #lesson-stop').click();
-      await page.waitForFunction(() => !document.querySelector('nn-playground').lesson.running, null, { timeout: 60_000, polling: 100 });
+      await page.waitForFunction(() => !document.querySelector('nn-playground').lessons.running, null, { timeout: 60_000, polling: 100 });
       const table = await readTable(page);
       expect(table.summary.compare[table.headers[0]]).toBe(HEAD.en.spreadOfInitStudy);
       expect(table.summary.compare[HEAD.en.accuracy]).toBe('run lesson 7 in this page to compare');
       // A spread needs two runs (a second one may have finished before the stop took effect).
       const finished = Object.keys(table.rows).length;
-      expect(finished).toBe(await pg(page, 'pg.lesson.results.length'));
+      expect(finished).toBe(await pg(page, 'pg.lessons.results.length'));
       if (finished === 1) expect(table.summary.spread[HEAD.en.accuracy]).toBe('—');
       else points(table.summary.spread[HEAD.en.accuracy]);
       // Row headers for the rows under the runs, column headers above them.

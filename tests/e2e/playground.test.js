@@ -114,11 +114,11 @@ describe('the default experiment', () => {
     const { loss: before } = await lossHistory(page);
     await press(page, 'Reset');
     await waitForStatus(page, ['ready']);
-    expect(await pg(page, 'pg.stepCount')).toBe(0);
+    expect(await pg(page, 'pg.live.stepCount')).toBe(0);
     await press(page, 'Step');
-    await expect.poll(() => pg(page, 'pg.stepCount')).toBe(1);
+    await expect.poll(() => pg(page, 'pg.live.stepCount')).toBe(1);
     await press(page, 'Step');
-    await expect.poll(() => pg(page, 'pg.stepCount')).toBe(2);
+    await expect.poll(() => pg(page, 'pg.live.stepCount')).toBe(2);
     expect((await lossHistory(page)).loss).toEqual(before.slice(0, 2));
     expect(await pg(page, 'pg.status')).toBe('paused');
     expect(problems).toEqual([]);
@@ -132,7 +132,7 @@ describe('the main thread while training', () => {
       await waitForStatus(page, ['ready']);
       await page.waitForTimeout(500);
       for (let round = 1; round <= WINDOWS; round++) {
-        const steps = await pg(page, 'pg.stepCount');
+        const steps = await pg(page, 'pg.live.stepCount');
         const since = await page.evaluate(() => performance.now());
         await env.browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
         await press(page, 'Train');
@@ -185,7 +185,7 @@ describe('the live charts switch', () => {
         };
       });
       const off = await charts();
-      const steps = await pg(page, 'pg.stepCount');
+      const steps = await pg(page, 'pg.live.stepCount');
       await waitForSteps(page, steps + 500);
       expect(await pg(page, 'pg.status')).toBe('training');
       expect(await charts()).toEqual(off);
@@ -421,7 +421,7 @@ describe('links', () => {
         window.__frames = [];
         const look = () => {
           const root = document.querySelector('nn-playground')?.shadowRoot;
-          const title = root?.querySelector('h1')?.textContent;
+          const title = root?.querySelector('nn-app-header')?.shadowRoot?.querySelector('h1')?.textContent;
           const button = root?.querySelector('nn-run-controls')?.shadowRoot?.querySelector('button')?.textContent.trim();
           if (title) window.__frames.push([title, button]);
           if (window.__frames.length < 5) requestAnimationFrame(look);

@@ -64,7 +64,7 @@ describe('a worker that dies', () => {
     try {
       await waitForStatus(page, ['ready']);
       await trainTo(page, 60);
-      await expect.poll(() => checkpointStep(page)).toBe(await pg(page, 'pg.stepCount'));
+      await expect.poll(() => checkpointStep(page)).toBe(await pg(page, 'pg.live.stepCount'));
       const saved = await checkpointStep(page);
       await press(page, 'Train');
       await waitForSteps(page, saved + 80);
@@ -77,7 +77,7 @@ describe('a worker that dies', () => {
       await expect.poll(() => banner.isVisible(), { timeout: 15_000 }).toBe(true);
       expect(await banner.textContent()).toContain('The training worker stopped (Uncaught Error: simulated bug in the worker)');
       expect(await pg(page, 'pg.status')).toBe('failed');
-      expect(await pg(page, 'pg.stepCount')).toBeGreaterThanOrEqual(saved + 80); // the charts keep what was drawn
+      expect(await pg(page, 'pg.live.stepCount')).toBeGreaterThanOrEqual(saved + 80); // the charts keep what was drawn
       // The last checkpoint: the pause's, or a later one if ten seconds of training passed.
       const kept = await checkpointStep(page);
       expect(kept).toBeGreaterThanOrEqual(saved);
@@ -85,7 +85,7 @@ describe('a worker that dies', () => {
 
       await banner.locator('button.restart').click();
       await waitForStatus(page, ['paused']);
-      expect(await pg(page, 'pg.stepCount')).toBe(kept); // back to the checkpoint
+      expect(await pg(page, 'pg.live.stepCount')).toBe(kept); // back to the checkpoint
       expect(await page.locator('nn-run-controls .status').textContent()).toContain(`Restored at step ${kept}`);
       await trainTo(page, saved + 80);
       const after = (await lossHistory(page)).loss;
@@ -99,6 +99,40 @@ describe('a worker that dies', () => {
   }, 180_000);
 });
 
+describe('a worker that hangs during a lesson', () => {
+  it('is noticed by the watchdog: the lesson stops, the banner offers a restart, and the page trains again', async () => {
+    const { page, context, problems } = await openPage(env.browser, `${env.server.url}#lesson=initial-loss&lang=en`);
+    try {
+      await waitForStatus(page, ['ready']);
+      await page.locator('nn-lesson-panel #lesson-run').click();
+      await waitForSteps(page, 20);
+      expect(await pg(page, 'pg.lessons.running')).toBe(true);
+      expect(await pg(page, 'pg.training.watched')).toBe(true);
+
+      // A worker stuck in a loop: it sends nothing and answers no ping.
+      await page.workers()[0].evaluate(() => setTimeout(() => { for (;;); }, 0));
+      const banner = page.locator('.banner.recovery[data-kind="crashed"]');
+      // The watchdog's 10 s of silence, then 15 s for the ping.
+      await expect.poll(() => banner.isVisible(), { timeout: 60_000, interval: 500 }).toBe(true);
+      expect(await banner.textContent()).toMatch(/The training worker stopped \(no answer for \d+ s\)/);
+      expect(await pg(page, 'pg.status')).toBe('failed');
+      await page.waitForFunction(() => !document.querySelector('nn-playground').lessons.running, null, { timeout: 10_000, polling: 100 });
+      expect(await pg(page, 'pg.lessons.outcome')).toMatch(/^Lesson .* stopped after 0 of 2 runs\.$/);
+
+      // Restart (from a checkpoint if one was saved, else afresh), and train on in a new worker.
+      await banner.locator('button.restart').click();
+      await waitForStatus(page, ['ready', 'paused']);
+      const from = await pg(page, 'pg.live.stepCount');
+      await press(page, 'Train');
+      await waitForSteps(page, from + 10);
+      expect(await pg(page, 'pg.training.watched')).toBe(true);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+});
+
 describe('a reload mid-run', () => {
   it('offers to resume the run, which continues with the uninterrupted run\'s numbers', async () => {
     const link = `${env.server.url}${RUN}&seed=22`;
@@ -106,7 +140,7 @@ describe('a reload mid-run', () => {
     try {
       await waitForStatus(page, ['ready']);
       await trainTo(page, 50);
-      const saved = await pg(page, 'pg.stepCount');
+      const saved = await pg(page, 'pg.live.stepCount');
       await expect.poll(() => checkpointStep(page)).toBe(saved);
       await page.reload();
       const banner = page.locator('.banner.recovery[data-kind="interrupted"]');
@@ -115,7 +149,7 @@ describe('a reload mid-run', () => {
       await waitForStatus(page, ['ready']); // nothing trains on its own meanwhile
       await banner.locator('button.restart').click();
       await waitForStatus(page, ['paused']);
-      expect(await pg(page, 'pg.stepCount')).toBe(saved); // the history is back
+      expect(await pg(page, 'pg.live.stepCount')).toBe(saved); // the history is back
       await trainTo(page, saved + 60);
       expect((await lossHistory(page)).loss.slice(0, saved + 60)).toEqual(await nodeLosses(link, saved + 60));
       expect(problems).toEqual([]);
@@ -184,7 +218,7 @@ describe('MNIST in Cache Storage', () => {
       await page.reload();
       await waitForStatus(page, ['ready']);
       await press(page, 'Step');
-      await expect.poll(() => pg(page, 'pg.stepCount')).toBe(1);
+      await expect.poll(() => pg(page, 'pg.live.stepCount')).toBe(1);
       // The good copy is what the cache holds now (written once it had passed the checks, not waited for).
       const label = () => page.evaluate(async () => {
         const cache = await caches.open('nn-playground-mnist-v1');

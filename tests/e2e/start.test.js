@@ -40,10 +40,10 @@ describe('an odd browser language', () => {
     const { page, context, problems } = await openWithLanguage(language, languages);
     try {
       // Trained 50 steps, or gave up and said so (then fail at once, with the message).
-      await page.waitForFunction(() => document.querySelector('.start-failure') || document.querySelector('nn-playground')?.stepCount >= 50,
+      await page.waitForFunction(() => document.querySelector('.start-failure') || document.querySelector('nn-playground')?.live?.stepCount >= 50,
         null, { timeout: 120_000, polling: 100 });
       expect(await page.locator('.start-failure').count() ? await page.locator('.start-failure').textContent() : '').toBe('');
-      expect(await page.evaluate(() => document.querySelector('nn-playground').stepCount)).toBeGreaterThanOrEqual(50);
+      expect(await page.evaluate(() => document.querySelector('nn-playground').live.stepCount)).toBeGreaterThanOrEqual(50);
       expect(await page.evaluate(() => navigator.languages)).toEqual(languages); // the override held
       expect(await page.evaluate(() => document.documentElement.lang)).toBe(want === 'zh' ? 'zh-CN' : 'en');
       await expect.poll(() => page.evaluate(() => location.hash)).toContain(`lang=${want}`);

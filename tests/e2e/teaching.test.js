@@ -68,11 +68,11 @@ describe('a homework link', () => {
       // The budget: 3 epochs of 10 steps, although the experiment says 5.
       await press(page, 'Train');
       await waitForStatus(page, ['paused']);
-      expect(await pg(page, 'pg.stepCount')).toBe(30);
+      expect(await pg(page, 'pg.live.stepCount')).toBe(30);
       expect(await page.locator('nn-run-controls .status').textContent()).toContain('budget (30 steps)');
       await page.locator('nn-goal-panel #submit').click();
-      await page.waitForFunction(() => document.querySelector('nn-playground').resultLink, null, { polling: 100 });
-      resultLink = await pg(page, 'pg.resultLink');
+      await page.waitForFunction(() => document.querySelector('nn-playground').homework.resultLink, null, { polling: 100 });
+      resultLink = await pg(page, 'pg.homework.resultLink');
       expect(await page.locator('nn-goal-panel #result-link').inputValue()).toBe(resultLink);
       expect(resultLink).toContain('&claim_steps=30&claim_acc=');
       expect(resultLink.startsWith(`${env.server.url}#${XOR}&goal=acc`)).toBe(true);
@@ -114,7 +114,7 @@ describe('a homework link', () => {
       const verdict = page.locator('nn-goal-panel [data-replay]');
       await verdict.waitFor({ timeout: 60_000 });
       expect(await verdict.getAttribute('data-replay')).toBe('differs');
-      expect(await pg(page, 'pg.stepCount')).toBe(30);
+      expect(await pg(page, 'pg.live.stepCount')).toBe(30);
       await page.goto(resultLink);
       await page.reload();
       await waitForStatus(page, ['ready']);
@@ -142,7 +142,7 @@ describe('runs', () => {
       await waitForStatus(page, ['ready']);
       await press(page, 'Train');
       await waitForStatus(page, ['done']);
-      await expect.poll(() => pg(page, 'pg.runRecords.length')).toBe(2);
+      await expect.poll(() => pg(page, 'pg.history.runs.length')).toBe(2);
       const rows = page.locator('nn-run-list table.list tbody tr');
       expect(await rows.count()).toBe(2);
       // Only the live run is drawn until another is ticked.
@@ -164,7 +164,7 @@ describe('runs', () => {
       const input = page.locator('nn-run-list input.rename');
       await input.fill('slow lr');
       await input.press('Enter');
-      await expect.poll(() => pg(page, 'pg.runRecords.map((r) => r.name).join()')).toBe(',slow lr');
+      await expect.poll(() => pg(page, 'pg.history.runs.map((r) => r.name).join()')).toBe(',slow lr');
       expect(await loss.runs.length).toBe(2);
       await expect.poll(async () => (await chart('#loss-chart')).runs.map((r) => r.label).join()).toBe('Run 2,slow lr');
       // Export the two as CSV and JSON.
@@ -179,17 +179,17 @@ describe('runs', () => {
       expect(runs.map((r) => [r.name, r.experiment.optimizer.lr, r.train.steps.length])).toEqual([['Run 2', 0.1, 20], ['slow lr', 0.03, 20]]);
 
       // After a reload: the same runs, names and numbers, from the browser's storage.
-      const before = await pg(page, 'pg.runRecords.map((r) => [r.name, r.number, r.final.steps, r.final.test_accuracy])');
+      const before = await pg(page, 'pg.history.runs.map((r) => [r.name, r.number, r.final.steps, r.final.test_accuracy])');
       await page.reload();
       await waitForStatus(page, ['ready']);
-      await expect.poll(() => pg(page, 'pg.runRecords.length')).toBe(2);
-      expect(await pg(page, 'pg.runRecords.map((r) => [r.name, r.number, r.final.steps, r.final.test_accuracy])')).toEqual(before);
+      await expect.poll(() => pg(page, 'pg.history.runs.length')).toBe(2);
+      expect(await pg(page, 'pg.history.runs.map((r) => [r.name, r.number, r.final.steps, r.final.test_accuracy])')).toEqual(before);
       // Tick both: the kept curves overlay again.
       for (const box of await page.locator('nn-run-list table.list tbody input[type="checkbox"]').all()) await box.check();
       await expect.poll(async () => (await chart('#loss-chart')).runs.map((r) => `${r.label}:${r.n}`).sort().join()).toBe('Run 2:20,slow lr:20');
       // Delete one.
       await page.locator('nn-run-list button.delete-button').first().click();
-      await expect.poll(() => pg(page, 'pg.runRecords.length')).toBe(1);
+      await expect.poll(() => pg(page, 'pg.history.runs.length')).toBe(1);
       expect(problems).toEqual([]);
     } finally {
       await context.close();
@@ -262,7 +262,7 @@ describe('the export buttons', () => {
     try {
       await waitForStatus(page, ['ready']);
       await press(page, 'Step');
-      await expect.poll(() => pg(page, 'pg.stepCount')).toBe(1);
+      await expect.poll(() => pg(page, 'pg.live.stepCount')).toBe(1);
       const [zip] = await Promise.all([page.waitForEvent('download'), page.locator('#export-pytorch').click()]);
       expect(zip.suggestedFilename()).toBe('experiment-pytorch.zip');
       const files = unzipSync(new Uint8Array(await readFile(await zip.path())));
@@ -287,7 +287,7 @@ describe('the export buttons', () => {
       await page.locator('#weights-file').setInputFiles({ name: 'notes.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('hello') });
       await expect.poll(() => page.locator('.export-message').textContent()).toMatch(/^Could not: weights file:/);
       await press(page, 'Step');
-      await expect.poll(() => pg(page, 'pg.stepCount')).toBe(1);
+      await expect.poll(() => pg(page, 'pg.live.stepCount')).toBe(1);
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -60,12 +60,13 @@ describe('messages', () => {
     for (const key of need) expect(en.ui, key).toHaveProperty([key]);
   });
 
-  it('has every literal key the components ask for', () => {
-    const dir = new URL('../../web/src/components/', import.meta.url);
-    const files = readdirSync(dir).filter((f) => f.endsWith('.js'));
+  it('has every literal key the components and the page controllers ask for', () => {
     const keys = new Set();
-    for (const f of files) {
-      for (const m of readFileSync(new URL(f, dir), 'utf8').matchAll(/\bt\('([a-zA-Z0-9_.-]+)'/g)) keys.add(m[1]);
+    for (const folder of ['components', 'shell']) {
+      const dir = new URL(`../../web/src/${folder}/`, import.meta.url);
+      for (const f of readdirSync(dir).filter((name) => name.endsWith('.js'))) {
+        for (const m of readFileSync(new URL(f, dir), 'utf8').matchAll(/\bt\('([a-zA-Z0-9_.-]+)'/g)) keys.add(m[1]);
+      }
     }
     expect(keys.size).toBeGreaterThan(50);
     for (const key of keys) expect({ ...en.ui, ...en.errors }, key).toHaveProperty([key]);

@@ -196,7 +196,7 @@ async function chartsOnOff(browser, server, settings, log) {
     if (!(await toggle.count())) throw new Error('the page has no "Live charts" switch (#live-charts)');
     await page.locator('nn-run-controls button', { hasText: 'Train' }).click();
     await page.waitForTimeout(settings.warmupSeconds * 1000);
-    const sample = () => playground(page, '[performance.now(), pg.stepCount, pg.status]');
+    const sample = () => playground(page, '[performance.now(), pg.live.stepCount, pg.status]');
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
     const taskSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;

@@ -92,7 +92,7 @@ export async function runSoak({ log = (t) => process.stderr.write(`soak: ${t}\n`
     await page.locator('nn-run-controls button', { hasText: 'Train' }).click();
     for (let epoch = 1; epoch <= EPOCHS; epoch++) {
       // Sampled while training continues: the worker answers between slices.
-      await page.waitForFunction((n) => document.querySelector('nn-playground').stepCount >= n, epoch * STEPS_PER_EPOCH, { timeout: 600_000, polling: 250 });
+      await page.waitForFunction((n) => document.querySelector('nn-playground').live.stepCount >= n, epoch * STEPS_PER_EPOCH, { timeout: 600_000, polling: 250 });
       const row = await sample(epoch);
       rows.push(row);
       out.write(`${line(row)}\n`);

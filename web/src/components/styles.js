@@ -70,3 +70,45 @@ export const formFields = css`
     outline-offset: 1px;
   }
 `;
+
+/** The page's own buttons, selects and text fields, and their focus ring. */
+export const controls = css`
+  select,
+  button,
+  input[type='text'] {
+    font: inherit;
+    padding: 3px 8px;
+    border: 1px solid var(--nn-border);
+    border-radius: 4px;
+    background: #fff;
+    color: inherit;
+  }
+  button {
+    background: var(--nn-button);
+    cursor: pointer;
+    min-height: 30px;
+  }
+  select:focus-visible,
+  button:focus-visible,
+  input:focus-visible {
+    outline: 2px solid var(--nn-focus);
+    outline-offset: 1px;
+  }
+`;
+
+/** .banner: a message across the page (a link that cannot be read, a crashed worker), with its buttons. */
+export const banner = css`
+  .banner {
+    padding: 8px 12px;
+    border-radius: 6px;
+    border: 1px solid var(--nn-error);
+    background: var(--nn-error-bg);
+    display: flex;
+    gap: 12px;
+    align-items: start;
+  }
+  .banner .text {
+    flex: 1;
+    min-width: 0;
+  }
+`;

@@ -8,6 +8,7 @@ import { readSafetensors, SafetensorsError, toFloat32, writeSafetensors } from '
 import { ExperimentError, fieldError } from '../experiment/validate.js';
 import { loadDataset } from '../data/datasets.js';
 import { english, msgOf, say } from '../i18n/errors.js';
+import { canonicalRun } from '../experiment/canonical.js';
 
 /** The default cap on what one network may allocate (parameters, state, activations). */
 export const DEFAULT_MEMORY_BUDGET = 1024 * 1024 * 1024;
@@ -66,15 +67,6 @@ const withAdvice = (msg) => say('err.run.numeric', { message: msg });
 
 /** Bumped whenever the checkpoint's fields change: an older one is refused, not misread. */
 export const CHECKPOINT_FORMAT = 'nn-playground-checkpoint-1';
-/** The experiment as it bears on the numbers: sorted keys, without its name, description and epochs. */
-export function canonicalRun(experiment) {
-  const { name, description, epochs, ...rest } = experiment;
-  return JSON.stringify(rest, (key, value) =>
-    value && typeof value === 'object' && !Array.isArray(value)
-      ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, value[k]]))
-      : value);
-}
-
 /** Adds one layer of the schema to a network being built (the nn_add_* call it maps to). */
 export function addLayer(core, net, layer) {
   const { fn } = core;

@@ -14,11 +14,12 @@
 import { Host } from './host.js';
 import { runLabAction } from '../labs/lab-actions.js';
 import { Request, serializeError, transferables } from './protocol.js';
+import { canonicalJson } from '../experiment/canonical.js';
 
 const post = (msg) => self.postMessage(msg, transferables(msg));
 const mark = (name, detail) => performance.mark(name, detail === undefined ? undefined : { detail });
 
-const sameExceptEpochs = (a, b) => a && b && JSON.stringify({ ...a, epochs: 0 }) === JSON.stringify({ ...b, epochs: 0 });
+const sameExceptEpochs = (a, b) => a && b && canonicalJson({ ...a, epochs: 0 }) === canonicalJson({ ...b, epochs: 0 });
 
 // The next training slice runs as a task of its own, after the requests that came in meanwhile.
 const tickChannel = new MessageChannel();

@@ -5,6 +5,7 @@
 // The digest is evidence, not security: anyone can recompute it (there is no secret). It makes a
 // hand-edited claim or experiment stand out at a glance; the verifier replays the run anyway.
 
+import { canonicalJson } from './canonical.js';
 import { sha256Hex } from './digest.js';
 import { controlPaths, digestText, encodeHash, GOAL_METRICS } from './url.js';
 
@@ -73,10 +74,6 @@ export function goalStatus(assignment, { value, steps, stepsPerEpoch, params }) 
 }
 
 const get = (obj, path) => path.reduce((o, k) => (o == null ? undefined : o[k]), obj);
-const canonical = (x) => JSON.stringify(x, (key, value) =>
-  value && typeof value === 'object' && !Array.isArray(value)
-    ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, value[k]]))
-    : value);
 
 /**
  * The settings a submitted experiment changed although the assignment locked or hid them:
@@ -88,7 +85,7 @@ export function fixedSettingChanges(homework, assignment, experiment) {
     for (const path of controlPaths(control)) {
       const expected = get(homework, path);
       const got = get(experiment, path);
-      if (canonical(expected) !== canonical(got)) changes.push({ control, path: path.join('.'), expected, got });
+      if (canonicalJson(expected) !== canonicalJson(got)) changes.push({ control, path: path.join('.'), expected, got });
     }
   }
   return changes;

@@ -150,6 +150,11 @@ export class Watchdog {
     Object.assign(this, { ping, onDead, silenceMs, minTimeoutMs, checkMs, now });
   }
 
+  /** Whether it is watching now. */
+  get armed() {
+    return this.#armed;
+  }
+
   alive() {
     const t = this.now();
     if (this.#armed && this.#last) this.#longest = Math.max(this.#longest, t - this.#last);

@@ -1,0 +1,135 @@
+// view-scheduler.js: when the page's views redraw. The worker sends far more than a screen can
+// show, so views are marked dirty as messages come and drawn in frames at most FRAME_MS apart;
+// while training they take turns (ROTATION), so no single task paints every chart, and a view
+// scrolled out of sight keeps what it showed. "Live charts" off rests them all. A Lit reactive
+// controller: it watches the host's [data-view] sections with an IntersectionObserver.
+
+/** Charts and readouts redraw at most this often while training (the worker sends far more). */
+export const FRAME_MS = 150;
+/** The views, by their element's data-view. */
+export const ALL_VIEWS = ['loss', 'accuracy', 'weights', 'grads', 'norms', 'confusion', 'digits', 'filters', 'boundary'];
+/** Whose turn it is in successive frames while training: the loss curve every other frame. */
+const ROTATION = [
+  ['loss'], ['accuracy'], ['weights'], ['loss'], ['grads'], ['norms'],
+  ['loss'], ['accuracy'], ['confusion'], ['loss'], ['digits', 'boundary'], ['filters'],
+];
+/** The charts that read arrays appended in place, and so are told to redraw. */
+const IN_PLACE = { loss: '#loss-chart', accuracy: '#accuracy-chart', weights: '#weights-chart', grads: '#grads-chart' };
+
+export class ViewScheduler {
+  /** "Live charts": off, the charts rest while training. */
+  live = true;
+  /** Frames drawn (a view panel re-renders with each). */
+  frame = 0;
+
+  #dirty = new Set();
+  #due = new Set(ALL_VIEWS);
+  #turn = 0;
+  /** The next frame draws every view at once (live charts just turned back on). */
+  #catchUp = false;
+  /** Views (data-view of their section) on screen or near it; only those redraw while training. */
+  #visible = new Set();
+  #shown = new Map();
+  #observer = null;
+  #observed = new WeakSet();
+  #timer = 0;
+  #lastFrame = 0;
+
+  /** training(): whether a run trains now; onFrame(): the page's readouts catch up. */
+  constructor(host, { training, onFrame = () => {} }) {
+    Object.assign(this, { host, training, onFrame });
+    host.addController(this);
+  }
+
+  hostUpdated() {
+    // Sections come and go (MNIST views or the decision boundary): observe the new ones.
+    this.#observer ??= new IntersectionObserver((entries) => {
+      let appeared = false;
+      for (const entry of entries) {
+        const id = entry.target.dataset.view;
+        if (entry.isIntersecting) {
+          if (!this.#visible.has(id)) appeared = true;
+          this.#visible.add(id);
+        } else {
+          this.#visible.delete(id);
+        }
+      }
+      if (appeared) this.markAll();
+    }, { rootMargin: '200px 0px' });
+    for (const section of this.host.renderRoot.querySelectorAll('[data-view]')) {
+      if (this.#observed.has(section)) continue;
+      this.#observed.add(section);
+      this.#observer.observe(section);
+    }
+  }
+
+  /**
+   * Whether a view is worth drawing: anywhere when not training (it costs nothing then); while
+   * training, only with live charts on and when on screen.
+   */
+  #seen(view) {
+    return !this.training() || (this.live && this.#visible.has(view));
+  }
+
+  /**
+   * The value a view should show: the latest while it is on screen, the one it last showed while
+   * it is scrolled away (so charts nobody sees cost nothing while training).
+   */
+  gate(view, value) {
+    if (!this.#shown.has(view) || (this.#seen(view) && this.#due.has(view))) this.#shown.set(view, value);
+    return this.#shown.get(view);
+  }
+
+  /** These views have new numbers; a frame will draw them. */
+  mark(views) {
+    for (const v of views) this.#dirty.add(v);
+  }
+
+  /** Every view redraws in the next frame. */
+  markAll() {
+    this.mark(ALL_VIEWS);
+    this.schedule();
+  }
+
+  /**
+   * Live charts on or off. Off, while training, no chart or view is redrawn; on again, the next
+   * frame redraws them all.
+   */
+  setLive(on) {
+    this.live = on;
+    if (on) {
+      this.#catchUp = true;
+      this.markAll();
+    }
+  }
+
+  /** Asks for a frame (at most one per FRAME_MS, however many messages arrive). */
+  schedule() {
+    if (this.#timer) return;
+    const wait = Math.max(0, this.#lastFrame + FRAME_MS - performance.now());
+    this.#timer = setTimeout(() => requestAnimationFrame(() => this.#draw()), wait);
+  }
+
+  /** One frame: the readouts, and the views whose turn it is (all of them when not training). */
+  #draw() {
+    this.#timer = 0;
+    this.#lastFrame = performance.now();
+    const pending = (v) => this.#dirty.has(v) && this.#seen(v);
+    let group = ALL_VIEWS;
+    if (this.training() && !this.#catchUp) {
+      // The next group in turn with something to draw (none: only the readouts change).
+      group = [];
+      for (let k = 0; k < ROTATION.length && !group.length; k++) group = ROTATION[this.#turn++ % ROTATION.length].filter(pending);
+    }
+    this.#catchUp = false;
+    this.#due = new Set(group.filter(pending));
+    this.frame++;
+    this.onFrame();
+    this.host.requestUpdate();
+    for (const v of this.#due) {
+      if (IN_PLACE[v]) this.host.renderRoot.querySelector(IN_PLACE[v])?.refresh();
+      this.#dirty.delete(v);
+    }
+    if (this.#dirty.size) this.schedule();
+  }
+}
