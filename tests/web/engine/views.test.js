@@ -111,10 +111,10 @@ describe('Views', () => {
       const { example } = h.pushes[0];
       expect(example.step).toBe(3);
       expect(example.input).toEqual(h.session.inputs('test', 1));
-      // Conv maps capped at 16 channels, flat layers at 512 features.
+      // Conv maps capped at 16 channels, flat layers at 1024 features.
       expect(example.layers.map((l) => [l.index, l.type, l.shape, l.values.length])).toEqual([
         [0, 'conv2d', [16, 28, 28], 16 * 784], [1, 'relu', [16, 28, 28], 16 * 784],
-        [2, 'flatten', [512, 1, 1], 512], [3, 'dense', [10, 1, 1], 10],
+        [2, 'flatten', [1024, 1, 1], 1024], [3, 'dense', [10, 1, 1], 10],
       ]);
       // The ReLU is the conv's output clipped at 0, and the last layer's softmax is the prediction.
       expect(example.layers[1].values).toEqual(example.layers[0].values.map((x) => Math.max(0, x)));

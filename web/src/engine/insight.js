@@ -110,7 +110,7 @@ export function activationStats(session, { split = 'test', samples = 512, types 
  * A layer keeps at most `maxChannels` feature maps (h x w > 1) or `maxUnits` flat features, so a
  * wide network does not post megabytes for a picture a few hundred pixels wide.
  */
-export function exampleOutputs(session, { split = 'test', maxChannels = 16, maxUnits = 512 } = {}) {
+export function exampleOutputs(session, { split = 'test', maxChannels = 16, maxUnits = 1024 } = {}) {
   const layers = session.layers;
   const out = { input: session.inputs(split, 1), layers: [] };
   forEachBatch(session, { split, samples: 1, layers }, (layer, values) => {

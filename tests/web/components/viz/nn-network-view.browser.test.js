@@ -3,6 +3,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { blueOrange } from '../../../../web/src/components/viz/colormap.js';
+import { tileGrid } from '../../../../web/src/components/viz/nn-network-view.js';
 import { frames, inBrowser, loadViz, mount } from './helpers.js';
 
 // The default MLP as the core describes it (Session's describe: outShape and params per layer).
@@ -96,11 +97,13 @@ describe.skipIf(!inBrowser)('<nn-network-view>', () => {
     expect(el.getAttribute('data-pictures')).toBe('3');
     expect(el.shadowRoot.querySelector('.caption .note').textContent).toMatch(/step 40/);
     const conv = el.shadowRoot.querySelector('canvas[data-layer="0"]');
-    // Two maps side by side, each tile as tall as the picture (44 px).
-    expect(conv.getBoundingClientRect().width).toBe(2 * 44 + 2);
+    // Two maps side by side (the block is wide enough), each tile as tall as the picture.
+    const tile = conv.getBoundingClientRect().height;
+    expect(tile).toBe(52);
+    expect(conv.getBoundingClientRect().width).toBe(2 * tile + 2);
     expect(pixel(conv, 2, 2)).toEqual(blueOrange(-1));
-    expect(pixel(conv, 46 + 2, 2)).toEqual(blueOrange(1));
-    near(pixel(conv, 20, 20), blueOrange(0));
+    expect(pixel(conv, tile + 2 + 2, 2)).toEqual(blueOrange(1));
+    near(pixel(conv, tile / 2, tile / 2), blueOrange(0));
     const strip = el.shadowRoot.querySelector('canvas[data-layer="2"]');
     const cell = strip.getBoundingClientRect().width / 3;
     expect(strip.getBoundingClientRect().height).toBe(cell); // one row of three units
@@ -121,15 +124,23 @@ describe.skipIf(!inBrowser)('<nn-network-view>', () => {
     expect(el.pictures).toBe(1); // the input digit only
   });
 
-  it('wraps its blocks into rows on a phone-wide box instead of growing wider', async () => {
+  it('keeps one row on a phone-wide box, scrolling inside itself, with no text cut off', async () => {
     mounted = await mount('nn-network-view', { layers: MLP, inputShape: [1, 28, 28] }, 350);
     const { el } = mounted;
-    expect(el.scrollWidth).toBeLessThanOrEqual(350);
-    const tops = new Set(blocks(el).map((b) => Math.round(b.getBoundingClientRect().top)));
-    expect(tops.size).toBeGreaterThan(1);
-    for (const b of blocks(el)) {
-      expect(b.getBoundingClientRect().right).toBeLessThanOrEqual(mounted.box.getBoundingClientRect().right + 0.5);
-      expect(b.scrollWidth, b.textContent).toBeLessThanOrEqual(b.clientWidth); // no text cut off
-    }
+    expect(el.getBoundingClientRect().width).toBe(350);
+    expect(el.scrollWidth).toBeLessThanOrEqual(350); // the element does not grow the page
+    const list = el.shadowRoot.querySelector('ol');
+    expect(list.scrollWidth).toBeGreaterThan(list.clientWidth); // the row scrolls instead
+    expect(new Set(blocks(el).map((b) => Math.round(b.getBoundingClientRect().top))).size).toBe(1);
+    for (const b of blocks(el)) expect(b.scrollWidth, b.textContent).toBeLessThanOrEqual(b.clientWidth);
+    blocks(el)[3].focus(); // the keyboard brings a block scrolled out of sight into view
+    expect(blocks(el)[3].getBoundingClientRect().right).toBeLessThanOrEqual(list.getBoundingClientRect().right + 0.5);
+  });
+
+  it('sizes maps and strips to fill their box: the largest squares, the fewest empty places on a tie', () => {
+    expect(tileGrid(10, 190, 52, 0, 14)).toEqual({ cols: 10, rows: 1, size: 14 });
+    expect(tileGrid(128, 190, 52, 0, 14)).toEqual({ cols: 22, rows: 6, size: 8 });
+    expect(tileGrid(8, 190, 52, 2)).toEqual({ cols: 4, rows: 2, size: 25 }); // not 7 + 1
+    expect(tileGrid(16, 82, 52, 2)).toEqual({ cols: 6, rows: 3, size: 12 });
   });
 });

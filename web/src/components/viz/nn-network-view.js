@@ -16,10 +16,24 @@ export const NETWORK_VIEW_LABELS = VIZ_LABELS['nn-network-view'];
 const TABLE = lookupTable(blueOrange, true);
 // Every language the page has groups thousands with commas ("100,480").
 const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const PICTURE_W = 104; // CSS pixels of a block's picture: a few maps, or the units in rows
-const PICTURE_H = 44;
-const MAX_MAPS = 8; // feature maps drawn per conv layer (4 a row, 2 rows)
-const MAX_STRIP_COLUMNS = 32;
+const PICTURE_H = 52; // CSS pixels: a block's picture is as wide as the block and this tall
+const MAX_MAPS = 8; // feature maps drawn per conv layer
+const MAX_CELL = 14; // a unit's cell in a strip at most (10 output units stay a readable row)
+
+/**
+ * n squares in a w x h box, `gap` apart: the column count that makes them largest (ties: the
+ * fewest empty places, then more columns), as {cols, rows, size}; size is capped at `cap`.
+ */
+export function tileGrid(n, w, h, gap, cap = Infinity) {
+  let best = { cols: 1, rows: n, size: 0 };
+  for (let cols = n; cols >= 1; cols--) {
+    const rows = Math.ceil(n / cols);
+    const size = Math.floor(Math.min((w - gap * (cols - 1)) / cols, (h - gap * (rows - 1)) / rows, cap));
+    const waste = (c) => Math.ceil(n / c) * c - n;
+    if (size > best.size || (size === best.size && waste(cols) < waste(best.cols))) best = { cols, rows, size };
+  }
+  return best;
+}
 
 /** [c, h, w] -> the words of a shape: "128 units" for flat features, "8 maps of 28×28" otherwise. */
 function shapeWords(l, shape) {
@@ -82,7 +96,9 @@ export class NnNetworkView extends LitElement {
       }
       li {
         position: relative;
-        flex: 0 0 auto;
+        flex: 1 1 0;
+        min-width: 124px;
+        max-width: 210px;
       }
       li + li::before {
         content: '→';
@@ -95,7 +111,8 @@ export class NnNetworkView extends LitElement {
         display: flex;
         flex-direction: column;
         gap: 1px;
-        width: 124px;
+        width: 100%;
+        height: 100%;
         box-sizing: border-box;
         padding: 5px 8px 6px;
         border: 1px solid #b8bfc8;
@@ -139,15 +156,11 @@ export class NnNetworkView extends LitElement {
         display: block;
         margin-top: 4px;
       }
-      /* A phone: the blocks wrap into rows instead of a row wider than the screen. */
+      /* A phone: narrower blocks, and the row scrolls inside itself (the page never sideways). */
       @container (max-width: 560px) {
-        ol {
-          flex-wrap: wrap;
-          gap: 8px 18px;
-          overflow-x: visible;
-        }
-        .block {
-          width: 100px;
+        li {
+          flex: 0 0 100px;
+          min-width: 0;
         }
       }
     `,
@@ -286,12 +299,12 @@ export class NnNetworkView extends LitElement {
       data[at + 2] = TABLE[k + 2];
       data[at + 3] = 255;
     };
+    // As wide as the block's content box (its padding and border left out).
+    const width = Math.max(40, (canvas.parentElement?.clientWidth ?? 120) - 18);
     if (h * w > 1) {
       const maps = Math.min(c, MAX_MAPS);
-      const cols = Math.min(maps, 4);
-      const rows = Math.ceil(maps / cols);
       const gap = 2;
-      const tile = Math.floor(Math.min((PICTURE_W - gap * (cols - 1)) / cols, (PICTURE_H - gap * (rows - 1)) / rows));
+      const { cols, rows, size: tile } = tileGrid(maps, width, PICTURE_H, gap);
       const ctx = this.#size(canvas, cols * tile + (cols - 1) * gap, rows * tile + (rows - 1) * gap);
       for (let m = 0; m < maps; m++) {
         const img = new ImageData(w, h);
@@ -300,16 +313,14 @@ export class NnNetworkView extends LitElement {
       }
       return true;
     }
-    const cols = Math.min(c, MAX_STRIP_COLUMNS);
-    const rows = Math.ceil(c / cols);
+    const { cols, rows, size: cell } = tileGrid(c, width, PICTURE_H, 0, MAX_CELL);
     const img = new ImageData(cols, rows);
     img.data.fill(255);
     for (let u = 0; u < c; u++) colour(values[u], img.data, u * 4);
-    const cell = Math.max(2, Math.floor(Math.min(PICTURE_W / cols, PICTURE_H / rows, 12)));
-    const ctx = this.#size(canvas, cols * cell, rows * cell);
-    this.#blit(ctx, img, 0, 0, cols * cell, rows * cell);
+    const ctx = this.#size(canvas, cols * Math.max(1, cell), rows * Math.max(1, cell));
+    this.#blit(ctx, img, 0, 0, cols * Math.max(1, cell), rows * Math.max(1, cell));
     ctx.strokeStyle = 'rgba(0,0,0,0.25)';
-    ctx.strokeRect(0.5, 0.5, cols * cell - 1, rows * cell - 1);
+    ctx.strokeRect(0.5, 0.5, cols * Math.max(1, cell) - 1, rows * Math.max(1, cell) - 1);
     return true;
   }
 
