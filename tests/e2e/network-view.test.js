@@ -47,6 +47,8 @@ describe('the network drawing', () => {
     ]);
     const list = await blocks(page);
     expect(list.map((b) => b.name)).toEqual(expected);
+    // Each is a button whose accessible name says so.
+    for (const name of expected) expect(await page.getByRole('button', { name, exact: true }).count()).toBe(1);
     const box = await page.locator('nn-network-view').boundingBox();
     console.log(`e2e: network drawing at 1366x768: top ${box.y.toFixed(0)}, height ${box.height.toFixed(0)} px`);
     expect(box.y).toBeGreaterThanOrEqual(0);

@@ -1,7 +1,7 @@
 // <nn-network-view> in Chromium: the stack as blocks with shapes and parameter counts, a block's
 // button opening its layer (click, Enter, Space), and one digit's outputs drawn per layer.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { userEvent } from 'vitest/browser';
+import { page, userEvent } from 'vitest/browser';
 import { blueOrange } from '../../../../web/src/components/viz/colormap.js';
 import { tileGrid } from '../../../../web/src/components/viz/nn-network-view.js';
 import { frames, inBrowser, loadViz, mount } from './helpers.js';
@@ -28,13 +28,16 @@ describe.skipIf(!inBrowser)('<nn-network-view>', () => {
     mounted = await mount('nn-network-view', { layers: MLP, inputShape: [1, 28, 28] }, 900);
     const { el, events } = mounted;
     const list = blocks(el);
-    expect(list.map((b) => b.getAttribute('aria-label'))).toEqual([
+    const names = [
       'Layer 1 · Flatten, 784 units, no parameters',
       'Layer 2 · Dense, 128 units, 100,480 parameters',
       'Layer 3 · ReLU, 128 units, no parameters',
       'Layer 4 · Dense, 10 units, 1,290 parameters',
-    ]);
-    expect(list[1].textContent.replace(/\s+/g, ' ').trim()).toBe('2 · Dense 128 units 100,480 params');
+    ];
+    expect(names.map((_, i) => el.blockName(i))).toEqual(names);
+    // Each button is found by its accessible name, and shows the same words on three lines.
+    for (const [i, name] of names.entries()) expect(page.getByRole('button', { name, exact: true }).element()).toBe(list[i]);
+    expect([...list[1].querySelectorAll('span')].map((s) => s.textContent)).toEqual(['Layer 2 · Dense', '128 units', '100,480 parameters']);
     expect(el.shadowRoot.querySelector('.block.input').textContent).toMatch(/Input\s+1×28×28/);
     // One row at laptop width: every block's top is the same.
     expect(new Set(list.map((b) => Math.round(b.getBoundingClientRect().top))).size).toBe(1);

@@ -144,9 +144,7 @@ export class NnNetworkView extends LitElement {
       }
       .kind {
         font-weight: 600;
-        white-space: nowrap;
-        overflow: hidden;
-        text-overflow: ellipsis;
+        overflow-wrap: anywhere;
       }
       .num {
         color: var(--nn-viz-muted);
@@ -186,14 +184,18 @@ export class NnNetworkView extends LitElement {
     return mergeLabels(NETWORK_VIEW_LABELS, this.labels);
   }
 
-  /** The accessible name of block i: "Layer 2 · Dense, 128 units, 100,480 parameters". */
-  blockName(i) {
+  /** Block i's lines: its number and kind, its output shape, its parameters (all but the first empty when it cannot be built). */
+  #lines(i) {
     const l = this._l;
     const layer = this.layers[i];
     const head = format(l.layer, { n: i + 1, kind: layer.name ?? layer.type });
-    if (layer.error || !layer.outShape) return format(l.nameUnbuilt, { layer: head, shape: l.unchecked });
-    const params = layer.params ? format(l.params, { n: INTEGER.format(layer.params) }) : l.noParams;
-    return format(l.name, { layer: head, shape: shapeWords(l, layer.outShape), params });
+    if (layer.error || !layer.outShape) return [head, l.unchecked];
+    return [head, shapeWords(l, layer.outShape), layer.params ? format(l.params, { n: INTEGER.format(layer.params) }) : l.noParams];
+  }
+
+  /** The accessible name of block i, its visible lines joined: "Layer 2 · Dense, 128 units, 100,480 parameters". */
+  blockName(i) {
+    return this.#lines(i).join(this._l.separator);
   }
 
   #open(index) {
@@ -219,12 +221,10 @@ export class NnNetworkView extends LitElement {
           : nothing}
         ${layers.map((layer, i) => {
           const bad = layer.error || !layer.outShape;
+          // The name holds the visible lines' words in order (a voice-control user says what they see).
+          const spans = this.#lines(i).map((text, k) => html`<span class=${k ? 'num' : 'kind'} aria-hidden="true">${text}</span> `);
           return html`<li><button type="button" part="block" class="block ${bad ? 'error' : ''}" data-index=${i}
-            aria-label=${this.blockName(i)} @click=${() => this.#open(i)}>
-            <span class="kind" aria-hidden="true">${i + 1} · ${layer.name ?? layer.type}</span>
-            <span class="num" aria-hidden="true">${bad ? l.unchecked : shapeWords(l, layer.outShape)}</span>
-            <span class="num" aria-hidden="true">${bad ? '' : layer.params ? format(l.paramsShort, { n: INTEGER.format(layer.params) }) : l.noParams}</span>
-            <canvas data-layer=${i} aria-hidden="true"></canvas>
+            aria-label=${this.blockName(i)} @click=${() => this.#open(i)}>${spans}<canvas data-layer=${i} aria-hidden="true"></canvas>
           </button></li>`;
         })}
       </ol>

@@ -137,11 +137,9 @@ export default Object.freeze({
     units: '{n} units',
     maps: '{c} maps of {h}×{w}',
     params: '{n} parameters',
-    paramsShort: '{n} params',
     noParams: 'no parameters',
     unchecked: 'not built',
-    name: '{layer}, {shape}, {params}',
-    nameUnbuilt: '{layer}, {shape}',
+    separator: ', ',
   }),
   'nn-metric-chart': Object.freeze({
     loss: 'Loss',

@@ -21,11 +21,9 @@ export default {
     units: '{n} 个单元',
     maps: '{c} 张 {h}×{w} 特征图',
     params: '{n} 个参数',
-    paramsShort: '{n} 个参数',
     noParams: '无参数',
     unchecked: '无法构建',
-    name: '{layer}，{shape}，{params}',
-    nameUnbuilt: '{layer}，{shape}',
+    separator: '， ', // the space keeps the name's words apart as the visible lines are
   },
   'nn-metric-chart': {
     loss: '损失',
