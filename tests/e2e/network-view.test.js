@@ -61,8 +61,12 @@ describe('the network drawing', () => {
   it('pictures what each layer makes of a test digit once the run has trained', async () => {
     // The input digit and the four layers' outputs.
     await page.waitForFunction(() => Number(document.querySelector('nn-playground').shadowRoot.querySelector('nn-network-view')?.getAttribute('data-pictures')) === 5, null, { timeout: 60_000 });
-    const step = await page.locator('nn-network-view').evaluate((el) => el.example.step);
-    expect(step).toBeGreaterThan(0);
+    // The pictures come with the run's first statistics (step 0) and follow it as it trains.
+    await expect.poll(() => page.locator('nn-network-view').evaluate((el) => el.example?.step ?? 0), { timeout: 30_000 }).toBeGreaterThan(0);
+    const box = await page.locator('nn-network-view').boundingBox();
+    console.log(`e2e: network drawing with its pictures at 1366x768: top ${box.y.toFixed(0)}, height ${box.height.toFixed(0)} px`);
+    expect(box.y + box.height).toBeLessThanOrEqual(768);
+    expect(box.height).toBeLessThanOrEqual(220);
     await expect.poll(() => page.locator('nn-network-view .caption .note').textContent()).toMatch(/at step \d/);
   }, 70_000);
 
