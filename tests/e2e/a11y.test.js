@@ -163,14 +163,14 @@ describe('the MNIST page, from a fresh load', () => {
   }, 120_000);
   afterAll(() => context?.close());
 
-  it('Tab walks the header, the layers, the settings, the lesson, the run and the views in order, each with a visible focus, and comes back round', async () => {
+  it('Tab walks the header, the network drawing, the layers, the settings, the lesson, the run and the views in order, each with a visible focus, and comes back round', async () => {
     const { stops, reached } = await tabWalk(page, 300);
     // Past the last stop focus leaves the page once (null), then the first stop comes again.
     expect(stops.filter((f) => f === null)).toHaveLength(1);
     expect(stops.at(-1)).toBeNull();
     expect(reached.length).toBeGreaterThan(40);
     const parts = reached.map((f) => f.part).filter((p, i, all) => p !== all[i - 1]);
-    expect(parts).toEqual(['header', 'model', 'settings', 'lesson', 'controls', 'charts', 'views']);
+    expect(parts).toEqual(['header', 'network', 'model', 'settings', 'lesson', 'controls', 'charts', 'views']);
     expect(reached.filter((f) => f.part === 'header').map((f) => f.label)).toEqual(
       ['Skip to the run controls', 'Preset', 'Labs', 'English', '中文', 'Instructor mode', 'Copy link']);
     expect(reached.filter((f) => f.part === 'controls').map((f) => f.label).slice(0, 3)).toEqual(['Train', 'Step', 'Reset']);
@@ -453,7 +453,7 @@ describe('the MNIST page, from a fresh load', () => {
       widths[width] = layout.charts.map((c) => c.plot);
       // One column below 1100 px: the parts stand one under another in the order Tab visits them.
       if (width < 1100) {
-        expect(layout.parts.map((p) => p.part), where).toEqual(['model', 'settings', 'lesson', 'controls', 'charts', 'runs', 'views']);
+        expect(layout.parts.map((p) => p.part), where).toEqual(['network', 'model', 'settings', 'lesson', 'controls', 'charts', 'runs', 'views']);
         const tops = layout.parts.map((p) => p.top);
         expect(tops, where).toEqual([...tops].sort((a, b) => a - b));
       }

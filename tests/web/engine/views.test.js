@@ -103,6 +103,37 @@ describe('Views', () => {
     }
   });
 
+  it(`sends every layer's output for the first test digit with the images, at most every ${FILTERS_MS} ms`, () => {
+    const h = harness(linearMnist({ batch_size: 4, epochs: 10, seed: 2, layers: [{ type: 'conv2d', filters: 20, kernel: 3, padding: 1 }, { type: 'relu' }, { type: 'flatten' }, { type: 'dense', units: 10 }] }));
+    try {
+      h.train(3);
+      h.report(true);
+      const { example } = h.pushes[0];
+      expect(example.step).toBe(3);
+      expect(example.input).toEqual(h.session.inputs('test', 1));
+      // Conv maps capped at 16 channels, flat layers at 1024 features.
+      expect(example.layers.map((l) => [l.index, l.type, l.shape, l.values.length])).toEqual([
+        [0, 'conv2d', [16, 28, 28], 16 * 784], [1, 'relu', [16, 28, 28], 16 * 784],
+        [2, 'flatten', [1024, 1, 1], 1024], [3, 'dense', [10, 1, 1], 10],
+      ]);
+      // The ReLU is the conv's output clipped at 0, and the last layer's softmax is the prediction.
+      expect(example.layers[1].values).toEqual(example.layers[0].values.map((x) => Math.max(0, x)));
+      const logits = example.layers[3].values;
+      const top = Math.max(...logits);
+      const sum = logits.reduce((s, x) => s + Math.exp(x - top), 0);
+      const probs = h.session.predict(h.session.inputs('test', 1), 1);
+      logits.forEach((x, i) => expect(Math.exp(x - top) / sum).toBeCloseTo(probs[i], 5));
+      h.clock.t = STATS_MS;
+      h.report(false);
+      expect(h.pushes[0].example).toBeUndefined(); // unchanged since the last
+      h.clock.t = FILTERS_MS;
+      h.report(false);
+      expect(h.pushes[0].example.layers).toHaveLength(4);
+    } finally {
+      h.dispose();
+    }
+  });
+
   it('measures activation statistics again only once 40 times their last cost has passed (always at step 0 and when forced)', () => {
     const h = harness({ ...EXPERIMENT, layers: [{ type: 'flatten' }, { type: 'dense', units: 16 }, { type: 'relu' }, { type: 'dense', units: 10 }] });
     try {

@@ -66,6 +66,16 @@ describe('LiveRun', () => {
     expect(live.test.steps.at(-1)).toBe(STEPS);
     expect(live.fullEval).toMatchObject({ step: STEPS, test_accuracy: live.last.testAccuracy });
     expect(live.boundary.grid.length).toBeGreaterThan(0);
+    // The network drawing's example: the stop's, every layer's output for the first test point
+    // (the last layer's two outputs as a Session in Node computes them at that step).
+    expect(live.example.step).toBe(STEPS);
+    expect(live.example.layers.map((l) => [l.index, l.shape])).toEqual(RELU.layers.map((l, i) => [i, [l.units ?? 8, 1, 1]]));
+    const replayed = await Session.open(await freshCore(), RELU);
+    for (let i = 0; i < STEPS; i++) replayed.trainStep();
+    const probs = replayed.predict(replayed.inputs('test', 1), 1);
+    replayed.dispose();
+    const [a, b] = live.example.layers.at(-1).values;
+    expect(1 / (1 + Math.exp(a - b))).toBeCloseTo(probs[1], 5);
     // One snapshot of each weight tensor per stats message, norms from the first step on.
     const weights = info.tensors.filter((t) => t.role === 'weight');
     expect([...live.snapshots.keys()]).toEqual(weights.map((t) => t.name));

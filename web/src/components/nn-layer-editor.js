@@ -162,6 +162,13 @@ export class NnLayerEditor extends LitElement {
     return [...this.renderRoot.querySelectorAll('nn-layer-row')];
   }
 
+  /** Brings layer `index`'s row into view and focuses it (the page's network drawing asks for a layer). */
+  focusLayer(index) {
+    const row = this.#rows()[index];
+    row?.scrollIntoView({ block: 'nearest' });
+    row?.focusRow();
+  }
+
   // ---- drag and drop: the handle starts it, a row under the pointer takes the drop ----
 
   #onDragStart(event, index) {

@@ -39,6 +39,7 @@ import './nn-goal-panel.js';
 import './nn-assignment-editor.js';
 import './nn-lesson-panel.js';
 import './viz/nn-metric-chart.js';
+import './viz/nn-network-view.js';
 
 const EMPTY = Object.freeze([]);
 
@@ -333,6 +334,7 @@ export class NnPlayground extends LitElement {
         : nothing}
       ${url.lab ? html`<nn-labs .client=${this.training.client}></nn-labs>` : nothing}
       <main class=${left ? '' : 'single'} ?hidden=${Boolean(url.lab)}>
+        ${showModel ? this.#renderNetwork() : nothing}
         ${left
           ? html`<div class="model">
               ${instructor ? this.#renderInstructor() : nothing}
@@ -370,6 +372,22 @@ export class NnPlayground extends LitElement {
       </main>
       <div class="sr" aria-live="polite">${this._announce}</div>
     `;
+  }
+
+  /** The stack's blocks, as the drawing takes them: kind in words, and the core's shape and parameters. */
+  #networkLayers = memo((layers, description) => (layers ?? EMPTY).map((layer, i) => {
+    const d = description?.layers?.[i];
+    return { type: layer.type, name: t(`layer.${layer.type}`), outShape: d?.outShape ?? null, params: d?.params ?? 0, error: Boolean(d?.error) };
+  }), (layers, description) => [layers, description, language()]);
+
+  /** The network drawing across the top: a block opens its layer's row in the editor. */
+  #renderNetwork() {
+    const description = this.training.description;
+    return html`<section class="card network" data-part="network">
+      <nn-network-view .layers=${this.#networkLayers(this._draft?.layers, description)} .inputShape=${description?.inputShape ?? null}
+        .example=${this.live.example} .labels=${vizLabels('nn-network-view')}
+        @layer-open=${(e) => this.renderRoot.querySelector('nn-layer-editor')?.focusLayer(e.detail.index)}></nn-network-view>
+    </section>`;
   }
 
   #renderHeader(applied) {

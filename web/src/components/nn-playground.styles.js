@@ -43,6 +43,11 @@ export const playgroundStyles = [srOnly, controls, banner, css`
     nn-views-panel {
       display: block;
     }
+    section.card.network {
+      /* The drawing of the network heads the page, across both columns. */
+      grid-column: 1 / -1;
+      padding: 8px 12px;
+    }
     .side {
       display: grid;
       gap: 12px;

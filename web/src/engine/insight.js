@@ -105,6 +105,23 @@ export function activationStats(session, { split = 'test', samples = 512, types 
 }
 
 /**
+ * Every layer's output for the split's first sample (eval mode), as the network drawing shows
+ * it: {input: Float32Array, layers: [{index, type, shape: [c, h, w], values: Float32Array}]}.
+ * A layer keeps at most `maxChannels` feature maps (h x w > 1) or `maxUnits` flat features, so a
+ * wide network does not post megabytes for a picture a few hundred pixels wide.
+ */
+export function exampleOutputs(session, { split = 'test', maxChannels = 16, maxUnits = 1024 } = {}) {
+  const layers = session.layers;
+  const out = { input: session.inputs(split, 1), layers: [] };
+  forEachBatch(session, { split, samples: 1, layers }, (layer, values) => {
+    const [c, h, w] = layer.outShape;
+    const keep = h * w > 1 ? Math.min(c, maxChannels) : Math.min(c, maxUnits);
+    out.layers.push({ index: layer.index, type: layer.type, shape: [keep, h, w], values: values.slice(0, keep * h * w) });
+  });
+  return out;
+}
+
+/**
  * Dead units of every ReLU layer (see activationStats): [{index, type, units, dead, deadFraction}],
  * and `overall`, the dead fraction over all of them together.
  */

@@ -80,7 +80,9 @@ export const Push = Object.freeze({
    * Stats: per-tensor histograms and norms, gradients, first-layer `filters` (throttled more:
    * undefined when unchanged since the last message, null when the first layer has no images), and
    * `activations`: [{index, type, units, samples, mean, std, deadFraction, neverPositiveFraction}]
-   * per activation layer (insight.js's activationStats over test samples), or null when skipped.
+   * per activation layer (insight.js's activationStats over test samples), or null when skipped;
+   * `example`: {step, input, layers: [{index, type, shape, values}]}, every layer's output for the
+   * first test sample (insight.js's exampleOutputs), throttled as `filters` (undefined: unchanged).
    */
   STATS: 'stats',
   /** {step, split, subset, loss, accuracy, confusion?: Int32Array, classes}: an evaluation. */

@@ -4,7 +4,7 @@
 // Each is computed from a Session and posted at its own rate, so a fast model keeps training
 // instead of measuring; `post` and the clock `now` are given, so the rates are tested in Node.
 
-import { activationStats } from './insight.js';
+import { activationStats, exampleOutputs } from './insight.js';
 import { Push } from './protocol.js';
 
 // Histograms and norms while training: every STATS_STEPS steps, but never twice within
@@ -107,7 +107,11 @@ export class Views {
     this.post(this.stats());
   }
 
-  /** The STATS push. The first layer's images change slowly and are the largest part of it: at most every FILTERS_MS (undefined: unchanged since the last). */
+  /**
+   * The STATS push. The first layer's images change slowly and are the largest part of it: at
+   * most every FILTERS_MS (undefined: unchanged since the last); so is `example`, every layer's
+   * output for the first test sample (insight.js's exampleOutputs), which the network drawing shows.
+   */
   stats(force = false) {
     const { session } = this;
     const now = this.now();
@@ -118,7 +122,8 @@ export class Views {
       weights: session.tensorStats(t.name, { bins: HIST_BINS }),
       grads: session.tensorStats(t.name, { grads: true, bins: HIST_BINS }),
     }));
-    return { type: Push.STATS, step: session.step, tensors, filters: filtersDue ? this.filters() : undefined, activations: this.activations(force) };
+    return { type: Push.STATS, step: session.step, tensors, filters: filtersDue ? this.filters() : undefined,
+      example: filtersDue ? { step: session.step, ...exampleOutputs(session) } : undefined, activations: this.activations(force) };
   }
 
   /** activationStats of every activation layer, or null when skipped this time (never when forced). */

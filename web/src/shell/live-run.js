@@ -65,6 +65,8 @@ export class LiveRun {
     this.confusion = null;
     this.gridProbs = null;
     this.filters = null;
+    /** Every layer's output for one test sample ({step, input, layers}), for the network drawing. */
+    this.example = null;
     this.activations = null;
     this.startActivations = null; // the activations measured at step 0, kept for the lessons' table
     this.boundary = null;
@@ -139,6 +141,7 @@ export class LiveRun {
       norms.length = norms.steps.length;
     }
     if (msg.filters !== undefined) this.filters = msg.filters; // undefined: unchanged
+    if (msg.example !== undefined) this.example = msg.example;
     if (msg.activations) this.activations = { step: msg.step, layers: msg.activations };
     if (msg.activations && msg.step === 0) this.startActivations = msg.activations;
     return ['weights', 'grads', 'norms', 'filters'];

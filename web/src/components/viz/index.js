@@ -10,4 +10,5 @@ export { NnFilterImages, FILTER_IMAGES_LABELS } from './nn-filter-images.js';
 export { NnDecisionBoundary, DECISION_BOUNDARY_LABELS, decisionGridPoints } from './nn-decision-boundary.js';
 export { NnDeadUnitsChart, DEAD_UNITS_CHART_LABELS, RECTIFIER_LIKE } from './nn-dead-units-chart.js';
 export { NnActivationStatsChart, ACTIVATION_STATS_CHART_LABELS } from './nn-activation-stats-chart.js';
+export { NnNetworkView, NETWORK_VIEW_LABELS } from './nn-network-view.js';
 export { default as VIZ_LABELS_ZH } from '../../i18n/zh/viz.js';

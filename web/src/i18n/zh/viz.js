@@ -12,6 +12,19 @@ const CHART_TABLE_ZH = {
 };
 
 export default {
+  'nn-network-view': {
+    title: '网络',
+    hintIdle: '点击某一层即可编辑。训练时，每一层显示它对一张测试数字的输出。',
+    hintExample: '第 {step} 步时各层对测试数字 1 的输出（蓝色 < 0，白色 0，橙色 > 0）。点击某一层即可编辑。',
+    input: '输入',
+    layer: '第 {n} 层 · {kind}',
+    units: '{n} 个单元',
+    maps: '{c} 张 {h}×{w} 特征图',
+    params: '{n} 个参数',
+    noParams: '无参数',
+    unchecked: '无法构建',
+    separator: '， ', // the space keeps the name's words apart as the visible lines are
+  },
   'nn-metric-chart': {
     loss: '损失',
     accuracy: '准确率',
