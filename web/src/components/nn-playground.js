@@ -203,9 +203,7 @@ export class NnPlayground extends LitElement {
     const r = validateExperiment(draft);
     if (!r.ok) {
       this._errors = r.errors;
-      training.pauseForEdit();
-      training.message = say('error.fix');
-      training.status = 'invalid';
+      training.invalidEdit(say('error.fix'));
       // Rows before the first broken one keep the shapes of the last check.
       const firstBad = Math.min(...r.errors.map((e) => (e.path[0] === 'layers' && typeof e.path[1] === 'number' ? e.path[1] : Infinity)));
       if (training.description && Number.isFinite(firstBad)) {
@@ -215,7 +213,7 @@ export class NnPlayground extends LitElement {
     }
     this._errors = [];
     if (this.experiment && sameExperiment(r.experiment, this.experiment)) {
-      if (training.status === 'invalid') training.restoreStatus();
+      training.validEdit();
       return;
     }
     this.homework.edited();
