@@ -180,6 +180,46 @@ describe.skipIf(!inBrowser)('teaching elements', () => {
     });
   });
 
+  describe('<nn-assignment-editor> target', () => {
+    it('reads 97 and 0.97 as 97 %, refuses 0 and 250, and warns of a goal met by chance', async () => {
+      mounted = await mount('nn-assignment-editor', { controls: ['lr'], link: 'http://x/#v=1', classes: 10 });
+      const { el, events } = mounted;
+      const last = () => eventsOf(events, 'assignment-change').at(-1).detail.assignment;
+      const metric = sr(el).querySelector('#goal-metric');
+      metric.value = 'test_accuracy';
+      metric.dispatchEvent(new Event('change'));
+      await el.updateComplete;
+      const field = () => sr(el).querySelector('nn-num-field[data-field="target"]');
+      const type = async (text) => {
+        const input = field().shadowRoot.querySelector('input');
+        input.value = text;
+        input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+        await el.updateComplete;
+      };
+      await type('97');
+      expect(last().target).toBeCloseTo(0.97, 12);
+      expect(sr(el).querySelector('#target-read')).toBeNull();
+      await type('0.97');
+      expect(last().target).toBe(0.97); // the link's notation, not 0.0097
+      expect(sr(el).querySelector('#target-read').textContent).toBe('0.97 is read as 97 %.');
+      expect(sr(el).querySelector('#target-chance')).toBeNull();
+      const count = eventsOf(events, 'assignment-change').length;
+      await type('250');
+      expect(eventsOf(events, 'assignment-change').length).toBe(count);
+      expect(field().error).toBe('A target is more than 0 and at most 100 %.');
+      await type('8');
+      expect(last().target).toBe(0.08);
+      expect(sr(el).querySelector('#target-chance').textContent).toMatch(/^Guessing among 10 classes scores 10 %/);
+      // A loss an untrained network already has (ln 10 is about 2.303).
+      metric.value = 'test_loss';
+      metric.dispatchEvent(new Event('change'));
+      await el.updateComplete;
+      expect(sr(el).querySelector('#target-chance')).toBeNull();
+      await type('2.5');
+      expect(sr(el).querySelector('#target-chance').textContent).toMatch(/loss of 2\.303/);
+    });
+  });
+
   describe('under a homework\'s locks', () => {
     it('the settings panel disables locked fields and leaves hidden ones out', async () => {
       mounted = await mount('nn-settings-panel', { experiment: MLP, locked: ['opt', 'lr'], hidden: ['seed', 'init', 'loss'] });

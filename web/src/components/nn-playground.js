@@ -421,7 +421,7 @@ export class NnPlayground extends LitElement {
     return html`<section class="card instructor" aria-labelledby="h-instructor" data-part="instructor">
       <h2 id="h-instructor">${t('assign.title')}</h2>
       <nn-assignment-editor .assignment=${homework.assignment ?? { lock: [], hide: [], text: {} }} .controls=${homework.controlsFor(this.experiment)}
-        .link=${link} .linkError=${error}
+        .classes=${this.training.info?.classes ?? (this.experiment?.data?.set === 'mnist' ? 10 : 2)} .link=${link} .linkError=${error}
         @assignment-change=${(e) => { homework.setAssignment(e.detail.assignment); this.url.write(); }}></nn-assignment-editor>
     </section>`;
   }
