@@ -142,6 +142,27 @@ describe.skipIf(!inBrowser)('teaching elements', () => {
       sr(el).querySelector('#replay').click();
       expect(eventsOf(events, 'result-replay')).toHaveLength(1);
     });
+
+    it('shows a result link\'s claim and its replay only, with no progress nor Submit, before or after the replay', async () => {
+      const claim = { steps: 938, test_accuracy: 0.9712, test_loss: 0.0951, digest: '0'.repeat(16) };
+      const pending = { metric: 'test_accuracy', target: 0.97, value: 0.1, reached: false, withinBudget: true, met: false, budgets: [] };
+      mounted = await mount('nn-goal-panel', {
+        assignment, status: pending, measured: { count: 1000, full: false }, run: { steps: 0, stepsPerEpoch: 938, params: 101770 }, blocked: '', claim, claimDigestOk: true,
+      });
+      const { el } = mounted;
+      const text = () => sr(el).textContent;
+      expect(sr(el).querySelector('[data-claim]')).not.toBeNull();
+      expect(sr(el).querySelector('[data-goal-state]')).toBeNull();
+      expect(sr(el).querySelector('progress')).toBeNull();
+      expect(text()).not.toMatch(/Not reached yet/);
+      // The replay reached the claim: the page's run now meets the goal, and still nothing says Submit.
+      el.status = { ...pending, value: 0.9712, reached: true, met: true };
+      el.replay = { steps: 938, test_accuracy: 0.9712, test_loss: 0.0951, matches: true };
+      await el.updateComplete;
+      expect(sr(el).querySelector('[data-replay]').dataset.replay).toBe('match');
+      expect(text()).not.toMatch(/Submit/);
+      expect(sr(el).querySelector('#submit')).toBeNull();
+    });
   });
 
   describe('<nn-assignment-editor>', () => {

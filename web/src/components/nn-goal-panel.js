@@ -218,9 +218,10 @@ export class NnGoalPanel extends LitElement {
         n: formatInteger(a.max_params), now: formatInteger(run.params ?? 0),
       })}</li>`);
     }
+    // A result link's reader checks its claim: the page's own run is no progress of theirs.
     return html`
       ${items.length ? html`<ul aria-label=${t('goal.title')}>${items}</ul>` : nothing}
-      ${a.metric ? this.#renderProgress(a) : nothing}
+      ${a.metric && !this.claim ? this.#renderProgress(a) : nothing}
     `;
   }
 
