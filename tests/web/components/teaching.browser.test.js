@@ -129,6 +129,23 @@ describe.skipIf(!inBrowser)('teaching elements', () => {
       expect(eventsOf(events, 'goal-submit')).toHaveLength(1);
     });
 
+    it('warns before training when the settings train more epochs than the budget', async () => {
+      const { settingsOverBudget } = await import('../../../web/src/experiment/homework.js');
+      const budget = { metric: 'test_accuracy', target: 0.97, max_epochs: 2, lock: [], hide: [], text: {} };
+      const run = { steps: 0, stepsPerEpoch: 938, params: 101770 };
+      mounted = await mount('nn-goal-panel', {
+        assignment: budget, status: null, measured: null, run, blocked: '',
+        over: settingsOverBudget(budget, { epochs: 3, ...run }),
+      });
+      const { el } = mounted;
+      const warning = sr(el).querySelector('[data-over-budget]');
+      expect(warning.getAttribute('role')).toBe('alert');
+      expect(warning.textContent.trim()).toBe('Your settings train 3 epochs; the budget is 2. Training stops at the budget: set epochs to 2 or fewer.');
+      el.over = settingsOverBudget(budget, { epochs: 2, ...run });
+      await el.updateComplete;
+      expect(sr(el).querySelector('[data-over-budget]')).toBeNull();
+    });
+
     it('shows a claim, its digest check and the replay\'s verdict', async () => {
       mounted = await mount('nn-goal-panel', {
         assignment: null, claim: { steps: 30, test_accuracy: 0.49, test_loss: 0.671, digest: '0'.repeat(16) }, claimDigestOk: false,

@@ -428,10 +428,10 @@ export class NnPlayground extends LitElement {
 
   #renderGoal(applied) {
     const { homework } = this;
-    const { status, measured, run } = homework.goalNow();
+    const { status, measured, run, over } = homework.goalNow();
     return html`<section class="card goal" aria-labelledby="h-goal" data-part="goal">
       <h2 id="h-goal">${homework.claim ? t('result.heading') : t('goal.title')}</h2>
-      <nn-goal-panel .assignment=${applied} .status=${status} .measured=${measured} .run=${run} .blocked=${homework.submitBlocked()}
+      <nn-goal-panel .assignment=${applied} .status=${status} .measured=${measured} .run=${run} .over=${over} .blocked=${homework.submitBlocked()}
         ?busy=${homework.submitting} .resultLink=${homework.resultLink} .claim=${homework.claim} .claimDigestOk=${homework.claimDigestOk}
         .replay=${homework.replay} @goal-submit=${() => homework.submit()} @result-replay=${() => homework.replayClaim()}></nn-goal-panel>
     </section>`;
