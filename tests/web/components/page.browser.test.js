@@ -35,6 +35,32 @@ describe.skipIf(!inBrowser)('page elements', () => {
   });
   afterEach(() => mounted?.remove());
 
+  describe('in Chinese', () => {
+    it('names a lesson\'s preset in Chinese, and a normal init 正态', async () => {
+      const { setLanguage, t } = await import('../../../web/src/i18n/index.js');
+      const { presetName } = await import('../../../web/src/components/nn-app-header.js');
+      const { PRESETS } = await import('../../../web/src/experiment/presets.js');
+      const { LESSONS } = await import('../../../web/src/experiment/lessons.js');
+      const labels = new Map(LESSONS.flatMap((l) => l.experiments.map((e) => [e.id, e.label.zh])));
+      await setLanguage('zh');
+      try {
+        for (const preset of PRESETS) {
+          const own = t(`preset.${preset.id}`);
+          if (own !== `preset.${preset.id}`) expect(presetName(preset), preset.id).toBe(own);
+          else if (labels.has(preset.id)) expect(presetName(preset), preset.id).toBe(labels.get(preset.id));
+          else expect(presetName(preset), preset.id).toMatch(/[\u4e00-\u9fff]/);
+        }
+        expect(presetName(PRESETS.find((p) => p.id === 'init-xavier-normal'))).not.toBe(PRESETS.find((p) => p.id === 'init-xavier-normal').experiment.name);
+        for (const key of ['init.normal', 'init.xavier_normal', 'init.kaiming_normal']) {
+          expect(t(key)).toContain('正态');
+          expect(t(key)).not.toContain('标准');
+        }
+      } finally {
+        await setLanguage('en');
+      }
+    });
+  });
+
   describe('<nn-num-field>', () => {
     it('reports what the user types as a number, NaN for text, and keeps the text', async () => {
       mounted = await mount('nn-num-field', { label: 'lr', value: 0.1 });

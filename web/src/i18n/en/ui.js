@@ -50,6 +50,7 @@ export default {
   // layer editor
   'layers.title': 'Layers',
   'layers.input': 'Input: {shape}',
+  'layers.path': 'Layer {n}',
   'layers.row': 'Layer {n}: {name}',
   'layers.kind': 'Kind',
   'layers.drag': 'Drag to reorder (or Alt+↑/↓)',
