@@ -107,7 +107,7 @@ export default {
     wrong: '错误',
     summary: '{shown} 个测试数字，其中 {wrong} 个预测错误',
     noData: '暂无预测',
-    tryDigit: '在画板中试试测试数字 {index}',
+    tryDigit: '在画板中试试这个 {digit}（第 {index} 张测试图像）',
     tryKeys: '方向键选择数字；按 Enter 在画板中试试它。',
   },
   'nn-draw-pad': {
