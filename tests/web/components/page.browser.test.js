@@ -278,5 +278,14 @@ describe.skipIf(!inBrowser)('page elements', () => {
       expect(sr(el).querySelector('progress#epoch').value).toBe(300);
       expect(eventsOf(events, 'run-action')).toHaveLength(1);
     });
+
+    it('counts the test set of a 2-D data set in points, not digits', async () => {
+      mounted = await mount('nn-run-controls', { status: 'ready', totalSteps: 63, stepsPerEpoch: 63, testCount: 1000, testAccuracy: 0.5, points: true }, 600);
+      const readout = () => sr(mounted.el).querySelector('[data-readout="test-accuracy"]').previousElementSibling.textContent;
+      expect(readout()).toBe('test accuracy (1,000 points)');
+      mounted.el.points = false;
+      await mounted.el.updateComplete;
+      expect(readout()).toBe('test accuracy (1,000 digits)');
+    });
   });
 });

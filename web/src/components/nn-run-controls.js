@@ -28,6 +28,8 @@ export class NnRunControls extends LitElement {
     trainAccuracy: { type: Number, attribute: 'train-accuracy' },
     testAccuracy: { type: Number, attribute: 'test-accuracy' },
     testCount: { type: Number, attribute: 'test-count' },
+    /** Whether the test samples are 2-D points (XOR, spirals, ...) rather than MNIST's digits. */
+    points: { type: Boolean },
     /** A sentence about why training stopped or cannot start. */
     message: { type: String },
   };
@@ -132,6 +134,7 @@ export class NnRunControls extends LitElement {
     this.trainAccuracy = NaN;
     this.testAccuracy = NaN;
     this.testCount = 0;
+    this.points = false;
     this.message = '';
   }
 
@@ -201,7 +204,7 @@ export class NnRunControls extends LitElement {
       <dl class="readout">
         <div><dt>${t('run.loss')}</dt><dd data-readout="loss">${Number.isFinite(this.loss) ? this.loss.toFixed(4) : '—'}</dd></div>
         <div><dt>${t('run.trainAccuracy')}</dt><dd>${pct(this.trainAccuracy)}</dd></div>
-        <div><dt>${t('run.testAccuracy', { n: formatInteger(this.testCount) })}</dt><dd data-readout="test-accuracy">${pct(this.testAccuracy)}</dd></div>
+        <div><dt>${t(this.points ? 'run.testAccuracyPoints' : 'run.testAccuracy', { n: formatInteger(this.testCount) })}</dt><dd data-readout="test-accuracy">${pct(this.testAccuracy)}</dd></div>
         <div><dt>${t('run.speed')}</dt><dd>${this.samplesPerSecond ? formatInteger(this.samplesPerSecond) : '—'}</dd></div>
         <div><dt>${t('run.elapsed')}</dt><dd>${formatDuration(this.elapsed)}</dd></div>
       </dl>

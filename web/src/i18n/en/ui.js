@@ -235,6 +235,7 @@ export default {
   'run.loss': 'loss (batch)',
   'run.trainAccuracy': 'train accuracy (batch)',
   'run.testAccuracy': 'test accuracy ({n} digits)',
+  'run.testAccuracyPoints': 'test accuracy ({n} points)',
   'run.speed': 'samples / s',
   'run.elapsed': 'elapsed',
   'run.liveCharts': 'Live charts',
