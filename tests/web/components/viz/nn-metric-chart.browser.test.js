@@ -54,6 +54,17 @@ describe.skipIf(!inBrowser)('<nn-metric-chart>', () => {
     expect(el.shadowRoot.querySelector('[part="reference"]')).toBeNull();
   });
 
+  it('labels every tick of the loss axis differently at step 0 (one loss next to ln 10)', async () => {
+    const run = { id: 'a', label: 'a', train: { steps: [0], loss: [2.3079], accuracy: [0.1] } };
+    mounted = await mount('nn-metric-chart', { runs: [run], classes: 10 });
+    const { el } = mounted;
+    await frames(2);
+    const y = el.plot.axes[1];
+    const labels = y._values.filter((v) => v !== null);
+    expect(labels.length).toBeGreaterThan(1);
+    expect(new Set(labels).size).toBe(labels.length);
+  });
+
   it('overlays runs grouped in the legend, and hides a series on a legend click', async () => {
     mounted = await mount('nn-metric-chart', { runs: [syntheticRun('sgd', 100, 20, 'SGD'), syntheticRun('adam', 150, 50, 'Adam')] });
     const { el } = mounted;

@@ -5,7 +5,7 @@ import { css, html, nothing } from 'lit';
 import uPlot from 'uplot';
 import { UplotChart, mergeLabels } from './chart-base.js';
 import { CATEGORICAL } from './colormap.js';
-import { SeriesAligner, emaSmooth, format, formatNumber, positiveOnly, seriesLength } from './stats.js';
+import { SeriesAligner, emaSmooth, format, formatNumber, formatTicks, positiveOnly, seriesLength } from './stats.js';
 import VIZ_LABELS from '../../i18n/en/viz.js';
 
 /** English defaults; the page passes translated strings through `labels` ({...} are filled in). */
@@ -203,7 +203,7 @@ export class NnMetricChart extends UplotChart {
         this.axis({ label: l.step, labelSize: 18, size: 34 }),
         this.axis({
           size: 52,
-          values: isAcc ? (u, vals) => vals.map((v) => `${+(v * 100).toFixed(1)} %`) : (u, vals) => vals.map((v) => formatNumber(v, 3)),
+          values: isAcc ? (u, vals) => vals.map((v) => `${+(v * 100).toFixed(1)} %`) : (u, vals) => formatTicks(vals, 3),
         }),
       ],
       padding: [12, 24, 0, 0],
