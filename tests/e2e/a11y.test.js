@@ -201,11 +201,11 @@ describe('the MNIST page, from a fresh load', () => {
     await page.keyboard.press('Tab');
     expect((await focused(page)).label).toBe('Add layer');
     await page.keyboard.press('Enter');
-    // Focus goes to the new row; Alt+Up moves it (focus follows) above the last Dense.
-    await expect.poll(async () => (await pg(page, 'pg.experiment')).layers.map((l) => l.type).join()).toBe('flatten,dense,relu,dense,dropout');
+    // It goes in before the output layer, and focus goes to the new row; Alt+Up moves it (focus follows).
+    await expect.poll(async () => (await pg(page, 'pg.experiment')).layers.map((l) => l.type).join()).toBe('flatten,dense,relu,dropout,dense');
     expect(await focused(page)).toMatchObject({ tag: 'select', id: 'kind', host: 'nn-layer-row' });
     await page.keyboard.press('Alt+ArrowUp');
-    await expect.poll(async () => (await pg(page, 'pg.experiment')).layers.map((l) => l.type).join()).toBe('flatten,dense,relu,dropout,dense');
+    await expect.poll(async () => (await pg(page, 'pg.experiment')).layers.map((l) => l.type).join()).toBe('flatten,dense,dropout,relu,dense');
     // The learning rate, typed.
     await focusBy(page, (f) => f.field === 'optimizer.lr');
     await page.keyboard.press('Control+A');

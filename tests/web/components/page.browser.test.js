@@ -120,22 +120,23 @@ describe.skipIf(!inBrowser)('page elements', () => {
       let last = eventsOf(events, 'layers-change').at(-1).detail;
       expect(last.action).toBe('edit');
       expect(last.layers[1]).toEqual({ type: 'dense', units: 64, bias: true });
-      // Add a dropout at the end.
+      // Add a dropout: with no row chosen, it goes in before the output layer.
       const select = sr(el).querySelector('#add-type');
       select.value = 'dropout';
       select.dispatchEvent(new Event('change'));
       sr(el).querySelector('.add button').click();
       last = eventsOf(events, 'layers-change').at(-1).detail;
       expect(last.action).toBe('add');
-      expect(last.layers.at(-1)).toEqual({ type: 'dropout', p: 0.5 });
+      expect(last.layers[3]).toEqual({ type: 'dropout', p: 0.5 });
+      expect(last.layers.map((l) => l.type)).toEqual(['flatten', 'dense', 'relu', 'dropout', 'dense']);
       await el.updateComplete;
-      // Alt+Up on the last row moves it up.
+      // Alt+Up on the new row moves it up.
       rows = [...sr(el).querySelectorAll('nn-layer-row')];
-      await rows[4].updateComplete;
-      sr(rows[4]).querySelector('.row').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowUp', altKey: true, bubbles: true }));
+      await rows[3].updateComplete;
+      sr(rows[3]).querySelector('.row').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowUp', altKey: true, bubbles: true }));
       last = eventsOf(events, 'layers-change').at(-1).detail;
       expect(last.action).toBe('move');
-      expect(last.layers.map((l) => l.type)).toEqual(['flatten', 'dense', 'relu', 'dropout', 'dense']);
+      expect(last.layers.map((l) => l.type)).toEqual(['flatten', 'dense', 'dropout', 'relu', 'dense']);
       await el.updateComplete;
       // Remove the first.
       rows = [...sr(el).querySelectorAll('nn-layer-row')];
@@ -143,12 +144,31 @@ describe.skipIf(!inBrowser)('page elements', () => {
       sr(rows[0]).querySelector('button[aria-label="Remove layer 1"]').click();
       last = eventsOf(events, 'layers-change').at(-1).detail;
       expect(last.action).toBe('remove');
-      expect(last.layers.map((l) => l.type)).toEqual(['dense', 'relu', 'dropout', 'dense']);
+      expect(last.layers.map((l) => l.type)).toEqual(['dense', 'dropout', 'relu', 'dense']);
       // Layers set from code: no event.
       const before = eventsOf(events, 'layers-change').length;
       el.layers = MLP;
       await el.updateComplete;
       expect(eventsOf(events, 'layers-change')).toHaveLength(before);
+    });
+
+    it('adds a layer before the output layer, or after the row last chosen, and says where', async () => {
+      mounted = await mount('nn-layer-editor', { layers: MLP, description: DESCRIPTION }, 520);
+      const { el, events } = mounted;
+      const add = () => sr(el).querySelector('#add-layer');
+      const types = () => eventsOf(events, 'layers-change').at(-1).detail.layers.map((l) => l.type);
+      expect(sr(el).querySelector('#add-at').textContent).toBe('it goes in as layer 4');
+      add().click();
+      expect(types()).toEqual(['flatten', 'dense', 'relu', 'dense', 'dense']);
+      await el.updateComplete;
+      // Choosing the first row: the next layer goes in after it.
+      const rows = [...sr(el).querySelectorAll('nn-layer-row')];
+      await rows[0].updateComplete;
+      sr(rows[0]).querySelector('select').focus();
+      await el.updateComplete;
+      expect(sr(el).querySelector('#add-at').textContent).toBe('it goes in as layer 2');
+      add().click();
+      expect(types()).toEqual(['flatten', 'dense', 'dense', 'relu', 'dense', 'dense']);
     });
 
     it('labels every control', async () => {

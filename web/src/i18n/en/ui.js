@@ -72,6 +72,7 @@ export default {
   'layers.checking': 'Checking the stack…',
   'layers.failsAt': 'Layer {n} cannot be built:',
   'layers.fails': 'The network cannot be built:',
+  'layers.addAt': 'it goes in as layer {n}',
   'layers.added': 'Added {name} as layer {n}.',
   'layers.removed': 'Removed layer {n} ({name}).',
   'layers.moved': 'Moved {name} to position {n}.',

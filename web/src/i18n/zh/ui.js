@@ -70,6 +70,7 @@ export default {
   'layers.checking': '正在检查网络…',
   'layers.failsAt': '第 {n} 层无法构建：',
   'layers.fails': '网络无法构建：',
+  'layers.addAt': '新层将成为第 {n} 层',
   'layers.added': '已添加 {name}，为第 {n} 层。',
   'layers.removed': '已删除第 {n} 层（{name}）。',
   'layers.moved': '已将 {name} 移到第 {n} 位。',
