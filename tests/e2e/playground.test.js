@@ -285,6 +285,16 @@ describe('the layer editor', () => {
       await waitForStatus(page, ['ready']);
       expect(await pg(page, 'pg.experiment.optimizer.lr')).toBe(0.05);
       expect(await pg(page, 'pg.training.info.params')).toBe(784 * 24 + 24 + 24 * 10 + 10);
+      // A step's numbers, then a change: they are marked as the run's before the change.
+      const controls = page.locator('nn-run-controls');
+      await press(page, 'Step');
+      await expect.poll(() => pg(page, 'pg.live.stepCount')).toBe(1);
+      expect(await controls.locator('[data-stale]').count()).toBe(0);
+      await lr.fill('-1');
+      await expect.poll(() => controls.locator('[data-stale]').count()).toBe(1);
+      await lr.fill('0.05');
+      await waitForStatus(page, ['paused']);
+      expect(await controls.locator('[data-stale]').count()).toBe(0);
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -299,6 +299,16 @@ describe.skipIf(!inBrowser)('page elements', () => {
       expect(eventsOf(events, 'run-action')).toHaveLength(1);
     });
 
+    it('marks the numbers of the run before a change as such', async () => {
+      mounted = await mount('nn-run-controls', { status: 'invalid', totalSteps: 63, stepsPerEpoch: 63, step: 10, loss: 0.5, stale: true }, 600);
+      const { el } = mounted;
+      expect(sr(el).querySelector('[data-stale]').textContent).toMatch(/^These numbers are from the run before your change/);
+      expect(sr(el).querySelector('dl.readout').classList.contains('is-stale')).toBe(true);
+      el.stale = false;
+      await el.updateComplete;
+      expect(sr(el).querySelector('[data-stale]')).toBeNull();
+    });
+
     it('counts the test set of a 2-D data set in points, not digits', async () => {
       mounted = await mount('nn-run-controls', { status: 'ready', totalSteps: 63, stepsPerEpoch: 63, testCount: 1000, testAccuracy: 0.5, points: true }, 600);
       const readout = () => sr(mounted.el).querySelector('[data-readout="test-accuracy"]').previousElementSibling.textContent;

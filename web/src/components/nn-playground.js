@@ -447,7 +447,8 @@ export class NnPlayground extends LitElement {
       <nn-run-controls .status=${status} .step=${info?.step ?? 0} .totalSteps=${info?.totalSteps ?? 0} .stepsPerEpoch=${info?.stepsPerEpoch ?? 0}
         .samplesPerSecond=${last.trainMs > 0 ? Math.round((1000 * last.samples) / last.trainMs) : 0} .elapsed=${training.elapsed}
         .loading=${training.loading} .loss=${last.loss} .trainAccuracy=${last.accuracy} .testAccuracy=${last.testAccuracy}
-        .testCount=${last.testCount} ?points=${this.experiment?.data?.set !== 'mnist'} .message=${localize(training.message)}
+        .testCount=${last.testCount} ?points=${this.experiment?.data?.set !== 'mnist'}
+        ?stale=${live.lastStep > 0 && (status === 'invalid' || status === 'loading')} .message=${localize(training.message)}
         @run-action=${(e) => this.#onRunAction(e.detail.action)}></nn-run-controls>
       <div class="live-charts">
         <label><input type="checkbox" role="switch" id="live-charts" .checked=${views.live} aria-describedby="live-charts-note"

@@ -30,6 +30,8 @@ export class NnRunControls extends LitElement {
     testCount: { type: Number, attribute: 'test-count' },
     /** Whether the test samples are 2-D points (XOR, spirals, ...) rather than MNIST's digits. */
     points: { type: Boolean },
+    /** The numbers are those of the run before the experiment was changed: marked, not current. */
+    stale: { type: Boolean },
     /** A sentence about why training stopped or cannot start. */
     message: { type: String },
   };
@@ -106,6 +108,15 @@ export class NnRunControls extends LitElement {
       font-weight: 600;
       font-variant-numeric: tabular-nums;
     }
+    .stale {
+      margin: 4px 0 0;
+      font-size: 12px;
+      color: var(--nn-muted, #5a5f69);
+    }
+    dl.is-stale dd {
+      opacity: 0.55;
+      text-decoration: line-through;
+    }
     dl {
       margin: 0;
     }
@@ -135,6 +146,7 @@ export class NnRunControls extends LitElement {
     this.testAccuracy = NaN;
     this.testCount = 0;
     this.points = false;
+    this.stale = false;
     this.message = '';
   }
 
@@ -201,7 +213,8 @@ export class NnRunControls extends LitElement {
         </label>
         <progress id="epoch" part="progress" max=${this.stepsPerEpoch || 1} .value=${inEpoch}></progress>
       </div>
-      <dl class="readout">
+      ${this.stale ? html`<p class="stale" data-stale>${t('run.stale')}</p>` : nothing}
+      <dl class="readout ${this.stale ? 'is-stale' : ''}">
         <div><dt>${t('run.loss')}</dt><dd data-readout="loss">${Number.isFinite(this.loss) ? this.loss.toFixed(4) : '—'}</dd></div>
         <div><dt>${t('run.trainAccuracy')}</dt><dd>${pct(this.trainAccuracy)}</dd></div>
         <div><dt>${t(this.points ? 'run.testAccuracyPoints' : 'run.testAccuracy', { n: formatInteger(this.testCount) })}</dt><dd data-readout="test-accuracy">${pct(this.testAccuracy)}</dd></div>

@@ -236,6 +236,7 @@ export default {
   'run.loss': 'loss (batch)',
   'run.trainAccuracy': 'train accuracy (batch)',
   'run.testAccuracy': 'test accuracy ({n} digits)',
+  'run.stale': 'These numbers are from the run before your change; the changed experiment has not trained yet.',
   'run.testAccuracyPoints': 'test accuracy ({n} points)',
   'run.speed': 'samples / s',
   'run.elapsed': 'elapsed',

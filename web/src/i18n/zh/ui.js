@@ -232,6 +232,7 @@ export default {
   'run.loss': '损失（批）',
   'run.trainAccuracy': '训练准确率（批）',
   'run.testAccuracy': '测试准确率（{n} 个数字）',
+  'run.stale': '这些数字来自修改之前的那次运行；修改后的实验还没有训练。',
   'run.testAccuracyPoints': '测试准确率（{n} 个点）',
   'run.speed': '样本 / 秒',
   'run.elapsed': '用时',
