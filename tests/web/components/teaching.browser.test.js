@@ -37,6 +37,7 @@ describe.skipIf(!inBrowser)('teaching elements', () => {
     await import('../../../web/src/components/nn-assignment-editor.js');
     await import('../../../web/src/components/nn-settings-panel.js');
     await import('../../../web/src/components/nn-layer-editor.js');
+    await import('../../../web/src/components/nn-lesson-panel.js');
   });
   afterEach(() => mounted?.remove());
 
@@ -255,6 +256,21 @@ describe.skipIf(!inBrowser)('teaching elements', () => {
       expect(sr(el).querySelector('#target-chance')).toBeNull();
       await type('2.5');
       expect(sr(el).querySelector('#target-chance').textContent).toMatch(/loss of 2\.303/);
+    });
+  });
+
+  describe('<nn-lesson-panel>', () => {
+    it('shows each run\'s training time where the lesson asks to compare how long runs take', async () => {
+      const { lessonOf } = await import('../../../web/src/experiment/lessons.js');
+      const lesson = lessonOf('architecture');
+      const results = lesson.experiments.map((e, i) => ({ id: e.id, label: e.label.en, color: '#000', steps: 200, firstLoss: 2.3, testLoss: 0.5, testAccuracy: 0.8, multiplyAdds: 1000 * (i + 1), seconds: 1.25 * (i + 1) }));
+      mounted = await mount('nn-lesson-panel', { lesson: 'architecture', results }, 900);
+      const table = sr(mounted.el).querySelector('table[part="results"]');
+      const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+      const col = heads.indexOf('Training time');
+      expect(col).toBeGreaterThan(0);
+      const cells = [...table.querySelectorAll('tbody tr')].map((tr) => tr.children[col].textContent.trim());
+      expect(cells).toEqual(['1.3 s', '2.5 s', '3.8 s']);
     });
   });
 

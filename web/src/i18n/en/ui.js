@@ -436,6 +436,8 @@ export default {
   'lessons.col.gradRatio': 'Gradient norm, first / last layer',
   'lessons.col.startStdRatio': 'Activation std at step 0, last / first hidden layer',
   'lessons.col.multiplyAdds': 'Multiply-adds per sample',
+  'lessons.col.seconds': 'Training time',
+  'lessons.seconds': '{s} s',
   'lessons.spread': 'Spread of test accuracy (best − worst)',
   'lessons.spreadOf': 'The same spread in lesson {n}, “{title}”',
   'lessons.notRun': 'run lesson {n} in this page to compare',

@@ -429,6 +429,8 @@ export default {
   'lessons.col.gradRatio': '梯度范数：第一层 / 最后一层',
   'lessons.col.startStdRatio': '第 0 步激活标准差：最后一个隐藏层 / 第一个隐藏层',
   'lessons.col.multiplyAdds': '每个样本的乘加次数',
+  'lessons.col.seconds': '训练时间',
+  'lessons.seconds': '{s} 秒',
   'lessons.spread': '测试准确率的差距（最高 − 最低）',
   'lessons.spreadOf': '第 {n} 课“{title}”中的同一差距',
   'lessons.notRun': '在本页运行第 {n} 课后即可比较',
