@@ -9,7 +9,7 @@
 // embedding (embed=..., what a course page frames) gets the same Tab walk and axe audit.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, press, waitForStatus, waitForSteps } from './browser.js';
+import { openPage, press, strokeOnPad, waitForStatus, waitForSteps } from './browser.js';
 import { useBrowser } from './setup.js';
 import { audit } from './axe.js';
 
@@ -421,19 +421,7 @@ describe('the MNIST page, from a fresh load', () => {
     await waitForStatus(page, ['paused']);
     // The views a student opens: a layer's own initialiser, a digit drawn on the pad.
     await page.locator('nn-layer-row').nth(1).locator('button.link').click();
-    const pad = page.locator('nn-draw-pad canvas.pad');
-    await pad.scrollIntoViewIfNeeded();
-    // Views above it render as they come near the screen (content-visibility): wait until it stays put.
-    let box = null;
-    await expect.poll(async () => {
-      const last = box;
-      box = await pad.boundingBox();
-      return JSON.stringify(box) === JSON.stringify(last);
-    }, { interval: 200, timeout: 10_000 }).toBe(true);
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.8, { steps: 8 });
-    await page.mouse.up();
+    await strokeOnPad(page, { steps: 8 });
     await page.waitForFunction(() => document.querySelector('nn-playground').shadowRoot.querySelector('nn-draw-pad').probabilities);
     for (const [lang, width, height] of [['zh', 768, 1024], ['zh', 1280, 800], ['en', 1280, 800], ['en', 768, 1024]]) {
       if (lang === 'en') await switchLanguage(page, 'en');

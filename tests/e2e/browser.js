@@ -100,6 +100,28 @@ export async function press(page, name) {
 }
 
 /**
+ * Draws a vertical stroke down the middle of the draw pad, as a student would with the mouse.
+ * Views above the pad render as they come near the screen (content-visibility), so the page can
+ * still move after scrolling: the stroke waits until the pad stays put for two looks 200 ms apart.
+ */
+export async function strokeOnPad(page, { steps = 12, timeout = 10_000 } = {}) {
+  const pad = page.locator('nn-draw-pad canvas.pad');
+  await pad.scrollIntoViewIfNeeded();
+  let box = await pad.boundingBox();
+  for (const until = Date.now() + timeout; ;) {
+    await page.waitForTimeout(200);
+    const next = await pad.boundingBox();
+    if (JSON.stringify(next) === JSON.stringify(box)) break;
+    if (Date.now() > until) throw new Error(`the draw pad kept moving for ${timeout} ms`);
+    box = next;
+  }
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.8, { steps });
+  await page.mouse.up();
+}
+
+/**
  * Presses Pause if the run still trains. A short run (the default experiment's one epoch takes
  * about 1.3 s at 750 steps/s) may end before a click could land, and Playwright's click would then
  * wait for a disabled button: the check and the click are one task of the page, so nothing can

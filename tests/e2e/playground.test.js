@@ -16,7 +16,7 @@ import { DEFAULT_MEMORY_BUDGET, Session } from '../../web/src/engine/session.js'
 import { freshCore, nodeMnistSource } from '../../web/src/node.js';
 import { parseExperiment } from '../../web/src/experiment/validate.js';
 import { decodeHash } from '../../web/src/experiment/url.js';
-import { experimentOf, lossHistory, openPage, pauseIfTraining, press, waitForStatus, waitForSteps } from './browser.js';
+import { experimentOf, lossHistory, openPage, pauseIfTraining, press, strokeOnPad, waitForStatus, waitForSteps } from './browser.js';
 import { useBrowser } from './setup.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -96,13 +96,7 @@ describe('the default experiment', () => {
       expect(s.points, s.id).toBeGreaterThan(0);
     }
     // The draw pad predicts what is drawn.
-    const pad = page.locator('nn-draw-pad canvas.pad');
-    await pad.scrollIntoViewIfNeeded();
-    const box = await pad.boundingBox();
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.8, { steps: 12 });
-    await page.mouse.up();
+    await strokeOnPad(page);
     await page.waitForFunction(() => {
       const p = document.querySelector('nn-playground').shadowRoot.querySelector('nn-draw-pad').probabilities;
       return p && p.length === 10;
