@@ -136,6 +136,7 @@ export default Object.freeze({
     test: 'test',
     raw: 'raw',
     logScale: 'log scale',
+    spikeHint: 'a spike flattens the other points: try the log scale',
     smoothing: 'smoothing',
     expectedInit: 'expected at init: ln {classes} = {value}',
     measuredFirst: 'measured at step {step}: {value}',

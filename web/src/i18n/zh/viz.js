@@ -20,6 +20,7 @@ export default {
     test: '测试',
     raw: '原始',
     logScale: '对数坐标',
+    spikeHint: '一个尖峰把其他点压平了：试试对数坐标',
     smoothing: '平滑',
     expectedInit: '初始化时的期望值：ln {classes} = {value}',
     measuredFirst: '第 {step} 步实测：{value}',
