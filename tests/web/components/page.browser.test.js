@@ -120,23 +120,23 @@ describe.skipIf(!inBrowser)('page elements', () => {
       let last = eventsOf(events, 'layers-change').at(-1).detail;
       expect(last.action).toBe('edit');
       expect(last.layers[1]).toEqual({ type: 'dense', units: 64, bias: true });
-      // Add a dropout: with no row chosen, it goes in before the output layer.
+      // Add a dropout: it goes in after the row just edited.
       const select = sr(el).querySelector('#add-type');
       select.value = 'dropout';
       select.dispatchEvent(new Event('change'));
       sr(el).querySelector('.add button').click();
       last = eventsOf(events, 'layers-change').at(-1).detail;
       expect(last.action).toBe('add');
-      expect(last.layers[3]).toEqual({ type: 'dropout', p: 0.5 });
-      expect(last.layers.map((l) => l.type)).toEqual(['flatten', 'dense', 'relu', 'dropout', 'dense']);
+      expect(last.layers[2]).toEqual({ type: 'dropout', p: 0.5 });
+      expect(last.layers.map((l) => l.type)).toEqual(['flatten', 'dense', 'dropout', 'relu', 'dense']);
       await el.updateComplete;
       // Alt+Up on the new row moves it up.
       rows = [...sr(el).querySelectorAll('nn-layer-row')];
-      await rows[3].updateComplete;
-      sr(rows[3]).querySelector('.row').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowUp', altKey: true, bubbles: true }));
+      await rows[2].updateComplete;
+      sr(rows[2]).querySelector('.row').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowUp', altKey: true, bubbles: true }));
       last = eventsOf(events, 'layers-change').at(-1).detail;
       expect(last.action).toBe('move');
-      expect(last.layers.map((l) => l.type)).toEqual(['flatten', 'dense', 'dropout', 'relu', 'dense']);
+      expect(last.layers.map((l) => l.type)).toEqual(['flatten', 'dropout', 'dense', 'relu', 'dense']);
       await el.updateComplete;
       // Remove the first.
       rows = [...sr(el).querySelectorAll('nn-layer-row')];
@@ -144,7 +144,7 @@ describe.skipIf(!inBrowser)('page elements', () => {
       sr(rows[0]).querySelector('button[aria-label="Remove layer 1"]').click();
       last = eventsOf(events, 'layers-change').at(-1).detail;
       expect(last.action).toBe('remove');
-      expect(last.layers.map((l) => l.type)).toEqual(['dense', 'dropout', 'relu', 'dense']);
+      expect(last.layers.map((l) => l.type)).toEqual(['dropout', 'dense', 'relu', 'dense']);
       // Layers set from code: no event.
       const before = eventsOf(events, 'layers-change').length;
       el.layers = MLP;
@@ -161,10 +161,13 @@ describe.skipIf(!inBrowser)('page elements', () => {
       add().click();
       expect(types()).toEqual(['flatten', 'dense', 'relu', 'dense', 'dense']);
       await el.updateComplete;
-      // Choosing the first row: the next layer goes in after it.
+      // Tabbing through the rows chooses none; clicking the first row chooses it, and the next layer goes in after it.
       const rows = [...sr(el).querySelectorAll('nn-layer-row')];
-      await rows[0].updateComplete;
-      sr(rows[0]).querySelector('select').focus();
+      await rows[4].updateComplete;
+      sr(rows[4]).querySelector('select').focus();
+      await el.updateComplete;
+      expect(sr(el).querySelector('#add-at').textContent).toBe('it goes in as layer 5');
+      sr(el).querySelectorAll('li')[0].dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
       await el.updateComplete;
       expect(sr(el).querySelector('#add-at').textContent).toBe('it goes in as layer 2');
       add().click();

@@ -29,7 +29,10 @@ export class NnLayerEditor extends LitElement {
     /** Disables editing (while a homework link fixes the stack). */
     disabled: { type: Boolean, reflect: true },
     _addType: { state: true },
-    /** The row last focused (-1 for none): Add layer puts the new layer after it. */
+    /**
+     * The row last clicked or edited (-1 for none): Add layer puts the new layer after it. Focus
+     * alone does not choose a row: tabbing through the rows to the button passes the output layer.
+     */
     _selected: { state: true },
     _dragFrom: { state: true },
     _dropAt: { state: true },
@@ -129,6 +132,7 @@ export class NnLayerEditor extends LitElement {
   #onChange(event) {
     event.stopPropagation();
     const { index, layer } = event.detail;
+    this._selected = index;
     this.#emit(this.layers.map((l, i) => (i === index ? layer : l)), 'edit');
   }
 
@@ -160,7 +164,7 @@ export class NnLayerEditor extends LitElement {
   }
 
   /**
-   * Where Add layer puts the new layer: after the row last focused, else before the output layer
+   * Where Add layer puts the new layer: after the row last chosen, else before the output layer
    * (the last dense layer, whose units are the classes), else at the end.
    */
   addIndex() {
@@ -230,7 +234,7 @@ export class NnLayerEditor extends LitElement {
         ${repeat(
           this.layers,
           (_, i) => i,
-          (layer, i) => html`<li ?data-selected=${i === this._selected} @focusin=${() => { this._selected = i; }}>
+          (layer, i) => html`<li ?data-selected=${i === this._selected} @pointerdown=${() => { this._selected = i; }}>
             <nn-layer-row
               .layer=${layer}
               .index=${i}
