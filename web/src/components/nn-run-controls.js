@@ -113,8 +113,9 @@ export class NnRunControls extends LitElement {
       font-size: 12px;
       color: var(--nn-muted, #5a5f69);
     }
+    /* Struck through in the muted colour, which keeps the contrast a dimmed opacity would lose. */
     dl.is-stale dd {
-      opacity: 0.55;
+      color: var(--nn-muted, #5a5f69);
       text-decoration: line-through;
     }
     dl {
