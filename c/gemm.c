@@ -1,5 +1,6 @@
 /* gemm.c: SIMD matrix products with a fixed k-order (see gemm.h), and the naive reference. */
 #include "gemm.h"
+#include "parallel.h"
 
 #include <string.h>
 
@@ -64,9 +65,9 @@ DEFINE_BLOCK(1, 2)
  * stays in L1 while every row of A passes it. */
 #define NN_GEMM_KC 256
 
-/* A ragged or transposed panel of B is copied here, zero-padded to its block width. One thread,
- * no recursion: a static buffer is enough and costs no allocation per call. */
-static float panel_buf[NN_GEMM_KC * 16];
+/* A ragged or transposed panel of B is copied here, zero-padded to its block width: one buffer
+ * per part of a threaded product (static: no allocation per call). */
+static float panel_bufs[NN_MAX_THREADS][NN_GEMM_KC * 16];
 
 /* One panel of B, [K][width] at stride ldb (width 16 or 8, zero-padded past w valid columns),
  * against every row of A, k in one block. a(i, k) = A[i * si + k * sk]. Columns past w of C are
@@ -111,7 +112,7 @@ static void pack_b(int w, int width, int kn, const float *B, size_t ldb, float *
 
 /* C[M][N] += A B with a(i, k) = A[i * si + k * sk] and B [K][N]: full panels read B in place. */
 static void gemm_b_rows(int M, int N, int K, const float *A, size_t si, size_t sk, const float *B, int ldb,
-                        float *C, int ldc) {
+                        float *C, int ldc, float *panel_buf) {
     int kc = k_block(K);
     for (int k0 = 0; k0 < K; k0 += kc) {
         int kn = K - k0 < kc ? K - k0 : kc;
@@ -128,13 +129,6 @@ static void gemm_b_rows(int M, int N, int K, const float *A, size_t si, size_t s
     }
 }
 
-void nn_gemm_nn(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
-    gemm_b_rows(M, N, K, A, (size_t)lda, 1, B, ldb, C, ldc);
-}
-
-void nn_gemm_tn(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
-    gemm_b_rows(M, N, K, A, 1, (size_t)lda, B, ldb, C, ldc);
-}
 
 /* Shape: B [w][ldb] rows j (w <= width), k in [0, kn) -> P[kn][width] with P[k][j] = B[j][k],
  * zero past w. 4x4 blocks go through registers; the ragged edges are copied one float at a time. */
@@ -163,7 +157,8 @@ static void pack_bt(int w, int width, int kn, const float *B, size_t ldb, float 
         for (int k = 0; k < kn; k++) P[(size_t)k * width + j] = 0.0f;
 }
 
-void nn_gemm_nt(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
+static void gemm_bt(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc,
+                    float *panel_buf) {
     /* B^T goes through panel_buf, one kc x 16 panel at a time */
     int kc = k_block(K);
     for (int k0 = 0; k0 < K; k0 += kc) {
@@ -174,4 +169,70 @@ void nn_gemm_nt(int M, int N, int K, const float *A, int lda, const float *B, in
             panel(M, w, width, kn, A + k0, (size_t)lda, 1, panel_buf, (size_t)width, C + j, (size_t)ldc);
         }
     }
+}
+
+/* ---- threads: each part computes a block of C's columns (whole panels of 16) or, when there are
+ * fewer panels than parts, of its rows, exactly as one thread computes them ---- */
+
+typedef enum { GEMM_NN, GEMM_TN, GEMM_NT } gemm_kind;
+
+typedef struct {
+    gemm_kind kind;
+    int M, N, K, lda, ldb, ldc;
+    const float *A, *B;
+    float *C;
+} gemm_job;
+
+static void gemm_block(const gemm_job *j, int r0, int r1, int c0, int c1, float *buf) {
+    if (r0 >= r1 || c0 >= c1) return;
+    float *C = j->C + (size_t)r0 * j->ldc + c0;
+    int M = r1 - r0, N = c1 - c0;
+    switch (j->kind) {
+    case GEMM_NN:
+        gemm_b_rows(M, N, j->K, j->A + (size_t)r0 * j->lda, (size_t)j->lda, 1, j->B + c0, j->ldb, C, j->ldc, buf);
+        break;
+    case GEMM_TN:
+        gemm_b_rows(M, N, j->K, j->A + r0, 1, (size_t)j->lda, j->B + c0, j->ldb, C, j->ldc, buf);
+        break;
+    case GEMM_NT:
+        gemm_bt(M, N, j->K, j->A + (size_t)r0 * j->lda, j->lda, j->B + (size_t)c0 * j->ldb, j->ldb, C, j->ldc, buf);
+        break;
+    }
+}
+
+static void gemm_part(void *ctx, int part, int parts) {
+    const gemm_job *j = ctx;
+    int b, e;
+    if ((j->N + 15) / 16 >= parts) {
+        nn_par_range(j->N, 16, part, parts, &b, &e);
+        gemm_block(j, 0, j->M, b, e, panel_bufs[part]);
+    } else {
+        nn_par_range(j->M, 4, part, parts, &b, &e);
+        gemm_block(j, b, e, 0, j->N, panel_bufs[part]);
+    }
+}
+
+/* Below this many multiply-adds a product runs on one thread: waking the others costs more. */
+#define NN_GEMM_PAR_MIN (1 << 20)
+
+static void gemm_run(gemm_kind kind, int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C,
+                     int ldc) {
+    gemm_job j = {kind, M, N, K, lda, ldb, ldc, A, B, C};
+    int parts = nn_par_threads();
+    int blocks = (N + 15) / 16 > (M + 3) / 4 ? (N + 15) / 16 : (M + 3) / 4;
+    if (parts > blocks) parts = blocks;
+    if ((long long)M * N * K < NN_GEMM_PAR_MIN) parts = 1;
+    nn_par_run(gemm_part, &j, parts);
+}
+
+void nn_gemm_nn(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
+    gemm_run(GEMM_NN, M, N, K, A, lda, B, ldb, C, ldc);
+}
+
+void nn_gemm_tn(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
+    gemm_run(GEMM_TN, M, N, K, A, lda, B, ldb, C, ldc);
+}
+
+void nn_gemm_nt(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
+    gemm_run(GEMM_NT, M, N, K, A, lda, B, ldb, C, ldc);
 }

@@ -82,6 +82,7 @@ struct nn_net {
     float *optim_state;     size_t optim_state_count; /* up to 3 x param_count */
     float *param_backup, *state_backup; /* the last finite weights and state, restored on NaN/Inf */
     float *workspace;       size_t workspace_count;
+    float *thread_ws;       size_t thread_ws_count; /* heap: the extra threads' share of the workspace */
     float *input_copy;      /* [max_batch][in size]: the batch the last forward saw */
     int last_batch;
     int has_output_grad;    /* nn_loss filled the last layer's dout */
@@ -98,6 +99,11 @@ struct nn_net {
  * live above net.c): a bare net with no loss, optimizer or seed set, and the arena with weights
  * still zero. */
 nn_net *nn_net_new(int channels, int height, int width);
+/* nn_backward for a training step: only what the parameters' gradients need. The layers before
+ * the first one with parameters get no output gradient (nn_layer_output_grad keeps what an
+ * earlier nn_backward left there); W1 as the page builds it (flatten first) skipped a product
+ * of 64 x 784 x 128 whose result nobody read. */
+nn_status nn_backward_params(nn_net *net);
 nn_status nn_net_allocate(nn_net *net, int max_batch);
 
 #endif

@@ -77,6 +77,7 @@ void nn_net_free(nn_net *net) {
     if (!net) return;
     free(net->layers);
     free(net->arena);
+    free(net->thread_ws);
     free(net->loss.class_weights);
     free(net->order);
     free(net);
@@ -293,6 +294,10 @@ nn_status nn_net_allocate(nn_net *net, int max_batch) {
         l->aux = NULL;
         if (l->aux_bytes) TAKE(l->aux, char, l->aux_bytes);
     }
+    /* A flatten layer's output is its input, value for value: it reads it in place (W1 and W2
+     * copied 200 and 50 KB a step). Its own block stays reserved, so the budget is unchanged. */
+    for (int i = 0; i < net->count; i++)
+        if (net->layers[i].kind == NN_LAYER_FLATTEN) net->layers[i].out = i ? net->layers[i - 1].out : net->input_copy;
     TAKE(net->batch_y, int32_t, max_batch);
     TAKE(net->batch_idx, uint32_t, max_batch);
 #undef TAKE
@@ -415,18 +420,28 @@ void nn_zero_grad(nn_net *net) {
     if (net && net->built) memset(net->grads, 0, net->param_count * sizeof(float));
 }
 
-nn_status nn_backward(nn_net *net) {
+/* Backward through layers first..count-1: layer `first` gets no input gradient. */
+static nn_status backward_from(nn_net *net, int first) {
     if (!net || !net->built) return nn_fail(NN_ERR_INVALID, "the network is not built");
     if (!net->has_output_grad) return nn_fail(NN_ERR_INVALID, "backward needs a forward and a loss first");
     int B = net->last_batch;
     /* Gradients of every output but the last (which the loss wrote) accumulate from zero. */
-    for (int i = 0; i + 1 < net->count; i++)
+    for (int i = first; i + 1 < net->count; i++)
         memset(net->layers[i].dout, 0, (size_t)B * nn_out_size(&net->layers[i]) * sizeof(float));
-    for (int i = net->count - 1; i >= 0; i--) {
+    for (int i = net->count - 1; i >= first; i--) {
         nn_layer *l = &net->layers[i];
         const float *inp = i ? net->layers[i - 1].out : net->input_copy;
-        float *dinp = i ? net->layers[i - 1].dout : NULL;
+        float *dinp = i > first ? net->layers[i - 1].dout : NULL;
         nn_ops_for(l->kind)->backward(net, l, inp, dinp, B);
     }
     return NN_OK;
+}
+
+nn_status nn_backward(nn_net *net) { return backward_from(net, 0); }
+
+nn_status nn_backward_params(nn_net *net) {
+    int first = 0;
+    if (net && net->built)
+        while (first < net->count && net->layers[first].w_count + net->layers[first].b_count == 0) first++;
+    return backward_from(net, first);
 }

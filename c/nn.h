@@ -129,6 +129,15 @@ size_t nn_memory_budget(void);
  * C library cannot tell). */
 size_t nn_heap_in_use(void);
 
+/* ---- threads ---- */
+/* Threads the products and convolutions of later steps use (1 to 8, default 1). Every output
+ * is summed in the same order whatever the count, so no number changes. Native builds start the
+ * threads here; in wasm, n - 1 workers must already be in nn_thread_main, else NN_ERR_INVALID. */
+nn_status nn_set_threads(int n);
+int nn_get_threads(void);
+/* wasm: a worker's instance on the shared memory serves as thread id (1..7) here, forever. */
+void nn_thread_main(int id);
+
 /* ---- building a network ---- */
 /* A net with torch's starting choices: seed 0, cross-entropy (mean), SGD with its defaults.
  * NULL + last error on a bad shape. */

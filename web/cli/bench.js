@@ -12,8 +12,9 @@
 // A benchmark, not a test: it fails only when something cannot run, never because a number is
 // low. The protocol is in web/bench/plan.js.
 //
-//   npm run bench -- [--quick] [--only w1|w2] [--json] [--no-node] [--no-chromium] [--no-cpu]
+//   npm run bench -- [--quick] [--only w1|w2|w3] [--json] [--no-node] [--no-chromium] [--no-cpu]
 //                    [--no-gemm] [--no-sizes] [--no-page] [--no-lab] [--chromium-ours page|session] [--wasm FILE]
+//                    [--threads N]
 //   npm run bench -- --lab       only the optimizer lab's playback in the built page
 //   npm run bench -- --first-step  only the built page's first step (and MNIST's load before it)
 //   npm run bench -- --soak      20 epochs of the MLP in the built page; memory after each epoch (web/bench/soak.js)
@@ -40,11 +41,13 @@ import { checkWorkloadExperiment, WORKLOADS } from '../bench/workloads.js';
 
 const USAGE = `usage: npm run bench -- [options]
   --quick               short timings (a smoke run for CI), no TF.js cpu backend
-  --only w1|w2          one workload (W1: MLP 784-128-10, W2: the CNN)
+  --only w1|w2|w3       one workload (W1: MLP 784-128-10, W2: the CNN, W3: the doubling CNN with batch norm)
   --json                print the results as JSON on stdout (tables and progress go to stderr)
   --no-node             skip the Node part
   --no-chromium         skip everything in headless Chromium (the bench page and the built page)
   --no-cpu              skip the short run of TF.js's cpu backend
+  --threads N           in Node, also our threaded core on N threads in the same rounds (default 2;
+                        1 skips it), with its ratio to our single thread
   --no-gemm             skip GEMM against its ceiling (tests/bench/gemm_bench.c, built with emcc)
   --no-sizes            skip the built page's gzip'ed sizes
   --no-page             skip the built page in Chromium (first-step latency, live charts cost)
@@ -72,7 +75,7 @@ function options(argv) {
       quick: { type: 'boolean' }, only: { type: 'string' }, json: { type: 'boolean' },
       'no-node': { type: 'boolean' }, 'no-chromium': { type: 'boolean' }, 'no-cpu': { type: 'boolean' },
       'no-gemm': { type: 'boolean' }, 'no-sizes': { type: 'boolean' }, 'no-page': { type: 'boolean' },
-      'chromium-ours': { type: 'string' }, wasm: { type: 'string' }, soak: { type: 'boolean' }, 'first-step': { type: 'boolean' },
+      'chromium-ours': { type: 'string' }, wasm: { type: 'string' }, threads: { type: 'string' }, soak: { type: 'boolean' }, 'first-step': { type: 'boolean' },
       grading: { type: 'boolean' },
       'no-lab': { type: 'boolean' }, lab: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -82,8 +85,10 @@ function options(argv) {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  if (values.only && !WORKLOADS[values.only]) throw new Error(`--only must be w1 or w2, got ${values.only}`);
+  if (values.only && !WORKLOADS[values.only]) throw new Error(`--only must be w1, w2 or w3, got ${values.only}`);
   const oursPath = values['chromium-ours'] ?? 'page';
+  const threads = Number(values.threads ?? 2);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 8) throw new Error(`--threads must be 1 to 8, got ${values.threads}`);
   if (!['page', 'session'].includes(oursPath)) throw new Error(`--chromium-ours must be page or session, got ${oursPath}`);
   if (values.grading) return { grading: true, quick: Boolean(values.quick), json: Boolean(values.json) };
   if (values.lab) {
@@ -99,8 +104,8 @@ function options(argv) {
     };
   }
   return {
-    quick: Boolean(values.quick), json: Boolean(values.json), workloads: values.only ? [values.only] : ['w1', 'w2'],
-    node: !values['no-node'], chromium: !values['no-chromium'], cpu: !values['no-cpu'], oursPath, wasm: values.wasm,
+    quick: Boolean(values.quick), json: Boolean(values.json), workloads: values.only ? [values.only] : Object.keys(WORKLOADS),
+    node: !values['no-node'], chromium: !values['no-chromium'], cpu: !values['no-cpu'], oursPath, wasm: values.wasm, threads,
     gemm: !values['no-gemm'], sizes: !values['no-sizes'], page: !values['no-page'] && !values['no-chromium'],
     lab: !values['no-lab'] && !values['no-chromium'], soak: Boolean(values.soak),
   };
@@ -117,8 +122,8 @@ function cpuModel() {
 }
 
 /** A worker thread running web/bench/node-worker.js, spoken to with {id, type, ...} requests. */
-function spawnNodeWorker(tfjsBundle, wasmBytes) {
-  const worker = new Worker(new URL('../bench/node-worker.js', import.meta.url), { workerData: { tfjsBundle, wasmBytes } });
+function spawnNodeWorker(tfjsBundle, wasmBytes, wasmMtBytes) {
+  const worker = new Worker(new URL('../bench/node-worker.js', import.meta.url), { workerData: { tfjsBundle, wasmBytes, wasmMtBytes } });
   const pending = new Map();
   let nextId = 1;
   const failAll = (err) => {
@@ -224,7 +229,8 @@ async function main() {
     if (result.sizes.wasm) log(`page sizes: wasm ${result.sizes.wasm.gzip} bytes gzip'ed, JS ${result.sizes.js.gzip}`);
   }
 
-  const gemmNets = opts.workloads.map((w) => w.toUpperCase());
+  // gemm_bench knows the products of W1 and W2 (W3's convolutions are direct kernels too)
+  const gemmNets = opts.workloads.map((w) => w.toUpperCase()).filter((n) => n !== 'W3');
   const gemmArgs = opts.quick ? ['0.02', '1'] : ['0.1', '3'];
   let gemmBytes = null;
   if (opts.gemm && (opts.node || opts.chromium)) {
@@ -243,7 +249,9 @@ async function main() {
   if (opts.node) {
     const tfjsBundle = await tfjsForNode(log);
     log('Node: our core vs TF.js wasm, each in its own worker thread');
-    result.node = await runPlan({ spawn: () => spawnNodeWorker(tfjsBundle, wasmBytes), experiments, workloads: opts.workloads, settings, cpu: opts.cpu && !opts.quick, log: (t) => log(`node ${t}`) });
+    // The threaded build beside the core measured (build.sh makes both).
+    const wasmMtBytes = opts.threads > 1 ? readFileSync(path.join(path.dirname(wasmFile), 'nn-mt.wasm')) : null;
+    result.node = await runPlan({ spawn: () => spawnNodeWorker(tfjsBundle, wasmBytes, wasmMtBytes), experiments, workloads: opts.workloads, settings, cpu: opts.cpu && !opts.quick, threads: opts.threads, log: (t) => log(`node ${t}`) });
   }
   if (opts.chromium) {
     log('Chromium: our core vs TF.js wasm, each in its own Web Worker');

@@ -18,7 +18,7 @@ import { Session } from '../src/engine/session.js';
 import { exportPytorchBundle, weightsFileFor } from '../src/export/pytorch-node.js';
 import { ExperimentError, formatError, MAX_EXPERIMENT_BYTES, parseExperiment, parseExperimentJson } from '../src/experiment/validate.js';
 import { LIMITS } from '../src/experiment/schema.js';
-import { nodeCore, nodeMnistSource } from '../src/node.js';
+import { nodeCore, nodeMnistSource, threadedCore } from '../src/node.js';
 import { decodeLink, looksLikeLink } from './verify.js';
 import { isGradingCommand, runGrading } from './grade/cli.js';
 
@@ -36,6 +36,7 @@ const USAGE = `usage: npm run train -- FILE.json [options]
                     the weights it starts from (the seed's init, or --load's); no training
   --stats           print per-layer weight statistics after each epoch
   --quiet           print only the final line
+  --threads N       train on N threads (1 to 8, default 1): the same numbers, bit for bit
   --verify LINK     replay a homework result link and check its claim, digest, goal and budgets
   --verify-file FILE  the same for every link in FILE: one a line, or a CSV with a "link" column
   --assignment LINK the homework link the results answer: its goal, budgets and fixed controls
@@ -53,6 +54,7 @@ const NUMERIC_OPTIONS = {
   steps: [0, Number.MAX_SAFE_INTEGER],
   seed: [0, LIMITS.seed],
   'log-every': [1, Number.MAX_SAFE_INTEGER],
+  threads: [1, 8],
 };
 /** 9007199254740991 as a person reads it (the seed's range is stated so in the README). */
 const showBound = (n) => (n === Number.MAX_SAFE_INTEGER ? '2^53 - 1' : String(n));
@@ -93,6 +95,7 @@ function parseOptions(argv) {
         'export-pytorch': { type: 'string' },
         stats: { type: 'boolean' },
         quiet: { type: 'boolean' },
+        threads: { type: 'string' },
         assignment: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -128,6 +131,7 @@ function parseOptions(argv) {
     exportPytorch: values['export-pytorch'],
     stats: Boolean(values.stats),
     quiet: Boolean(values.quiet),
+    threads: integer('threads') ?? 1,
   };
 }
 
@@ -179,7 +183,7 @@ async function main() {
   if (isGradingCommand(process.argv.slice(2))) return runGrading(process.argv.slice(2));
   const opts = parseOptions(process.argv.slice(2));
   const experiment = await loadExperiment(opts);
-  const core = await nodeCore();
+  const core = opts.threads > 1 ? await threadedCore(opts.threads) : await nodeCore();
   let session;
   try {
     session = await Session.open(core, experiment, { mnistSource: nodeMnistSource() });

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { createCore, initCore } from './engine/core.js';
 
 /** web/public: nn.wasm and data/ as build.sh leaves them (Vite serves the same folder). */
@@ -27,6 +28,36 @@ export function nodeCore() {
   shared ??= wasmBytes().then(initCore);
   shared.catch(() => { shared = null; });
   return shared;
+}
+
+/** The threaded build (build.sh): the same core on a shared memory, for createCore's threads. */
+export const WASM_MT_PATH = fileURLToPath(new URL('../public/nn-mt.wasm', import.meta.url));
+
+// One extra thread of the threaded core: its own instance on the shared memory, its own stack.
+const THREAD_SOURCE = `
+const { workerData: { module, memory, id, stackTop } } = require('node:worker_threads');
+const { exports } = new WebAssembly.Instance(module, { env: { memory, emscripten_notify_memory_growth() {} } });
+exports.stackRestore(stackTop);
+exports.nn_thread_main(id);
+`;
+
+/** createCore's startThread in Node: a worker thread that does not keep the process alive. */
+export function startNodeThread(info) {
+  const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: info });
+  worker.unref();
+  return worker;
+}
+
+/** A fresh core on `threads` threads (the threaded build; 1 thread uses it too). */
+export async function threadedCore(threads) {
+  let bytes;
+  try {
+    bytes = await readFile(WASM_MT_PATH);
+  } catch (err) {
+    if (err.code === 'ENOENT') throw new Error(`${WASM_MT_PATH} is missing: run ./build.sh first`);
+    throw err;
+  }
+  return createCore(bytes, { threads, startThread: startNodeThread });
 }
 
 /** A fresh, independent core (tests comparing two runs). */

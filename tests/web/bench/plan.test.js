@@ -53,3 +53,39 @@ describe('the steadier epoch', () => {
     expect(driftOverEpochs(times, 100, 2).window).toBe(1);
   });
 });
+
+describe('runPlan with threads', () => {
+  it('times the threaded core in the same rounds, the order flipping, and gives its ratios', async () => {
+    const { runPlan, SETTINGS } = await import('../../../web/bench/plan.js');
+    const speed = { ours: 1000, 'ours-threads': 1800, 'tfjs-wasm': 100 }; // samples/s each engine trains at
+    const order = [];
+    const inits = [];
+    const spawn = (engine) => ({
+      call: async (type, fields) => {
+        if (type === 'init') {
+          inits.push([engine, fields.threads]);
+          return { engine };
+        }
+        if (type === 'train') {
+          order.push(engine);
+          const steps = fields.times ? fields.steps : Math.max(fields.steps, 2);
+          const ms = (steps * 64 * 1000) / speed[engine];
+          return { steps, samples: steps * 64, ms, loss: 1, ...(fields.times ? { times: new Float64Array(steps).fill(ms / steps) } : {}) };
+        }
+        return {};
+      },
+      terminate: () => {},
+    });
+    const settings = { ...SETTINGS.quick, rounds: 2 };
+    const r = (await runPlan({ spawn, experiments: { w1: {} }, workloads: ['w1'], settings, threads: 2 })).w1;
+    expect(inits).toEqual([['ours', 2], ['ours-threads', 2], ['tfjs-wasm', 2]]);
+    // warm-ups, the drift window, then round 1 in order and round 2 reversed
+    expect(order.slice(-6)).toEqual(['ours', 'ours-threads', 'tfjs-wasm', 'tfjs-wasm', 'ours-threads', 'ours']);
+    expect(r.threadRatio).toBeCloseTo(1.8, 9);
+    expect(r.threadsVsPeer).toBeCloseTo(18, 9);
+    expect(r['ours-threads'].threads).toBe(2);
+    const table = formatTable('Node', { w1: { ...sampleResult().node.w1, ...r, ours: { ...r.ours, drift: sampleResult().node.w1.ours.drift } } });
+    expect(table.split('\n')[0]).toContain('ours, 2 threads | 2 threads / 1 | 2 threads / TF.js');
+    expect(table.split('\n')[2]).toMatch(/\| 1,800\/s\s+\| 1\.80x\s+\| 18\.00x/);
+  });
+});

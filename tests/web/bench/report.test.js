@@ -90,6 +90,14 @@ describe('formatSummary', () => {
     expect(w2).toMatch(/^W2 CNN.*\| 4\.50x\s+\| 6\.00x\s+\| ~100\/s\s+\| ~7,000\/s$/);
     expect(note).toContain('not measured in this run');
   });
+
+  it('shows no quoted figure for W3, which the issue gave none for', () => {
+    const r = sampleResult();
+    r.node.w3 = { ...r.node.w2, ratio: 7 };
+    const row = formatSummary(r).split('\n').find((l) => l.startsWith('W3'));
+    expect(row).toMatch(/\| 7\.00x\s+\| -\s+\| -\s+\| -$/);
+    expect(targets(r).find((t) => t.target.startsWith('W3 >='))).toEqual({ target: 'W3 >= 6x TF.js wasm (Node)', value: '7.00x', met: true });
+  });
 });
 
 describe('targets', () => {

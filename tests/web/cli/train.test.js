@@ -62,6 +62,18 @@ describe('train.js', () => {
     expect(numbers(a.lines[0])).not.toEqual(numbers(c.lines[0]));
   });
 
+  it('trains to the same numbers on 3 threads as on one, and refuses 9', async () => {
+    const cnnFile = file('cnn-small.json', JSON.stringify({ ...cnn, data: { set: 'mnist', train_samples: 640, test_samples: 200 } }));
+    const one = await train(cnnFile, '--steps', '10', '--log-every', '1');
+    const three = await train(cnnFile, '--steps', '10', '--log-every', '1', '--threads', '3');
+    expect(three.code, three.stderr).toBe(0);
+    const numbers = ({ seconds, samples_per_s: _, ...rest }) => rest;
+    expect(three.lines.map(numbers)).toEqual(one.lines.map(numbers));
+    const bad = await train(cnnFile, '--threads', '9');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('train: --threads: must be an integer from 1 to 8, got "9"');
+  });
+
   it('prints per-layer statistics with --stats', async () => {
     const r = await train(path.join(EXAMPLES, 'xor-tanh.json'), '--epochs', '1', '--stats', '--log-every', '1000');
     const stats = r.lines.filter((l) => 'stats' in l);

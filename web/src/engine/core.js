@@ -41,6 +41,9 @@ export const SIGNATURES = Object.freeze({
   nn_set_memory_budget: ['void'],
   nn_memory_budget: ['size'],
   nn_heap_in_use: ['size'],
+  nn_set_threads: ['status'],
+  nn_get_threads: ['int'],
+  nn_thread_main: ['void'],
   nn_net_create: ['object'],
   nn_net_free: ['void'],
   nn_add_dense: ['status'],
@@ -121,7 +124,7 @@ const utf8 = new TextDecoder('utf-8');
 
 /** The imports a standalone emscripten module may ask for; anything else is refused at load. */
 function makeImports(module, state) {
-  const mem = () => state.exports.memory.buffer;
+  const mem = () => (state.memory ?? state.exports.memory).buffer;
   const dv = () => new DataView(mem());
   let pending = '';
   const known = {
@@ -137,7 +140,7 @@ function makeImports(module, state) {
         for (let i = 0; i < iovcnt; i++) {
           const ptr = view.getUint32(iovs + i * 8, true);
           const len = view.getUint32(iovs + i * 8 + 4, true);
-          pending += utf8.decode(new Uint8Array(mem(), ptr, len));
+          pending += utf8.decode(new Uint8Array(mem(), ptr, len).slice()); // a copy: shared memory cannot be decoded
           written += len;
         }
         let nl;
@@ -175,6 +178,10 @@ function makeImports(module, state) {
   const imports = {};
   const missing = [];
   for (const imp of WebAssembly.Module.imports(module)) {
+    if (imp.kind === 'memory' && imp.module === 'env' && imp.name === 'memory' && state.memory) {
+      (imports.env ??= {}).memory = state.memory; // the threaded build's shared memory
+      continue;
+    }
     const fn = known[imp.module]?.[imp.name];
     if (imp.kind !== 'function' || !fn) {
       missing.push(`${imp.module}.${imp.name} (${imp.kind})`);
@@ -264,33 +271,46 @@ export class Core {
     };
   }
 
+  /** Threads the core's products use (1 without the threaded build). */
+  get threads() {
+    return this.fn.nn_get_threads();
+  }
+
+  /** Stops the extra threads' workers (the core then runs on one thread). */
+  close() {
+    if (this.workers?.length) this.exports.nn_set_threads(1);
+    for (const w of this.workers ?? []) w.terminate();
+    this.workers = [];
+  }
+
   /** The last error message of the C core, read as UTF-8. */
   lastError() {
     return this.readString(this.exports.nn_last_error() >>> 0);
   }
 
+  /** The instance's memory: its own, or the shared one the threaded build imports. */
   get memory() {
-    return this.exports.memory;
+    return this.exports.memory ?? this.sharedMemory;
   }
 
   /** Bytes of the instance: its wasm memory and what the core's allocator holds of it. */
   memoryUse() {
-    return { wasmMemoryBytes: this.exports.memory.buffer.byteLength, coreHeapBytes: this.fn.nn_heap_in_use() };
+    return { wasmMemoryBytes: this.memory.buffer.byteLength, coreHeapBytes: this.fn.nn_heap_in_use() };
   }
 
   // ---- fresh views (never keep one across a call that may allocate) ----
-  u8(ptr, n) { return new Uint8Array(this.exports.memory.buffer, ptr, n); }
-  i32(ptr, n) { return new Int32Array(this.exports.memory.buffer, ptr, n); }
-  u32(ptr, n) { return new Uint32Array(this.exports.memory.buffer, ptr, n); }
-  f32(ptr, n) { return new Float32Array(this.exports.memory.buffer, ptr, n); }
-  dataView() { return new DataView(this.exports.memory.buffer); }
+  u8(ptr, n) { return new Uint8Array(this.memory.buffer, ptr, n); }
+  i32(ptr, n) { return new Int32Array(this.memory.buffer, ptr, n); }
+  u32(ptr, n) { return new Uint32Array(this.memory.buffer, ptr, n); }
+  f32(ptr, n) { return new Float32Array(this.memory.buffer, ptr, n); }
+  dataView() { return new DataView(this.memory.buffer); }
 
   readString(ptr) {
     if (!ptr) return '';
-    const heap = new Uint8Array(this.exports.memory.buffer);
+    const heap = new Uint8Array(this.memory.buffer);
     let end = ptr;
     while (end < heap.length && heap[end] !== 0) end++;
-    return utf8.decode(heap.subarray(ptr, end));
+    return utf8.decode(heap.slice(ptr, end)); // a copy: TextDecoder refuses views of shared memory
   }
 
   // ---- allocation ----
@@ -379,7 +399,7 @@ export class Core {
   /** The net's random streams (init, dropout, shuffle) as a fresh BigUint64Array of 6 words. */
   rngState(net) {
     this.fn.nn_rng_state(net, this.scratch);
-    return new BigUint64Array(this.exports.memory.buffer, this.scratch, RNG_STATE_WORDS).slice();
+    return new BigUint64Array(this.memory.buffer, this.scratch, RNG_STATE_WORDS).slice();
   }
 
   /** Restores streams read by rngState (6 unsigned 64-bit words); the core refuses a malformed one. */
@@ -387,7 +407,7 @@ export class Core {
     if (!(words instanceof BigUint64Array) || words.length !== RNG_STATE_WORDS) {
       throw new NnError(Status.ERR_INVALID, say('err.rngWords', { n: RNG_STATE_WORDS }), 'setRngState');
     }
-    new BigUint64Array(this.exports.memory.buffer, this.scratch, RNG_STATE_WORDS).set(words);
+    new BigUint64Array(this.memory.buffer, this.scratch, RNG_STATE_WORDS).set(words);
     this.fn.nn_set_rng_state(net, this.scratch);
   }
 
@@ -417,15 +437,48 @@ export class Core {
   }
 }
 
-/** Instantiates a fresh, independent core (tests use several; the app uses initCore). */
-export async function createCore(source) {
+/** Pages of the threaded build's shared memory: what its module declares (build.sh). */
+const SHARED_PAGES = { initial: 512, maximum: 32768 };
+/** Bytes of stack each extra thread gets from the core's allocator. */
+const THREAD_STACK_BYTES = 256 * 1024;
+
+/**
+ * Instantiates a fresh, independent core (tests use several; the app uses initCore).
+ * The threaded build (nn-mt.wasm, which imports a shared memory) takes `threads` (1 to 8) and
+ * `startThread({module, memory, id, stackTop})`, which starts one worker that instantiates the
+ * module on that memory, sets its stack pointer to stackTop and calls nn_thread_main(id); it
+ * returns the worker, whose terminate() core.close() calls. Nothing changes a number: the
+ * products are split by output block (c/parallel.h).
+ */
+export async function createCore(source, { threads = 1, startThread = null } = {}) {
   const module = await compile(source);
   const state = {};
+  const shared = WebAssembly.Module.imports(module).some((imp) => imp.kind === 'memory');
+  if (shared) state.memory = new WebAssembly.Memory({ ...SHARED_PAGES, shared: true });
   const instance = await WebAssembly.instantiate(module, makeImports(module, state));
   state.exports = instance.exports;
   // A --no-entry standalone module is a WASI reactor: _initialize runs its static constructors.
   if (typeof instance.exports._initialize === 'function') instance.exports._initialize();
-  return new Core(instance);
+  const core = new Core(instance);
+  core.sharedMemory = state.memory ?? null;
+  core.module = module;
+  core.workers = [];
+  if (threads > 1) {
+    if (!shared || !startThread) throw new Error(`threads: ${threads} asked for, but this core has no shared memory`);
+    for (let id = 1; id < threads; id++) {
+      const stackTop = core.fn.nn_malloc(THREAD_STACK_BYTES) + THREAD_STACK_BYTES;
+      core.workers.push(await startThread({ module, memory: state.memory, id, stackTop }));
+    }
+    // Each worker joins once its instance is up; nn_set_threads refuses until then.
+    for (let waited = 0; instance.exports.nn_set_threads(threads) !== Status.OK; waited += 5) {
+      if (waited > 10000) {
+        core.close();
+        throw new Error(`threads: the ${threads - 1} worker(s) did not start within 10 s`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+  return core;
 }
 
 let initPromise = null;

@@ -1,0 +1,27 @@
+/* parallel.h: a fork-join over a small fixed set of threads, for kernels that split their output
+ * into blocks. Each block is computed by one thread exactly as one thread would compute it, so the
+ * result has the same bits whatever the thread count; reductions stay on one thread.
+ *
+ * Native builds start POSIX threads. The wasm build has no thread API of its own: the embedder
+ * starts one worker per extra thread, each with its own instance of the module on the shared
+ * memory and its own stack, and each calls nn_thread_main, which serves jobs until the page goes. */
+#ifndef NN_PARALLEL_H
+#define NN_PARALLEL_H
+
+#define NN_MAX_THREADS 8
+
+/* One block of a job: part in [0, parts), each run by a different thread (part 0 by the caller). */
+typedef void (*nn_par_fn)(void *ctx, int part, int parts);
+
+/* How many threads a job may use now (1 when no others run). */
+int nn_par_threads(void);
+
+/* Runs fn(ctx, p, parts) for every p in [0, parts) and returns when all are done. parts is cut to
+ * nn_par_threads(); 1 runs fn on the caller alone. Not reentrant: a part must not start a job. */
+void nn_par_run(nn_par_fn fn, void *ctx, int parts);
+
+/* [*begin, *end) of n items (of `align` each, the last group possibly short) that part p of
+ * `parts` takes: contiguous and near equal. */
+void nn_par_range(int n, int align, int part, int parts, int *begin, int *end);
+
+#endif
