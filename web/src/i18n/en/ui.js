@@ -24,6 +24,7 @@ export default {
   'preset.cnn': 'CNN: two 5×5 conv + max-pool blocks, Adam',
   'preset.xor-tanh': 'XOR with one tanh hidden layer of 4 units',
   'preset.xor-linear': 'XOR with a linear network: can it separate the classes?',
+  'preset.cnn-bn': 'CNN: 3×3 conv channels doubling 8 → 16 → 32, each with batch norm, Adam',
 
   'error.crash': 'The training worker stopped unexpectedly ({message}).',
   'error.init': 'The training core could not be loaded: {message}',

@@ -23,6 +23,7 @@ export default {
   'preset.cnn': 'CNN：两个 5×5 卷积 + 最大池化模块，Adam',
   'preset.xor-tanh': '异或：一个含 4 个 tanh 神经元的隐藏层',
   'preset.xor-linear': '异或：线性网络能把两类分开吗？',
+  'preset.cnn-bn': 'CNN：3×3 卷积，通道数 8 → 16 → 32 逐层翻倍，每层带批归一化，Adam',
 
   'error.crash': '训练线程意外停止（{message}）。',
   'error.init': '无法载入训练核心：{message}',
