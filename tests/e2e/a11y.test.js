@@ -178,7 +178,7 @@ describe('the MNIST page, from a fresh load', () => {
     const grid = reached.findIndex((f) => f.host === 'nn-digit-grid');
     expect(reached.filter((f) => f.host === 'nn-digit-grid').map((f) => f.tag)).toEqual(['figure', 'button']);
     expect(reached[grid + 1]).toMatchObject({ host: 'nn-digit-grid', tag: 'button' });
-    expect(reached[grid + 1].label).toMatch(/^Try test digit \d+ in the draw pad$/);
+    expect(reached[grid + 1].label).toMatch(/^Try this \d \(test image \d+\) in the draw pad$/);
     expect(reached.filter((f) => f.host === 'nn-draw-pad').map((f) => [f.tag, f.label])).toEqual([['canvas', 'Drawing pad'], ['button', 'Clear']]);
     const without = reached.filter((f) => !f.ring || !f.onScreen);
     expect(without).toEqual([]);
@@ -201,11 +201,11 @@ describe('the MNIST page, from a fresh load', () => {
     await page.keyboard.press('Tab');
     expect((await focused(page)).label).toBe('Add layer');
     await page.keyboard.press('Enter');
-    // Focus goes to the new row; Alt+Up moves it (focus follows) above the last Dense.
-    await expect.poll(async () => (await pg(page, 'pg.experiment')).layers.map((l) => l.type).join()).toBe('flatten,dense,relu,dense,dropout');
+    // It goes in before the output layer, and focus goes to the new row; Alt+Up moves it (focus follows).
+    await expect.poll(async () => (await pg(page, 'pg.experiment')).layers.map((l) => l.type).join()).toBe('flatten,dense,relu,dropout,dense');
     expect(await focused(page)).toMatchObject({ tag: 'select', id: 'kind', host: 'nn-layer-row' });
     await page.keyboard.press('Alt+ArrowUp');
-    await expect.poll(async () => (await pg(page, 'pg.experiment')).layers.map((l) => l.type).join()).toBe('flatten,dense,relu,dropout,dense');
+    await expect.poll(async () => (await pg(page, 'pg.experiment')).layers.map((l) => l.type).join()).toBe('flatten,dense,dropout,relu,dense');
     // The learning rate, typed.
     await focusBy(page, (f) => f.field === 'optimizer.lr');
     await page.keyboard.press('Control+A');
@@ -252,7 +252,7 @@ describe('the MNIST page, from a fresh load', () => {
     await page.keyboard.press('ArrowRight');
     const chosen = Number((await focused(page)).index);
     await page.keyboard.press('Tab');
-    expect(await focused(page)).toMatchObject({ host: 'nn-digit-grid', tag: 'button', label: `Try test digit ${chosen} in the draw pad`, ring: true });
+    expect(await focused(page)).toMatchObject({ host: 'nn-digit-grid', tag: 'button', label: expect.stringMatching(new RegExp(`^Try this \\d \\(test image ${chosen}\\) in the draw pad$`)), ring: true });
     await page.keyboard.press('Enter');
     // Focus goes to the pad, with its ring, on screen.
     await expect.poll(() => focused(page)).toMatchObject({ host: 'nn-draw-pad', tag: 'canvas', label: 'Drawing pad', ring: true, onScreen: true });

@@ -288,7 +288,7 @@ describe('the activation lab', () => {
       const read = (expression) => inLab(page, 'nn-act-lab', expression);
       await expect.poll(() => read('lab.live?.step ?? 0'), { timeout: 30_000 }).toBeGreaterThan(0);
       expect(await read('lab.live.layers')).toEqual([{ index: 2, type: 'relu' }]);
-      await expect.poll(() => page.locator('nn-act-lab #live-share').innerText()).toMatch(/^At step \d+, \d+\.\d % of the pre-activations of layer 2 \(relu\) lie where/);
+      await expect.poll(() => page.locator('nn-act-lab #live-share').innerText()).toMatch(/^At step \d+, \d+\.\d % of the pre-activations of layer 3 \(relu\) lie where/);
       // The run goes on while the lab is open: later steps, and their shares over time.
       const first = await read('lab.live.step');
       await expect.poll(() => read('lab.liveHistory.length'), { timeout: 30_000 }).toBeGreaterThan(1);

@@ -260,6 +260,41 @@ describe('the layer editor', () => {
     }
   }, 120_000);
 
+  it('keeps Train disabled while a field has an error, whatever edit answers after it, and trains what is shown', async () => {
+    const { page, problems, context } = await openPage(env.browser, `${env.server.url}#v=1&layers=flatten,dense:16,relu,dense:10&opt=sgd&lr=0.1`);
+    try {
+      await waitForStatus(page, ['ready']);
+      const units = page.locator('nn-layer-row').nth(1).locator('nn-num-field', { hasText: 'units' }).locator('input');
+      const lr = page.locator('nn-settings-panel nn-num-field[data-field="optimizer.lr"] input');
+      const train = page.locator('nn-run-controls button', { hasText: 'Train' });
+      // A layer's units, and within a few ms a learning rate the schema refuses.
+      await units.fill('24');
+      await lr.fill('-1');
+      // Well after the units' rebuild has answered, the run is still invalid and cannot train.
+      await page.waitForTimeout(1500);
+      expect(await pg(page, 'pg.training.status')).toBe('invalid');
+      expect(await train.isDisabled()).toBe(true);
+      // Fixed: the run that trains is the one on screen (24 units, lr 0.05).
+      await lr.fill('0.05');
+      await waitForStatus(page, ['ready']);
+      expect(await pg(page, 'pg.experiment.optimizer.lr')).toBe(0.05);
+      expect(await pg(page, 'pg.training.info.params')).toBe(784 * 24 + 24 + 24 * 10 + 10);
+      // A step's numbers, then a change: they are marked as the run's before the change.
+      const controls = page.locator('nn-run-controls');
+      await press(page, 'Step');
+      await expect.poll(() => pg(page, 'pg.live.stepCount')).toBe(1);
+      expect(await controls.locator('[data-stale]').count()).toBe(0);
+      await lr.fill('-1');
+      await expect.poll(() => controls.locator('[data-stale]').count()).toBe(1);
+      await lr.fill('0.05');
+      await waitForStatus(page, ['paused']);
+      expect(await controls.locator('[data-stale]').count()).toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it('in Chinese, gives the core\'s reason in Chinese at the row that breaks, and in English after a switch', async () => {
     const { page, problems, context } = await openPage(env.browser, `${env.server.url}#v=1&layers=conv2d:4:kernel=40,relu,flatten,dense:10&opt=sgd&lr=0.1&lang=zh`);
     try {

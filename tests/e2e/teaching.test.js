@@ -264,12 +264,12 @@ describe('the export buttons', () => {
       await press(page, 'Step');
       await expect.poll(() => pg(page, 'pg.live.stepCount')).toBe(1);
       const [zip] = await Promise.all([page.waitForEvent('download'), page.locator('#export-pytorch').click()]);
-      expect(zip.suggestedFilename()).toBe('experiment-pytorch.zip');
+      expect(zip.suggestedFilename()).toBe('xor-dense4-tanh-dense2-adam-lr0.03-pytorch.zip');
       const files = unzipSync(new Uint8Array(await readFile(await zip.path())));
-      expect(Object.keys(files).sort()).toEqual(['experiment.py', 'experiment.safetensors']);
-      expect(strFromU8(files['experiment.py'])).toContain('import torch');
+      expect(Object.keys(files).sort()).toEqual(['xor-dense4-tanh-dense2-adam-lr0.03.py', 'xor-dense4-tanh-dense2-adam-lr0.03.safetensors']);
+      expect(strFromU8(files['xor-dense4-tanh-dense2-adam-lr0.03.py'])).toContain('import torch');
       const [weights] = await Promise.all([page.waitForEvent('download'), page.locator('#download-weights').click()]);
-      expect(weights.suggestedFilename()).toBe('experiment-step1.safetensors');
+      expect(weights.suggestedFilename()).toBe('xor-dense4-tanh-dense2-adam-lr0.03-step1.safetensors');
       const bytes = await readFile(await weights.path());
       const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString());
       expect(header['layers.0.weight']).toMatchObject({ dtype: 'F32', shape: [4, 2] });

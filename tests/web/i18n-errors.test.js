@@ -374,4 +374,23 @@ describe('the JavaScript side in Chinese', () => {
       await setLanguage('en');
     }
   });
+
+  it('names a layer as its row does, counted from 1, in the page\'s language: no layers[1]', async () => {
+    const refused = validateExperiment({ ...example('mlp'), layers: [{ type: 'flatten' }, { type: 'dense', units: 0 }, { type: 'dense', units: 10 }] });
+    expect(refused.ok).toBe(false);
+    const link = decodeHash('v=1&layers=flatten,dense:0,relu,dense:10', example('mlp'));
+    expect(link.ok).toBe(false);
+    try {
+      expect(localize({ errors: refused.errors })).toMatch(/^Layer 2 units: must be an integer/);
+      expect(localizeLinkErrors(link.errors)).toMatch(/^Layer 2 units: /);
+      await setLanguage('zh');
+      for (const text of [localize({ errors: refused.errors }), localizeLinkErrors(link.errors)]) {
+        expect(text).toMatch(/^第 2 层 units：/);
+        expect(text).not.toMatch(/layers\[/);
+      }
+    } finally {
+      await setLanguage('en');
+    }
+  });
 });
+

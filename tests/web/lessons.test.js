@@ -247,6 +247,8 @@ describe('the lessons manifest', () => {
       expect(lesson.look.views.length).toBeGreaterThan(0);
       for (const view of lesson.look.views) expect([...PAGE_VIEWS, ...NEW_VIEWS], lesson.id).toContain(view);
       for (const measure of lesson.measures ?? []) expect(MEASURES, lesson.id).toContain(measure);
+      // A lesson that asks to compare how long the runs take has them in its table.
+      if (/how long|run time|takes/i.test(lesson.look.en)) expect(lesson.measures ?? [], lesson.id).toContain('time');
       // A lesson compares its spread with one the student has met before.
       if (lesson.compareWith !== undefined) expect(manifest.lessons.slice(0, manifest.lessons.indexOf(lesson)).map((l) => l.id), lesson.id).toContain(lesson.compareWith);
       expect(lesson.experiments.length).toBeGreaterThan(0);

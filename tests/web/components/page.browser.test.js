@@ -35,6 +35,32 @@ describe.skipIf(!inBrowser)('page elements', () => {
   });
   afterEach(() => mounted?.remove());
 
+  describe('in Chinese', () => {
+    it('names a lesson\'s preset in Chinese, and a normal init 正态', async () => {
+      const { setLanguage, t } = await import('../../../web/src/i18n/index.js');
+      const { presetName } = await import('../../../web/src/components/nn-app-header.js');
+      const { PRESETS } = await import('../../../web/src/experiment/presets.js');
+      const { LESSONS } = await import('../../../web/src/experiment/lessons.js');
+      const labels = new Map(LESSONS.flatMap((l) => l.experiments.map((e) => [e.id, e.label.zh])));
+      await setLanguage('zh');
+      try {
+        for (const preset of PRESETS) {
+          const own = t(`preset.${preset.id}`);
+          if (own !== `preset.${preset.id}`) expect(presetName(preset), preset.id).toBe(own);
+          else if (labels.has(preset.id)) expect(presetName(preset), preset.id).toBe(labels.get(preset.id));
+          else expect(presetName(preset), preset.id).toMatch(/[\u4e00-\u9fff]/);
+        }
+        expect(presetName(PRESETS.find((p) => p.id === 'init-xavier-normal'))).not.toBe(PRESETS.find((p) => p.id === 'init-xavier-normal').experiment.name);
+        for (const key of ['init.normal', 'init.xavier_normal', 'init.kaiming_normal']) {
+          expect(t(key)).toContain('正态');
+          expect(t(key)).not.toContain('标准');
+        }
+      } finally {
+        await setLanguage('en');
+      }
+    });
+  });
+
   describe('<nn-num-field>', () => {
     it('reports what the user types as a number, NaN for text, and keeps the text', async () => {
       mounted = await mount('nn-num-field', { label: 'lr', value: 0.1 });
@@ -94,22 +120,23 @@ describe.skipIf(!inBrowser)('page elements', () => {
       let last = eventsOf(events, 'layers-change').at(-1).detail;
       expect(last.action).toBe('edit');
       expect(last.layers[1]).toEqual({ type: 'dense', units: 64, bias: true });
-      // Add a dropout at the end.
+      // Add a dropout: it goes in after the row just edited.
       const select = sr(el).querySelector('#add-type');
       select.value = 'dropout';
       select.dispatchEvent(new Event('change'));
       sr(el).querySelector('.add button').click();
       last = eventsOf(events, 'layers-change').at(-1).detail;
       expect(last.action).toBe('add');
-      expect(last.layers.at(-1)).toEqual({ type: 'dropout', p: 0.5 });
+      expect(last.layers[2]).toEqual({ type: 'dropout', p: 0.5 });
+      expect(last.layers.map((l) => l.type)).toEqual(['flatten', 'dense', 'dropout', 'relu', 'dense']);
       await el.updateComplete;
-      // Alt+Up on the last row moves it up.
+      // Alt+Up on the new row moves it up.
       rows = [...sr(el).querySelectorAll('nn-layer-row')];
-      await rows[4].updateComplete;
-      sr(rows[4]).querySelector('.row').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowUp', altKey: true, bubbles: true }));
+      await rows[2].updateComplete;
+      sr(rows[2]).querySelector('.row').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowUp', altKey: true, bubbles: true }));
       last = eventsOf(events, 'layers-change').at(-1).detail;
       expect(last.action).toBe('move');
-      expect(last.layers.map((l) => l.type)).toEqual(['flatten', 'dense', 'relu', 'dropout', 'dense']);
+      expect(last.layers.map((l) => l.type)).toEqual(['flatten', 'dropout', 'dense', 'relu', 'dense']);
       await el.updateComplete;
       // Remove the first.
       rows = [...sr(el).querySelectorAll('nn-layer-row')];
@@ -117,12 +144,34 @@ describe.skipIf(!inBrowser)('page elements', () => {
       sr(rows[0]).querySelector('button[aria-label="Remove layer 1"]').click();
       last = eventsOf(events, 'layers-change').at(-1).detail;
       expect(last.action).toBe('remove');
-      expect(last.layers.map((l) => l.type)).toEqual(['dense', 'relu', 'dropout', 'dense']);
+      expect(last.layers.map((l) => l.type)).toEqual(['dropout', 'dense', 'relu', 'dense']);
       // Layers set from code: no event.
       const before = eventsOf(events, 'layers-change').length;
       el.layers = MLP;
       await el.updateComplete;
       expect(eventsOf(events, 'layers-change')).toHaveLength(before);
+    });
+
+    it('adds a layer before the output layer, or after the row last chosen, and says where', async () => {
+      mounted = await mount('nn-layer-editor', { layers: MLP, description: DESCRIPTION }, 520);
+      const { el, events } = mounted;
+      const add = () => sr(el).querySelector('#add-layer');
+      const types = () => eventsOf(events, 'layers-change').at(-1).detail.layers.map((l) => l.type);
+      expect(sr(el).querySelector('#add-at').textContent).toBe('it goes in as layer 4');
+      add().click();
+      expect(types()).toEqual(['flatten', 'dense', 'relu', 'dense', 'dense']);
+      await el.updateComplete;
+      // Tabbing through the rows chooses none; clicking the first row chooses it, and the next layer goes in after it.
+      const rows = [...sr(el).querySelectorAll('nn-layer-row')];
+      await rows[4].updateComplete;
+      sr(rows[4]).querySelector('select').focus();
+      await el.updateComplete;
+      expect(sr(el).querySelector('#add-at').textContent).toBe('it goes in as layer 5');
+      sr(el).querySelectorAll('li')[0].dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+      await el.updateComplete;
+      expect(sr(el).querySelector('#add-at').textContent).toBe('it goes in as layer 2');
+      add().click();
+      expect(types()).toEqual(['flatten', 'dense', 'dense', 'relu', 'dense', 'dense']);
     });
 
     it('labels every control', async () => {
@@ -251,6 +300,25 @@ describe.skipIf(!inBrowser)('page elements', () => {
       expect(buttons()).toEqual([['Train', true], ['Pause', false], ['Step', false], ['Reset', false]]);
       expect(sr(el).querySelector('progress#epoch').value).toBe(300);
       expect(eventsOf(events, 'run-action')).toHaveLength(1);
+    });
+
+    it('marks the numbers of the run before a change as such', async () => {
+      mounted = await mount('nn-run-controls', { status: 'invalid', totalSteps: 63, stepsPerEpoch: 63, step: 10, loss: 0.5, stale: true }, 600);
+      const { el } = mounted;
+      expect(sr(el).querySelector('[data-stale]').textContent).toMatch(/^These numbers are from the run before your change/);
+      expect(sr(el).querySelector('dl.readout').classList.contains('is-stale')).toBe(true);
+      el.stale = false;
+      await el.updateComplete;
+      expect(sr(el).querySelector('[data-stale]')).toBeNull();
+    });
+
+    it('counts the test set of a 2-D data set in points, not digits', async () => {
+      mounted = await mount('nn-run-controls', { status: 'ready', totalSteps: 63, stepsPerEpoch: 63, testCount: 1000, testAccuracy: 0.5, points: true }, 600);
+      const readout = () => sr(mounted.el).querySelector('[data-readout="test-accuracy"]').previousElementSibling.textContent;
+      expect(readout()).toBe('test accuracy (1,000 points)');
+      mounted.el.points = false;
+      await mounted.el.updateComplete;
+      expect(readout()).toBe('test accuracy (1,000 digits)');
     });
   });
 });

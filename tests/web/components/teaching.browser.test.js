@@ -37,6 +37,7 @@ describe.skipIf(!inBrowser)('teaching elements', () => {
     await import('../../../web/src/components/nn-assignment-editor.js');
     await import('../../../web/src/components/nn-settings-panel.js');
     await import('../../../web/src/components/nn-layer-editor.js');
+    await import('../../../web/src/components/nn-lesson-panel.js');
   });
   afterEach(() => mounted?.remove());
 
@@ -129,6 +130,23 @@ describe.skipIf(!inBrowser)('teaching elements', () => {
       expect(eventsOf(events, 'goal-submit')).toHaveLength(1);
     });
 
+    it('warns before training when the settings train more epochs than the budget', async () => {
+      const { settingsOverBudget } = await import('../../../web/src/experiment/homework.js');
+      const budget = { metric: 'test_accuracy', target: 0.97, max_epochs: 2, lock: [], hide: [], text: {} };
+      const run = { steps: 0, stepsPerEpoch: 938, params: 101770 };
+      mounted = await mount('nn-goal-panel', {
+        assignment: budget, status: null, measured: null, run, blocked: '',
+        over: settingsOverBudget(budget, { epochs: 3, ...run }),
+      });
+      const { el } = mounted;
+      const warning = sr(el).querySelector('[data-over-budget]');
+      expect(warning.getAttribute('role')).toBe('alert');
+      expect(warning.textContent.trim()).toBe('Your settings train 3 epochs; the budget is 2. Training stops at the budget: set epochs to 2 or fewer.');
+      el.over = settingsOverBudget(budget, { epochs: 2, ...run });
+      await el.updateComplete;
+      expect(sr(el).querySelector('[data-over-budget]')).toBeNull();
+    });
+
     it('shows a claim, its digest check and the replay\'s verdict', async () => {
       mounted = await mount('nn-goal-panel', {
         assignment: null, claim: { steps: 30, test_accuracy: 0.49, test_loss: 0.671, digest: '0'.repeat(16) }, claimDigestOk: false,
@@ -141,6 +159,27 @@ describe.skipIf(!inBrowser)('teaching elements', () => {
       expect(sr(el).querySelector('#submit')).toBeNull();
       sr(el).querySelector('#replay').click();
       expect(eventsOf(events, 'result-replay')).toHaveLength(1);
+    });
+
+    it('shows a result link\'s claim and its replay only, with no progress nor Submit, before or after the replay', async () => {
+      const claim = { steps: 938, test_accuracy: 0.9712, test_loss: 0.0951, digest: '0'.repeat(16) };
+      const pending = { metric: 'test_accuracy', target: 0.97, value: 0.1, reached: false, withinBudget: true, met: false, budgets: [] };
+      mounted = await mount('nn-goal-panel', {
+        assignment, status: pending, measured: { count: 1000, full: false }, run: { steps: 0, stepsPerEpoch: 938, params: 101770 }, blocked: '', claim, claimDigestOk: true,
+      });
+      const { el } = mounted;
+      const text = () => sr(el).textContent;
+      expect(sr(el).querySelector('[data-claim]')).not.toBeNull();
+      expect(sr(el).querySelector('[data-goal-state]')).toBeNull();
+      expect(sr(el).querySelector('progress')).toBeNull();
+      expect(text()).not.toMatch(/Not reached yet/);
+      // The replay reached the claim: the page's run now meets the goal, and still nothing says Submit.
+      el.status = { ...pending, value: 0.9712, reached: true, met: true };
+      el.replay = { steps: 938, test_accuracy: 0.9712, test_loss: 0.0951, matches: true };
+      await el.updateComplete;
+      expect(sr(el).querySelector('[data-replay]').dataset.replay).toBe('match');
+      expect(text()).not.toMatch(/Submit/);
+      expect(sr(el).querySelector('#submit')).toBeNull();
     });
   });
 
@@ -177,6 +216,61 @@ describe.skipIf(!inBrowser)('teaching elements', () => {
       await el.updateComplete;
       expect(sr(el).querySelector('#control-seed').value).toBe('lock');
       expect(events.length).toBe(count);
+    });
+  });
+
+  describe('<nn-assignment-editor> target', () => {
+    it('reads 97 and 0.97 as 97 %, refuses 0 and 250, and warns of a goal met by chance', async () => {
+      mounted = await mount('nn-assignment-editor', { controls: ['lr'], link: 'http://x/#v=1', classes: 10 });
+      const { el, events } = mounted;
+      const last = () => eventsOf(events, 'assignment-change').at(-1).detail.assignment;
+      const metric = sr(el).querySelector('#goal-metric');
+      metric.value = 'test_accuracy';
+      metric.dispatchEvent(new Event('change'));
+      await el.updateComplete;
+      const field = () => sr(el).querySelector('nn-num-field[data-field="target"]');
+      const type = async (text) => {
+        const input = field().shadowRoot.querySelector('input');
+        input.value = text;
+        input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+        await el.updateComplete;
+      };
+      await type('97');
+      expect(last().target).toBeCloseTo(0.97, 12);
+      expect(sr(el).querySelector('#target-read')).toBeNull();
+      await type('0.97');
+      expect(last().target).toBe(0.97); // the link's notation, not 0.0097
+      expect(sr(el).querySelector('#target-read').textContent).toBe('0.97 is read as 97 %.');
+      expect(sr(el).querySelector('#target-chance')).toBeNull();
+      const count = eventsOf(events, 'assignment-change').length;
+      await type('250');
+      expect(eventsOf(events, 'assignment-change').length).toBe(count);
+      expect(field().error).toBe('A target is more than 0 and at most 100 %.');
+      await type('8');
+      expect(last().target).toBe(0.08);
+      expect(sr(el).querySelector('#target-chance').textContent).toMatch(/^Guessing among 10 classes scores 10 %/);
+      // A loss an untrained network already has (ln 10 is about 2.303).
+      metric.value = 'test_loss';
+      metric.dispatchEvent(new Event('change'));
+      await el.updateComplete;
+      expect(sr(el).querySelector('#target-chance')).toBeNull();
+      await type('2.5');
+      expect(sr(el).querySelector('#target-chance').textContent).toMatch(/loss of 2\.303/);
+    });
+  });
+
+  describe('<nn-lesson-panel>', () => {
+    it('shows each run\'s training time where the lesson asks to compare how long runs take', async () => {
+      const { lessonOf } = await import('../../../web/src/experiment/lessons.js');
+      const lesson = lessonOf('architecture');
+      const results = lesson.experiments.map((e, i) => ({ id: e.id, label: e.label.en, color: '#000', steps: 200, firstLoss: 2.3, testLoss: 0.5, testAccuracy: 0.8, multiplyAdds: 1000 * (i + 1), seconds: 1.25 * (i + 1) }));
+      mounted = await mount('nn-lesson-panel', { lesson: 'architecture', results }, 900);
+      const table = sr(mounted.el).querySelector('table[part="results"]');
+      const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+      const col = heads.indexOf('Training time');
+      expect(col).toBeGreaterThan(0);
+      const cells = [...table.querySelectorAll('tbody tr')].map((tr) => tr.children[col].textContent.trim());
+      expect(cells).toEqual(['1.3 s', '2.5 s', '3.8 s']);
     });
   });
 

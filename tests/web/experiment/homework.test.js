@@ -9,7 +9,7 @@ import {
   CONTROLS, EMBED_PARTS, GOAL_TEXT_MAX, MAX_HASH_LENGTH, PROPERTIES, controlOfPath, controlPaths, decodeHash, encodeHash, experimentSettings,
 } from '../../../web/src/experiment/url.js';
 import {
-  budgetChecks, digestMatches, fixedSettingChanges, goalStatus, goalText, makeResult, reaches, resultDigest, sameAssignment, stepBudget,
+  budgetChecks, digestMatches, fixedSettingChanges, goalStatus, goalText, makeResult, reaches, resultDigest, sameAssignment, settingsOverBudget, stepBudget,
 } from '../../../web/src/experiment/homework.js';
 import { sha256Hex } from '../../../web/src/experiment/digest.js';
 import en from '../../../web/src/i18n/en/index.js';
@@ -199,5 +199,18 @@ describe('goals and budgets', () => {
     expect(fixedSettingChanges(xor, { lock: ['data'], hide: [] }, { ...xor, data: { ...xor.data, count: 50 } })[0]).toMatchObject({ control: 'data', path: 'data' });
     expect(sameAssignment({ ...ASSIGNMENT, hide: ['seed', 'init'] }, ASSIGNMENT, xor)).toBe(true);
     expect(sameAssignment(ASSIGNMENT, { ...ASSIGNMENT, max_epochs: 3 }, xor)).toBe(false);
+  });
+});
+
+describe('settings against the budgets, before training', () => {
+  it('names each budget the settings break, and none when they fit', () => {
+    const run = { stepsPerEpoch: 938, params: 101770 };
+    expect(settingsOverBudget(ASSIGNMENT, { epochs: 3, ...run })).toEqual([
+      { budget: 'max_epochs', limit: 2, planned: 3 },
+      { budget: 'max_steps', limit: 1500, planned: 2814 },
+    ]);
+    expect(settingsOverBudget(ASSIGNMENT, { epochs: 1, ...run })).toEqual([]);
+    expect(settingsOverBudget(ASSIGNMENT, { epochs: 1, stepsPerEpoch: 938, params: 120001 })).toEqual([{ budget: 'max_params', limit: 120000, planned: 120001 }]);
+    expect(settingsOverBudget(null, { epochs: 9, ...run })).toEqual([]);
   });
 });

@@ -135,6 +135,55 @@ describe('TrainingController', () => {
     expect(localize(training.message)).toMatch(/cannot be built/);
   });
 
+  it('says that the stack cannot be built whichever of the describe and configure answers comes last', async () => {
+    const broken = { ...XOR, layers: [{ type: 'dense', units: 4 }, { type: 'conv2d', filters: 2, kernel: 3, stride: 1, padding: 0 }] };
+    // The stack's answer first, the refused configure after it.
+    const first = (await start()).training;
+    first.describe(broken);
+    await first.until((s) => s === 'invalid');
+    first.configure(broken, true);
+    expect(await first.settled).toBe('invalid');
+    expect(localize(first.message)).toMatch(/cannot be built/);
+    // The refused configure first, the stack's answer after it.
+    const second = (await start()).training;
+    second.configure(broken, true);
+    await second.settled;
+    second.describe(broken);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(second.status).toBe('invalid');
+    expect(localize(second.message)).toMatch(/cannot be built/);
+  });
+
+  it('keeps a field with an error from training, whatever answer of an earlier edit comes back', async () => {
+    const { training, events } = await start();
+    const params = training.info.params;
+    const wider = { ...XOR, layers: [{ type: 'dense', units: 7 }, ...XOR.layers.slice(1)] };
+    // A valid edit (its rebuild debounced), then within a few ms a field with an error.
+    training.describe(wider);
+    training.configure(wider);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    training.invalidEdit('error.fix');
+    // The earlier edit's answers come back; the run stays invalid and nothing trains.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(training.status).toBe('invalid');
+    expect(training.message).toBe('error.fix');
+    expect(await training.train()).toBe('invalid');
+    await training.step();
+    expect(training.info.step).toBe(0);
+    expect(await training.reset()).toBe('invalid');
+    // The field fixed back to the experiment configured: the run is ready, with that network.
+    training.validEdit();
+    expect(training.status).toBe('ready');
+    expect(training.info.params).toBeGreaterThan(params); // 7 hidden units, as on screen
+    // Fixed while the rebuild is still pending: loading until its answer, then ready.
+    training.configure(XOR);
+    training.invalidEdit('error.fix');
+    training.validEdit();
+    expect(training.status).toBe('loading');
+    expect(await training.settled).toBe('ready');
+    expect(events.stopped).toEqual([]);
+  });
+
   it('arms the watchdog on every run, and a worker that hangs mid-run fails it and stops the promise', async () => {
     const { training, events, workers, beyond } = await start({ experiment: LONG, watchdog: QUICK_WATCHDOG });
     // A lesson's run, a homework's, Train's: all come through train().

@@ -16,8 +16,13 @@ const EXAMPLES = PRESETS.filter((p) => !IN_LESSONS.has(p.id));
 export function presetName(preset) {
   const key = `preset.${preset.id}`;
   const name = t(key);
-  return name === key ? preset.experiment.name ?? preset.id : name;
+  if (name !== key) return name;
+  // A lesson's experiment is named by the lesson's label for it, which has every language.
+  const label = LESSON_LABELS.get(preset.id)?.[language()];
+  return label || (preset.experiment.name ?? preset.id);
 }
+
+const LESSON_LABELS = new Map(LESSONS.flatMap((lesson) => lesson.experiments.map((e) => [e.id, e.label])));
 
 /**
  * @element nn-app-header

@@ -25,7 +25,11 @@ export class NnAssignmentEditor extends LitElement {
     /** The homework link the page made of it, and why it cannot be made ('' when it can). */
     link: { type: String },
     linkError: { type: String, attribute: 'link-error' },
+    /** How many classes the experiment's data has (the chance a goal is checked against). */
+    classes: { type: Number },
     _copied: { state: true },
+    /** What the accuracy target's field holds as typed (null once set from code). */
+    _typed: { state: true },
   };
 
   static styles = [fieldGroups, formFields, css`
@@ -119,8 +123,15 @@ export class NnAssignmentEditor extends LitElement {
       display: inline-flex;
       align-items: center;
     }
-    .error {
+    .error,
+    .warning {
       color: var(--nn-error, #b3261e);
+    }
+    .target-notes {
+      grid-column: 1 / -1;
+    }
+    .target-notes p {
+      margin: 2px 0;
     }
   `];
 
@@ -131,11 +142,31 @@ export class NnAssignmentEditor extends LitElement {
     this.controls = [];
     this.link = '';
     this.linkError = '';
+    this.classes = 10;
     this._copied = false;
+    this._typed = null;
+  }
+
+  /**
+   * The accuracy target typed in the percent field: 97 is 97 %, and 0.97, the link's own notation,
+   * is 97 % too (no one sets a goal of under 1 %); 0 or over 100 is refused.
+   */
+  #setAccuracyTarget(value) {
+    this._typed = value;
+    if (!(value > 0 && value <= 100)) return;
+    this.#set('target', value <= 1 ? value : value / 100);
+  }
+
+  #emitted = null;
+
+  willUpdate(changed) {
+    // An assignment set from code (a link, an undo) is shown as it is, not as it was typed.
+    if (changed.has('assignment') && this.assignment !== this.#emitted) this._typed = null;
   }
 
   #emit(assignment) {
     this.assignment = assignment;
+    this.#emitted = assignment;
     this.dispatchEvent(new CustomEvent('assignment-change', { detail: { assignment }, bubbles: true, composed: true }));
   }
 
@@ -147,6 +178,7 @@ export class NnAssignmentEditor extends LitElement {
   }
 
   #setMetric(metric) {
+    this._typed = null;
     const next = { ...this.assignment };
     if (!metric) {
       delete next.metric;
@@ -216,13 +248,36 @@ export class NnAssignmentEditor extends LitElement {
         ${a.metric
           ? html`<nn-num-field data-field="target" .label=${acc ? t('assign.targetPercent') : t('assign.targetLoss')}
               .value=${acc ? Math.round(a.target * 1e6) / 1e4 : a.target}
-              @value-change=${(e) => this.#set('target', acc ? e.detail.value / 100 : e.detail.value)}></nn-num-field>`
+              .hint=${acc ? t('assign.targetHint') : ''}
+              .error=${this.#targetError(a)}
+              @value-change=${(e) => (acc ? this.#setAccuracyTarget(e.detail.value) : this.#set('target', e.detail.value))}></nn-num-field>`
           : nothing}
+        ${a.metric ? this.#renderTargetNotes(a) : nothing}
         ${['max_epochs', 'max_steps', 'max_params'].map((key) => html`<nn-num-field data-field=${key} integer
           .label=${t(`assign.${key}`)} .hint=${t('assign.budgetHint')} .value=${a[key] ?? NaN}
           @value-change=${(e) => this.#set(key, e.detail.value > 0 ? Math.round(e.detail.value) : undefined)}></nn-num-field>`)}
       </div>
     </fieldset>`;
+  }
+
+  #targetError(a) {
+    const typed = this._typed;
+    if (a.metric !== 'test_accuracy' || typed === null || (typed > 0 && typed <= 100)) return '';
+    return t('assign.targetRange');
+  }
+
+  /** How a typed fraction was read, and a goal an untrained network meets by chance. */
+  #renderTargetNotes(a) {
+    const notes = [];
+    const pct = (x) => `${Math.round(x * 1e6) / 1e4} %`;
+    if (a.metric === 'test_accuracy' && this._typed > 0 && this._typed <= 1) notes.push(html`<p class="note" id="target-read">${t('assign.targetRead', { typed: String(this._typed), pct: pct(a.target) })}</p>`);
+    const classes = this.classes > 1 ? this.classes : 10;
+    const chance = a.metric === 'test_accuracy' ? a.target <= 1 / classes : a.target >= Math.log(classes);
+    if (Number.isFinite(a.target) && chance) {
+      const key = a.metric === 'test_accuracy' ? 'assign.chanceAccuracy' : 'assign.chanceLoss';
+      notes.push(html`<p class="warning" id="target-chance" role="alert">${t(key, { classes: String(classes), chance: a.metric === 'test_accuracy' ? pct(1 / classes) : (Math.round(Math.log(classes) * 1000) / 1000).toString() })}</p>`);
+    }
+    return notes.length ? html`<div class="target-notes">${notes}</div>` : nothing;
   }
 
   #renderText(a) {

@@ -26,6 +26,8 @@ export class NnGoalPanel extends LitElement {
     measured: { attribute: false },
     /** The run now: {steps, stepsPerEpoch, params}. */
     run: { attribute: false },
+    /** The budgets the settings break before training (homework.js settingsOverBudget). */
+    over: { attribute: false },
     /** Why Submit cannot be pressed now ('' when it can). */
     blocked: { type: String },
     /** Submitting: waiting for the whole test set's numbers. */
@@ -145,6 +147,9 @@ export class NnGoalPanel extends LitElement {
       border: 1px solid var(--nn-border, #b8bcc4);
       border-radius: 4px;
     }
+    .over-budget {
+      color: var(--nn-error, #b3261e);
+    }
     .claim {
       font-variant-numeric: tabular-nums;
     }
@@ -194,6 +199,7 @@ export class NnGoalPanel extends LitElement {
     return html`
       ${text ? html`<p class="text" data-goal-text lang=${a.text?.[language()] ? languageTag(language()) : nothing}>${text}</p>` : nothing}
       ${a ? this.#renderGoal(a) : nothing}
+      ${a && !this.claim ? this.#renderOver() : nothing}
       ${a ? this.#renderFixed(a) : nothing}
       ${this.claim ? this.#renderClaim() : this.#renderSubmit()}
     `;
@@ -218,9 +224,10 @@ export class NnGoalPanel extends LitElement {
         n: formatInteger(a.max_params), now: formatInteger(run.params ?? 0),
       })}</li>`);
     }
+    // A result link's reader checks its claim: the page's own run is no progress of theirs.
     return html`
       ${items.length ? html`<ul aria-label=${t('goal.title')}>${items}</ul>` : nothing}
-      ${a.metric ? this.#renderProgress(a) : nothing}
+      ${a.metric && !this.claim ? this.#renderProgress(a) : nothing}
     `;
   }
 
@@ -251,6 +258,16 @@ export class NnGoalPanel extends LitElement {
         <progress id="goal-progress" max="1" .value=${fraction} aria-valuetext=${metricText(a.metric, value)}></progress>
       </div>
       <div class="state ${cls}" role="status" data-goal-state=${cls || 'pending'}>${state}</div>`;
+  }
+
+  /** A warning before training: the settings ask for more than the budget allows. */
+  #renderOver() {
+    const over = this.over ?? [];
+    if (!over.length) return nothing;
+    const line = ({ budget, limit, planned }) => html`<li data-over=${budget}>${t(`goal.over.${budget}`, { planned: formatInteger(planned), limit: formatInteger(limit) })}</li>`;
+    return html`<div class="over-budget" role="alert" data-over-budget>
+      <ul>${over.map(line)}</ul>
+    </div>`;
   }
 
   #renderFixed(a) {

@@ -29,6 +29,11 @@ export class NnLayerEditor extends LitElement {
     /** Disables editing (while a homework link fixes the stack). */
     disabled: { type: Boolean, reflect: true },
     _addType: { state: true },
+    /**
+     * The row last clicked or edited (-1 for none): Add layer puts the new layer after it. Focus
+     * alone does not choose a row: tabbing through the rows to the button passes the output layer.
+     */
+    _selected: { state: true },
     _dragFrom: { state: true },
     _dropAt: { state: true },
     _announce: { state: true },
@@ -56,6 +61,9 @@ export class NnLayerEditor extends LitElement {
       align-items: end;
       margin-top: 8px;
       flex-wrap: wrap;
+    }
+    li[data-selected] {
+      box-shadow: inset 3px 0 0 var(--nn-accent, #1a73e8);
     }
     .add label {
       display: block;
@@ -110,6 +118,7 @@ export class NnLayerEditor extends LitElement {
     this.batchSize = 64;
     this.disabled = false;
     this._addType = 'dense';
+    this._selected = -1;
     this._dragFrom = -1;
     this._dropAt = -1;
     this._announce = '';
@@ -123,6 +132,7 @@ export class NnLayerEditor extends LitElement {
   #onChange(event) {
     event.stopPropagation();
     const { index, layer } = event.detail;
+    this._selected = index;
     this.#emit(this.layers.map((l, i) => (i === index ? layer : l)), 'edit');
   }
 
@@ -130,6 +140,7 @@ export class NnLayerEditor extends LitElement {
     event.stopPropagation();
     const { index } = event.detail;
     this._announce = t('layers.removed', { n: index + 1, name: t(`layer.${this.layers[index].type}`) });
+    this._selected = -1;
     this.#emit(this.layers.filter((_, i) => i !== index), 'remove');
     this.updateComplete.then(() => this.#rows()[Math.min(index, this.layers.length - 1)]?.focusRow());
   }
@@ -140,6 +151,7 @@ export class NnLayerEditor extends LitElement {
     const [moved] = layers.splice(from, 1);
     layers.splice(to, 0, moved);
     this._announce = t('layers.moved', { name: t(`layer.${moved.type}`), n: to + 1 });
+    this._selected = to;
     this.#emit(layers, 'move');
   }
 
@@ -151,11 +163,24 @@ export class NnLayerEditor extends LitElement {
     this.updateComplete.then(() => this.#rows()[to]?.focusRow());
   }
 
+  /**
+   * Where Add layer puts the new layer: after the row last chosen, else before the output layer
+   * (the last dense layer, whose units are the classes), else at the end.
+   */
+  addIndex() {
+    const n = this.layers.length;
+    if (this._selected >= 0 && this._selected < n) return this._selected + 1;
+    return n > 0 && this.layers[n - 1].type === 'dense' ? n - 1 : n;
+  }
+
   #onAdd() {
-    const layers = [...this.layers, layerDefaults(this._addType)];
-    this._announce = t('layers.added', { name: t(`layer.${this._addType}`), n: layers.length });
+    const at = this.addIndex();
+    const layers = [...this.layers];
+    layers.splice(at, 0, layerDefaults(this._addType));
+    this._announce = t('layers.added', { name: t(`layer.${this._addType}`), n: at + 1 });
+    this._selected = at;
     this.#emit(layers, 'add');
-    this.updateComplete.then(() => this.#rows()[layers.length - 1]?.focusRow());
+    this.updateComplete.then(() => this.#rows()[at]?.focusRow());
   }
 
   #rows() {
@@ -216,7 +241,7 @@ export class NnLayerEditor extends LitElement {
         ${repeat(
           this.layers,
           (_, i) => i,
-          (layer, i) => html`<li>
+          (layer, i) => html`<li ?data-selected=${i === this._selected} @pointerdown=${() => { this._selected = i; }}>
             <nn-layer-row
               .layer=${layer}
               .index=${i}
@@ -243,7 +268,8 @@ export class NnLayerEditor extends LitElement {
             ${LAYER_TYPES.map((k) => html`<option value=${k} ?selected=${k === this._addType}>${t(`layer.${k}`)}</option>`)}
           </select>
         </div>
-        <button type="button" @click=${this.#onAdd}>${t('layers.add')}</button>
+        <button type="button" id="add-layer" aria-describedby="add-at" @click=${this.#onAdd}>${t('layers.add')}</button>
+        <span class="hint" id="add-at">${t('layers.addAt', { n: this.addIndex() + 1 })}</span>
         <span class="hint">${t('layers.reorderHint')}</span>
       </div>`}
       ${this.#renderTotal(d, listError)}

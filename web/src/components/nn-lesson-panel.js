@@ -24,6 +24,7 @@ function columnsFor(lesson) {
   if (views.includes('norm-chart')) cols.push('gradRatio');
   if (views.includes('activation-stats')) cols.push('startStdRatio');
   if (measures.includes('multiplyAdds')) cols.push('multiplyAdds');
+  if (measures.includes('time')) cols.push('seconds');
   return cols;
 }
 
@@ -42,6 +43,7 @@ const CELL = {
   gradRatio: (r) => num(r.gradRatio),
   startStdRatio: (r) => num(r.startStdRatio),
   multiplyAdds: (r) => (Number.isFinite(r.multiplyAdds) ? formatInteger(r.multiplyAdds) : '—'),
+  seconds: (r) => (Number.isFinite(r.seconds) ? t('lessons.seconds', { s: r.seconds.toFixed(1) }) : '—'),
 };
 
 /**
@@ -51,7 +53,7 @@ const CELL = {
  * @property {string} current - the id of the experiment loaded in the page now ('' when another)
  * @property {object|null} progress - while the page runs the lesson: {index, total, label}; else null
  * @property {object[]} results - one per experiment run: {id, label, color, steps, firstLoss, testLoss,
- *   testAccuracy, deadFraction, gradRatio, startStdRatio, multiplyAdds}
+ *   testAccuracy, deadFraction, gradRatio, startStdRatio, multiplyAdds, seconds}
  * @property {object} history - per lesson id, the results of its last complete run in this page
  *   (the lesson's `compareWith` reads it)
  * @property {string} outcome - the sentence announced when the lesson's runs end (aria-live)

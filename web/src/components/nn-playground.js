@@ -204,9 +204,7 @@ export class NnPlayground extends LitElement {
     const r = validateExperiment(draft);
     if (!r.ok) {
       this._errors = r.errors;
-      training.pauseForEdit();
-      training.message = say('error.fix');
-      training.status = 'invalid';
+      training.invalidEdit(say('error.fix'));
       // Rows before the first broken one keep the shapes of the last check.
       const firstBad = Math.min(...r.errors.map((e) => (e.path[0] === 'layers' && typeof e.path[1] === 'number' ? e.path[1] : Infinity)));
       if (training.description && Number.isFinite(firstBad)) {
@@ -216,7 +214,7 @@ export class NnPlayground extends LitElement {
     }
     this._errors = [];
     if (this.experiment && sameExperiment(r.experiment, this.experiment)) {
-      if (training.status === 'invalid') training.restoreStatus();
+      training.validEdit();
       return;
     }
     this.homework.edited();
@@ -441,17 +439,17 @@ export class NnPlayground extends LitElement {
     return html`<section class="card instructor" aria-labelledby="h-instructor" data-part="instructor">
       <h2 id="h-instructor">${t('assign.title')}</h2>
       <nn-assignment-editor .assignment=${homework.assignment ?? { lock: [], hide: [], text: {} }} .controls=${homework.controlsFor(this.experiment)}
-        .link=${link} .linkError=${error}
+        .classes=${this.training.info?.classes ?? (this.experiment?.data?.set === 'mnist' ? 10 : 2)} .link=${link} .linkError=${error}
         @assignment-change=${(e) => { homework.setAssignment(e.detail.assignment); this.url.write(); }}></nn-assignment-editor>
     </section>`;
   }
 
   #renderGoal(applied) {
     const { homework } = this;
-    const { status, measured, run } = homework.goalNow();
+    const { status, measured, run, over } = homework.goalNow();
     return html`<section class="card goal" aria-labelledby="h-goal" data-part="goal">
       <h2 id="h-goal">${homework.claim ? t('result.heading') : t('goal.title')}</h2>
-      <nn-goal-panel .assignment=${applied} .status=${status} .measured=${measured} .run=${run} .blocked=${homework.submitBlocked()}
+      <nn-goal-panel .assignment=${applied} .status=${status} .measured=${measured} .run=${run} .over=${over} .blocked=${homework.submitBlocked()}
         ?busy=${homework.submitting} .resultLink=${homework.resultLink} .claim=${homework.claim} .claimDigestOk=${homework.claimDigestOk}
         .replay=${homework.replay} @goal-submit=${() => homework.submit()} @result-replay=${() => homework.replayClaim()}></nn-goal-panel>
     </section>`;
@@ -467,7 +465,8 @@ export class NnPlayground extends LitElement {
       <nn-run-controls .status=${status} .step=${info?.step ?? 0} .totalSteps=${info?.totalSteps ?? 0} .stepsPerEpoch=${info?.stepsPerEpoch ?? 0}
         .samplesPerSecond=${last.trainMs > 0 ? Math.round((1000 * last.samples) / last.trainMs) : 0} .elapsed=${training.elapsed}
         .loading=${training.loading} .loss=${last.loss} .trainAccuracy=${last.accuracy} .testAccuracy=${last.testAccuracy}
-        .testCount=${last.testCount} .message=${localize(training.message)}
+        .testCount=${last.testCount} ?points=${this.experiment?.data?.set !== 'mnist'}
+        ?stale=${live.lastStep > 0 && (status === 'invalid' || status === 'loading')} .message=${localize(training.message)}
         @run-action=${(e) => this.#onRunAction(e.detail.action)}></nn-run-controls>
       <div class="live-charts">
         <label><input type="checkbox" role="switch" id="live-charts" .checked=${views.live} aria-describedby="live-charts-note"

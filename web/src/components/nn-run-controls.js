@@ -28,6 +28,10 @@ export class NnRunControls extends LitElement {
     trainAccuracy: { type: Number, attribute: 'train-accuracy' },
     testAccuracy: { type: Number, attribute: 'test-accuracy' },
     testCount: { type: Number, attribute: 'test-count' },
+    /** Whether the test samples are 2-D points (XOR, spirals, ...) rather than MNIST's digits. */
+    points: { type: Boolean },
+    /** The numbers are those of the run before the experiment was changed: marked, not current. */
+    stale: { type: Boolean },
     /** A sentence about why training stopped or cannot start. */
     message: { type: String },
   };
@@ -104,6 +108,16 @@ export class NnRunControls extends LitElement {
       font-weight: 600;
       font-variant-numeric: tabular-nums;
     }
+    .stale {
+      margin: 4px 0 0;
+      font-size: 12px;
+      color: var(--nn-muted, #5a5f69);
+    }
+    /* Struck through in the muted colour, which keeps the contrast a dimmed opacity would lose. */
+    dl.is-stale dd {
+      color: var(--nn-muted, #5a5f69);
+      text-decoration: line-through;
+    }
     dl {
       margin: 0;
     }
@@ -132,6 +146,8 @@ export class NnRunControls extends LitElement {
     this.trainAccuracy = NaN;
     this.testAccuracy = NaN;
     this.testCount = 0;
+    this.points = false;
+    this.stale = false;
     this.message = '';
   }
 
@@ -198,10 +214,11 @@ export class NnRunControls extends LitElement {
         </label>
         <progress id="epoch" part="progress" max=${this.stepsPerEpoch || 1} .value=${inEpoch}></progress>
       </div>
-      <dl class="readout">
+      ${this.stale ? html`<p class="stale" data-stale>${t('run.stale')}</p>` : nothing}
+      <dl class="readout ${this.stale ? 'is-stale' : ''}">
         <div><dt>${t('run.loss')}</dt><dd data-readout="loss">${Number.isFinite(this.loss) ? this.loss.toFixed(4) : '—'}</dd></div>
         <div><dt>${t('run.trainAccuracy')}</dt><dd>${pct(this.trainAccuracy)}</dd></div>
-        <div><dt>${t('run.testAccuracy', { n: formatInteger(this.testCount) })}</dt><dd data-readout="test-accuracy">${pct(this.testAccuracy)}</dd></div>
+        <div><dt>${t(this.points ? 'run.testAccuracyPoints' : 'run.testAccuracy', { n: formatInteger(this.testCount) })}</dt><dd data-readout="test-accuracy">${pct(this.testAccuracy)}</dd></div>
         <div><dt>${t('run.speed')}</dt><dd>${this.samplesPerSecond ? formatInteger(this.samplesPerSecond) : '—'}</dd></div>
         <div><dt>${t('run.elapsed')}</dt><dd>${formatDuration(this.elapsed)}</dd></div>
       </dl>

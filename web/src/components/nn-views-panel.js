@@ -177,6 +177,7 @@ export class NnViewsPanel extends LitElement {
       <section class="card" aria-label=${t('chart.filters')} data-view="filters">
         <nn-filter-images id="filters" .weights=${filters?.values ?? null}
           .shape=${this.#filterShape(filters, info?.tensors)} .max=${32}
+          .units=${info?.tensors?.find((x) => x.name === filters?.name)?.shape[0] ?? 0}
           .labels=${vizLabels('nn-filter-images')}></nn-filter-images>
         <p class="note">${t('chart.filtersNote')}</p>
       </section>`;

@@ -62,6 +62,21 @@ export function budgetChecks(assignment, { steps, stepsPerEpoch, params }) {
 }
 
 /**
+ * The budgets the settings break before a step is trained: [{budget, limit, planned}], where
+ * `planned` is the epochs or steps the settings train (the run stops at the budget) or the
+ * network's parameters. Empty when the settings fit.
+ */
+export function settingsOverBudget(assignment, { epochs, stepsPerEpoch, params }) {
+  const over = [];
+  if (!assignment) return over;
+  if (assignment.max_epochs !== undefined && epochs > assignment.max_epochs) over.push({ budget: 'max_epochs', limit: assignment.max_epochs, planned: epochs });
+  const steps = stepsPerEpoch > 0 ? epochs * stepsPerEpoch : NaN;
+  if (assignment.max_steps !== undefined && steps > assignment.max_steps) over.push({ budget: 'max_steps', limit: assignment.max_steps, planned: steps });
+  if (assignment.max_params !== undefined && params > assignment.max_params) over.push({ budget: 'max_params', limit: assignment.max_params, planned: params });
+  return over;
+}
+
+/**
  * The goal against a run: {metric, target, value, reached, budgets, withinBudget, met}; met when
  * the metric reaches the target and every budget holds. Null when the assignment has no goal.
  */

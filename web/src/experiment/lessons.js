@@ -10,8 +10,11 @@
 import manifest from '../../experiments/lessons.json';
 import { presetOf } from './presets.js';
 
-/** "multiplyAdds": a column of multiply-adds per sample; "spread": a row, best minus worst test accuracy. */
-export const MEASURES = Object.freeze(['multiplyAdds', 'spread']);
+/**
+ * "multiplyAdds": a column of multiply-adds per sample; "time": a column of each run's training
+ * time; "spread": a row, best minus worst test accuracy.
+ */
+export const MEASURES = Object.freeze(['multiplyAdds', 'time', 'spread']);
 
 function resolve(lesson, index, lessons) {
   for (const measure of lesson.measures ?? []) {

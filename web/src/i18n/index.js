@@ -72,13 +72,13 @@ function sentence(text) {
   return coreSentence(text, TRANSLATIONS[getLocale()].core) ?? text;
 }
 
-/** {path, message, msg}: "layers[2].units: ..." (the path stays code), or the message alone. */
+/** {path, message, msg}: "Layer 3 units: ..." (a field's name stays code), or the message alone. */
 function fieldError(e) {
   const message = localize(e.msg ?? e.message);
   if (!e.path?.length) return message;
   let path = '';
   for (const key of e.path) path += typeof key === 'number' ? `[${key}]` : path ? `.${key}` : key;
-  return t('err.field', { path, message });
+  return t('err.field', { path: keyName(path), message });
 }
 
 /**
@@ -95,6 +95,7 @@ export function localize(x) {
     if (!x.params) return t(x.id);
     const params = {};
     for (const [k, v] of Object.entries(x.params)) params[k] = v !== null && typeof v === 'object' ? localize(v) : v;
+    if (x.id === 'err.field' && typeof params.path === 'string') params.path = keyName(params.path);
     return t(x.id, params);
   }
   if (typeof x.text === 'string') return sentence(x.text);
@@ -106,7 +107,13 @@ export function localize(x) {
 
 /** The errors of a link ({key, message, msg}), one a line: "lr: must be ...". */
 export function localizeLinkErrors(errors) {
-  return (errors ?? []).map((e) => (e.key ? t('err.field', { path: e.key, message: localize(e) }) : localize(e))).join('\n');
+  return (errors ?? []).map((e) => (e.key ? t('err.field', { path: keyName(e.key), message: localize(e) }) : localize(e))).join('\n');
+}
+
+/** A field's path as the page names it: "layers[1].units" is the row "Layer 2" and its field. */
+function keyName(key) {
+  const m = /^layers\[(\d+)\]\.?(.*)$/.exec(key);
+  return m ? `${t('layers.path', { n: Number(m[1]) + 1 })}${m[2] ? ` ${m[2]}` : ''}` : key;
 }
 
 /**

@@ -117,7 +117,8 @@ export class NnActLab extends MeasuredLab {
         }
       }
       if (live) {
-        runs.push({ id: 'live', label: t('act.hist.live', { index: live.index, type: live.type }), color: COLORS.live, train: { steps: histogramCenters(), loss: scaled(live.histogram) } });
+        // Layers are counted from 1 here, as the layer editor's rows and errors count them.
+        runs.push({ id: 'live', label: t('act.hist.live', { index: live.index + 1, type: live.type }), color: COLORS.live, train: { steps: histogramCenters(), loss: scaled(live.histogram) } });
       }
       const history = this.liveHistory.length > 1
         ? [{ id: 'share', label: t('act.live.share'), color: COLORS.live, train: { steps: Float64Array.from(this.liveHistory, (h) => h.step), loss: Float64Array.from(this.liveHistory, (h) => 100 * h.share) } }]
@@ -172,9 +173,9 @@ export class NnActLab extends MeasuredLab {
                 this.#liveLayer = Number(e.target.value);
                 this.#readLive();
               }}>
-                ${live.layers.map((l) => html`<option value=${l.index} ?selected=${l.index === live.index}>${t('act.live.option', { index: l.index, type: l.type })}</option>`)}
+                ${live.layers.map((l) => html`<option value=${l.index} ?selected=${l.index === live.index}>${t('act.live.option', { index: l.index + 1, type: l.type })}</option>`)}
               </select></label>
-            <p id="live-share">${t('act.live.at', { step: live.step, share: (100 * live.share).toFixed(1), index: live.index, type: live.type })}</p>`}</div>
+            <p id="live-share">${t('act.live.at', { step: live.step, share: (100 * live.share).toFixed(1), index: live.index + 1, type: live.type })}</p>`}</div>
       ${this.#chart('history').length
         ? html`<nn-lab-chart id="live-history" metric="loss" no-controls .classes=${0} .labels=${this.#chart('historyLabels')} .runs=${this.#chart('history')}></nn-lab-chart>`
         : nothing}`;

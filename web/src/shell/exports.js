@@ -3,7 +3,7 @@
 // `message` are what the bar shows. A Lit reactive controller; the host is the page.
 
 import { strToU8, zipSync } from 'fflate';
-import { downloadFile, safeFileName } from '../export/download.js';
+import { downloadFile, experimentFileName, safeFileName } from '../export/download.js';
 import { say, t } from '../i18n/index.js';
 
 /** The largest weights file taken (the biggest model the core builds is far smaller). */
@@ -19,7 +19,8 @@ export class Exports {
   }
 
   #fileBase() {
-    return safeFileName(this.host.presetId() || 'experiment');
+    // A preset by its id; any other experiment by what it is, so that two exports differ.
+    return this.host.presetId() ? safeFileName(this.host.presetId()) : experimentFileName(this.host.experiment);
   }
 
   async pytorch() {

@@ -4,7 +4,7 @@
 // A Lit reactive controller; the host is the page (its experiment, training, live run, history).
 
 import { CONTROLS, MAX_HASH_LENGTH, controlPaths, decodeHash, encodeHash } from '../experiment/url.js';
-import { digestMatches, goalStatus, makeResult, metricValue, stepBudget } from '../experiment/homework.js';
+import { digestMatches, goalStatus, makeResult, metricValue, settingsOverBudget, stepBudget } from '../experiment/homework.js';
 import { DEFAULT_PRESET } from '../experiment/presets.js';
 import { formatInteger, localizeLinkErrors, t } from '../i18n/index.js';
 import { memo } from './memo.js';
@@ -74,7 +74,9 @@ export class Homework {
     const measured = full ? { count: full.count, full: true } : { count: last.testCount, full: last.testFull };
     const run = { steps: live.lastStep, stepsPerEpoch: training.info?.stepsPerEpoch ?? 0, params: training.info?.params ?? training.description?.params ?? 0 };
     const status = a ? goalStatus(a, { value: metricValue(a, numbers), ...run }) : null;
-    return { status, measured, run };
+    // What the settings will train, against the budgets, before the run gets there.
+    const over = a ? settingsOverBudget(a, { epochs: this.host.experiment?.epochs ?? 0, stepsPerEpoch: run.stepsPerEpoch, params: run.params }) : [];
+    return { status, measured, run, over };
   }
 
   /** Why Submit cannot be pressed now, or ''. */

@@ -133,7 +133,7 @@ export class LessonRunner {
       if (stopped === null || stopped === 'failed') break;
       training.message = '';
       ids.push(record.id);
-      this.results = [...this.results, live.lessonResult(entry, { runId: record.id, color: history.runColor(record), label: entry.label[language()], info: training.info })];
+      this.results = [...this.results, live.lessonResult(entry, { runId: record.id, color: history.runColor(record), label: entry.label[language()], info: training.info, seconds: training.elapsed })];
       history.pick([...new Set([...history.selected, ...ids])]);
       finished += 1;
     }

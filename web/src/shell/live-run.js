@@ -195,7 +195,7 @@ export class LiveRun {
    * entry: the lesson's experiment entry; runId, color, label: the run's; info: the worker's
    * answer to configure (shapes, for the multiply-adds).
    */
-  lessonResult(entry, { runId, color, label, info }) {
+  lessonResult(entry, { runId, color, label, info, seconds = NaN }) {
     const n = this.loss.length;
     const activations = this.activations?.layers ?? [];
     const rectifiers = activations.filter((a) => a.type === 'relu' || a.type === 'leaky_relu');
@@ -227,6 +227,7 @@ export class LiveRun {
       gradRatio: ratio(norms),
       firstGradRatio: ratio(firstNorms),
       gradNorms: norms,
+      seconds, // the run's training time (the clock of the training controller)
     };
   }
 }

@@ -49,6 +49,12 @@ export class TrainingController {
   #watchdog = null;
   #crashed = false;
   #liveViews = true;
+  // A field on screen has an error: nothing trains, whatever answer comes back meanwhile.
+  #editInvalid = false;
+  // The seq of a configure not yet answered (0 for none): until it is, the worker's network is
+  // not the one on screen.
+  #configuring = 0;
+  #describing = false;
 
   /**
    * host: the element (or anything with addController/requestUpdate). options: createClient (a
@@ -198,10 +204,12 @@ export class TrainingController {
   describe(experiment) {
     clearTimeout(this.#describeTimer);
     const seq = ++this.#describeSeq;
+    this.#describing = true;
     this.#describeTimer = setTimeout(async () => {
       try {
         const d = await this.client.describe(experiment);
         if (seq !== this.#describeSeq) return;
+        this.#describing = false;
         this.description = d;
         this.host.requestUpdate();
         if (!d.ok) {
@@ -211,6 +219,7 @@ export class TrainingController {
         }
       } catch (err) {
         if (seq === this.#describeSeq) {
+          this.#describing = false;
           this.message = err;
           this.host.requestUpdate();
         }
@@ -222,26 +231,37 @@ export class TrainingController {
   configure(experiment, immediate = false) {
     clearTimeout(this.#configureTimer);
     const seq = ++this.#configureSeq;
+    this.#configuring = seq;
+    // The page asks to build only an experiment whose every field is valid.
+    this.#editInvalid = false;
     if (this.status === 'training') this.client.pause().catch(() => {});
     this.stopClock();
     // Until the worker has the new network, nothing may train the old one.
     this.status = 'loading';
     const run = async () => {
       if (seq !== this.#configureSeq) return;
-      this.message = '';
-      this.status = 'loading';
+      if (!this.#editInvalid) {
+        this.message = '';
+        this.status = 'loading';
+      }
       let info;
       try {
         info = await this.client.configure(experiment);
       } catch (err) {
         if (seq !== this.#configureSeq) return;
+        this.#configuring = 0;
         this.loading = null;
         this.info = null;
-        this.message = err;
+        if (this.#editInvalid) return this.host.requestUpdate();
+        // The stack's answer says the same at the row that breaks; whichever of the two answers
+        // comes last, the controls say that the stack cannot be built.
+        const stack = err.name === 'ExperimentError' && !this.#describing && this.description && !this.description.ok;
+        this.message = stack ? say('error.stack') : err;
         this.status = err.name === 'ExperimentError' ? 'invalid' : 'failed';
         return;
       }
       if (seq !== this.#configureSeq) return;
+      this.#configuring = 0;
       this.loading = null;
       const kept = info.step > 0 && this.info && info.step === this.info.step;
       if (!kept) {
@@ -251,9 +271,7 @@ export class TrainingController {
         this.hooks.keep(info, experiment);
       }
       this.info = info;
-      let status = info.step >= info.totalSteps ? 'done' : info.step > 0 ? 'paused' : 'ready';
-      if (this.description && !this.description.ok) status = 'invalid';
-      this.status = status;
+      this.status = this.#settled(info.step >= info.totalSteps ? 'done' : info.step > 0 ? 'paused' : 'ready');
       if (this.autostart && this.status === 'ready') {
         this.autostart = false;
         // The untrained network is drawn first (the initial loss near ln 10, the initial weight
@@ -274,10 +292,30 @@ export class TrainingController {
     this.stopClock();
   }
 
-  /** The status the run has once an invalid edit is undone. */
-  restoreStatus() {
+  /**
+   * A field on screen has an error (message: what the controls say): a run in progress pauses, and
+   * the run stays invalid, whatever answer of an earlier edit comes back, until validEdit() or a
+   * configure of the fixed experiment.
+   */
+  invalidEdit(message) {
+    this.#editInvalid = true;
+    this.pauseForEdit();
+    this.message = message;
+    this.status = 'invalid';
+  }
+
+  /** The fields are valid again and show the experiment last configured: the run's status is back. */
+  validEdit() {
+    if (!this.#editInvalid && this.status !== 'invalid') return;
+    this.#editInvalid = false;
     this.message = '';
-    this.status = this.description && !this.description.ok ? 'invalid' : this.info ? (this.info.step > 0 ? 'paused' : 'ready') : 'loading';
+    this.status = this.#configuring ? 'loading' : this.#settled(this.info ? (this.info.step > 0 ? 'paused' : 'ready') : 'loading');
+  }
+
+  /** `status`, unless the experiment on screen cannot train: a field with an error, a stack refused. */
+  #settled(status) {
+    if (this.#editInvalid || (this.description && !this.description.ok)) return 'invalid';
+    return this.#configuring ? 'loading' : status;
   }
 
   // ---- running ----
@@ -287,6 +325,8 @@ export class TrainingController {
    * replayed claim), or to its end. Resolves with the status once the run stops.
    */
   async train({ stopAt } = {}) {
+    // Only the network on screen trains: not one a pending configure replaces, nor a refused one.
+    if (this.#editInvalid || this.#configuring || this.status === 'invalid') return this.status;
     this.message = '';
     this.status = 'training';
     this.#watchdog?.arm();
@@ -307,8 +347,9 @@ export class TrainingController {
   async step({ stopAt } = {}) {
     this.stopClock();
     try {
+      if (this.#editInvalid || this.#configuring || this.status === 'invalid') return;
       await this.client.step(stopAt);
-      if (this.status !== 'done' && this.status !== 'failed') this.status = 'paused';
+      if (this.status !== 'done' && this.status !== 'failed') this.status = this.#settled('paused');
     } catch (err) {
       this.fail(err);
     }
@@ -323,8 +364,8 @@ export class TrainingController {
       this.#elapsedBefore = 0;
       this.hooks.begin(info, { rebuilt: false });
       this.info = info;
-      this.message = '';
-      this.status = 'ready';
+      if (!this.#editInvalid) this.message = '';
+      this.status = this.#settled('ready');
     } catch (err) {
       this.fail(err);
     }
@@ -356,6 +397,8 @@ export class TrainingController {
   async restore(record, experiment) {
     clearTimeout(this.#configureTimer);
     const seq = ++this.#configureSeq; // no configure in flight may undo this
+    this.#configuring = 0;
+    this.#editInvalid = false; // the record's experiment replaces the one on screen
     this.status = 'loading';
     try {
       if (this.#crashed) {

@@ -21,6 +21,13 @@ describe.skipIf(!inBrowser)('<nn-digit-grid>', () => {
   beforeAll(loadViz);
   afterEach(() => mounted?.remove());
 
+  it('names the digit the try button hands over, not only the test image\'s number', async () => {
+    // Test image 0 is a 5 here: the button says "this 5", as the student sees it.
+    mounted = await mount('nn-digit-grid', { ...data(), trueLabels: Uint8Array.from([5, 1, 2, 3, 4, 5]), tryable: true });
+    const button = mounted.el.shadowRoot.querySelector('button[part="try"]');
+    expect(button.textContent.trim()).toBe('Try this 5 (test image 0) in the draw pad');
+  });
+
   it('puts the surest mistakes first and marks them', async () => {
     mounted = await mount('nn-digit-grid', data());
     const { el, events } = mounted;
@@ -86,7 +93,7 @@ describe.skipIf(!inBrowser)('<nn-digit-grid>', () => {
     const cells = [...el.shadowRoot.querySelectorAll('figure.cell')];
     expect(cells.filter((c) => c.tabIndex === 0)).toHaveLength(1);
     expect(cells[0].compareDocumentPosition(button()) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
-    expect(button().textContent.trim()).toBe('Try test digit 3 in the draw pad');
+    expect(button().textContent.trim()).toBe('Try this 3 (test image 3) in the draw pad');
     expect(current()).toEqual([3]);
     button().click();
     const tries = () => events.filter((e) => e.type === 'digit-try');
@@ -100,7 +107,7 @@ describe.skipIf(!inBrowser)('<nn-digit-grid>', () => {
     await userEvent.keyboard('{ArrowRight}');
     await el.updateComplete;
     expect(current()).toEqual([1]);
-    expect(button().textContent.trim()).toBe('Try test digit 1 in the draw pad');
+    expect(button().textContent.trim()).toBe('Try this 1 (test image 1) in the draw pad');
     await userEvent.tab();
     expect(el.shadowRoot.activeElement).toBe(button());
     await userEvent.keyboard('{Enter}');

@@ -36,6 +36,15 @@ describe.skipIf(!inBrowser)('<nn-filter-images>', () => {
     expect(el.shadowRoot.querySelector('.shown').textContent).toBe('showing 36 of 100');
   });
 
+  it('counts the layer\'s units, not the first ones the worker sent, in "showing n of N"', async () => {
+    // A 128-unit layer: the worker sends its first 64 units and the page draws 32.
+    mounted = await mount('nn-filter-images', { weights: new Float32Array(64 * 784).fill(0.01), shape: [64, 784], max: 32, units: 128 });
+    const { el } = mounted;
+    expect(el.pointCount).toBe(32);
+    expect(el.shadowRoot.querySelector('.shown').textContent).toBe('showing 32 of 128');
+    expect(imageOf(el).getAttribute('aria-label')).toMatch(/^128 units, each weight image 28 × 28/);
+  });
+
   it('switches to one scale on a click and emits scale-change', async () => {
     mounted = await mount('nn-filter-images', { weights: new Float32Array(2 * 9).fill(0.5), shape: [2, 1, 3, 3] });
     const { el, events } = mounted;

@@ -47,6 +47,17 @@ describe.skipIf(!inBrowser)('lesson views', () => {
     expect(imageOf(el).getAttribute('aria-label')).toContain('layer 4 · leaky ReLU: mean 0.1, std 0.001');
   });
 
+  it('activation scale: a single layer is a bar that fills its plot, not a thin line', async () => {
+    mounted = await mount('nn-activation-stats-chart', { layers: LAYERS.slice(0, 1), step: 7 });
+    const { el } = mounted;
+    const plot = imageOf(el);
+    const [, , w, h] = plot.getAttribute('viewBox').split(' ').map(Number);
+    const bar = Number(el.shadowRoot.querySelector('rect.std').getAttribute('height'));
+    // The plot is at least a quarter as tall as wide, and the bar a third of it.
+    expect(h / w).toBeGreaterThan(0.25);
+    expect(bar / h).toBeGreaterThan(0.3);
+  });
+
   it('metric chart: warns for the run whose first loss is more than 0.5 from ln C', async () => {
     const run = (id, label, first) => ({ id, label, train: { steps: [1, 2], loss: [first, first - 0.1], accuracy: [0.1, 0.1] } });
     mounted = await mount('nn-metric-chart', { metric: 'loss', classes: 10, runs: [run('a', 'default', 2.31), run('b', 'N(0, 1)', 40)] });

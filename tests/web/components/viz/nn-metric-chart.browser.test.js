@@ -54,6 +54,38 @@ describe.skipIf(!inBrowser)('<nn-metric-chart>', () => {
     expect(el.shadowRoot.querySelector('[part="reference"]')).toBeNull();
   });
 
+  it('labels every tick of the loss axis differently at step 0 (one loss next to ln 10)', async () => {
+    const run = { id: 'a', label: 'a', train: { steps: [0], loss: [2.3079], accuracy: [0.1] } };
+    mounted = await mount('nn-metric-chart', { runs: [run], classes: 10 });
+    const { el } = mounted;
+    await frames(2);
+    const y = el.plot.axes[1];
+    const labels = y._values.filter((v) => v !== null);
+    expect(labels.length).toBeGreaterThan(1);
+    expect(new Set(labels).size).toBe(labels.length);
+  });
+
+  it('suggests the log scale when a lone spike flattens the other curves, and not once it is on', async () => {
+    const steps = Array.from({ length: 200 }, (_, i) => i + 1);
+    const loss = steps.map((s) => 0.5 + 1 / s);
+    loss[120] = 900; // one step that blew up
+    mounted = await mount('nn-metric-chart', { runs: [{ id: 'a', label: 'a', train: { steps, loss, accuracy: steps.map(() => 0.5) } }], classes: 10 });
+    const { el } = mounted;
+    await frames(2);
+    await el.updateComplete;
+    expect(el.shadowRoot.querySelector('[part="spike-hint"]').textContent).toBe('a spike flattens the other points: try the log scale');
+    el.log = true;
+    await frames(2);
+    await el.updateComplete;
+    expect(el.shadowRoot.querySelector('[part="spike-hint"]')).toBeNull();
+    // A smooth curve gets no hint.
+    el.log = false;
+    el.runs = [{ id: 'b', label: 'b', train: { steps, loss: steps.map((s) => 0.5 + 1 / s), accuracy: steps.map(() => 0.5) } }];
+    await frames(2);
+    await el.updateComplete;
+    expect(el.shadowRoot.querySelector('[part="spike-hint"]')).toBeNull();
+  });
+
   it('overlays runs grouped in the legend, and hides a series on a legend click', async () => {
     mounted = await mount('nn-metric-chart', { runs: [syntheticRun('sgd', 100, 20, 'SGD'), syntheticRun('adam', 150, 50, 'Adam')] });
     const { el } = mounted;

@@ -1,7 +1,7 @@
 // Percentiles from histograms, re-binning, EMA smoothing, series alignment and label formatting.
 import { describe, expect, it } from 'vitest';
 import {
-  BAND_PERCENTILES, SeriesAligner, alignSeries, emaSmooth, format, formatNumber, percentilesFromHistogram, positiveOnly, readSnapshot,
+  BAND_PERCENTILES, SeriesAligner, alignSeries, emaSmooth, format, formatNumber, formatTicks, percentilesFromHistogram, positiveOnly, readSnapshot,
   rebinHistogram,
 } from '../../../../web/src/components/viz/stats.js';
 
@@ -248,5 +248,12 @@ describe('labels', () => {
 
   it('turns non-positive values into gaps for log axes', () => {
     expect(positiveOnly([1, 0, -2, null, 3])).toEqual([1, null, null, null, 3]);
+  });
+});
+
+describe('formatTicks', () => {
+  it('adds digits until no two ticks read alike, and keeps three where they differ', () => {
+    expect(formatTicks([2.306, 2.307, 2.308, 2.309])).toEqual(['2.306', '2.307', '2.308', '2.309']);
+    expect(formatTicks([0, 0.5, 1, 1.5, 2])).toEqual(['0', '0.5', '1', '1.5', '2']);
   });
 });

@@ -15,6 +15,10 @@ export const ACTIVATION_STATS_CHART_LABELS = VIZ_LABELS['nn-activation-stats-cha
 const LO = -4;
 const HI = 2;
 const ROW = 24;
+// A stack of one or two activation layers would be a thin line in its card: its rows grow, up
+// to ROW_MAX, until the bars fill MIN_PLOT.
+const ROW_MAX = 96;
+const MIN_PLOT = 144;
 const LABEL_W = 128;
 const TEXT_W = 150;
 const AXIS_H = 18;
@@ -62,16 +66,17 @@ export class NnActivationStatsChart extends LayerBarsElement {
     const width = 440;
     const bar = width - LABEL_W - TEXT_W;
     const x = (std) => LABEL_W + bar * (Math.min(HI, Math.max(LO, Math.log10(Math.max(std, 1e-30)))) - LO) / (HI - LO);
-    const height = rows.length * ROW + AXIS_H;
+    const rowH = rows.length ? Math.max(ROW, Math.min(ROW_MAX, Math.floor(MIN_PLOT / rows.length))) : ROW;
+    const height = rows.length * rowH + AXIS_H;
     const ticks = [];
     for (let e = LO; e <= HI; e += 2) ticks.push(e);
     return this.frame({
       rows, summary, note: ` · ${l.std}`, width, height,
-      body: svg`${ticks.map((e) => svg`<line class="tick" x1=${x(10 ** e)} x2=${x(10 ** e)} y1="0" y2=${rows.length * ROW}></line>
-              <text class="axis" x=${x(10 ** e)} y=${rows.length * ROW + AXIS_H / 2 + 2}>${e === 0 ? '1' : `1e${e}`}</text>`)}
+      body: svg`${ticks.map((e) => svg`<line class="tick" x1=${x(10 ** e)} x2=${x(10 ** e)} y1="0" y2=${rows.length * rowH}></line>
+              <text class="axis" x=${x(10 ** e)} y=${rows.length * rowH + AXIS_H / 2 + 2}>${e === 0 ? '1' : `1e${e}`}</text>`)}
             ${rows.map((r, i) => {
-              const y = i * ROW + 4;
-              const h = ROW - 8;
+              const y = i * rowH + 4;
+              const h = rowH - 8;
               return svg`<g>
                 <text x="0" y=${y + h / 2}>${r.label}</text>
                 <rect class="std" x=${LABEL_W} y=${y} width=${Math.max(0, x(r.std) - LABEL_W)} height=${h} rx="2"></rect>

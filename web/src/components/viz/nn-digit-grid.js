@@ -256,7 +256,7 @@ export class NnDigitGrid extends LitElement {
       ${this.tryable
         ? html`<div class="actions">
             <button type="button" part="try" data-index=${items[current].index} @click=${() => this._try(items[current])}>
-              ${format(l.tryDigit, { index: items[current].index })}
+              ${format(l.tryDigit, { digit: items[current].truth, index: items[current].index })}
             </button>
             <span class="keys" id="try-keys">${l.tryKeys}</span>
           </div>`

@@ -6,7 +6,7 @@ import { html, nothing } from 'lit';
 import uPlot from 'uplot';
 import { TABLE_ROWS, UplotChart, mergeLabels } from './chart-base.js';
 import { toHex, toRgba, viridis } from './colormap.js';
-import { BAND_PERCENTILES, format, formatNumber, percentilesFromHistogram, readSnapshot, rebinHistogram } from './stats.js';
+import { BAND_PERCENTILES, format, formatNumber, formatTicks, percentilesFromHistogram, readSnapshot, rebinHistogram } from './stats.js';
 import VIZ_LABELS from '../../i18n/en/viz.js';
 
 /** English defaults; the page passes translated strings through `labels`. */
@@ -134,7 +134,7 @@ export class NnDistributionChart extends UplotChart {
         { series: [5, 3], fill: toRgba(base, 0.3) },
       ],
       scales: { x: { time: false }, y: { range: (u, min, max) => (Number.isFinite(min) ? uPlot.rangeNum(min, max, 0.1, true) : [-1, 1]) } },
-      axes: [this.axis({ label: l.step, labelSize: 18, size: 34 }), this.axis({ size: 56, values: (u, vals) => vals.map((v) => formatNumber(v, 2)) })],
+      axes: [this.axis({ label: l.step, labelSize: 18, size: 34 }), this.axis({ size: 56, values: (u, vals) => formatTicks(vals, 2) })],
       padding: [12, 24, 0, 0],
       // Points: one per snapshot and percentile drawn.
       meta: { view: 'bands' },
@@ -199,8 +199,8 @@ export class NnDistributionChart extends UplotChart {
         y: { range: (u, min, max) => [0, Number.isFinite(max) && max > 0 ? max * 1.08 : 1] },
       },
       axes: [
-        this.axis({ label: l.value, labelSize: 18, size: 34, values: (u, vals) => vals.map((v) => formatNumber(v, 2)) }),
-        this.axis({ size: 56, values: (u, vals) => vals.map((v) => formatNumber(v, 3)) }),
+        this.axis({ label: l.value, labelSize: 18, size: 34, values: (u, vals) => formatTicks(vals, 2) }),
+        this.axis({ size: 56, values: (u, vals) => formatTicks(vals, 3) }),
       ],
       padding: [12, 24, 0, 0],
       points: shown >= 0 ? current.length : 0,

@@ -67,6 +67,8 @@ export class NnFilterImages extends CanvasElement {
     imageShape: { attribute: false },
     scale: { type: String, reflect: true },
     max: { type: Number },
+    /** The layer's units (filters) when `weights` holds only its first ones: what "of N" counts. */
+    units: { type: Number },
     tileSize: { type: Number, attribute: 'tile-size' },
     labels: { attribute: false },
   };
@@ -78,6 +80,7 @@ export class NnFilterImages extends CanvasElement {
     this.imageShape = null;
     this.scale = 'filter';
     this.max = 64;
+    this.units = 0;
     this.tileSize = 0;
     this.labels = undefined;
     this._globalMax = 0;
@@ -96,7 +99,7 @@ export class NnFilterImages extends CanvasElement {
       const [out, inC, kh, kw] = shape;
       const perGroup = Math.min(inC, 16);
       const groups = Math.min(out, Math.max(1, Math.floor(this.max / perGroup)));
-      return { conv: true, h: kh, w: kw, groups, perGroup, inC, out, total: out * inC };
+      return { conv: true, h: kh, w: kw, groups, perGroup, inC, out, total: Math.max(out, this.units || 0) * inC };
     }
     const units = shape[0];
     const inputs = shape.length > 1 ? shape.slice(1).reduce((a, b) => a * b, 1) : 1;
@@ -105,7 +108,7 @@ export class NnFilterImages extends CanvasElement {
       const side = Math.round(Math.sqrt(inputs));
       [h, w] = side * side === inputs ? [side, side] : [1, inputs];
     }
-    return { conv: false, h, w, groups: Math.min(units, this.max), perGroup: 1, inC: 1, out: units, total: units, inputs };
+    return { conv: false, h, w, groups: Math.min(units, this.max), perGroup: 1, inC: 1, out: units, total: Math.max(units, this.units || 0), inputs };
   }
 
   paint() {
@@ -195,8 +198,8 @@ export class NnFilterImages extends CanvasElement {
     }
     const range = { min: formatNumber(min, 2), max: formatNumber(max, 2) };
     const summary = conv
-      ? format(l.summaryConv, { count: lay.out, k: h === w ? h : `${h}×${w}`, channels: lay.inC, ...range })
-      : format(l.summaryDense, { count: lay.out, h, w, ...range });
+      ? format(l.summaryConv, { count: Math.max(lay.out, this.units || 0), k: h === w ? h : `${h}×${w}`, channels: lay.inC, ...range })
+      : format(l.summaryDense, { count: Math.max(lay.out, this.units || 0), h, w, ...range });
     canvas.setAttribute('aria-label', summary);
     this._paintRamp();
     this.renderRoot.querySelector('.range').textContent =

@@ -6,7 +6,7 @@ import { html, nothing } from 'lit';
 import uPlot from 'uplot';
 import { UplotChart, mergeLabels } from './chart-base.js';
 import { viridisSteps } from './colormap.js';
-import { format, formatNumber, positiveOnly } from './stats.js';
+import { format, formatNumber, formatTicks, positiveOnly } from './stats.js';
 import VIZ_LABELS from '../../i18n/en/viz.js';
 
 /** English defaults; the page passes translated strings through `labels`. */
@@ -97,7 +97,7 @@ export class NnGradNormChart extends UplotChart {
       scales: { x: { time: false }, y: this.log ? { distr: 3, log: 10, range } : { range } },
       axes: [
         this.axis({ label: l.step, labelSize: 18, size: 34 }),
-        this.axis({ size: 58, values: (u, vals) => vals.map((v) => formatNumber(v, 2)) }),
+        this.axis({ size: 58, values: (u, vals) => formatTicks(vals, 2) }),
       ],
       padding: [12, 24, 0, 0],
       meta: { n },

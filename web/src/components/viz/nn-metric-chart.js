@@ -5,11 +5,31 @@ import { css, html, nothing } from 'lit';
 import uPlot from 'uplot';
 import { UplotChart, mergeLabels } from './chart-base.js';
 import { CATEGORICAL } from './colormap.js';
-import { SeriesAligner, emaSmooth, format, formatNumber, positiveOnly, seriesLength } from './stats.js';
+import { SeriesAligner, emaSmooth, format, formatNumber, formatTicks, positiveOnly, seriesLength } from './stats.js';
 import VIZ_LABELS from '../../i18n/en/viz.js';
 
 /** English defaults; the page passes translated strings through `labels` ({...} are filled in). */
 export const METRIC_CHART_LABELS = VIZ_LABELS['nn-metric-chart'];
+
+/**
+ * Whether a few values tower over the rest (a lone spike: under 1 % of the points lie above a
+ * tenth of the highest), so that on a linear axis every other curve is pressed flat at the bottom.
+ */
+export function hasLoneSpike(columns) {
+  let max = 0;
+  let count = 0;
+  for (const col of columns) {
+    for (const v of col) {
+      if (!Number.isFinite(v)) continue;
+      count++;
+      if (v > max) max = v;
+    }
+  }
+  if (count < 20 || !(max > 0)) return false;
+  let high = 0;
+  for (const col of columns) for (const v of col) if (v > max / 10) high++;
+  return high <= Math.max(1, count / 100);
+}
 
 /**
  * Loss or accuracy over training steps: a solid line per run for training (every step), a dashed
@@ -50,6 +70,10 @@ export const METRIC_CHART_LABELS = VIZ_LABELS['nn-metric-chart'];
  */
 export class NnMetricChart extends UplotChart {
   static styles = [...UplotChart.styles, css`
+    .spike-hint {
+      font-size: 12px;
+      color: var(--nn-viz-warning, #b06000);
+    }
     .warning {
       color: var(--nn-error, #b3261e);
       font-weight: 600;
@@ -70,6 +94,8 @@ export class NnMetricChart extends UplotChart {
     noControls: { type: Boolean, attribute: 'no-controls' },
     labels: { attribute: false },
     initTolerance: { type: Number, attribute: 'init-tolerance' },
+    /** Whether a few points far above the rest squash the curves (then the log scale is suggested). */
+    _spike: { state: true },
   };
 
   constructor() {
@@ -84,6 +110,7 @@ export class NnMetricChart extends UplotChart {
     this.noControls = false;
     this.labels = undefined;
     this._aligner = new SeriesAligner();
+    this._spike = false;
   }
 
   get _l() {
@@ -174,6 +201,8 @@ export class NnMetricChart extends UplotChart {
       if (this.log) col = positiveOnly(col);
       return col;
     });
+    const spike = metric === 'loss' && hasLoneSpike(ys);
+    if (spike !== this._spike) this._spike = spike;
     const reference = this.referenceLoss;
     const isAcc = metric === 'accuracy';
     const yRange = (u, min, max) => {
@@ -203,7 +232,7 @@ export class NnMetricChart extends UplotChart {
         this.axis({ label: l.step, labelSize: 18, size: 34 }),
         this.axis({
           size: 52,
-          values: isAcc ? (u, vals) => vals.map((v) => `${+(v * 100).toFixed(1)} %`) : (u, vals) => vals.map((v) => formatNumber(v, 3)),
+          values: isAcc ? (u, vals) => vals.map((v) => `${+(v * 100).toFixed(1)} %`) : (u, vals) => formatTicks(vals, 3),
         }),
       ],
       padding: [12, 24, 0, 0],
@@ -325,6 +354,7 @@ export class NnMetricChart extends UplotChart {
     const l = this._l;
     return html`
       <label><input type="checkbox" .checked=${this.log} @change=${this._onLog} />${l.logScale}</label>
+      ${this._spike && !this.log ? html`<span class="spike-hint" part="spike-hint">${l.spikeHint}</span>` : nothing}
       <label>${l.smoothing}
         <input type="range" min="0" max="0.99" step="0.01" .value=${String(this.smoothing)} @input=${this._onSmoothing}
           aria-valuetext=${this.smoothing.toFixed(2)} />

@@ -226,6 +226,16 @@ export function formatNumber(v, digits = 3) {
 }
 
 /**
+ * An axis's tick labels: formatNumber with `digits` significant digits, or more where that would
+ * print two ticks alike (a loss at step 0 spans 2.3051 to 2.3079: "2.31" four times).
+ */
+export function formatTicks(vals, digits = 3) {
+  let labels = vals.map((v) => formatNumber(v, digits));
+  for (let d = digits + 1; d <= 8 && new Set(labels).size < labels.length; d++) labels = vals.map((v) => formatNumber(v, d));
+  return labels;
+}
+
+/**
  * alignSeries for logs that only grow: remembers how much of each series it has joined and, on
  * the next call with the same arrays, joins only the new points (O(new) instead of O(all) per
  * frame). Anything else (other arrays, a shorter series, a new step landing between two joined

@@ -59,7 +59,7 @@ export default Object.freeze({
     wrong: 'wrong',
     summary: '{shown} test digits, {wrong} of them predicted wrong',
     noData: 'no predictions yet',
-    tryDigit: 'Try test digit {index} in the draw pad',
+    tryDigit: 'Try this {digit} (test image {index}) in the draw pad',
     tryKeys: 'Arrow keys choose a digit; Enter tries it in the draw pad.',
   }),
   'nn-distribution-chart': Object.freeze({
@@ -149,6 +149,7 @@ export default Object.freeze({
     test: 'test',
     raw: 'raw',
     logScale: 'log scale',
+    spikeHint: 'a spike flattens the other points: try the log scale',
     smoothing: 'smoothing',
     expectedInit: 'expected at init: ln {classes} = {value}',
     measuredFirst: 'measured at step {step}: {value}',

@@ -33,6 +33,7 @@ export default {
     test: '测试',
     raw: '原始',
     logScale: '对数坐标',
+    spikeHint: '一个尖峰把其他点压平了：试试对数坐标',
     smoothing: '平滑',
     expectedInit: '初始化时的期望值：ln {classes} = {value}',
     measuredFirst: '第 {step} 步实测：{value}',
@@ -120,7 +121,7 @@ export default {
     wrong: '错误',
     summary: '{shown} 个测试数字，其中 {wrong} 个预测错误',
     noData: '暂无预测',
-    tryDigit: '在画板中试试测试数字 {index}',
+    tryDigit: '在画板中试试这个 {digit}（第 {index} 张测试图像）',
     tryKeys: '方向键选择数字；按 Enter 在画板中试试它。',
   },
   'nn-draw-pad': {
