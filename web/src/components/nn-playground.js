@@ -3,7 +3,8 @@
 // column on tablets (the model, then the run), in keyboard order. What it shows comes from its
 // controllers (web/src/shell/): training (the worker and the run's status), the live run's
 // numbers, the view scheduler, run history, crash recovery, URL state, homework, lessons and
-// exports; the shell wires their hooks together and hands their state to the elements.
+// exports; the shell wires their hooks together and hands their state to the elements (three
+// sections are drawn by nn-playground.sections.js).
 //
 // A homework link (url.js's assignment) locks and hides controls, states a goal and budgets;
 // mode=instructor builds such links; embed=... shows only the parts a course page frames.
@@ -15,7 +16,7 @@ import { sameExperiment } from '../experiment/canonical.js';
 import { errorOf } from '../i18n/errors.js';
 import { validateExperiment } from '../experiment/validate.js';
 import { PRESETS, presetOf } from '../experiment/presets.js';
-import { detectLanguage, language, localize, localizeLinkErrors, say, setLanguage, t, updateWhenLocaleChanges, vizLabels } from '../i18n/index.js';
+import { detectLanguage, language, localize, localizeLinkErrors, say, setLanguage, t, updateWhenLocaleChanges } from '../i18n/index.js';
 import { WASM_FILE } from '../engine/wasm-file.js';
 import { TrainingController } from '../shell/training.js';
 import { LiveRun } from '../shell/live-run.js';
@@ -40,6 +41,7 @@ import './nn-assignment-editor.js';
 import './nn-lesson-panel.js';
 import './viz/nn-metric-chart.js';
 import './viz/nn-network-view.js';
+import { metricsSection, networkSection, runsSection } from './nn-playground.sections.js';
 
 const EMPTY = Object.freeze([]);
 
@@ -332,7 +334,7 @@ export class NnPlayground extends LitElement {
         : nothing}
       ${url.lab ? html`<nn-labs .client=${this.training.client}></nn-labs>` : nothing}
       <main class=${left ? '' : 'single'} ?hidden=${Boolean(url.lab)}>
-        ${showModel ? this.#renderNetwork() : nothing}
+        ${showModel ? networkSection(this) : nothing}
         ${left
           ? html`<div class="model">
               ${instructor ? this.#renderInstructor() : nothing}
@@ -357,8 +359,8 @@ export class NnPlayground extends LitElement {
           ${!applied && !instructor && this.#shows('lesson') ? this.#renderLessonPanel() : nothing}
           ${goal ? this.#renderGoal(applied) : nothing}
           ${this.#shows('controls') ? this.#renderRun(applied) : nothing}
-          ${this.#shows('charts') ? this.#renderMetrics() : nothing}
-          ${this.#shows('runs') ? this.#renderRuns() : nothing}
+          ${this.#shows('charts') ? metricsSection(this) : nothing}
+          ${this.#shows('runs') ? runsSection(this) : nothing}
           ${this.#shows('views')
             ? html`<nn-views-panel .run=${this.live} .frame=${this.views.frame} .info=${this.training.info} .experiment=${this.experiment}
                 .scheduler=${this.views} .tensor=${this._tensor} .padProbs=${this._padProbs}
@@ -373,21 +375,6 @@ export class NnPlayground extends LitElement {
   }
 
   /** The stack's blocks, as the drawing takes them: kind in words, and the core's shape and parameters. */
-  #networkLayers = memo((layers, description) => (layers ?? EMPTY).map((layer, i) => {
-    const d = description?.layers?.[i];
-    return { type: layer.type, name: t(`layer.${layer.type}`), outShape: d?.outShape ?? null, params: d?.params ?? 0, error: Boolean(d?.error) };
-  }), (layers, description) => [layers, description, language()]);
-
-  /** The network drawing across the top: a block opens its layer's row in the editor. */
-  #renderNetwork() {
-    const description = this.training.description;
-    return html`<section class="card network" data-part="network">
-      <nn-network-view .layers=${this.#networkLayers(this._draft?.layers, description)} .inputShape=${description?.inputShape ?? null}
-        .example=${this.live.example} .labels=${vizLabels('nn-network-view')}
-        @layer-open=${(e) => this.renderRoot.querySelector('nn-layer-editor')?.focusLayer(e.detail.index)}></nn-network-view>
-    </section>`;
-  }
-
   #renderHeader(applied) {
     const { homework } = this;
     return html`<nn-app-header .presetId=${this.presetId()} .presets=${!(applied && (applied.lock.length || applied.hide.length))}
@@ -479,36 +466,5 @@ export class NnPlayground extends LitElement {
     </section>`;
   }
 
-  #renderRuns() {
-    const { history } = this;
-    return html`<section class="card runs" aria-labelledby="h-runs" data-part="runs">
-      <h2 id="h-runs">${t('runs.title')}</h2>
-      <nn-run-list .runs=${history.list(history.runs)} .currentId=${history.live?.kept ? history.live.id : ''} .selected=${history.selected}
-        ?persistent=${history.persistent} .pageUrl=${this.url.base()}
-        @runs-select=${(e) => history.select(e.detail.selected)}
-        @run-rename=${(e) => {
-          history.rename(e.detail.id, e.detail.name);
-          this._announce = t('announce.renamed', { name: e.detail.name });
-        }}
-        @run-delete=${(e) => {
-          const record = history.remove(e.detail.id);
-          if (record) this._announce = t('announce.deleted', { name: record.name || t('runs.defaultName', { n: record.number }) });
-        }}></nn-run-list>
-    </section>`;
-  }
-
-  #renderMetrics() {
-    const runs = this.history.chartRuns(this.live.metricRuns, this.history.runs, this.history.selected, this.history.live);
-    const e = this.experiment;
-    return html`<div class="metrics" data-part="charts">
-      <section class="card" aria-label=${t('chart.loss')}>
-        <nn-metric-chart id="loss-chart" data-view="loss" metric="loss" .runs=${runs} .classes=${e?.data.set === 'mnist' ? 10 : 2}
-          .lossKind=${e?.loss.type ?? 'cross_entropy'} .labels=${vizLabels('nn-metric-chart')}></nn-metric-chart>
-      </section>
-      <section class="card" aria-label=${t('chart.accuracy')}>
-        <nn-metric-chart id="accuracy-chart" data-view="accuracy" metric="accuracy" .runs=${runs} .labels=${vizLabels('nn-metric-chart')}></nn-metric-chart>
-      </section>
-    </div>`;
-  }
 }
 customElements.define('nn-playground', NnPlayground);
