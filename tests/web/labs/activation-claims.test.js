@@ -1,19 +1,15 @@
 // activation-claims.test.js: the activation lab's curves against the formulas, and its claims
 // measured with the core's own layers on MNIST.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVATIONS, activationCurve, livePreActivations, mnistMlp, naiveSoftmax } from '../../../web/src/labs/activation-curves.js';
 import { Session } from '../../../web/src/engine/session.js';
 import { histogram, runActivationClaim } from '../../../web/src/labs/activation-claims.js';
-import { loadMnist } from '../../../web/src/data/datasets.js';
-import { freshCore, nodeMnistSource } from '../../../web/src/node.js';
+import { realMnist } from '../fixtures.js';
 
+const real = realMnist();
 let core;
 let mnist;
-beforeAll(async () => {
-  core = await freshCore();
-  mnist = await loadMnist(core, nodeMnistSource());
-});
-afterAll(() => mnist?.dispose());
+beforeAll(() => ({ core, mnist } = real));
 
 const sig = (x) => 1 / (1 + Math.exp(-x));
 const FORMULAS = {

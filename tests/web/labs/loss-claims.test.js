@@ -1,18 +1,14 @@
 // loss-claims.test.js: the loss lab's claims measured with the core's own losses, and the
 // MNIST race of cross-entropy against MSE (the page runs the same, tests/e2e/labs.test.js).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { lossAt, lossCurves, smoothedTarget } from '../../../web/src/labs/loss-curves.js';
 import { runLossClaim } from '../../../web/src/labs/loss-claims.js';
-import { loadMnist } from '../../../web/src/data/datasets.js';
-import { freshCore, nodeMnistSource } from '../../../web/src/node.js';
+import { realMnist } from '../fixtures.js';
 
+const real = realMnist();
 let core;
 let mnist;
-beforeAll(async () => {
-  core = await freshCore();
-  mnist = await loadMnist(core, nodeMnistSource());
-});
-afterAll(() => mnist?.dispose());
+beforeAll(() => ({ core, mnist } = real));
 
 describe('the loss lab', () => {
   it('the core\'s curves are the formulas: CE = -ln p, dCE/dz = p - 1; MSE summed after softmax', () => {

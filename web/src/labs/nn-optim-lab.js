@@ -6,7 +6,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { language, localize, t, updateWhenLocaleChanges, vizLabels } from '../i18n/index.js';
 import { labWorker } from './lab-client.js';
 import { fieldGroups, formFields, srOnly, swatch } from '../components/styles.js';
-import { claimStyles, labFields } from './styles.js';
+import { claimStyles, labFields, labLayout } from './styles.js';
 import { claimList, errorLine } from './claim-list.js';
 import './nn-lab-chart.js';
 import './nn-surface-map.js';
@@ -52,23 +52,12 @@ export class NnOptimLab extends LitElement {
     fieldGroups,
     formFields,
     claimStyles,
+    labLayout,
     css`
-      :host {
-        display: block;
-      }
-      .layout {
-        display: grid;
-        grid-template-columns: minmax(260px, 560px) minmax(280px, 1fr);
-        gap: 16px;
-        align-items: start;
-      }
-      /* A column never grows past the screen: long numbers wrap instead of pushing the page sideways. */
-      .layout > * {
-        min-width: 0;
-      }
-      @media (max-width: 860px) {
+      /* The surface map keeps at most 560 px; the claims take the rest. */
+      @media (min-width: 861px) {
         .layout {
-          grid-template-columns: minmax(0, 1fr);
+          grid-template-columns: minmax(260px, 560px) minmax(280px, 1fr);
         }
       }
       .controls {
