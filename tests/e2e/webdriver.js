@@ -57,11 +57,16 @@ async function display() {
 /** Starts one WebKitWebDriver on a free port (it serves one session at a time): {base, stop()}. */
 async function startDriver(env, screen) {
   const port = await freePort();
-  const driver = spawn(WEBKIT_DRIVER, [`--port=${port}`], { stdio: 'ignore', env: { ...process.env, ...env, DISPLAY: screen.display } });
+  const driver = spawn(WEBKIT_DRIVER, [`--port=${port}`], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env, DISPLAY: screen.display } });
+  // The driver's and its MiniBrowser's last words, kept for the message of a session that dies.
+  let said = '';
+  const hear = (chunk) => { said = (said + chunk).slice(-4000); };
+  driver.stdout.on('data', hear);
+  driver.stderr.on('data', hear);
   const exited = new Promise((resolve) => driver.once('exit', resolve));
   const base = `http://127.0.0.1:${port}`;
   await until(async () => (await fetch(`${base}/status`)).ok, 20_000, 'WebKitWebDriver');
-  return { base, stop: () => { driver.kill(); return exited; } };
+  return { base, said: () => said, stop: () => { driver.kill(); return exited; } };
 }
 
 /**
@@ -84,7 +89,7 @@ export async function launchWebKit({ env = {} } = {}) {
       const s = new Session(`${driver.base}/session/${created.sessionId}`, async () => {
         open.delete(s);
         await driver.stop();
-      });
+      }, driver.said);
       open.add(s);
       await s.command('POST', '/window/rect', { width: 1280, height: 900 }).catch(() => {});
       return s;
@@ -117,14 +122,21 @@ async function call(base, method, path, body) {
 
 /** One MiniBrowser window. */
 class Session {
-  constructor(url, stopped) {
+  constructor(url, stopped, said) {
     this.url = url;
     this.stopped = stopped;
+    this.said = said;
     this.closed = false;
   }
 
-  command(method, path, body) {
-    return call(this.url, method, path, body ?? (method === 'POST' ? {} : undefined));
+  async command(method, path, body) {
+    try {
+      return await call(this.url, method, path, body ?? (method === 'POST' ? {} : undefined));
+    } catch (err) {
+      // A web process that crashed or hung ends the session: say what WebKit printed before.
+      if (/crash|hang/.test(err.message) && this.said().trim()) err.message += `\nWebKit's output before:\n${this.said().trim()}`;
+      throw err;
+    }
   }
 
   goto(url) {
