@@ -95,6 +95,23 @@ describe('TrainingController', () => {
     expect(await training.stopped).toBe('done');
   });
 
+  it('Train on a finished run begins it again from the seed: the same experiment, the same numbers', async () => {
+    const { training, live, events } = await start();
+    expect(await training.train()).toBe('done');
+    const first = live.lossHistory().loss.slice();
+    expect(first).toHaveLength(TOTAL);
+    expect(events.begin).toBe(1);
+
+    const again = training.train();
+    // Not a dead button: the finished run is reset (a new run begins), then trains to its end.
+    expect(await again).toBe('done');
+    expect(events.begin).toBe(2);
+    expect(events.stopped).toEqual(['done', 'done']);
+    expect(live.lastStep).toBe(TOTAL);
+    expect(live.stepCount).toBe(TOTAL);
+    expect(live.lossHistory().loss).toEqual(first);
+  });
+
   it('pauses, steps one step, resets to the seed', async () => {
     const { training, live, events, beyond } = await start({ experiment: LONG });
     const run = training.train();

@@ -322,11 +322,14 @@ export class TrainingController {
 
   /**
    * Trains from where the run is to `stopAt` (a step: a homework's budget, a lesson's cap, a
-   * replayed claim), or to its end. Resolves with the status once the run stops.
+   * replayed claim), or to its end. A finished run is not continued but begun again: the same
+   * experiment from fresh weights (Reset, then Train), so Train is never a dead button. Resolves
+   * with the status once the run stops.
    */
   async train({ stopAt } = {}) {
     // Only the network on screen trains: not one a pending configure replaces, nor a refused one.
     if (this.#editInvalid || this.#configuring || this.status === 'invalid') return this.status;
+    if (this.status === 'done' && (await this.reset()) !== 'ready') return this.status;
     this.message = '';
     this.status = 'training';
     this.#watchdog?.arm();
