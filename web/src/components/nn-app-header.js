@@ -76,7 +76,7 @@ export class NnAppHeader extends LitElement {
       color: var(--nn-muted);
     }
     .titles {
-      margin-right: auto;
+      flex: 1 1 320px;
       min-width: 0;
     }
     .tools {
@@ -97,7 +97,43 @@ export class NnAppHeader extends LitElement {
       color: #fff;
     }
     #preset {
-      max-width: min(420px, 80vw);
+      max-width: 360px;
+    }
+    /* A phone: the preset takes the whole width, so its name is not cut; the subtitle gives way. */
+    @media (max-width: 700px) {
+      header {
+        padding: 8px 10px;
+      }
+      h1 {
+        font-size: 16px;
+      }
+      .subtitle {
+        display: none;
+      }
+      .tools > :first-child {
+        flex: 1 1 100%;
+      }
+      #preset {
+        width: 100%;
+        max-width: none;
+        font-size: 13px;
+      }
+      .tools {
+        gap: 6px 8px;
+        align-items: center;
+      }
+      .tools button {
+        padding-inline: 8px;
+        font-size: 13px;
+      }
+      #lang-label {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip-path: inset(50%);
+        white-space: nowrap;
+      }
     }
     .lang {
       display: inline-flex;

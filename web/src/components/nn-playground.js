@@ -10,6 +10,7 @@
 // mode=instructor builds such links; embed=... shows only the parts a course page frames.
 
 import { LitElement, html, nothing } from 'lit';
+import { classMap } from 'lit/directives/class-map.js';
 import { playgroundStyles } from './nn-playground.styles.js';
 import { presetName } from './nn-app-header.js';
 import { sameExperiment } from '../experiment/canonical.js';
@@ -41,7 +42,8 @@ import './nn-assignment-editor.js';
 import './nn-lesson-panel.js';
 import './viz/nn-metric-chart.js';
 import './viz/nn-network-view.js';
-import { metricsSection, networkSection, runsSection } from './nn-playground.sections.js';
+import { drawerButtons, drawerSection, exportsSection, lessonSection, metricsSection, networkSection, runsSection, tabBar } from './nn-playground.sections.js';
+import { LayoutController } from '../shell/layout.js';
 
 const EMPTY = Object.freeze([]);
 
@@ -115,6 +117,7 @@ export class NnPlayground extends LitElement {
     this.homework = new Homework(this);
     this.lessons = new LessonRunner(this);
     this.exports = new Exports(this);
+    this.layout = new LayoutController(this);
   }
 
   get status() {
@@ -286,7 +289,7 @@ export class NnPlayground extends LitElement {
   }
 
   /** "Live charts" off: the charts and the worker's views rest while training (not in the link: it changes no number). */
-  #setLiveCharts(on) {
+  setLiveCharts(on) {
     if (on === this.views.live) return;
     this.training.views(on);
     this.views.setLive(on);
@@ -312,19 +315,23 @@ export class NnPlayground extends LitElement {
     return !this.url.embed || this.url.embed.includes(part);
   }
 
-  #layerErrors = memo((errors) => errors.filter((e) => e.path[0] === 'layers'));
-  #settingErrors = memo((errors) => errors.filter((e) => e.path[0] !== 'layers'));
+  layerErrors = memo((errors) => errors.filter((e) => e.path[0] === 'layers'));
+  settingErrors = memo((errors) => errors.filter((e) => e.path[0] !== 'layers'));
 
   render() {
-    const { homework, url } = this;
+    const { homework, url, layout } = this;
     const applied = homework.applied();
-    const locked = applied?.lock ?? EMPTY;
     const hidden = applied?.hide ?? EMPTY;
     const instructor = homework.mode === 'instructor' && !url.embed;
     const showModel = this.#shows('model') && !hidden.includes('layers');
     const showSettings = this.#shows('settings');
-    const left = instructor || showModel || showSettings;
     const goal = (applied || homework.claim) && this.#shows('goal') && !instructor;
+    const lessonPanel = !applied && !instructor && this.#shows('lesson');
+    const lesson = lessonPanel ? this.#lessonId() : '';
+    // A phone shows one section at a time, switched by tabs (an embedding is framed whole).
+    const phone = layout.phone && !url.embed && !url.lab;
+    const tabs = { train: this.#shows('controls'), model: showModel || showSettings, charts: this.#shows('charts'), lesson: lessonPanel };
+    const classes = { lesson: Boolean(lesson), 'drawer-open': layout.drawerShown && !phone && !url.embed, phone, embed: Boolean(url.embed) };
     return html`
       ${url.embed || url.lab?.embed ? nothing : this.#renderHeader(applied)}
       ${this.linkError ? this.#renderLinkError() : nothing}
@@ -333,36 +340,20 @@ export class NnPlayground extends LitElement {
             @dismiss=${() => this.recovery.dismiss()}></nn-recovery-banner>`
         : nothing}
       ${url.lab ? html`<nn-labs .client=${this.training.client}></nn-labs>` : nothing}
-      <main class=${left ? '' : 'single'} ?hidden=${Boolean(url.lab)}>
-        ${showModel ? networkSection(this) : nothing}
-        ${left
-          ? html`<div class="model">
-              ${instructor ? this.#renderInstructor() : nothing}
-              ${showModel
-                ? html`<section class="card" aria-labelledby="h-layers" data-part="model">
-                    <h2 id="h-layers">${t('layers.title')}${locked.includes('layers') ? html` <span class="lock">${t('lock.marker')}</span>` : nothing}</h2>
-                    <nn-layer-editor .layers=${this._draft?.layers ?? []} .description=${this.training.description}
-                      .errors=${this.#layerErrors(this._errors)} .batchSize=${this._draft?.batch_size ?? 64} ?disabled=${locked.includes('layers')}
-                      @layers-change=${(e) => this.edit({ ...this._draft, layers: e.detail.layers })}></nn-layer-editor>
-                  </section>`
-                : nothing}
-              ${showSettings
-                ? html`<section class="card" aria-labelledby="h-settings" data-part="settings">
-                    <h2 id="h-settings">${t('settings.title')}</h2>
-                    <nn-settings-panel .experiment=${this._draft} .errors=${this.#settingErrors(this._errors)} .locked=${locked} .hidden=${hidden}
-                      @experiment-change=${(e) => this.edit(e.detail.experiment, e.detail)}></nn-settings-panel>
-                  </section>`
-                : nothing}
-            </div>`
-          : nothing}
-        <div class="side">
-          ${!applied && !instructor && this.#shows('lesson') ? this.#renderLessonPanel() : nothing}
+      <main class=${classMap(classes)} data-show=${layout.tab} ?hidden=${Boolean(url.lab)}>
+        ${phone ? tabBar(this, tabs) : nothing}
+        ${showModel || showSettings ? drawerSection(this, { showModel, showSettings, applied, inline: Boolean(url.embed) }) : nothing}
+        <div class="page">
+          ${showModel ? networkSection(this) : nothing}
+          ${instructor ? this.#renderInstructor() : nothing}
           ${goal ? this.#renderGoal(applied) : nothing}
-          ${this.#shows('controls') ? this.#renderRun(applied) : nothing}
+          ${this.#shows('controls') ? this.#renderRun() : nothing}
+          ${lessonPanel ? lessonSection(this, lesson) : nothing}
           ${this.#shows('charts') ? metricsSection(this) : nothing}
+          ${this.#shows('controls') ? exportsSection(this, applied) : nothing}
           ${this.#shows('runs') ? runsSection(this) : nothing}
           ${this.#shows('views')
-            ? html`<nn-views-panel .run=${this.live} .frame=${this.views.frame} .info=${this.training.info} .experiment=${this.experiment}
+            ? html`<nn-views-panel data-tab="charts" .run=${this.live} .frame=${this.views.frame} .info=${this.training.info} .experiment=${this.experiment}
                 .scheduler=${this.views} .tensor=${this._tensor} .padProbs=${this._padProbs}
                 @tensor-change=${(e) => { this._tensor = e.detail.index; }}
                 @digit-input=${(e) => this.#predictDrawing(e.detail.pixels)}
@@ -374,17 +365,54 @@ export class NnPlayground extends LitElement {
     `;
   }
 
+  /** The lesson chosen, or the one whose experiment this is ('' for none). */
+  #lessonId() {
+    return this.lessons.id || lessonFor(this.presetId())?.lesson.id || '';
+  }
+
+  /**
+   * Opens the drawer at what stops training (a field with an error, or the layer the core
+   * refuses) and gives that field focus; with nothing to fix, at the top of the drawer.
+   */
+  async openDrawerAt(target = this.fixTarget(), opener = null) {
+    await this.layout.open(opener);
+    const root = this.renderRoot;
+    if (target?.layer !== undefined) {
+      root.querySelector('nn-layer-editor')?.focusLayer(target.layer);
+      return;
+    }
+    const field = target?.field && root.querySelector('nn-settings-panel')?.shadowRoot?.querySelector(`[data-field="${target.field}"]`);
+    const where = field || (target?.settings ? root.querySelector('#h-settings') : root.querySelector('#h-drawer'));
+    where?.scrollIntoView({ block: 'nearest' });
+    (field?.shadowRoot?.querySelector('input, select') ?? where)?.focus();
+  }
+
+  /** What keeps the experiment from training, as openDrawerAt takes it; null when nothing does. */
+  fixTarget() {
+    const [first] = this._errors;
+    if (first) return first.path[0] === 'layers' && typeof first.path[1] === 'number' ? { layer: first.path[1] } : { field: first.path.join('.') };
+    const refused = this.training.description?.layers?.findIndex((l) => l.error) ?? -1;
+    return refused >= 0 ? { layer: refused } : null;
+  }
+
   /** The stack's blocks, as the drawing takes them: kind in words, and the core's shape and parameters. */
   #renderHeader(applied) {
     const { homework } = this;
     return html`<nn-app-header .presetId=${this.presetId()} .presets=${!(applied && (applied.lock.length || applied.hide.length))}
       .instructorToggle=${!applied || homework.authoring || homework.mode === 'instructor'} .instructor=${homework.mode === 'instructor'}
       .link=${this.experiment ? this.#link : null} .lab=${Boolean(this.url.lab)}
-      @skip=${() => this.renderRoot.querySelector('nn-run-controls')?.focusButtons()}
+      @skip=${() => this.#skipToRun()}
       @preset-change=${(e) => this.choosePreset(e.detail.id)}
       @language-change=${(e) => setLanguage(e.detail.lang).then(() => this.url.write())}
       @mode-change=${(e) => this.#setMode(e.detail.instructor)}
       @link-copied=${() => { this._announce = t('announce.copied'); }}></nn-app-header>`;
+  }
+
+  /** The header's skip link: to the run controls (on a phone, its Run tab first). */
+  async #skipToRun() {
+    this.layout.setTab('train');
+    await this.updateComplete;
+    this.renderRoot.querySelector('nn-run-controls')?.focusButtons();
   }
 
   #setMode(instructor) {
@@ -404,26 +432,10 @@ export class NnPlayground extends LitElement {
     </div>`;
   }
 
-  /** The lesson panel: the lesson chosen (or the one whose experiment this is), its runs and what they measured. */
-  #renderLessonPanel() {
-    const { lessons } = this;
-    const presetId = this.presetId();
-    const lesson = lessons.id || lessonFor(presetId)?.lesson.id || '';
-    return html`<section class="card lesson" aria-labelledby="h-lesson" data-part="lesson" data-lesson=${lesson}>
-      <h2 id="h-lesson">${t('lessons.title')}</h2>
-      <nn-lesson-panel .lesson=${lesson} .current=${presetId} .progress=${lessons.progress} .results=${lessons.results}
-        .history=${lessons.history} .outcome=${lessons.outcome} ?disabled=${this.training.status === 'loading' && !this.training.info}
-        @lesson-change=${(e) => lessons.choose(e.detail.lesson)}
-        @lesson-load=${(e) => lessons.load(e.detail.lesson, e.detail.experiment)}
-        @lesson-run=${(e) => lessons.run(e.detail.lesson)}
-        @lesson-stop=${() => lessons.stop()}></nn-lesson-panel>
-    </section>`;
-  }
-
   #renderInstructor() {
     const { homework } = this;
     const { link, error } = homework.link();
-    return html`<section class="card instructor" aria-labelledby="h-instructor" data-part="instructor">
+    return html`<section class="card instructor" aria-labelledby="h-instructor" data-part="instructor" data-tab="model">
       <h2 id="h-instructor">${t('assign.title')}</h2>
       <nn-assignment-editor .assignment=${homework.assignment ?? { lock: [], hide: [], text: {} }} .controls=${homework.controlsFor(this.experiment)}
         .classes=${this.training.info?.classes ?? (this.experiment?.data?.set === 'mnist' ? 10 : 2)} .link=${link} .linkError=${error}
@@ -434,7 +446,7 @@ export class NnPlayground extends LitElement {
   #renderGoal(applied) {
     const { homework } = this;
     const { status, measured, run, over } = homework.goalNow();
-    return html`<section class="card goal" aria-labelledby="h-goal" data-part="goal">
+    return html`<section class="card goal" aria-labelledby="h-goal" data-part="goal" data-tab="train">
       <h2 id="h-goal">${homework.claim ? t('result.heading') : t('goal.title')}</h2>
       <nn-goal-panel .assignment=${applied} .status=${status} .measured=${measured} .run=${run} .over=${over} .blocked=${homework.submitBlocked()}
         ?busy=${homework.submitting} .resultLink=${homework.resultLink} .claim=${homework.claim} .claimDigestOk=${homework.claimDigestOk}
@@ -442,27 +454,27 @@ export class NnPlayground extends LitElement {
     </section>`;
   }
 
-  /** The run controls, the "Live charts" switch (a slow computer trains faster with them resting) and the exports. */
-  #renderRun(applied) {
-    const { training, live, views, exports } = this;
+  /** The run card: the first screen's hint, the way to the model drawer, and the run controls. */
+  #renderRun() {
+    const { training, live, layout } = this;
     const { info, status } = training;
     const last = live.last;
-    return html`<section class="card run" aria-labelledby="h-run" data-part="controls">
-      <h2 id="h-run">${t('run.title')}</h2>
+    const fix = !layout.drawerShown && !this.url.embed && status === 'invalid' ? this.fixTarget() : null;
+    return html`<section class="card run" id="sec-controls" aria-labelledby="h-run" data-part="controls" data-tab="train">
+      <div class="run-head">
+        <h2 id="h-run">${t('run.title')}</h2>
+        <p class="hint" id="start-hint">${t('layout.hint')}</p>
+        ${this.url.embed || layout.phone ? nothing : drawerButtons(this)}
+      </div>
       <nn-run-controls .status=${status} .step=${info?.step ?? 0} .totalSteps=${info?.totalSteps ?? 0} .stepsPerEpoch=${info?.stepsPerEpoch ?? 0}
         .samplesPerSecond=${last.trainMs > 0 ? Math.round((1000 * last.samples) / last.trainMs) : 0} .elapsed=${training.elapsed}
         .loading=${training.loading} .loss=${last.loss} .trainAccuracy=${last.accuracy} .testAccuracy=${last.testAccuracy}
         .testCount=${last.testCount} ?points=${this.experiment?.data?.set !== 'mnist'}
         ?stale=${live.lastStep > 0 && (status === 'invalid' || status === 'loading')} .message=${localize(training.message)}
         @run-action=${(e) => this.#onRunAction(e.detail.action)}></nn-run-controls>
-      <div class="live-charts">
-        <label><input type="checkbox" role="switch" id="live-charts" .checked=${views.live} aria-describedby="live-charts-note"
-          @change=${(e) => this.#setLiveCharts(e.target.checked)} />${t('run.liveCharts')}</label>
-        <span id="live-charts-note" class="note">${t(views.live ? 'run.liveChartsOn' : 'run.liveChartsOff')}</span>
-      </div>
-      <nn-export-bar ?ready=${Boolean(info) && status !== 'loading' && status !== 'invalid'} ?busy=${exports.busy} ?homework=${Boolean(applied)}
-        .message=${exports.message} @export-pytorch=${() => exports.pytorch()} @download-weights=${() => exports.weights()}
-        @upload-weights=${(e) => exports.upload(e.detail.file)}></nn-export-bar>
+      ${fix
+        ? html`<p class="fix">${t('layout.fix')} <button type="button" @click=${(e) => this.openDrawerAt(fix, e.currentTarget)}>${t('layout.showFix')}</button></p>`
+        : nothing}
     </section>`;
   }
 

@@ -1,6 +1,8 @@
 // nn-playground.styles.js: the page shell's styles: the colours every element reads (custom
-// properties on :host), the two-column layout that folds to one, the cards, and the controls and
-// notes the shell itself draws.
+// properties on :host); the layout: a first screen of the network drawing, the run card and the
+// charts (a lesson beside the charts when one is open), the rest below, the model drawer beside
+// the page (a laptop) or over it (a tablet), and a phone's one section at a time under a tab bar;
+// the cards, and the controls and notes the shell itself draws.
 import { css } from 'lit';
 import { banner, controls, srOnly } from './styles.js';
 
@@ -34,24 +36,165 @@ export const playgroundStyles = [srOnly, controls, banner, css`
       display: none;
     }
     main {
-      display: grid;
-      grid-template-columns: minmax(430px, 500px) minmax(0, 1fr);
-      align-items: start;
+      display: flex;
+      align-items: flex-start;
       gap: 12px;
       padding: 12px 16px 24px;
+    }
+    .page {
+      flex: 1 1 0;
+      min-width: 0;
+      display: grid;
+      grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr);
+      align-items: start;
+      gap: 12px;
+      container-type: inline-size;
+    }
+    .page > * {
+      grid-column: 1 / -1;
+      min-width: 0;
+    }
+    /* The first screen is the drawing, the run and the charts; the lesson chooser and the rest follow. */
+    .page > .lesson,
+    .page > .instructor {
+      order: 1;
+    }
+    .page > .exports,
+    .page > .runs,
+    .page > nn-views-panel {
+      order: 2;
+    }
+    /* A lesson that is open sits beside the charts, on the first screen, with room for its evidence. */
+    @container (min-width: 1000px) {
+      main.lesson .page > .lesson {
+        order: 0;
+        grid-column: 1;
+      }
+      main.lesson .page > .metrics {
+        grid-column: 2;
+        grid-template-columns: minmax(0, 1fr);
+      }
+    }
+    @container (max-width: 999px) {
+      main.lesson .page > .lesson {
+        order: 0;
+      }
     }
     nn-views-panel {
       display: block;
     }
     section.card.network {
-      /* The drawing of the network heads the page, across both columns. */
-      grid-column: 1 / -1;
       padding: 8px 12px;
     }
-    .side {
+    /* The drawer: the layer editor and the settings. Beside the page on a laptop, over it on a tablet. */
+    aside.drawer {
+      flex: 0 0 460px;
+      min-width: 0;
+      position: sticky;
+      top: 0;
+      max-height: 100vh;
+      overflow: auto;
+      overscroll-behavior: contain;
       display: grid;
       gap: 12px;
+      align-content: start;
+      padding: 0 2px 12px;
+    }
+    aside.drawer[hidden] {
+      display: none;
+    }
+    .drawer-head {
+      position: sticky;
+      top: 0;
+      z-index: 1;
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: 8px;
+      padding: 6px 0;
+      background: var(--nn-page, #f4f5f7);
+    }
+    .drawer-head h2 {
+      margin: 0;
+      font-size: 16px;
+    }
+    aside.drawer.inline {
+      position: static;
+      max-height: none;
+      overflow: visible;
+      flex-basis: min(460px, 45%);
+    }
+    .run-head {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 4px 14px;
+      margin-bottom: 8px;
+    }
+    .run-head h2 {
+      margin: 0;
+    }
+    .hint {
+      flex: 1 1 320px;
+      margin: 0;
+      font-size: 13.5px;
+    }
+    .drawer-buttons {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 6px;
+    }
+    .fix {
+      margin: 8px 0 0;
+      color: var(--nn-error);
+      font-size: 13px;
+    }
+    /* A phone: one section at a time, chosen in a tab bar in reach of the thumb. */
+    .tabs {
+      position: fixed;
+      left: 0;
+      right: 0;
+      bottom: 0;
+      z-index: 10;
+      display: flex;
+      background: var(--nn-panel);
+      border-top: 1px solid var(--nn-border);
+      padding-bottom: env(safe-area-inset-bottom);
+    }
+    .tabs button {
+      flex: 1 1 0;
       min-width: 0;
+      min-height: 52px;
+      border: 0;
+      border-radius: 0;
+      background: none;
+      font-weight: 600;
+      color: var(--nn-muted);
+    }
+    .tabs button[aria-selected='true'] {
+      color: var(--nn-accent);
+      box-shadow: inset 0 3px 0 var(--nn-accent);
+    }
+    .tabs button:focus-visible {
+      outline-offset: -3px;
+    }
+    main.phone {
+      flex-direction: column;
+      align-items: stretch;
+      padding: 8px 8px 72px;
+    }
+    main.phone aside.drawer {
+      order: 1;
+      position: static;
+      flex-basis: auto;
+      max-height: none;
+      overflow: visible;
+    }
+    main.phone[data-show='train'] .page > :not([data-tab='train']),
+    main.phone[data-show='model'] .page > :not([data-tab='model']),
+    main.phone[data-show='charts'] .page > :not([data-tab='charts']),
+    main.phone[data-show='lesson'] .page > :not([data-tab='lesson']) {
+      display: none;
     }
     section.card {
       /* What changes inside a card (a redrawn chart, a new readout) lays out and paints that card only. */
@@ -65,11 +208,6 @@ export const playgroundStyles = [srOnly, controls, banner, css`
     h2 {
       font-size: 15px;
       margin: 0 0 8px;
-    }
-    .model {
-      display: grid;
-      gap: 12px;
-      min-width: 0;
     }
     .metrics {
       display: grid;
@@ -107,15 +245,12 @@ export const playgroundStyles = [srOnly, controls, banner, css`
       color: var(--nn-muted);
       margin: 4px 0 0;
     }
-    main.single {
-      grid-template-columns: minmax(0, 1fr);
-    }
     .live-charts {
       display: flex;
       flex-wrap: wrap;
       gap: 2px 10px;
       align-items: center;
-      margin-top: 8px;
+      margin-bottom: 8px;
       font-size: 13px;
     }
     .live-charts label {
@@ -148,10 +283,19 @@ export const playgroundStyles = [srOnly, controls, banner, css`
       font-weight: 400;
       color: var(--nn-muted);
     }
-    @media (max-width: 1100px) {
-      /* One column, in the same order as the keyboard walks it: the model, then the run. */
-      main {
-        grid-template-columns: minmax(0, 1fr);
+    @media (max-width: 1099px) {
+      /* A tablet: the drawer comes over the page, from the left, and leaves it as it was. */
+      main:not(.phone) aside.drawer:not(.inline) {
+        position: fixed;
+        z-index: 20;
+        top: 0;
+        bottom: 0;
+        left: 0;
+        width: min(460px, 92vw);
+        max-height: none;
+        padding: 0 12px 12px;
+        background: var(--nn-page, #f4f5f7);
+        box-shadow: 4px 0 24px rgb(0 0 0 / 0.25);
       }
     }
     @media (max-width: 700px) {

@@ -1,5 +1,8 @@
 // nn-run-controls.js: Train, Pause, Step (one batch) and Reset (re-initialise from the seed), with
 // the data download's progress, the epoch's progress, the latest numbers, speed and elapsed time.
+// Train and Pause are the big pair a student looks for first; on a wide card the buttons, the
+// progress and the numbers share one row, so the charts below stay on the first screen. Train
+// on a finished run begins it again (the page's controller resets it first).
 
 import { LitElement, css, html, nothing } from 'lit';
 import { formatBytes, formatDuration, formatInteger, t, updateWhenLocaleChanges } from '../i18n/index.js';
@@ -39,11 +42,64 @@ export class NnRunControls extends LitElement {
   static styles = css`
     :host {
       display: block;
+      container-type: inline-size;
+    }
+    .row {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 10px 16px;
     }
     .buttons {
       display: flex;
       flex-wrap: wrap;
+      align-items: center;
       gap: 6px;
+    }
+    .row > .bar {
+      flex: 1 1 220px;
+      margin: 0;
+    }
+    .row > .readout {
+      flex: 1 1 100%;
+      margin: 0;
+    }
+    .row > .stale {
+      flex: 1 1 100%;
+      margin: 0;
+    }
+    /* A phone's card: the four buttons share one row, and the numbers are smaller. */
+    @container (max-width: 480px) {
+      .buttons {
+        flex: 1 1 100%;
+        flex-wrap: nowrap;
+      }
+      .buttons button {
+        flex: 1 1 auto;
+        min-width: 0;
+        padding: 0 8px;
+      }
+      .buttons button.big {
+        flex-grow: 2;
+        font-size: 16px;
+      }
+      .readout {
+        grid-template-columns: repeat(3, minmax(0, 1fr));
+        gap: 4px;
+      }
+      .readout div {
+        padding: 3px 6px;
+      }
+      .readout dd {
+        font-size: 15px;
+      }
+    }
+    /* A wide card: the numbers take the rest of the buttons' row. */
+    @container (min-width: 1000px) {
+      .row > .readout {
+        flex: 3 1 520px;
+        grid-template-columns: repeat(5, minmax(0, 1fr));
+      }
     }
     button {
       font: inherit;
@@ -61,6 +117,13 @@ export class NnRunControls extends LitElement {
       background: var(--nn-accent, #1a73e8);
       border-color: var(--nn-accent, #1a73e8);
       color: #fff;
+    }
+    button.big {
+      min-width: 112px;
+      min-height: 46px;
+      font-size: 17px;
+      border-radius: 23px;
+      padding: 0 22px;
     }
     button:disabled {
       opacity: 0.45;
@@ -170,7 +233,7 @@ export class NnRunControls extends LitElement {
   /**
    * A button that had focus and is now disabled (Train once training, Pause once paused) hands
    * focus to the button that comes next, so a keyboard or screen-reader user keeps their place:
-   * Pause while training, Train when ready or paused, Reset when done or stopped. While every
+   * Pause while training, Train when ready, paused or done, Reset when stopped. While every
    * button is disabled (the data or the network being prepared) it waits for the next status,
    * unless focus went elsewhere in the page meanwhile.
    */
@@ -183,7 +246,7 @@ export class NnRunControls extends LitElement {
       return;
     }
     const buttons = [...this.renderRoot.querySelectorAll('button')];
-    const next = { training: 'pause', ready: 'train', paused: 'train', done: 'reset', failed: 'reset' }[this.status];
+    const next = { training: 'pause', ready: 'train', paused: 'train', done: 'train', failed: 'reset' }[this.status];
     const target = buttons.find((b) => b.dataset.action === next && !b.disabled) ?? buttons.find((b) => !b.disabled);
     if (!target) return;
     this.#keepFocus = false;
@@ -193,6 +256,8 @@ export class NnRunControls extends LitElement {
   render() {
     const s = this.status;
     const ready = s === 'ready' || s === 'paused';
+    // A finished run is trained again from fresh weights: Train stays a live button.
+    const trainable = ready || s === 'done';
     const training = s === 'training';
     const configured = ready || training || s === 'done' || s === 'failed';
     const epochs = this.stepsPerEpoch ? Math.max(1, Math.round(this.totalSteps / this.stepsPerEpoch)) : 0;
@@ -200,9 +265,10 @@ export class NnRunControls extends LitElement {
     const inEpoch = this.stepsPerEpoch ? this.step - (epoch - 1) * this.stepsPerEpoch : 0;
     const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '—');
     return html`
+      <div class="row">
       <div class="buttons" part="buttons">
-        <button type="button" class="primary" ?disabled=${!ready} data-action="train" @click=${() => this.#act('train')}>${t('run.train')}</button>
-        <button type="button" ?disabled=${!training} data-action="pause" @click=${() => this.#act('pause')}>${t('run.pause')}</button>
+        <button type="button" class="primary big" ?disabled=${!trainable} data-action="train" @click=${() => this.#act('train')}>${t('run.train')}</button>
+        <button type="button" class="big" ?disabled=${!training} data-action="pause" @click=${() => this.#act('pause')}>${t('run.pause')}</button>
         <button type="button" ?disabled=${!(ready || training)} data-action="step" @click=${() => this.#act('step')}>${t('run.step')}</button>
         <button type="button" ?disabled=${!configured} data-action="reset" @click=${() => this.#act('reset')}>${t('run.reset')}</button>
       </div>
@@ -222,6 +288,7 @@ export class NnRunControls extends LitElement {
         <div><dt>${t('run.speed')}</dt><dd>${this.samplesPerSecond ? formatInteger(this.samplesPerSecond) : '—'}</dd></div>
         <div><dt>${t('run.elapsed')}</dt><dd>${formatDuration(this.elapsed)}</dd></div>
       </dl>
+      </div>
       <div class="status" role="status" aria-live="polite">${this.#statusText()}</div>
     `;
   }

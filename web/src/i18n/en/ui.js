@@ -44,7 +44,7 @@ export default {
   'status.ready': 'Ready: press Train.',
   'status.training': 'Training…',
   'status.paused': 'Paused.',
-  'status.done': 'Finished: every epoch is trained. Press Reset to start again, or raise the epochs.',
+  'status.done': 'Finished: every epoch is trained. Press Train to run it again from fresh weights (the same experiment and seed), or raise the epochs.',
   'status.failed': 'Stopped:',
   'status.invalid': 'Cannot train yet.',
 
@@ -222,6 +222,19 @@ export default {
   'init.arg.mode': 'mode',
   'init.arg.nonlinearity': 'nonlinearity',
   'init.about': 'The lesson: start with Xavier normal; avoid uniform inits unless a paper says so; with batch norm the init matters less.',
+
+  // the page's layout: the first screen's hint, the model drawer, a phone's tabs
+  'layout.hint': 'Start here: press Train and watch the loss fall, then click a block of the network to change that layer.',
+  'layout.editModel': 'Edit model',
+  'layout.drawer': 'Model and settings',
+  'layout.close': 'Close',
+  'layout.fix': 'Fix the highlighted field to train.',
+  'layout.showFix': 'Show the field',
+  'layout.tabs': 'Sections of the page',
+  'layout.tab.train': 'Run',
+  'layout.tab.model': 'Model',
+  'layout.tab.charts': 'Charts',
+  'layout.tab.lesson': 'Lesson',
 
   // run controls
   'run.title': 'Run',

@@ -43,7 +43,7 @@ export default {
   'status.ready': '就绪：请按“训练”。',
   'status.training': '训练中…',
   'status.paused': '已暂停。',
-  'status.done': '训练完成：所有轮次都已训练。按“重置”重新开始，或增加轮数。',
+  'status.done': '训练完成：所有轮次都已训练。再按“训练”会用同一实验和种子、从新的初始权重重新训练；也可以增加轮数。',
   'status.failed': '已停止：',
   'status.invalid': '暂时无法训练。',
 
@@ -219,6 +219,18 @@ export default {
   'init.arg.mode': '模式',
   'init.arg.nonlinearity': '非线性',
   'init.about': '课件建议：最开始用 Xavier 正态初始化；除非原文章作者指明，不要用均匀初始化；有了批归一化之后，初始化的重要程度降低了。',
+
+  'layout.hint': '从这里开始：按“训练”，看损失下降；然后点网络图中的一块，修改那一层。',
+  'layout.editModel': '编辑模型',
+  'layout.drawer': '模型与设置',
+  'layout.close': '关闭',
+  'layout.fix': '请先改正标出的字段，才能训练。',
+  'layout.showFix': '显示该字段',
+  'layout.tabs': '页面的各个部分',
+  'layout.tab.train': '运行',
+  'layout.tab.model': '模型',
+  'layout.tab.charts': '图表',
+  'layout.tab.lesson': '课程',
 
   'run.title': '运行',
   'run.train': '训练',
