@@ -9,7 +9,7 @@
 // embedding (embed=..., what a course page frames) gets the same Tab walk and axe audit.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, press, strokeOnPad, waitForStatus, waitForSteps } from './browser.js';
+import { openDrawer, openPage, press, strokeOnPad, waitForStatus, waitForSteps } from './browser.js';
 import { useBrowser } from './setup.js';
 import { audit } from './axe.js';
 
@@ -145,8 +145,9 @@ async function checkLayout(chartIds) {
     const card = host.closest('section').getBoundingClientRect();
     charts.push({ id, host: host.getBoundingClientRect().width, plot: plot.width, inCard: plot.left >= card.left && plot.right <= card.right });
   }
-  // The page's parts in document (and Tab) order, with their top edges on the page.
-  const parts = [...root.querySelectorAll('[data-part]')].map((el) => ({ part: el.dataset.part, top: el.getBoundingClientRect().top + scrollY }));
+  // The page's parts on screen (not the closed drawer's) in document (and Tab) order, with their top edges on the page.
+  const parts = [...root.querySelectorAll('[data-part]')].filter((el) => el.getClientRects().length)
+    .map((el) => ({ part: el.dataset.part, top: el.getBoundingClientRect().top + scrollY }));
   return { scrollWidth: document.scrollingElement.scrollWidth, controls: controls.length, bad, train, charts, parts };
 }
 
@@ -163,17 +164,18 @@ describe('the MNIST page, from a fresh load', () => {
   }, 120_000);
   afterAll(() => context?.close());
 
-  it('Tab walks the header, the network drawing, the layers, the settings, the lesson, the run and the views in order, each with a visible focus, and comes back round', async () => {
+  it('Tab walks the header, the network drawing, the run, the charts, the exports, the lesson and the views in order, each with a visible focus, and comes back round', async () => {
     const { stops, reached } = await tabWalk(page, 300);
     // Past the last stop focus leaves the page once (null), then the first stop comes again.
     expect(stops.filter((f) => f === null)).toHaveLength(1);
     expect(stops.at(-1)).toBeNull();
     expect(reached.length).toBeGreaterThan(40);
     const parts = reached.map((f) => f.part).filter((p, i, all) => p !== all[i - 1]);
-    expect(parts).toEqual(['header', 'network', 'model', 'settings', 'lesson', 'controls', 'charts', 'views']);
+    // The drawer with the layers and the settings is closed: they are one press of "Edit model" away.
+    expect(parts).toEqual(['header', 'network', 'controls', 'charts', 'exports', 'lesson', 'views']);
     expect(reached.filter((f) => f.part === 'header').map((f) => f.label)).toEqual(
       ['Skip to the run controls', 'Preset', 'Labs', 'English', '中文', 'Instructor mode', 'Copy link']);
-    expect(reached.filter((f) => f.part === 'controls').map((f) => f.label).slice(0, 3)).toEqual(['Train', 'Step', 'Reset']);
+    expect(reached.filter((f) => f.part === 'controls').map((f) => f.label)).toEqual(['Edit model', 'Settings', 'Train', 'Step', 'Reset']);
     // The digit grid is one stop; its arrows move between the digits. Its try button comes next.
     const grid = reached.findIndex((f) => f.host === 'nn-digit-grid');
     expect(reached.filter((f) => f.host === 'nn-digit-grid').map((f) => f.tag)).toEqual(['figure', 'button']);
@@ -194,7 +196,11 @@ describe('the MNIST page, from a fresh load', () => {
     expect(problems).toEqual([]);
   }, 60_000);
 
-  it('adds a layer, moves it, changes a setting, trains, pauses and copies the link with the keyboard alone', async () => {
+  it('opens the drawer, adds a layer, moves it, changes a setting, trains, pauses and copies the link with the keyboard alone', async () => {
+    // "Edit model" opens the drawer with the layers and the settings, and takes focus into it.
+    await focusBy(page, (f) => f.label === 'Edit model');
+    await page.keyboard.press('Enter');
+    expect(await focused(page)).toMatchObject({ tag: 'h2', id: 'h-drawer', part: '' });
     // The kind of layer to add: typing its first letters picks it in the focused list.
     await focusBy(page, (f) => f.id === 'add-type');
     await page.keyboard.type('Dropout');
@@ -433,6 +439,10 @@ describe('the MNIST page, from a fresh load', () => {
   }, 60_000);
 
   it('at 768x1024 and 1024x768 nothing scrolls sideways, every control is on screen and uncovered, and the charts fit their cards', async () => {
+    // The drawer closes with Escape (over the page on a tablet, it would cover what it is over).
+    await page.locator('nn-playground #h-drawer').focus();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('nn-playground aside#drawer').isVisible()).toBe(false);
     const charts = ['#loss-chart', '#accuracy-chart', '#weights-chart', '#grads-chart', '#norm-chart'];
     const widths = {};
     for (const [width, height] of [[1280, 800], [768, 1024], [1024, 768]]) {
@@ -453,7 +463,7 @@ describe('the MNIST page, from a fresh load', () => {
       widths[width] = layout.charts.map((c) => c.plot);
       // One column below 1100 px: the parts stand one under another in the order Tab visits them.
       if (width < 1100) {
-        expect(layout.parts.map((p) => p.part), where).toEqual(['network', 'model', 'settings', 'lesson', 'controls', 'charts', 'runs', 'views']);
+        expect(layout.parts.map((p) => p.part), where).toEqual(['network', 'controls', 'charts', 'exports', 'lesson', 'runs', 'views']);
         const tops = layout.parts.map((p) => p.top);
         expect(tops, where).toEqual([...tops].sort((a, b) => a - b));
       }
@@ -467,6 +477,7 @@ describe('the MNIST page, from a fresh load', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await switchLanguage(page, 'en');
     const status = await page.locator('nn-run-controls [role="status"]').elementHandle();
+    await openDrawer(page);
     // A dense layer straight on the 28×28 image: the core refuses the stack and says why, at the row
     // (role=alert) and under the stack; the status region says training cannot start.
     const row = page.locator('nn-layer-row').first();
@@ -585,7 +596,7 @@ describe('an embedding, as a course page frames it', () => {
       await waitForStatus(page, ['ready']);
       const { stops, reached } = await tabWalk(page, 150);
       expect(stops.filter((f) => f === null)).toHaveLength(1); // focus leaves the frame once, then comes round
-      expect(reached.map((f) => f.part).filter((p, i, all) => p !== all[i - 1])).toEqual(['controls', 'charts', 'views']);
+      expect(reached.map((f) => f.part).filter((p, i, all) => p !== all[i - 1])).toEqual(['controls', 'charts', 'exports', 'views']);
       expect(reached.filter((f) => f.part === 'controls').map((f) => f.label).slice(0, 3)).toEqual(['Train', 'Step', 'Reset']);
       expect(reached.filter((f) => !f.ring || !f.onScreen)).toEqual([]);
       await focusBy(page, (f) => f?.label === 'Train' && f.part === 'controls');
@@ -598,7 +609,7 @@ describe('an embedding, as a course page frames it', () => {
       await page.reload();
       await waitForStatus(page, ['ready']);
       const parts = await page.evaluate(() => [...document.querySelector('nn-playground').shadowRoot.querySelectorAll('[data-part]')].map((el) => el.dataset.part));
-      expect(parts).toEqual(['lesson', 'controls', 'charts']);
+      expect(parts).toEqual(['controls', 'charts', 'exports', 'lesson']);
       expect(await audit(page), 'embed=lesson,controls,charts (zh, 640x700)').toEqual([]);
       expect(problems).toEqual([]);
     } finally {

@@ -136,3 +136,16 @@ export function pauseIfTraining(page) {
     return true;
   });
 }
+
+/**
+ * Opens the drawer with the layer editor and the settings as a student does: "Edit model" on a
+ * laptop or a tablet, the Model tab on a phone. Resolves once the editor is on screen.
+ */
+export async function openDrawer(page) {
+  if (!(await page.locator('nn-playground aside#drawer').isVisible())) {
+    const tab = page.getByRole('tab', { name: 'Model' });
+    if (await tab.isVisible()) await tab.click();
+    else await page.locator('nn-playground .drawer-buttons button').first().click();
+  }
+  await page.locator('nn-playground aside#drawer').waitFor({ state: 'visible' });
+}

@@ -83,8 +83,10 @@ describe('the network drawing', () => {
     await expect.poll(focusedRow).toBe(3);
   });
 
-  it('at 390x844 is on the first screen and nothing scrolls sideways', async () => {
+  it('at 390x844 is on the first screen of the Model tab and nothing scrolls sideways', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
+    // A phone shows one section at a time: the drawing heads the Model tab, above the editor.
+    await page.getByRole('tab', { name: 'Model' }).click();
     await page.evaluate(() => window.scrollTo(0, 0));
     const box = await page.locator('nn-network-view').boundingBox();
     console.log(`e2e: network drawing at 390x844: top ${box.y.toFixed(0)}, height ${box.height.toFixed(0)} px`);

@@ -16,7 +16,7 @@ import { DEFAULT_MEMORY_BUDGET, Session } from '../../web/src/engine/session.js'
 import { freshCore, nodeMnistSource } from '../../web/src/node.js';
 import { parseExperiment } from '../../web/src/experiment/validate.js';
 import { decodeHash } from '../../web/src/experiment/url.js';
-import { experimentOf, lossHistory, openPage, pauseIfTraining, press, strokeOnPad, waitForStatus, waitForSteps } from './browser.js';
+import { experimentOf, lossHistory, openDrawer, openPage, pauseIfTraining, press, strokeOnPad, waitForStatus, waitForSteps } from './browser.js';
 import { useBrowser } from './setup.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -230,6 +230,7 @@ describe('the layer editor', () => {
     const { page, problems, context } = await openPage(env.browser, `${env.server.url}#v=1&layers=conv2d:4:kernel=3,relu,flatten,dense:10&opt=sgd&lr=0.1`);
     try {
       await waitForStatus(page, ['ready']);
+      await openDrawer(page);
       const rows = page.locator('nn-layer-row');
       const row = rows.first();
       const kernel = row.locator('nn-num-field', { hasText: 'kernel' }).locator('input');
@@ -264,6 +265,7 @@ describe('the layer editor', () => {
     const { page, problems, context } = await openPage(env.browser, `${env.server.url}#v=1&layers=flatten,dense:16,relu,dense:10&opt=sgd&lr=0.1`);
     try {
       await waitForStatus(page, ['ready']);
+      await openDrawer(page);
       const units = page.locator('nn-layer-row').nth(1).locator('nn-num-field', { hasText: 'units' }).locator('input');
       const lr = page.locator('nn-settings-panel nn-num-field[data-field="optimizer.lr"] input');
       const train = page.locator('nn-run-controls button', { hasText: 'Train' });
@@ -310,6 +312,7 @@ describe('the layer editor', () => {
       expect(await page.locator('nn-run-controls').evaluate((el) => el.shadowRoot.textContent)).toContain('This layer stack cannot be built');
       // A field the schema refuses, in Chinese at its field.
       await page.locator('.lang button', { hasText: '中文' }).click();
+      await openDrawer(page);
       const kernel = row.locator('nn-num-field').nth(1).locator('input');
       await kernel.fill('100');
       await expect.poll(() => row.locator('nn-num-field').nth(1).locator('.error').textContent().catch(() => ''))
@@ -331,6 +334,7 @@ describe('links', () => {
       await first.context.grantPermissions(['clipboard-read', 'clipboard-write']);
       await waitForStatus(first.page, ['ready']);
       // Change a setting in the form, as a student would.
+      await openDrawer(first.page);
       await first.page.locator('nn-settings-panel nn-num-field[data-field="seed"] input').fill('11');
       await expect.poll(async () => (await experimentOf(first.page)).seed).toBe(11);
       await waitForStatus(first.page, ['ready']);

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { unzipSync, strFromU8 } from 'fflate';
-import { openPage, press, waitForStatus } from './browser.js';
+import { openDrawer, openPage, press, waitForStatus } from './browser.js';
 import { useBrowser } from './setup.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -136,6 +136,7 @@ describe('runs', () => {
       await waitForStatus(page, ['ready']);
       await press(page, 'Train');
       await waitForStatus(page, ['done']);
+      await openDrawer(page);
       const lr = page.locator('nn-settings-panel nn-num-field[data-field="optimizer.lr"] input');
       await lr.fill('0.1');
       await expect.poll(async () => (await pg(page, 'pg.experiment')).optimizer.lr).toBe(0.1);
@@ -211,7 +212,7 @@ describe('embed mode', () => {
           views: root.querySelectorAll('#weights-chart, #confusion, #boundary').length,
         };
       });
-      expect(parts).toEqual({ header: false, parts: ['controls', 'charts'], editors: 0, views: 0 });
+      expect(parts).toEqual({ header: false, parts: ['controls', 'charts', 'exports'], editors: 0, views: 0 });
       await press(page, 'Train');
       await waitForStatus(page, ['done']);
       await expect.poll(() => page.locator('#loss-chart').evaluate((el) => el.drawn && el.pointCount > 0)).toBe(true);

@@ -300,6 +300,14 @@ describe.skipIf(!inBrowser)('page elements', () => {
       expect(buttons()).toEqual([['Train', true], ['Pause', false], ['Step', false], ['Reset', false]]);
       expect(sr(el).querySelector('progress#epoch').value).toBe(300);
       expect(eventsOf(events, 'run-action')).toHaveLength(1);
+      // A finished run: Train is not a dead button (it begins the run again), and the status says so.
+      el.status = 'done';
+      el.step = 938;
+      await el.updateComplete;
+      expect(buttons()).toEqual([['Train', false], ['Pause', true], ['Step', true], ['Reset', false]]);
+      expect(sr(el).querySelector('[aria-live="polite"]').textContent).toMatch(/Press Train to run it again from fresh weights/);
+      sr(el).querySelector('button.primary').click();
+      expect(eventsOf(events, 'run-action').at(-1).detail).toEqual({ action: 'train' });
     });
 
     it('marks the numbers of the run before a change as such', async () => {

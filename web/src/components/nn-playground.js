@@ -348,9 +348,9 @@ export class NnPlayground extends LitElement {
           ${instructor ? this.#renderInstructor() : nothing}
           ${goal ? this.#renderGoal(applied) : nothing}
           ${this.#shows('controls') ? this.#renderRun() : nothing}
-          ${lessonPanel ? lessonSection(this, lesson) : nothing}
           ${this.#shows('charts') ? metricsSection(this) : nothing}
           ${this.#shows('controls') ? exportsSection(this, applied) : nothing}
+          ${lessonPanel ? lessonSection(this, lesson) : nothing}
           ${this.#shows('runs') ? runsSection(this) : nothing}
           ${this.#shows('views')
             ? html`<nn-views-panel data-tab="charts" .run=${this.live} .frame=${this.views.frame} .info=${this.training.info} .experiment=${this.experiment}
@@ -383,8 +383,8 @@ export class NnPlayground extends LitElement {
     }
     const field = target?.field && root.querySelector('nn-settings-panel')?.shadowRoot?.querySelector(`[data-field="${target.field}"]`);
     const where = field || (target?.settings ? root.querySelector('#h-settings') : root.querySelector('#h-drawer'));
-    where?.scrollIntoView({ block: 'nearest' });
-    (field?.shadowRoot?.querySelector('input, select') ?? where)?.focus();
+    where?.scrollIntoView({ block: field ? 'center' : 'nearest' });
+    (field?.shadowRoot?.querySelector('input, select') ?? where)?.focus({ preventScroll: true });
   }
 
   /** What keeps the experiment from training, as openDrawerAt takes it; null when nothing does. */

@@ -23,7 +23,7 @@ export function networkSection(pg) {
   return html`<section class="card network" id="sec-network" data-part="network" data-tab="model">
     <nn-network-view .layers=${networkLayers(pg._draft?.layers, description)} .inputShape=${description?.inputShape ?? null}
       .example=${pg.live.example} .labels=${vizLabels('nn-network-view')}
-      @layer-open=${(e) => pg.openDrawerAt({ layer: e.detail.index }, e.composedPath()[0])}></nn-network-view>
+      @layer-open=${(e) => pg.openDrawerAt({ layer: e.detail.index })}></nn-network-view>
   </section>`;
 }
 
@@ -164,7 +164,7 @@ export function metricsSection(pg) {
   const runs = history.chartRuns(pg.live.metricRuns, history.runs, history.selected, history.live);
   const e = pg.experiment;
   // A phone's plots are shorter, so that Train and the loss chart share its first screen.
-  const height = pg.layout.phone && !pg.url.embed ? 170 : 220;
+  const height = pg.layout.phone && !pg.url.embed ? 150 : 220;
   return html`<div class="metrics" id="sec-charts" data-part="charts" data-tab="train">
     <section class="card" aria-label=${t('chart.loss')}>
       <nn-metric-chart id="loss-chart" data-view="loss" metric="loss" .height=${height} .runs=${runs} .classes=${e?.data.set === 'mnist' ? 10 : 2}

@@ -54,30 +54,24 @@ export const playgroundStyles = [srOnly, controls, banner, css`
       grid-column: 1 / -1;
       min-width: 0;
     }
-    /* The first screen is the drawing, the run and the charts; the lesson chooser and the rest follow. */
-    .page > .lesson,
-    .page > .instructor {
+    /*
+     * The first screen is the drawing, the run and the charts; the lesson chooser and the rest
+     * follow, in the order Tab walks them. A lesson that is open comes up to the first screen,
+     * beside the charts (with room for its evidence), or above them on a narrower window.
+     */
+    main.lesson .page > .metrics,
+    main.lesson .page > .exports,
+    main.lesson .page > .runs,
+    main.lesson .page > nn-views-panel {
       order: 1;
     }
-    .page > .exports,
-    .page > .runs,
-    .page > nn-views-panel {
-      order: 2;
-    }
-    /* A lesson that is open sits beside the charts, on the first screen, with room for its evidence. */
     @container (min-width: 1000px) {
       main.lesson .page > .lesson {
-        order: 0;
         grid-column: 1;
       }
       main.lesson .page > .metrics {
         grid-column: 2;
         grid-template-columns: minmax(0, 1fr);
-      }
-    }
-    @container (max-width: 999px) {
-      main.lesson .page > .lesson {
-        order: 0;
       }
     }
     nn-views-panel {

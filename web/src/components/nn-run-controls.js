@@ -81,6 +81,8 @@ export class NnRunControls extends LitElement {
       }
       .buttons button.big {
         flex-grow: 2;
+        min-width: 0;
+        min-height: 42px;
         font-size: 16px;
       }
       .readout {

@@ -133,6 +133,8 @@ export class NnRunList extends LitElement {
       color: var(--nn-muted, #5a5f69);
       margin: 0 0 6px;
     }
+    /* A narrow window (a phone) scrolls the tables inside themselves, not the page. */
+    .list-wrap,
     .compare-wrap {
       overflow-x: auto;
       margin-top: 6px;
@@ -269,7 +271,7 @@ export class NnRunList extends LitElement {
 
   #renderList(runs) {
     const selected = new Set(this.selected ?? []);
-    return html`<table part="list" class="list">
+    return html`<div class="list-wrap"><table part="list" class="list">
       <caption class="sr">${t('runs.title')}</caption>
       <thead>
         <tr>
@@ -318,7 +320,7 @@ export class NnRunList extends LitElement {
           </tr>`;
         })}
       </tbody>
-    </table>`;
+    </table></div>`;
   }
 
   #renderCompare(runs) {

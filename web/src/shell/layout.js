@@ -51,7 +51,7 @@ export class LayoutController {
    * it can take focus. `opener` gets focus back when it closes.
    */
   async open(opener = null) {
-    this.#opener = opener;
+    this.#opener = opener ?? deepActiveElement();
     if (this.phone) this.tab = 'model';
     else this.drawer = true;
     this.host.requestUpdate();
@@ -80,4 +80,11 @@ export class LayoutController {
     this.tab = tab;
     this.host.requestUpdate();
   }
+}
+
+/** The element with focus, through the shadow roots (a block of the drawing, a button), or null. */
+function deepActiveElement() {
+  let el = globalThis.document?.activeElement ?? null;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return el === globalThis.document?.body ? null : el;
 }

@@ -271,7 +271,7 @@ export class TrainingController {
         this.hooks.keep(info, experiment);
       }
       this.info = info;
-      this.status = this.#settled(info.step >= info.totalSteps ? 'done' : info.step > 0 ? 'paused' : 'ready');
+      this.status = this.#settled(this.#restingStatus(info));
       if (this.autostart && this.status === 'ready') {
         this.autostart = false;
         // The untrained network is drawn first (the initial loss near ln 10, the initial weight
@@ -309,7 +309,12 @@ export class TrainingController {
     if (!this.#editInvalid && this.status !== 'invalid') return;
     this.#editInvalid = false;
     this.message = '';
-    this.status = this.#configuring ? 'loading' : this.#settled(this.info ? (this.info.step > 0 ? 'paused' : 'ready') : 'loading');
+    this.status = this.#configuring ? 'loading' : this.#settled(this.info ? this.#restingStatus(this.info) : 'loading');
+  }
+
+  /** The status of a run that is not training: done at its end (Train then begins it again), paused part-way, ready at step 0. */
+  #restingStatus(info) {
+    return info.step >= info.totalSteps ? 'done' : info.step > 0 ? 'paused' : 'ready';
   }
 
   /** `status`, unless the experiment on screen cannot train: a field with an error, a stack refused. */
