@@ -48,10 +48,11 @@ export function recordProblems(page) {
 
 /**
  * A fresh page (its own context: no cache, no storage) that records console errors, page errors,
- * dialogs, and every long task with the time training started, in window.__e2e.
+ * dialogs, and every long task with the time training started, in window.__e2e. `scale` is the
+ * device pixel ratio (2 for a phone's sharp picture).
  */
-export async function openPage(browser, url, { width = 1280, height = 900, lang = 'en-US' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, locale: lang });
+export async function openPage(browser, url, { width = 1280, height = 900, lang = 'en-US', scale = 1 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: lang, deviceScaleFactor: scale });
   const page = await context.newPage();
   const problems = recordProblems(page);
   await page.addInitScript(() => {

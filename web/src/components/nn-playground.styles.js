@@ -131,7 +131,10 @@ export const playgroundStyles = [srOnly, controls, banner, css`
     .hint {
       flex: 1 1 320px;
       margin: 0;
-      font-size: 13.5px;
+      font-size: 14px;
+    }
+    .hint strong {
+      color: var(--nn-accent);
     }
     .drawer-buttons {
       display: flex;

@@ -224,7 +224,8 @@ export default {
   'init.about': 'The lesson: start with Xavier normal; avoid uniform inits unless a paper says so; with batch norm the init matters less.',
 
   // the page's layout: the first screen's hint, the model drawer, a phone's tabs
-  'layout.hint': 'Start here: press Train and watch the loss fall, then click a block of the network to change that layer.',
+  'layout.hintLead': 'Start here:',
+  'layout.hint': 'press Train and watch the loss fall, then click a block of the network to change that layer.',
   'layout.editModel': 'Edit model',
   'layout.drawer': 'Model and settings',
   'layout.close': 'Close',

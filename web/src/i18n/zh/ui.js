@@ -220,7 +220,8 @@ export default {
   'init.arg.nonlinearity': '非线性',
   'init.about': '课件建议：最开始用 Xavier 正态初始化；除非原文章作者指明，不要用均匀初始化；有了批归一化之后，初始化的重要程度降低了。',
 
-  'layout.hint': '从这里开始：按“训练”，看损失下降；然后点网络图中的一块，修改那一层。',
+  'layout.hintLead': '从这里开始：',
+  'layout.hint': '按“训练”，看损失下降；然后点网络图中的一块，修改那一层。',
   'layout.editModel': '编辑模型',
   'layout.drawer': '模型与设置',
   'layout.close': '关闭',
