@@ -1,10 +1,11 @@
-// nn-playground.js: the app shell. It holds the experiment being edited and lays out the page:
-// model and settings on the left, run controls and charts on the right at laptop widths; one
-// column on tablets (the model, then the run), in keyboard order. What it shows comes from its
-// controllers (web/src/shell/): training (the worker and the run's status), the live run's
-// numbers, the view scheduler, run history, crash recovery, URL state, homework, lessons and
-// exports; the shell wires their hooks together and hands their state to the elements (three
-// sections are drawn by nn-playground.sections.js).
+// nn-playground.js: the app shell. It holds the experiment being edited and lays out the page: a
+// first screen of the network drawing, the run card and the loss and accuracy charts (an open
+// lesson beside them), then the rest; the layer editor and the settings in a drawer one click away
+// (a phone: one section at a time, under tabs). What it shows comes from its controllers
+// (web/src/shell/): training (the worker and the run's status), the live run's numbers, the view
+// scheduler, run history, crash recovery, URL state, homework, lessons, exports and the layout;
+// the shell wires their hooks together and hands their state to the elements (most sections are
+// drawn by nn-playground.sections.js).
 //
 // A homework link (url.js's assignment) locks and hides controls, states a goal and budgets;
 // mode=instructor builds such links; embed=... shows only the parts a course page frames.
@@ -156,6 +157,8 @@ export class NnPlayground extends LitElement {
     setLanguage(decoded.lang ?? this.url.lab?.lang ?? detectLanguage()).then(() => this.url.write());
     // The first visit with the default experiment trains as soon as the data is in.
     this.training.autostart = decoded.empty && decoded.ok && !lab;
+    // A lesson's link opens a phone on the lesson.
+    if (this.lessons.id) this.layout.setTab('lesson');
     this.history.load();
     window.addEventListener('pagehide', () => this.history.save());
     this.training.connect();
