@@ -466,7 +466,7 @@ export class NnPlayground extends LitElement {
     return html`<section class="card run" id="sec-controls" aria-labelledby="h-run" data-part="controls" data-tab="train">
       <div class="run-head">
         <h2 id="h-run">${t('run.title')}</h2>
-        <p class="hint" id="start-hint"><strong>${t('layout.hintLead')}</strong> ${t('layout.hint')}</p>
+        <p class="hint" id="start-hint"><strong>${t('layout.hintLead')}</strong> ${t(layout.phone && !this.url.embed ? 'layout.hintPhone' : 'layout.hint')}</p>
         ${this.url.embed || layout.phone ? nothing : drawerButtons(this)}
       </div>
       <nn-run-controls .status=${status} .step=${info?.step ?? 0} .totalSteps=${info?.totalSteps ?? 0} .stepsPerEpoch=${info?.stepsPerEpoch ?? 0}

@@ -180,6 +180,15 @@ export const playgroundStyles = [srOnly, controls, banner, css`
       align-items: stretch;
       padding: 8px 8px 72px;
     }
+    /* The Run tab names the run card: its heading is read, not drawn, leaving the room to the chart. */
+    main.phone .run-head h2 {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
     main.phone aside.drawer {
       order: 1;
       position: static;

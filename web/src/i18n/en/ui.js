@@ -226,6 +226,7 @@ export default {
   // the page's layout: the first screen's hint, the model drawer, a phone's tabs
   'layout.hintLead': 'Start here:',
   'layout.hint': 'press Train and watch the loss fall, then click a block of the network to change that layer.',
+  'layout.hintPhone': 'press Train and watch the loss fall, then open the Model tab to change a layer.',
   'layout.editModel': 'Edit model',
   'layout.drawer': 'Model and settings',
   'layout.close': 'Close',

@@ -222,6 +222,7 @@ export default {
 
   'layout.hintLead': '从这里开始：',
   'layout.hint': '按“训练”，看损失下降；然后点网络图中的一块，修改那一层。',
+  'layout.hintPhone': '按“训练”，看损失下降；然后打开“模型”标签页，修改某一层。',
   'layout.editModel': '编辑模型',
   'layout.drawer': '模型与设置',
   'layout.close': '关闭',
