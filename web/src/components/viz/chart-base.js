@@ -203,7 +203,7 @@ export class UplotChart extends LitElement {
         cursor: { drag: { x: false, y: false }, points: { size: 6 } },
         scales: m.scales,
         axes: m.axes,
-        series: [{}, ...m.series.map((s, i) => ({ ...s, show: !this._hidden.has(s.legendKey ?? i) }))],
+        series: [{}, ...m.series.map((s, i) => ({ ...s, show: this.seriesShown(m, i) }))],
         bands: m.bands,
         hooks: {
           setCursor: [(u) => this._tooltip(u)],
@@ -301,7 +301,8 @@ export class UplotChart extends LitElement {
     if (hidden) this._hidden.delete(item.key);
     else this._hidden.add(item.key);
     if (this._plot) {
-      for (const i of item.series) this._plot.setSeries(i + 1, { show: hidden });
+      // A series may answer to two legend entries (a run's and a layer's): it shows while neither hides it.
+      for (const i of item.series) this._plot.setSeries(i + 1, { show: this._model ? this.seriesShown(this._model, i) : hidden });
     }
     if (this.tableOpen) this._renderTable();
     this.requestUpdate();
