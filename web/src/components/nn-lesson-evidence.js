@@ -206,7 +206,7 @@ export class NnLessonEvidence extends LitElement {
         return html`<nn-metric-chart part="chart" data-view=${view} metric=${view === 'loss-chart' ? 'loss' : 'accuracy'} .runs=${runs}
           .classes=${classes} .lossKind=${lossKind} .height=${180} .labels=${vizLabels('nn-metric-chart')}></nn-metric-chart>`;
       case 'norm-chart':
-        return html`<nn-grad-norm-chart part="chart" data-view=${view} .runs=${runs} .height=${200}
+        return html`<nn-grad-norm-chart part="chart" data-view=${view} .runs=${runs} .height=${240}
           .labels=${vizLabels('nn-grad-norm-chart')}></nn-grad-norm-chart>
           <p class="note">${t('evidence.normNote')}</p>`;
       case 'dead-units':

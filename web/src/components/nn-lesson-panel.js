@@ -134,7 +134,7 @@ export class NnLessonPanel extends LitElement {
       grid-template-columns: minmax(0, 1fr);
       gap: 4px 16px;
     }
-    @container (min-width: 720px) {
+    @container (min-width: 640px) {
       .lesson {
         grid-template-columns: minmax(0, 1fr) minmax(0, 1.15fr);
         grid-template-areas: 'text evidence' 'table table';

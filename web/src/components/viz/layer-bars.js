@@ -11,7 +11,12 @@ import { chartStyles } from './chart-styles.js';
 import { srOnly } from '../styles.js';
 import { format } from './stats.js';
 
-const RUN_BAR = 13; // height of one run's bar in a group
+// One run's bar in a group is RUN_BAR high, less when there are many bars (a lesson of seven runs
+// over eight layers), down to RUN_BAR_MIN; under VALUE_MIN its value is left to the table.
+const RUN_BAR = 15;
+const RUN_BAR_MIN = 5;
+const RUNS_PLOT = 260;
+const VALUE_MIN = 11;
 const GROUP_GAP = 9;
 const RUN_LABEL_W = 120;
 const RUN_TEXT_W = 92;
@@ -44,6 +49,23 @@ export class LayerBarsElement extends LitElement {
     }
     .small {
       font-size: 11px;
+    }
+    .runs-legend {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 2px 12px;
+      font-size: 12px;
+      margin-bottom: 4px;
+    }
+    .run-key {
+      display: inline-flex;
+      align-items: center;
+      gap: 4px;
+    }
+    .run-key svg {
+      display: inline-block;
+      width: 12px;
+      flex: none;
     }
   `];
 
@@ -101,17 +123,19 @@ export class LayerBarsElement extends LitElement {
   runBars(groups, { width: barOf, text, axis = null, axisHeight = 0 }) {
     const width = 440;
     const bar = width - RUN_LABEL_W - RUN_TEXT_W;
+    const count = groups.reduce((n, g) => n + g.cells.length, 0);
+    const h = Math.max(RUN_BAR_MIN, Math.min(RUN_BAR, Math.floor(RUNS_PLOT / Math.max(1, count))));
     let y = 0;
     const body = groups.map((g) => {
       const top = y;
-      y += g.cells.length * RUN_BAR + GROUP_GAP;
+      y += g.cells.length * h + GROUP_GAP;
       return svg`<g class="group">
-        <text x="0" y=${top + (g.cells.length * RUN_BAR) / 2}>${g.label}</text>
+        <text x="0" y=${top + (g.cells.length * h) / 2}>${g.label}</text>
         ${g.cells.map(({ run, row }, i) => svg`
-          <rect class="track" x=${RUN_LABEL_W} y=${top + i * RUN_BAR + 1} width=${bar} height=${RUN_BAR - 2}></rect>
-          <rect class="run" data-run=${run.id} x=${RUN_LABEL_W} y=${top + i * RUN_BAR + 1} width=${Math.max(0, Math.min(bar, barOf(row, bar)))}
-            height=${RUN_BAR - 2} fill=${run.color}></rect>
-          <text class="value small" x=${RUN_LABEL_W + bar + 6} y=${top + i * RUN_BAR + RUN_BAR / 2}>${text(row)}</text>`)}
+          <rect class="track" x=${RUN_LABEL_W} y=${top + i * h + 1} width=${bar} height=${h - 2}></rect>
+          <rect class="run" data-run=${run.id} x=${RUN_LABEL_W} y=${top + i * h + 1} width=${Math.max(0, Math.min(bar, barOf(row, bar)))}
+            height=${h - 2} fill=${run.color}></rect>
+          ${h >= VALUE_MIN ? svg`<text class="value small" x=${RUN_LABEL_W + bar + 6} y=${top + i * h + h / 2}>${text(row)}</text>` : nothing}`)}
       </g>`;
     });
     return { body: svg`${axis ? axis({ height: y, left: RUN_LABEL_W, bar }) : nothing}${body}`, height: y + axisHeight, width };
@@ -144,6 +168,7 @@ export class LayerBarsElement extends LitElement {
       <div class="head"><span class="title">${l.title}</span>${note ? html`<span class="note">${note}</span>` : nothing}
         <button type="button" class="table-toggle" aria-expanded=${this.tableOpen ? 'true' : 'false'} aria-controls="table-box"
           @click=${() => { this.tableOpen = !this.tableOpen; }}>${l.table}<span class="sr"> · ${l.title}</span></button></div>
+      <div class="runs-legend" part="legend">${(this.runs ?? []).map((r) => html`<span class="run-key"><svg width="12" height="10" aria-hidden="true"><rect width="12" height="10" fill=${r.color}></rect></svg>${r.label}</span>`)}</div>
       ${groups.length
         ? html`<svg part="plot" role="img" aria-label=${summary} viewBox=${`0 0 ${width} ${height}`} preserveAspectRatio="xMinYMin meet">${body}</svg>`
         : html`<div class="empty" role="img" aria-label=${summary}>${summary}</div>`}

@@ -59,7 +59,7 @@ export class NnDeadUnitsChart extends LayerBarsElement {
     const parts = groups.map((g) => format(l.runsRow, { layer: g.label, parts: g.cells.map((c) => `${c.run.label} ${text(c.row)}`).join(l.runSeparator) }));
     const summary = !(this.runs ?? []).some((r) => r.layers?.length) ? l.noData : groups.length ? format(l.runsSummary, { parts: parts.join(l.separator) }) : l.noLayers;
     const { body, height, width } = this.runBars(groups, { width: (row, bar) => bar * clamp01(row.deadFraction), text });
-    return this.frameRuns({ groups, summary, width, height, body, text });
+    return this.frameRuns({ groups, summary, note: format(l.atStep, { step: this.step }), width, height, body, text });
   }
 
   #summary(rows) {
