@@ -13,8 +13,17 @@ import VIZ_LABELS from '../../i18n/en/viz.js';
 export const GRAD_NORM_CHART_LABELS = VIZ_LABELS['nn-grad-norm-chart'];
 
 /** Line styles that tell the layers of one run apart when several runs share the chart (input layer solid). */
-const DASHES = [null, [8, 3], [2, 3], [10, 3, 2, 3], [4, 4], [1, 2], [12, 2, 2, 2, 2, 2]];
+const DASHES = [null, [8, 3], [2, 3], [10, 3, 2, 3], [4, 4], [1, 2], [12, 2, 2, 2, 2, 2], [16, 4], [6, 2, 1, 2, 1, 2], [3, 6], [14, 3, 3, 3]];
 const dashOf = (k) => DASHES[k % DASHES.length];
+
+/** Log-axis tick labels: the powers of ten only ("0.01", "1e-4"), the ticks between them unlabelled. */
+function decadeTicks(vals) {
+  return vals.map((v) => {
+    const e = Math.round(Math.log10(v));
+    if (!(v > 0) || Math.abs(Math.log10(v) - e) > 1e-6) return '';
+    return Math.abs(e) >= 3 ? `1e${e}` : String(10 ** e);
+  });
+}
 
 /**
  * One line per layer: the L2 norm of that layer's gradient (nn_l2_norm over its weight gradient)
@@ -116,7 +125,7 @@ export class NnGradNormChart extends UplotChart {
       scales: { x: { time: false }, y: this.log ? { distr: 3, log: 10, range: this.#range() } : { range: this.#range() } },
       axes: [
         this.axis({ label: l.step, labelSize: 18, size: 34 }),
-        this.axis({ size: 58, values: (u, vals) => formatTicks(vals, 2) }),
+        this.axis({ size: 48, values: (u, vals) => (this.log ? decadeTicks(vals) : formatTicks(vals, 2)) }),
       ],
       padding: [12, 24, 0, 0],
       meta: { n: x.length },
