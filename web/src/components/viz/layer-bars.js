@@ -141,6 +141,13 @@ export class LayerBarsElement extends LitElement {
     return { body: svg`${axis ? axis({ height: y, left: RUN_LABEL_W, bar }) : nothing}${body}`, height: y + axisHeight, width };
   }
 
+  /** The runs' values in words, layer by layer (`text(row)` of each run), for the picture's aria-label. */
+  runsInWords(groups, text) {
+    const l = this._l;
+    return groups.map((g) => format(l.runsRow, { layer: g.label, parts: g.cells.map((c) => `${c.run.label} ${text(c.row)}`).join(l.runSeparator) }))
+      .join(l.separator);
+  }
+
   /** The table of the several runs: a row per layer, a column per run (`text(row)` in each cell). */
   renderRunsTable(groups, text) {
     const l = this._l;

@@ -65,8 +65,7 @@ export class NnActivationStatsChart extends LayerBarsElement {
     const l = this._l;
     const groups = this.groups();
     const text = (row) => formatNumber(row.std, 2);
-    const parts = groups.map((g) => format(l.runsRow, { layer: g.label, parts: g.cells.map((c) => `${c.run.label} ${text(c.row)}`).join(l.runSeparator) }));
-    const summary = groups.length ? format(l.runsSummary, { when: format(l.atStep, { step: this.step }), parts: parts.join(l.separator) }) : l.noData;
+    const summary = groups.length ? format(l.runsSummary, { when: format(l.atStep, { step: this.step }), parts: this.runsInWords(groups, text) }) : l.noData;
     const scale = (std, bar) => (bar * (Math.min(HI, Math.max(LO, Math.log10(Math.max(std, 1e-30)))) - LO)) / (HI - LO);
     const ticks = [];
     for (let e = LO; e <= HI; e += 2) ticks.push(e);

@@ -56,8 +56,8 @@ export class NnDeadUnitsChart extends LayerBarsElement {
     const l = this._l;
     const groups = this.groups();
     const text = (row) => pct(row.deadFraction);
-    const parts = groups.map((g) => format(l.runsRow, { layer: g.label, parts: g.cells.map((c) => `${c.run.label} ${text(c.row)}`).join(l.runSeparator) }));
-    const summary = !(this.runs ?? []).some((r) => r.layers?.length) ? l.noData : groups.length ? format(l.runsSummary, { parts: parts.join(l.separator) }) : l.noLayers;
+    const summary = !(this.runs ?? []).some((r) => r.layers?.length) ? l.noData
+      : groups.length ? format(l.runsSummary, { parts: this.runsInWords(groups, text) }) : l.noLayers;
     const { body, height, width } = this.runBars(groups, { width: (row, bar) => bar * clamp01(row.deadFraction), text });
     return this.frameRuns({ groups, summary, note: format(l.atStep, { step: this.step }), width, height, body, text });
   }
