@@ -20,6 +20,10 @@ function evidence(k) {
     test: { steps: [20, 40], loss: [0.5 + k, 0.4 + k], accuracy: [0.6, 0.7] },
     norms: { layers: [1, 3, 5], steps: [5, 10, 20, 40], norms: [1, 2, 3].map((m) => [5, 10, 20, 40].map((s) => m * (k + 1) / s)) },
     activations: { start: act(1 + k, 0), end: act(0.5 + k, 0.25 * (k + 1)), step: 40 },
+    // Run a's gradients are all exactly 0 (as with all-zero weights); the others spread over [-1, 1]
+    // with k / 4 of them in the middle bin (dead units).
+    grads: [1, 3, 5].map(() => (k === 0 ? { step: 40, lo: 0, hi: 1, counts: [100, ...Array(39).fill(0)], min: 0, max: 0, mean: 0, std: 0 }
+      : { step: 40, lo: -1, hi: 1, counts: Array.from({ length: 40 }, (_, i) => (i === 20 ? 10 * k : (40 - 10 * k) / 39)), min: -1, max: 1, mean: 0, std: 0.5 })),
     boundary: { grid, resolution: RES, extent: [-1.5, 1.5], step: 40 },
     points: { x: Float32Array.from([-1, -1, 1, 1]), labels: Uint8Array.from([0, 1]), extent: [-1.5, 1.5] },
   };
@@ -27,7 +31,7 @@ function evidence(k) {
 
 const EXPERIMENTS = ['a', 'b', 'c'].map((id) => ({ id, experiment: { layers: LAYERS, loss: { type: 'cross_entropy' } } }));
 const RESULTS = EXPERIMENTS.map((e, k) => ({ id: e.id, label: `run ${e.id}`, color: COLORS[k], evidence: evidence(k) }));
-const VIEWS = ['loss-chart', 'norm-chart', 'dead-units', 'activation-stats', 'boundary', 'grads-chart'];
+const VIEWS = ['loss-chart', 'norm-chart', 'dead-units', 'activation-stats', 'boundary', 'grads-chart', 'weights-chart'];
 
 const sr = (el) => el.shadowRoot;
 const chartOf = (el) => sr(el).querySelector('[part="chart"]');
@@ -54,9 +58,9 @@ describe.skipIf(!inBrowser)('<nn-lesson-evidence>', () => {
   it('before any run: the views as buttons and a sentence saying what will be drawn', async () => {
     mounted = await mount('nn-lesson-evidence', { views: VIEWS, experiments: EXPERIMENTS, results: [] });
     const { el } = mounted;
-    // grads-chart (the gradient histograms of one layer) has no evidence of its own: it is left out.
+    // weights-chart (the weight distributions of one layer) has no evidence of its own: it is left out.
     expect([...sr(el).querySelectorAll('.tabs button')].map((b) => b.textContent.trim()))
-      .toEqual(['Loss', 'Gradient norms', 'Dead units', 'Activation scale', 'Decision boundary']);
+      .toEqual(['Loss', 'Gradient norms', 'Dead units', 'Activation scale', 'Decision boundary', 'Gradient histogram']);
     expect(sr(el).querySelector('.empty').textContent).toContain('Run this lesson');
     expect(el.drawnRuns).toEqual([]);
   });
@@ -131,6 +135,31 @@ describe.skipIf(!inBrowser)('<nn-lesson-evidence>', () => {
     await el.updateComplete;
     await chart.updateComplete;
     expect(sr(chart).querySelector('[role="img"]').getAttribute('aria-label')).toContain('layer 3 · ReLU: run a 0.5, run b 1.5, run c 2.5');
+  });
+
+  it('gradient histogram: one layer\'s gradients at the end of each run, a line per run in its colour', async () => {
+    mounted = await mount('nn-lesson-evidence', { views: VIEWS, experiments: EXPERIMENTS, results: RESULTS }, 560);
+    const { el } = mounted;
+    await show(el, 'grads-chart');
+    const chart = chartOf(el);
+    expect(chart.localName).toBe('nn-distribution-chart');
+    expect(el.drawnRuns).toEqual(['run a', 'run b', 'run c']);
+    expect(chart.plot.series.slice(1).map((s) => s.stroke())).toEqual(COLORS);
+    expect(chart.legendGroups()[0].items.map((i) => i.label)).toEqual(['run a', 'run b', 'run c']);
+    // Each line is its run's share of values per bin; run a's gradients, all 0, are one spike.
+    const shares = chart.plot.data.slice(1).map((col) => col.reduce((a, b) => a + (b ?? 0), 0));
+    for (const total of shares) expect(total).toBeCloseTo(1, 9);
+    const label = sr(chart).querySelector('canvas[role="img"]').getAttribute('aria-label');
+    expect(label).toBe('Gradients of layer 2 · Dense at the end of each run, share of values in the bin around 0: run a 100.0 %, run b 25.0 %, run c 50.0 %');
+    // Another layer: the picker names the layers as the layer rows do.
+    const select = sr(el).querySelector('#grads-layer');
+    expect([...select.options].map((o) => o.textContent)).toEqual(['layer 2 · Dense', 'layer 4 · Dense', 'layer 6 · Dense']);
+    select.value = '2';
+    select.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    await chart.updateComplete;
+    await frames(2);
+    expect(sr(chart).querySelector('canvas[role="img"]').getAttribute('aria-label')).toContain('Gradients of layer 6 · Dense');
   });
 
   it('decision boundary: one map per run side by side, each under its run\'s name and colour', async () => {

@@ -153,6 +153,11 @@ describe('LiveRun', () => {
     expect(ev.activations.start.map((a) => a.std)).toEqual(r.startStdPerLayer);
     expect(ev.activations.end.filter((a) => a.type === 'relu').map((a) => a.deadFraction)).toEqual(r.deadPerLayer);
     expect(ev.activations.step).toBe(STEPS);
+    // Each weight tensor's last gradient histogram, a copy of the one the run streamed.
+    const lastGrads = live.norms.names.map((name) => live.snapshots.get(name).grads.at(-1));
+    expect(ev.grads.map((g) => g.step)).toEqual([STEPS, STEPS, STEPS]);
+    expect(ev.grads.map((g) => g.counts)).toEqual(lastGrads.map((g) => Array.from(g.counts)));
+    expect(ev.grads.map((g) => [g.lo, g.hi, g.min, g.max])).toEqual(lastGrads.map((g) => [g.lo, g.hi, g.min, g.max]));
     expect(ev.boundary.resolution ** 2).toBe(ev.boundary.grid.length);
     expect(ev.boundary.step).toBe(STEPS);
     expect(ev.boundary.grid).not.toBe(live.boundary.grid);

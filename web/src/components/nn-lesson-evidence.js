@@ -1,7 +1,7 @@
 // nn-lesson-evidence.js: beside a lesson's text, the chart its "look at" names, drawing every run
 // of the lesson in that run's colour (the colour of the run list and the loss chart): loss or
-// accuracy curves, the gradient norm of each layer, the dead units and the activation scale per
-// layer, or one decision boundary per run side by side. Where the lesson names several views, a
+// accuracy curves, the gradient norm of each layer, one layer's gradient histogram, the dead units
+// and the activation scale per layer, or one decision boundary per run side by side. Where the lesson names several views, a
 // row of buttons switches between them. It draws what each finished run recorded (LiveRun's
 // evidence), not the live views, so a claim about several runs is checked on all of them at once.
 
@@ -11,12 +11,13 @@ import { memo } from '../shell/memo.js';
 import { swatch } from './styles.js';
 import './viz/nn-metric-chart.js';
 import './viz/nn-grad-norm-chart.js';
+import './viz/nn-distribution-chart.js';
 import './viz/nn-dead-units-chart.js';
 import './viz/nn-activation-stats-chart.js';
 import './viz/nn-decision-boundary.js';
 
 /** The views a lesson may name that the evidence draws, in the order of lessons.json's names. */
-export const EVIDENCE_VIEWS = Object.freeze(['loss-chart', 'accuracy-chart', 'norm-chart', 'dead-units', 'activation-stats', 'boundary']);
+export const EVIDENCE_VIEWS = Object.freeze(['loss-chart', 'accuracy-chart', 'norm-chart', 'grads-chart', 'dead-units', 'activation-stats', 'boundary']);
 
 /**
  * @element nn-lesson-evidence
@@ -40,6 +41,7 @@ export class NnLessonEvidence extends LitElement {
     running: { type: Boolean },
     _view: { state: true },
     _when: { state: true },
+    _tensor: { state: true },
   };
 
   static styles = [swatch, css`
@@ -76,6 +78,20 @@ export class NnLessonEvidence extends LitElement {
     button:focus-visible {
       outline: 2px solid var(--nn-focus, #1a73e8);
       outline-offset: 1px;
+    }
+    .pick {
+      display: flex;
+      align-items: center;
+      gap: 6px;
+      margin-bottom: 4px;
+      font-size: 12px;
+      color: var(--nn-muted, #5a5f69);
+    }
+    select {
+      font: inherit;
+      font-size: 12.5px;
+      min-height: 28px;
+      max-width: 100%;
     }
     .when {
       display: flex;
@@ -123,6 +139,7 @@ export class NnLessonEvidence extends LitElement {
     this.running = false;
     this._view = '';
     this._when = 'start';
+    this._tensor = 0;
   }
 
   /** The views of the lesson this element draws. */
@@ -169,9 +186,20 @@ export class NnLessonEvidence extends LitElement {
     })),
   })));
 
+  #gradRuns = memo((results, k) => results.filter((r) => r.evidence.grads?.[k]).map((r) => ({
+    id: r.id, label: r.label, color: r.color, snapshot: r.evidence.grads[k],
+  })));
+
+  /** The weight tensors whose gradients the runs kept: [{index (the layer's place), label}], the first run's. */
+  #weightLayers() {
+    const first = this.#runs.find((r) => r.evidence.grads?.length);
+    return first ? first.evidence.norms.layers.map((index) => ({ index, label: this.#layerLabel(first, index) })) : [];
+  }
+
   #runsFor(view) {
     const runs = this.#runs;
     switch (view) {
+      case 'grads-chart': return this.#gradRuns(runs, this._tensor);
       case 'loss-chart':
       case 'accuracy-chart': return this.#metricRuns(runs);
       case 'norm-chart': return this.#normRuns(runs);
@@ -209,6 +237,17 @@ export class NnLessonEvidence extends LitElement {
         return html`<nn-grad-norm-chart part="chart" data-view=${view} .runs=${runs} .height=${240}
           .labels=${vizLabels('nn-grad-norm-chart')}></nn-grad-norm-chart>
           <p class="note">${t('evidence.normNote')}</p>`;
+      case 'grads-chart': {
+        const layers = this.#weightLayers();
+        const k = Math.min(this._tensor, Math.max(0, layers.length - 1));
+        return html`<div class="pick"><label for="grads-layer">${t('chart.layer')}</label>
+            <select id="grads-layer" .value=${String(k)} @change=${(e) => { this._tensor = Number(e.target.value); }}>
+              ${layers.map((layer, i) => html`<option value=${i} ?selected=${i === k}>${layer.label}</option>`)}
+            </select></div>
+          <nn-distribution-chart part="chart" data-view=${view} quantity="gradients" .tensor=${layers[k]?.label ?? ''} .runs=${runs} .height=${200}
+            .labels=${vizLabels('nn-distribution-chart')}></nn-distribution-chart>
+          <p class="note">${t('evidence.gradsNote')}</p>`;
+      }
       case 'dead-units':
         return html`<nn-dead-units-chart part="chart" data-view=${view} .runs=${runs}
           .labels=${{ ...vizLabels('nn-dead-units-chart'), atStep: t('evidence.atEndStep') }}></nn-dead-units-chart>`;

@@ -256,7 +256,8 @@ export class LiveRun {
   /**
    * What the lesson panel's evidence draws of this run: its loss and accuracy curves, the gradient
    * norm of every layer over the steps, the activation statistics at the start and at the end
-   * (dead units, scale), and for a 2-D set the final decision boundary over the training points.
+   * (dead units, scale), each weight tensor's last gradient histogram, and for a 2-D set the final
+   * decision boundary over the training points.
    * Long curves are cut to EVIDENCE_POINTS; arrays are copies, so the next run cannot change them.
    */
   evidence(info) {
@@ -281,6 +282,11 @@ export class LiveRun {
         end: keep(this.activations?.layers),
         step: this.activations?.step ?? 0,
       },
+      // The last gradient histogram of each weight tensor (a dead unit's weights get exactly 0).
+      grads: norms.names.map((name) => {
+        const last = this.snapshots.get(name)?.grads.at(-1);
+        return last ? { step: last.step, lo: last.lo, hi: last.hi, counts: Array.from(last.counts ?? []), min: last.min, max: last.max, mean: last.mean, std: last.std } : null;
+      }),
       boundary: boundary ? { grid: Float32Array.from(boundary.grid), resolution: boundary.resolution, extent: boundary.extent.slice(), step: boundary.step } : null,
       points: info?.points ?? null,
     };
