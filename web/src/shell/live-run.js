@@ -6,6 +6,7 @@
 import { multiplyAdds } from '../engine/insight.js';
 import { isHistory } from '../runs/checkpoints.js';
 import { downsample, thinTest } from '../runs/runs.js';
+import { evenlySpaced } from '../components/viz/stats.js';
 
 /** Snapshots kept per tensor; older ones are thinned to every other one past this. */
 export const MAX_SNAPSHOTS = 240;
@@ -47,12 +48,6 @@ function thinInPlace(list) {
 }
 
 const NONE = Object.freeze([]);
-
-/** The indices of at most `max` of `total` entries, evenly spaced, the first and the last always in. */
-function spaced(total, max) {
-  if (total <= max) return Array.from({ length: total }, (_, i) => i);
-  return Array.from({ length: max }, (_, k) => Math.round((k * (total - 1)) / (max - 1)));
-}
 
 /**
  * The live run. reset(info) begins a new one (a fresh network: info is the worker's answer to
@@ -263,7 +258,7 @@ export class LiveRun {
   evidence(info) {
     const n = this.steps.length;
     const norms = this.norms;
-    const picked = spaced(norms.steps.length, EVIDENCE_POINTS);
+    const picked = evenlySpaced(norms.steps.length, EVIDENCE_POINTS);
     const keep = (layers) => (layers ?? []).map(({ index, type, units, samples, mean, std, deadFraction, neverPositiveFraction }) => ({
       index, type, units, samples, mean, std, deadFraction, neverPositiveFraction,
     }));
