@@ -245,7 +245,7 @@ fi
 
 # ---- the page ----
 if [[ -f web/index.html ]]; then
-  newest_src=$(find web/index.html web/src web/public -newer web/dist/index.html -print -quit 2>/dev/null || true)
+  newest_src=$(find web/index.html web/src web/public web/vite.config.js web/offline-build.js web/css-literals.js -newer web/dist/index.html -print -quit 2>/dev/null || true)
   if [[ ! -f web/dist/index.html || -n $newest_src ]]; then
     say "building the page into web/dist/"
     npx --no-install vite build --config web/vite.config.js --logLevel warn

@@ -212,9 +212,26 @@ describe('the first screen', () => {
     const { page, problems, context } = await openPage(env.browser, `${env.server.url}#lesson=xor&lang=en`, { width: 1366, height: 768 });
     try {
       await waitForStatus(page, ['ready']);
-      const text = 'nn-playground >>> nn-lesson-panel >>> #lesson-title';
-      const first = await page.evaluate(onFirstScreen, [text, 'nn-playground >>> nn-lesson-panel >>> p.look', LOSS, TRAIN]);
-      expect(first).toEqual({ scrollY: 0, [text]: 'on screen', 'nn-playground >>> nn-lesson-panel >>> p.look': 'on screen', [LOSS]: 'on screen', [TRAIN]: 'on screen' });
+      // Its title and explanation, the chart its "look at" names (drawn in the panel), the loss chart and Train.
+      const title = 'nn-playground >>> nn-lesson-panel >>> #lesson-title';
+      const text = 'nn-playground >>> nn-lesson-panel >>> #lesson-title + p';
+      const evidence = 'nn-playground >>> nn-lesson-panel >>> nn-lesson-evidence';
+      const first = await page.evaluate(onFirstScreen, [title, text, LOSS, TRAIN]);
+      expect(first).toEqual({ scrollY: 0, [title]: 'on screen', [text]: 'on screen', [LOSS]: 'on screen', [TRAIN]: 'on screen' });
+      // The evidence is taller than what is left of the window: its top 200 px are on it, uncovered, beside the text.
+      const shown = await page.evaluate(([sel, beside]) => {
+        const find = (chain) => chain.split(' >>> ').reduce((root, s) => (root?.shadowRoot ?? root)?.querySelector(s), document);
+        const el = find(sel);
+        const r = el.getBoundingClientRect();
+        let hit = document.elementFromPoint(r.left + r.width / 2, r.top + 100);
+        while (hit?.shadowRoot?.elementFromPoint(r.left + r.width / 2, r.top + 100) && hit.shadowRoot.elementFromPoint(r.left + r.width / 2, r.top + 100) !== hit) {
+          hit = hit.shadowRoot.elementFromPoint(r.left + r.width / 2, r.top + 100);
+        }
+        let inside = false;
+        for (let n = hit; n; n = n.parentNode ?? n.host) if (n === el) inside = true;
+        return { top: r.top >= 0 && r.top + 200 <= innerHeight, uncovered: inside, beside: r.left >= find(beside).getBoundingClientRect().right };
+      }, [evidence, text]);
+      expect(shown).toEqual({ top: true, uncovered: true, beside: true });
       const lesson = await page.locator('nn-playground section.lesson').boundingBox();
       const charts = await page.locator('nn-playground [data-part="charts"]').boundingBox();
       expect(lesson.x + lesson.width).toBeLessThanOrEqual(charts.x);

@@ -45,7 +45,8 @@ export const playgroundStyles = [srOnly, controls, banner, css`
       flex: 1 1 0;
       min-width: 0;
       display: grid;
-      grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr);
+      /* An open lesson's column: its text beside its evidence, wider than the charts' column. */
+      grid-template-columns: minmax(0, 1.75fr) minmax(0, 1fr);
       align-items: start;
       gap: 12px;
       container-type: inline-size;
