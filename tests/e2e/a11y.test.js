@@ -113,15 +113,7 @@ async function checkLayout({ charts: chartIds, drawer = false }) {
     }
   };
   collect(document);
-  const hit = (x, y) => {
-    let el = document.elementFromPoint(x, y);
-    while (el?.shadowRoot) {
-      const inner = el.shadowRoot.elementFromPoint(x, y);
-      if (!inner || inner === el) break;
-      el = inner;
-    }
-    return el;
-  };
+  const { hit } = window.__e2e;
   const inside = (r) => r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight;
   const check = async (el) => {
     if (!inside(el.getBoundingClientRect())) {

@@ -58,6 +58,21 @@ export async function openPage(browser, url, { width = 1280, height = 900, lang 
   await page.addInitScript(() => {
     const state = { longTasks: [], trainingSince: null, csp: [] };
     window.__e2e = state;
+    // What the layout tests ask of the page: the element drawn at a point, through the shadow roots.
+    state.hit = (x, y) => {
+      let el = document.elementFromPoint(x, y);
+      while (el?.shadowRoot) {
+        const inner = el.shadowRoot.elementFromPoint(x, y);
+        if (!inner || inner === el) break;
+        el = inner;
+      }
+      return el;
+    };
+    // Whether `node` is `el` or inside it, across shadow roots.
+    state.within = (node, el) => {
+      for (let n = node; n; n = n.parentNode ?? n.host) if (n === el) return true;
+      return false;
+    };
     // Anything the Content-Security-Policy refused is a problem (reported as a console error).
     document.addEventListener('securitypolicyviolation', (e) => {
       state.csp.push(`${e.violatedDirective} ${e.blockedURI}`);

@@ -19,19 +19,7 @@ const env = useBrowser();
  */
 function onFirstScreen(selectors) {
   const find = (chain) => chain.split(' >>> ').reduce((root, sel) => (root?.shadowRoot ?? root)?.querySelector(sel), document);
-  const hit = (x, y) => {
-    let el = document.elementFromPoint(x, y);
-    while (el?.shadowRoot) {
-      const inner = el.shadowRoot.elementFromPoint(x, y);
-      if (!inner || inner === el) break;
-      el = inner;
-    }
-    return el;
-  };
-  const within = (node, el) => {
-    for (let n = node; n; n = n.parentNode ?? n.host) if (n === el) return true;
-    return false;
-  };
+  const { hit, within } = window.__e2e;
   const out = { scrollY };
   for (const sel of selectors) {
     const el = find(sel);
@@ -223,13 +211,8 @@ describe('the first screen', () => {
         const find = (chain) => chain.split(' >>> ').reduce((root, s) => (root?.shadowRoot ?? root)?.querySelector(s), document);
         const el = find(sel);
         const r = el.getBoundingClientRect();
-        let hit = document.elementFromPoint(r.left + r.width / 2, r.top + 100);
-        while (hit?.shadowRoot?.elementFromPoint(r.left + r.width / 2, r.top + 100) && hit.shadowRoot.elementFromPoint(r.left + r.width / 2, r.top + 100) !== hit) {
-          hit = hit.shadowRoot.elementFromPoint(r.left + r.width / 2, r.top + 100);
-        }
-        let inside = false;
-        for (let n = hit; n; n = n.parentNode ?? n.host) if (n === el) inside = true;
-        return { top: r.top >= 0 && r.top + 200 <= innerHeight, uncovered: inside, beside: r.left >= find(beside).getBoundingClientRect().right };
+        const { hit, within } = window.__e2e;
+        return { top: r.top >= 0 && r.top + 200 <= innerHeight, uncovered: within(hit(r.left + r.width / 2, r.top + 100), el), beside: r.left >= find(beside).getBoundingClientRect().right };
       }, [evidence, text]);
       expect(shown).toEqual({ top: true, uncovered: true, beside: true });
       const lesson = await page.locator('nn-playground section.lesson').boundingBox();

@@ -126,13 +126,9 @@ export class NnAppHeader extends LitElement {
         padding-inline: 8px;
         font-size: 13px;
       }
+      /* The buttons say their languages; the group keeps its name (aria-labelledby reads it hidden). */
       #lang-label {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        overflow: hidden;
-        clip-path: inset(50%);
-        white-space: nowrap;
+        display: none;
       }
     }
     .lang {
