@@ -175,6 +175,41 @@ static void gemm_bt(int M, int N, int K, const float *A, int lda, const float *B
     }
 }
 
+/* A transposed A (A^T B, the weight gradient of a dense layer: A is dout [B][units]) read in place
+ * gives each k of a row pair its own cache line, 32 KB of them for W1's 128 x 784 x 64, read again
+ * for each of the 49 panels of B. So A^T is packed, a block of rows at a time, into rows of kn
+ * contiguous floats (at most NN_GEMM_AT floats, 16 KB: they stay in L1 beside a panel of B) and
+ * every panel of B passes that block. Each C element still adds its products in increasing k. */
+#define NN_GEMM_AT 4096
+static float at_bufs[NN_MAX_THREADS][NN_GEMM_AT];
+
+static void gemm_at(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc,
+                    float *panel_buf, float *at_buf, int zero) {
+    int kc = k_block(K);
+    for (int k0 = 0; k0 < K; k0 += kc) {
+        int kn = K - k0 < kc ? K - k0 : kc;
+        int mb = NN_GEMM_AT / kn / 4 * 4; /* rows a block: at least 16, as kn <= 256 */
+        const float *Bk = B + (size_t)k0 * ldb;
+        for (int i0 = 0; i0 < M; i0 += mb) {
+            int rows = M - i0 < mb ? M - i0 : mb;
+            /* at_buf[r][k] = A[k0 + k][i0 + r]: pack_bt's transpose, with A's k as its rows */
+            pack_bt(kn, kn, rows, A + (size_t)k0 * lda + i0, (size_t)lda, at_buf);
+            float *Ci = C + (size_t)i0 * ldc;
+            for (int j = 0; j < N; j += 16) {
+                int w = N - j < 16 ? N - j : 16, width = panel_width(w);
+                if (w == width) {
+                    panel(rows, w, width, kn, at_buf, (size_t)kn, 1, Bk + j, (size_t)ldb, Ci + j, (size_t)ldc,
+                          zero && k0 == 0);
+                } else {
+                    pack_b(w, width, kn, Bk + j, (size_t)ldb, panel_buf);
+                    panel(rows, w, width, kn, at_buf, (size_t)kn, 1, panel_buf, (size_t)width, Ci + j, (size_t)ldc,
+                          zero && k0 == 0);
+                }
+            }
+        }
+    }
+}
+
 /* ---- threads: each part computes a block of C's columns (whole panels of 16) or, when there are
  * fewer panels than parts, of its rows, exactly as one thread computes them ---- */
 
@@ -188,7 +223,7 @@ typedef struct {
     int zero; /* C = the product: C is written, not read */
 } gemm_job;
 
-static void gemm_block(const gemm_job *j, int r0, int r1, int c0, int c1, float *buf) {
+static void gemm_block(const gemm_job *j, int r0, int r1, int c0, int c1, float *buf, float *at_buf) {
     if (r0 >= r1 || c0 >= c1) return;
     float *C = j->C + (size_t)r0 * j->ldc + c0;
     int M = r1 - r0, N = c1 - c0;
@@ -198,7 +233,7 @@ static void gemm_block(const gemm_job *j, int r0, int r1, int c0, int c1, float 
                     j->zero);
         break;
     case GEMM_TN:
-        gemm_b_rows(M, N, j->K, j->A + r0, 1, (size_t)j->lda, j->B + c0, j->ldb, C, j->ldc, buf, j->zero);
+        gemm_at(M, N, j->K, j->A + r0, j->lda, j->B + c0, j->ldb, C, j->ldc, buf, at_buf, j->zero);
         break;
     case GEMM_NT:
         gemm_bt(M, N, j->K, j->A + (size_t)r0 * j->lda, j->lda, j->B + (size_t)c0 * j->ldb, j->ldb, C, j->ldc, buf,
@@ -212,10 +247,10 @@ static void gemm_part(void *ctx, int part, int parts) {
     int b, e;
     if ((j->N + 15) / 16 >= parts) {
         nn_par_range(j->N, 16, part, parts, &b, &e);
-        gemm_block(j, 0, j->M, b, e, panel_bufs[part]);
+        gemm_block(j, 0, j->M, b, e, panel_bufs[part], at_bufs[part]);
     } else {
         nn_par_range(j->M, 4, part, parts, &b, &e);
-        gemm_block(j, b, e, 0, j->N, panel_bufs[part]);
+        gemm_block(j, b, e, 0, j->N, panel_bufs[part], at_bufs[part]);
     }
 }
 
