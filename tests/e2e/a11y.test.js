@@ -520,6 +520,12 @@ describe('the panels a student opens', () => {
       await page.locator('nn-run-list input.rename').waitFor();
       expect(await audit(page), 'lesson, runs, rename (en, 1280x900)').toEqual([]);
       await page.keyboard.press('Escape');
+      // The evidence beside the lesson text: its other view, with its data table open.
+      const evidence = page.locator('nn-lesson-panel nn-lesson-evidence');
+      await evidence.locator('.tabs button[data-view="accuracy-chart"]').click();
+      await evidence.locator('nn-metric-chart .table-toggle').click();
+      await evidence.locator('nn-metric-chart table.data').waitFor();
+      expect(await audit(page), 'lesson evidence with its table open (en, 1280x900)').toEqual([]);
       // Deleting the older run from the keyboard: focus goes to the row that stays (the live run's Rename).
       const names = await pg(page, 'pg.history.runs.map((r) => r.name)');
       expect(names).toHaveLength(2);

@@ -97,6 +97,40 @@ function chartedTestAccuracy(page) {
 
 const byId = (results) => Object.fromEntries(results.map((r) => [r.id, r]));
 
+/**
+ * The evidence beside the lesson text, as it reads after the lesson ran: the view shown, the runs
+ * it draws (their labels; their colours as drawn: the uPlot series' strokes, the bars' fills or the
+ * boundary maps' swatches) and where it stands against the text.
+ */
+async function readEvidence(page, view) {
+  const evidence = page.locator('nn-lesson-panel nn-lesson-evidence');
+  if (view) await evidence.locator(`.tabs button[data-view="${view}"]`).click();
+  await page.waitForTimeout(200); // the chart draws in the next animation frame
+  const text = await page.locator('nn-lesson-panel .text').boundingBox();
+  const box = await evidence.boundingBox();
+  const read = await evidence.evaluate((el) => {
+    const root = el.shadowRoot;
+    const chart = root.querySelector('[part="chart"]');
+    let colors = [];
+    if (chart?.plot) colors = chart.plot.series.slice(1).filter((s) => s.show).map((s) => s.stroke());
+    else if (chart?.localName === 'nn-decision-boundary') colors = [...root.querySelectorAll('figcaption .swatch')].map((s) => s.style.background);
+    else if (chart) colors = [...chart.shadowRoot.querySelectorAll('rect.run')].map((r) => r.getAttribute('fill'));
+    const legend = chart?.legendGroups ? chart.legendGroups() : [];
+    return { view: el.view, runs: el.drawnRuns, colors, legend: legend.map((g) => ({ label: g.label, items: g.items.map((i) => i.label) })),
+      maps: root.querySelectorAll('nn-decision-boundary').length, name: chart?.shadowRoot.querySelector('[role="img"]')?.getAttribute('aria-label') ?? '' };
+  });
+  return { ...read, beside: box.x >= text.x + text.width - 1 && box.y < text.y + text.height, text, box };
+}
+
+/** The colours as drawn (CSS rgb() or hex) in one notation, to compare with the runs' colours. */
+const rgb = (color) => {
+  const hex = /^#([0-9a-f]{6})/i.exec(color);
+  if (!hex) return color.replace(/\s+/g, '');
+  const n = parseInt(hex[1], 16);
+  return `rgb(${n >> 16},${(n >> 8) & 255},${n & 255})`;
+};
+const distinct = (colors) => [...new Set(colors.map(rgb))];
+
 describe('the lesson panel', () => {
   it('lists the nine lessons in order, and a lesson link shows its text in Chinese', async () => {
     const { page, problems, context } = await openPage(env.browser, `${env.server.url}#lesson=optimizer-race&lang=zh`);
@@ -134,6 +168,17 @@ describe('each lesson from its link', () => {
       const legend = await page.locator('#loss-chart').evaluate((el) => el.legendGroups().map((g) => g.label));
       expect(legend).toEqual(expect.arrayContaining(['linear (identity activation)', 'one tanh hidden layer']));
       expect(await page.locator('nn-lesson-panel [part="outcome"]').textContent()).toContain('finished: 2 runs');
+      // Beside the lesson text, its "look at": a decision boundary per run, under the run's name and
+      // colour; then the accuracy curves of both runs, each in its run's colour.
+      const labels = ['linear (identity activation)', 'one tanh hidden layer'];
+      const colors = results.map((x) => rgb(x.color));
+      const boundary = await readEvidence(page);
+      expect(boundary).toMatchObject({ view: 'boundary', runs: labels, maps: 2, beside: true });
+      expect(distinct(boundary.colors)).toEqual(colors);
+      const accuracy = await readEvidence(page, 'accuracy-chart');
+      expect(accuracy).toMatchObject({ view: 'accuracy-chart', runs: labels, beside: true });
+      expect(accuracy.legend.map((g) => g.label)).toEqual(labels);
+      expect(distinct(accuracy.colors)).toEqual(colors);
       expect(problems).toEqual([]);
     } finally {
       await context.close();
@@ -164,6 +209,15 @@ describe('each lesson from its link', () => {
       expect(r['default-init'].deadFraction).toBeLessThan(0.2);
       // After 60 of its 300 steps the reference is well on its way (the headless test's 80 % is at 300).
       expect(r['default-init'].testAccuracy).toBeGreaterThan(r['zero-init'].testAccuracy + 0.2);
+      // The table names the layer of each dead-unit column, as the layer rows number it.
+      const table = await readTable(page);
+      expect(table.rows['zero-init']['Dead units (layer 3 · ReLU)']).toBe('100.0 %');
+      expect(table.rows['zero-init']['Dead units (layer 5 · ReLU)']).toBe('100.0 %');
+      // Beside the text, the dead units of every run, a bar per run in each ReLU layer.
+      const dead = await readEvidence(page, 'dead-units');
+      expect(dead.runs).toEqual(['all weights and biases 0', 'same sign: U(0, 0.1)', "reference: PyTorch's default init"]);
+      expect(dead.colors.map(rgb)).toEqual([...results.map((x) => rgb(x.color)), ...results.map((x) => rgb(x.color))]);
+      expect(dead.name).toContain('layer 5 · ReLU: all weights and biases 0 100.0 %');
       // The dead-unit view shows the last run (the reference) with its two ReLU layers, from the
       // page's next frame (at most 150 ms after the run stops).
       await expect.poll(() => page.locator('#dead-units').evaluate((el) => el.pointCount)).toBe(2);
@@ -182,6 +236,12 @@ describe('each lesson from its link', () => {
       for (const id of ['deep-tanh', 'deep-relu', 'deep-elu', 'deep-swish']) expect(r[id].gradRatio, id).toBeGreaterThan(0.1);
       // The norm chart has one line per weight tensor (7) with data, from the page's next frame.
       await expect.poll(() => page.locator('#norm-chart').evaluate((el) => el.pointCount)).toBeGreaterThan(7);
+      // Beside the text, the gradient norms of all five runs: seven lines each, in the run's colour.
+      const norms = await readEvidence(page);
+      expect(norms).toMatchObject({ view: 'norm-chart', runs: ['sigmoid', 'tanh', 'ReLU', 'ELU', 'Swish'] });
+      expect(norms.legend[0].items).toEqual(['sigmoid', 'tanh', 'ReLU', 'ELU', 'Swish']);
+      expect(norms.colors.map(rgb)).toEqual(results.flatMap((x) => Array(7).fill(rgb(x.color))));
+      expect((await readTable(page)).headers).toContain('Gradient norm, first / last layer (layer 2 / layer 14)');
       expect(problems).toEqual([]);
     } finally {
       await context.close();
@@ -221,12 +281,12 @@ describe('each lesson from its link', () => {
 // The column and row headers of the lesson table the claims below are read under, in both languages.
 const HEAD = {
   en: {
-    steps: 'Steps', accuracy: 'Test accuracy', ratio: 'Activation std at step 0, last / first hidden layer',
+    steps: 'Steps', accuracy: 'Test accuracy', ratio: 'Activation std at step 0, last / first hidden layer (layer 17 / layer 3)',
     multiplyAdds: 'Multiply-adds per sample', spread: 'Spread of test accuracy (best − worst)',
     spreadOfInitStudy: 'The same spread in lesson 7, “Initialisation study on a deep ReLU network”',
   },
   zh: {
-    steps: '步数', accuracy: '测试准确率', ratio: '第 0 步激活标准差：最后一个隐藏层 / 第一个隐藏层',
+    steps: '步数', accuracy: '测试准确率', ratio: '第 0 步激活标准差：最后一个隐藏层 / 第一个隐藏层（第 17 层 / 第 3 层）',
     multiplyAdds: '每个样本的乘加次数', spread: '测试准确率的差距（最高 − 最低）',
     spreadOfInitStudy: '第 7 课“初始化研究：深层 ReLU 网络”中的同一差距',
   },

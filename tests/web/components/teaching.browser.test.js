@@ -272,6 +272,42 @@ describe.skipIf(!inBrowser)('teaching elements', () => {
       const cells = [...table.querySelectorAll('tbody tr')].map((tr) => tr.children[col].textContent.trim());
       expect(cells).toEqual(['1.3 s', '2.5 s', '3.8 s']);
     });
+
+    it('names the layer a column reads, as the layer rows number it, and puts the evidence beside the text', async () => {
+      const { lessonOf } = await import('../../../web/src/experiment/lessons.js');
+      const { setLanguage } = await import('../../../web/src/i18n/index.js');
+      const lesson = lessonOf('dying-relu');
+      // ReLU (or leaky ReLU) at layers 3 and 5: one column each, without the kind, which differs between the runs.
+      const results = lesson.experiments.map((e, i) => ({ id: e.id, label: e.label.en, color: '#000', steps: 300, firstLoss: 2.3, testLoss: 0.5,
+        testAccuracy: 0.8, deadFraction: 0.5, deadLayer: 3, deadPerLayer: [0.5 - 0.25 * i, 0.125 * i], deadLayers: [3, 5] }));
+      mounted = await mount('nn-lesson-panel', { lesson: 'dying-relu', results }, 900);
+      const read = () => {
+        const table = sr(mounted.el).querySelector('table[part="results"]');
+        const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+        return { heads, rows: [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.children].slice(-2).map((td) => td.textContent.trim())) };
+      };
+      expect(read().heads.slice(-2)).toEqual(['Dead units (layer 3)', 'Dead units (layer 5)']);
+      expect(read().rows).toEqual([['50.0 %', '0.0 %'], ['25.0 %', '12.5 %'], ['0.0 %', '25.0 %']]);
+      // Beside the lesson text (the panel is 900 px wide), the evidence of the lesson's "look at".
+      const text = sr(mounted.el).querySelector('.text').getBoundingClientRect();
+      const evidence = sr(mounted.el).querySelector('nn-lesson-evidence').getBoundingClientRect();
+      expect(evidence.left).toBeGreaterThanOrEqual(text.right);
+      expect(evidence.top).toBeLessThan(text.bottom);
+      // The same ReLU at a layer in every run names its kind; a ratio names its two layers.
+      mounted.remove();
+      const deep = lessonOf('vanishing-gradients');
+      mounted = await mount('nn-lesson-panel', { lesson: 'vanishing-gradients', results: deep.experiments.map((e) => ({ id: e.id, label: e.label.en, gradRatio: 0.5, gradLayers: [2, 14] })) }, 900);
+      expect(read().heads.at(-1)).toBe('Gradient norm, first / last layer (layer 2 / layer 14)');
+      await setLanguage('zh');
+      await mounted.el.updateComplete;
+      expect(read().heads.at(-1)).toBe('梯度范数：第一层 / 最后一层（第 2 层 / 第 14 层）');
+      await setLanguage('en');
+      mounted.remove();
+      mounted = await mount('nn-lesson-panel', { lesson: 'zero-and-same-sign-init', results: [] }, 900);
+      mounted.el.results = lessonOf('zero-and-same-sign-init').experiments.map((e) => ({ id: e.id, label: e.label.en, deadLayers: [3, 5], deadPerLayer: [1, 1] }));
+      await mounted.el.updateComplete;
+      expect(read().heads.slice(-2)).toEqual(['Dead units (layer 3 · ReLU)', 'Dead units (layer 5 · ReLU)']);
+    });
   });
 
   describe('under a homework\'s locks', () => {

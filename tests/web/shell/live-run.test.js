@@ -2,7 +2,7 @@
 // losses bit for bit as a Session in Node trains them), a run's history put back after a restore,
 // the rules for repeated and thinned snapshots, and what one run of a lesson measured.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveRun, MAX_SNAPSHOTS } from '../../../web/src/shell/live-run.js';
+import { EVIDENCE_POINTS, LiveRun, MAX_SNAPSHOTS } from '../../../web/src/shell/live-run.js';
 import { TrainingClient } from '../../../web/src/engine/client.js';
 import { Session } from '../../../web/src/engine/session.js';
 import { historyUpTo } from '../../../web/src/runs/checkpoints.js';
@@ -136,9 +136,60 @@ describe('LiveRun', () => {
     expect(r.gradNorms.length).toBe(3);
     expect(r.gradRatio).toBeCloseTo(r.gradNorms[0] / r.gradNorms[2], 12);
     expect(r.multiplyAdds).toBeGreaterThan(0);
+    // Which layer each number reads, numbered as the layer rows are (layer N is layers[N-1]):
+    // the ReLUs are layers 2 and 4, the weights those of layers 1, 3 and 5.
+    expect(r.deadLayers).toEqual([2, 4]);
+    expect(r.deadLayer).toBe(r.deadLayers[r.deadPerLayer.indexOf(r.deadFraction)]);
+    expect(r.gradLayers).toEqual([1, 5]);
+    expect(r.startStdLayers).toEqual([4, 2]);
+    // The evidence the lesson panel draws of this run: its curves, copies of what the run streamed.
+    const ev = r.evidence;
+    expect(Array.from(ev.train.steps)).toEqual(live.steps.values());
+    expect(Array.from(ev.train.loss)).toEqual(live.loss.values());
+    expect(ev.test.steps).toEqual(live.test.steps);
+    expect(ev.norms.layers).toEqual([0, 2, 4]);
+    expect(ev.norms.steps).toEqual(live.norms.steps);
+    expect(ev.norms.norms).toEqual(live.norms.norms);
+    expect(ev.activations.start.map((a) => a.std)).toEqual(r.startStdPerLayer);
+    expect(ev.activations.end.filter((a) => a.type === 'relu').map((a) => a.deadFraction)).toEqual(r.deadPerLayer);
+    expect(ev.activations.step).toBe(STEPS);
+    // Each weight tensor's last gradient histogram, a copy of the one the run streamed.
+    const lastGrads = live.norms.names.map((name) => live.snapshots.get(name).grads.at(-1));
+    expect(ev.grads.map((g) => g.step)).toEqual([STEPS, STEPS, STEPS]);
+    expect(ev.grads.map((g) => g.counts)).toEqual(lastGrads.map((g) => Array.from(g.counts)));
+    expect(ev.grads.map((g) => [g.lo, g.hi, g.min, g.max])).toEqual(lastGrads.map((g) => [g.lo, g.hi, g.min, g.max]));
+    expect(ev.boundary.resolution ** 2).toBe(ev.boundary.grid.length);
+    expect(ev.boundary.step).toBe(STEPS);
+    expect(ev.boundary.grid).not.toBe(live.boundary.grid);
+    expect(Array.from(ev.boundary.grid)).toEqual(Array.from(live.boundary.grid));
+    expect(ev.points.x.length).toBe(2 * ev.points.labels.length);
+    expect(ev.classes).toBe(2);
     // A run that trained nothing measures nothing.
     const none = new LiveRun(info).lessonResult(entry, { runId: 'r2', color: '', label: '', info: null });
     expect(none).toMatchObject({ steps: 0, deadFraction: null, lastStd: null, gradRatio: null, multiplyAdds: null });
     expect(none.firstLoss).toBeNaN();
+    expect(none).toMatchObject({ deadLayer: null, gradLayers: null, startStdLayers: null });
+    expect(none.evidence).toMatchObject({ boundary: null, points: null, activations: { start: [], end: [] } });
+  });
+
+  it('keeps a long lesson run\'s evidence bounded: at most EVIDENCE_POINTS of each curve, the first and the last in', () => {
+    const live = new LiveRun(info);
+    const total = 20 * EVIDENCE_POINTS;
+    const loss = Float32Array.from({ length: total }, (_, i) => 1 / (i + 1));
+    live.apply('steps', { first: 1, loss, accuracy: new Float32Array(total), samples: 0, trainMs: 0 });
+    const weights = info.tensors.filter((t) => t.role === 'weight');
+    for (let step = 1; step <= total; step++) {
+      live.apply('stats', { step, tensors: weights.map((t, k) => ({ name: t.name, weights: {}, grads: { l2: step + k } })) });
+      if (step % 3 === 0) live.apply('eval', { step, loss: 1, accuracy: 0.5, subset: 10, confusion: null });
+    }
+    const ev = live.lessonResult({ id: 'long', experiment: RELU }, { runId: 'r', color: '', label: '', info }).evidence;
+    expect(ev.train.steps.length).toBeLessThanOrEqual(EVIDENCE_POINTS);
+    expect(ev.train.steps.at(-1)).toBe(total);
+    expect(ev.test.steps.length).toBeLessThanOrEqual(EVIDENCE_POINTS);
+    expect(ev.norms.steps.length).toBe(EVIDENCE_POINTS);
+    expect(ev.norms.steps[0]).toBe(1);
+    expect(ev.norms.steps.at(-1)).toBe(total);
+    // Each layer's norm is the one streamed at the step kept.
+    ev.norms.norms.forEach((col, k) => col.forEach((v, i) => expect(v).toBe(ev.norms.steps[i] + k)));
   });
 });

@@ -3,24 +3,38 @@
 // its experiments (load one, or run them all with one button), and a table of what each run
 // measured, so the claim can be checked against numbers: per run the columns its views and
 // measures ask for, and below them the spread of the runs' test accuracy, beside the spread of the
-// lesson it compares with when that lesson was run in this page. The page does the running.
+// lesson it compares with when that lesson was run in this page. Beside the text, the chart its
+// "look at" names draws every run of the lesson (nn-lesson-evidence). The page does the running.
 
 import { LitElement, css, html, nothing } from 'lit';
 import { swatch } from './styles.js';
 // The swatch's colour goes through .style (the CSSOM): the page's CSP refuses style attributes.
 import { formatInteger, language, t, updateWhenLocaleChanges } from '../i18n/index.js';
 import { LESSONS, lessonOf } from '../experiment/lessons.js';
+import './nn-lesson-evidence.js';
 
 const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '—');
 const points = (x) => (Number.isFinite(x) ? t('lessons.points', { n: (100 * x).toFixed(1) }) : '—');
 const num = (x) => (Number.isFinite(x) ? (Math.abs(x) >= 100 || (Math.abs(x) < 0.01 && x !== 0) ? x.toExponential(1) : x.toFixed(3)) : '—');
 
-/** The result columns a lesson's table shows: the ones its views and its measures talk about. */
+/** The layer types whose units can die (as nn-dead-units-chart counts them). */
+const RECTIFIERS = ['relu', 'leaky_relu'];
+
+/**
+ * The result columns a lesson's table shows: the ones its views and its measures talk about. A
+ * column of dead units per rectifier layer of the lesson's network ('dead:N', layer N), or one of
+ * the most dead of any layer when it has more than three.
+ */
 function columnsFor(lesson) {
   const views = lesson?.look.views ?? [];
   const measures = lesson?.measures ?? [];
   const cols = ['steps', 'firstLoss', 'loss', 'testAccuracy'];
-  if (views.includes('dead-units')) cols.push('dead');
+  if (views.includes('dead-units')) {
+    const layers = lesson.experiments[0].experiment.layers;
+    const rectifiers = layers.flatMap((l, i) => (RECTIFIERS.includes(l.type) ? [i + 1] : []));
+    if (rectifiers.length && rectifiers.length <= 3) cols.push(...rectifiers.map((n) => `dead:${n}`));
+    else cols.push('dead');
+  }
   if (views.includes('norm-chart')) cols.push('gradRatio');
   if (views.includes('activation-stats')) cols.push('startStdRatio');
   if (measures.includes('multiplyAdds')) cols.push('multiplyAdds');
@@ -39,12 +53,39 @@ const CELL = {
   firstLoss: (r) => num(r.firstLoss),
   loss: (r) => num(r.testLoss),
   testAccuracy: (r) => pct(r.testAccuracy),
-  dead: (r) => (r.deadFraction === null || r.deadFraction === undefined ? '—' : pct(r.deadFraction)),
+  dead: (r) => (r.deadFraction === null || r.deadFraction === undefined ? '—' : t('lessons.atLayer', { value: pct(r.deadFraction), n: r.deadLayer })),
   gradRatio: (r) => num(r.gradRatio),
   startStdRatio: (r) => num(r.startStdRatio),
   multiplyAdds: (r) => (Number.isFinite(r.multiplyAdds) ? formatInteger(r.multiplyAdds) : '—'),
   seconds: (r) => (Number.isFinite(r.seconds) ? t('lessons.seconds', { s: r.seconds.toFixed(1) }) : '—'),
 };
+
+/** The text of column `col` in the row of result `r`. */
+function cell(col, r) {
+  if (!col.startsWith('dead:')) return CELL[col](r);
+  const at = (r.deadLayers ?? []).indexOf(Number(col.slice(5)));
+  return at < 0 ? '—' : pct(r.deadPerLayer[at]);
+}
+
+/**
+ * The header of column `col`. A column that reads one layer's number names that layer, numbered
+ * as the layer rows and the network drawing number it (layer N is layers[N-1]), with its kind
+ * when every run of the lesson has the same kind there; a ratio names the runs' two layers.
+ */
+function header(col, lesson, results) {
+  if (col.startsWith('dead:')) {
+    const n = Number(col.slice(5));
+    const types = new Set(lesson.experiments.map((e) => e.experiment.layers[n - 1]?.type));
+    const [type] = types;
+    return types.size === 1 && type ? t('lessons.col.deadLayerKind', { n, kind: t(`layer.${type}`) }) : t('lessons.col.deadLayer', { n });
+  }
+  const pair = col === 'gradRatio' ? 'gradLayers' : col === 'startStdRatio' ? 'startStdLayers' : null;
+  const layers = pair ? results.find((r) => r[pair])?.[pair] : null;
+  if (layers && results.every((r) => !r[pair] || (r[pair][0] === layers[0] && r[pair][1] === layers[1]))) {
+    return t(`lessons.col.${col}Layers`, { a: layers[0], b: layers[1] });
+  }
+  return t(`lessons.col.${col}`);
+}
 
 /**
  * @element nn-lesson-panel
@@ -53,7 +94,8 @@ const CELL = {
  * @property {string} current - the id of the experiment loaded in the page now ('' when another)
  * @property {object|null} progress - while the page runs the lesson: {index, total, label}; else null
  * @property {object[]} results - one per experiment run: {id, label, color, steps, firstLoss, testLoss,
- *   testAccuracy, deadFraction, gradRatio, startStdRatio, multiplyAdds, seconds}
+ *   testAccuracy, deadFraction, deadLayer, deadPerLayer, deadLayers, gradRatio, gradLayers,
+ *   startStdRatio, startStdLayers, multiplyAdds, seconds, evidence} (LiveRun's lessonResult)
  * @property {object} history - per lesson id, the results of its last complete run in this page
  *   (the lesson's `compareWith` reads it)
  * @property {string} outcome - the sentence announced when the lesson's runs end (aria-live)
@@ -67,6 +109,7 @@ const CELL = {
  * @csspart results - the table of measured numbers (rows data-experiment=ID; below them rows
  *   data-summary="spread" and data-summary="compare", the spreads under the test accuracy column)
  * @csspart outcome - the live region with the lesson's outcome
+ * @csspart evidence - the chart of every run beside the text (nn-lesson-evidence)
  */
 export class NnLessonPanel extends LitElement {
   static properties = {
@@ -83,6 +126,29 @@ export class NnLessonPanel extends LitElement {
     :host {
       display: block;
       font-size: 13.5px;
+      container-type: inline-size;
+    }
+    /* The text and the evidence side by side when the panel is wide enough, else one under the other. */
+    .lesson {
+      display: grid;
+      grid-template-columns: minmax(0, 1fr);
+      gap: 4px 16px;
+    }
+    @container (min-width: 640px) {
+      .lesson {
+        grid-template-columns: minmax(0, 1fr) minmax(0, 1.15fr);
+        grid-template-areas: 'text evidence' 'table table';
+      }
+      .text {
+        grid-area: text;
+      }
+      nn-lesson-evidence {
+        grid-area: evidence;
+        margin-top: 10px;
+      }
+      .results {
+        grid-area: table;
+      }
     }
     label {
       display: block;
@@ -259,7 +325,7 @@ export class NnLessonPanel extends LitElement {
   #renderLesson(lesson, lang) {
     const running = Boolean(this.progress);
     const several = lesson.experiments.length > 1;
-    return html`
+    return html`<div class="lesson"><div class="text">
       <h3 id="lesson-title">${lesson.title[lang]}</h3>
       <p>${lesson.explanation[lang]}</p>
       <p class="look"><strong>${t('lesson.look')}</strong> ${lesson.look[lang]}</p>
@@ -280,21 +346,23 @@ export class NnLessonPanel extends LitElement {
             @click=${() => this.#emit('lesson-load', { lesson: lesson.id, experiment: e.id })}>
             ${result?.color ? html`<span class="swatch" aria-hidden="true" .style=${`background: ${result.color}`}></span>` : nothing}${e.label[lang]}</button></li>`;
         })}
-      </ul>
-      ${this.results.length ? this.#renderResults(lesson, lang) : nothing}
-    `;
+      </ul></div>
+      <nn-lesson-evidence part="evidence" .views=${lesson.look.views} .experiments=${lesson.experiments} .results=${this.results}
+        ?running=${running}></nn-lesson-evidence>
+      ${this.results.length ? html`<div class="results">${this.#renderResults(lesson, lang)}</div>` : nothing}
+    </div>`;
   }
 
   #renderResults(lesson, lang) {
     const cols = columnsFor(lesson);
     // On a narrow screen the table scrolls sideways in its box, which takes the keyboard focus to be scrolled.
     return html`<div class="table-wrap" role="region" aria-label=${t('lessons.results')} tabindex="0"><table part="results" aria-label=${t('lessons.results')}>
-      <thead><tr><th scope="col">${t('lessons.col.run')}</th>${cols.map((c) => html`<th scope="col">${t(`lessons.col.${c}`)}</th>`)}</tr></thead>
+      <thead><tr><th scope="col">${t('lessons.col.run')}</th>${cols.map((c) => html`<th scope="col">${header(c, lesson, this.results)}</th>`)}</tr></thead>
       <tbody>
         ${lesson.experiments.map((e) => {
           const r = this.results.find((x) => x.id === e.id);
           if (!r) return nothing;
-          return html`<tr data-experiment=${e.id}><th scope="row">${e.label[lang]}</th>${cols.map((c) => html`<td>${CELL[c](r)}</td>`)}</tr>`;
+          return html`<tr data-experiment=${e.id}><th scope="row">${e.label[lang]}</th>${cols.map((c) => html`<td>${cell(c, r)}</td>`)}</tr>`;
         })}
       </tbody>
       ${this.#renderSummary(lesson, lang, cols)}

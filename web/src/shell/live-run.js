@@ -5,9 +5,17 @@
 
 import { multiplyAdds } from '../engine/insight.js';
 import { isHistory } from '../runs/checkpoints.js';
+import { downsample, thinTest } from '../runs/runs.js';
+import { evenlySpaced } from '../components/viz/stats.js';
 
 /** Snapshots kept per tensor; older ones are thinned to every other one past this. */
 export const MAX_SNAPSHOTS = 240;
+/**
+ * A lesson run's evidence keeps at most this many points of each curve (train loss and accuracy
+ * averaged in buckets, gradient norms and test points thinned): a lesson of seven runs stays a
+ * few hundred kilobytes however long it trains.
+ */
+export const EVIDENCE_POINTS = 300;
 
 /** A growable column of numbers (charts read `array` up to `length`). */
 export class Column {
@@ -61,7 +69,8 @@ export class LiveRun {
     this.metricRuns = [{ id: 'run', train: this.#train(), test: this.test }];
     this.last = { loss: NaN, accuracy: NaN, testAccuracy: NaN, testLoss: NaN, testCount: 0, testFull: false, samples: 0, trainMs: 0 };
     this.snapshots = new Map(weights.map((w) => [w.name, { weights: [], grads: [] }]));
-    this.norms = { names: weights.map((x) => x.name), steps: [], norms: weights.map(() => []), length: 0 };
+    // layers: the index in the experiment's layer list of each weight tensor (layer N is layers[N-1]).
+    this.norms = { names: weights.map((x) => x.name), layers: weights.map((x) => x.layer), steps: [], norms: weights.map(() => []), length: 0 };
     this.confusion = null;
     this.gridProbs = null;
     this.filters = null;
@@ -205,6 +214,8 @@ export class LiveRun {
     const shown = activations.filter((a) => a.type !== 'softmax');
     // The activation scale at the start: the last hidden activation layer's std over the first's.
     const start = (this.startActivations ?? []).filter((a) => a.type !== 'softmax');
+    const deadFraction = rectifiers.length ? Math.max(...rectifiers.map((a) => a.deadFraction)) : null;
+    const number = (index) => (Number.isInteger(index) ? index + 1 : null); // layer N is layers[N-1]
     return {
       id: entry.id,
       label,
@@ -216,8 +227,13 @@ export class LiveRun {
       testLoss: this.last.testLoss,
       testAccuracy: this.last.testAccuracy,
       testCount: this.last.testCount,
-      deadFraction: rectifiers.length ? Math.max(...rectifiers.map((a) => a.deadFraction)) : null,
+      deadFraction,
+      // Which layer each one-layer number reads, numbered as the layer rows and the drawing number them.
+      deadLayer: deadFraction === null ? null : number(rectifiers.find((a) => a.deadFraction === deadFraction).index),
+      gradLayers: norms.length >= 2 && this.norms.length ? [number(this.norms.layers[0]), number(this.norms.layers.at(-1))] : null, // first / last
+      startStdLayers: start.length >= 2 ? [number(start.at(-1).index), number(start[0].index)] : null, // as the ratio: last / first
       deadPerLayer: rectifiers.map((a) => a.deadFraction),
+      deadLayers: rectifiers.map((a) => number(a.index)),
       neverPositivePerLayer: rectifiers.map((a) => a.neverPositiveFraction),
       stdPerLayer: shown.map((a) => a.std),
       lastStd: shown.length ? shown.at(-1).std : null,
@@ -228,6 +244,46 @@ export class LiveRun {
       firstGradRatio: ratio(firstNorms),
       gradNorms: norms,
       seconds, // the run's training time (the clock of the training controller)
+      evidence: this.evidence(info),
+    };
+  }
+
+  /**
+   * What the lesson panel's evidence draws of this run: its loss and accuracy curves, the gradient
+   * norm of every layer over the steps, the activation statistics at the start and at the end
+   * (dead units, scale), each weight tensor's last gradient histogram, and for a 2-D set the final
+   * decision boundary over the training points.
+   * Long curves are cut to EVIDENCE_POINTS; arrays are copies, so the next run cannot change them.
+   */
+  evidence(info) {
+    const n = this.steps.length;
+    const norms = this.norms;
+    const picked = evenlySpaced(norms.steps.length, EVIDENCE_POINTS);
+    const keep = (layers) => (layers ?? []).map(({ index, type, units, samples, mean, std, deadFraction, neverPositiveFraction }) => ({
+      index, type, units, samples, mean, std, deadFraction, neverPositiveFraction,
+    }));
+    const boundary = this.boundary;
+    return {
+      classes: info?.classes ?? 0,
+      train: n ? downsample(this.#train(), n, EVIDENCE_POINTS) : { steps: [], loss: [], accuracy: [] },
+      test: thinTest(this.test, EVIDENCE_POINTS),
+      norms: {
+        layers: norms.layers.slice(),
+        steps: picked.map((i) => norms.steps[i]),
+        norms: norms.norms.map((col) => picked.map((i) => col[i])),
+      },
+      activations: {
+        start: keep(this.startActivations),
+        end: keep(this.activations?.layers),
+        step: this.activations?.step ?? 0,
+      },
+      // The last gradient histogram of each weight tensor (a dead unit's weights get exactly 0).
+      grads: norms.names.map((name) => {
+        const last = this.snapshots.get(name)?.grads.at(-1);
+        return last ? { step: last.step, lo: last.lo, hi: last.hi, counts: Array.from(last.counts ?? []), min: last.min, max: last.max, mean: last.mean, std: last.std } : null;
+      }),
+      boundary: boundary ? { grid: Float32Array.from(boundary.grid), resolution: boundary.resolution, extent: boundary.extent.slice(), step: boundary.step } : null,
+      points: info?.points ?? null,
     };
   }
 }

@@ -28,12 +28,13 @@ import { LitElement, html, nothing, render, svg, unsafeCSS } from 'lit';
 import uPlot from 'uplot';
 import { TABLE_LABELS } from '../../i18n/en/viz.js';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
-import { format } from './stats.js';
+import { evenlySpaced, format } from './stats.js';
 import { srOnly } from '../styles.js';
 import { chartStyles, vizBaseStyles } from './chart-styles.js';
 
-// The other viz elements import the shared styles from here, with the labels' helpers.
-export { vizBaseStyles };
+// The other viz elements import the shared styles from here, with the labels' helpers; the data
+// table's rows are picked by evenlySpaced (in stats.js, where a lesson run's evidence uses it too).
+export { evenlySpaced, vizBaseStyles };
 
 /** At most this many rows in a chart's data table. */
 export const TABLE_ROWS = 12;
@@ -203,7 +204,7 @@ export class UplotChart extends LitElement {
         cursor: { drag: { x: false, y: false }, points: { size: 6 } },
         scales: m.scales,
         axes: m.axes,
-        series: [{}, ...m.series.map((s, i) => ({ ...s, show: !this._hidden.has(s.legendKey ?? i) }))],
+        series: [{}, ...m.series.map((s, i) => ({ ...s, show: this.seriesShown(m, i) }))],
         bands: m.bands,
         hooks: {
           setCursor: [(u) => this._tooltip(u)],
@@ -301,7 +302,8 @@ export class UplotChart extends LitElement {
     if (hidden) this._hidden.delete(item.key);
     else this._hidden.add(item.key);
     if (this._plot) {
-      for (const i of item.series) this._plot.setSeries(i + 1, { show: hidden });
+      // A series may answer to two legend entries (a run's and a layer's): it shows while neither hides it.
+      for (const i of item.series) this._plot.setSeries(i + 1, { show: this._model ? this.seriesShown(this._model, i) : hidden });
     }
     if (this.tableOpen) this._renderTable();
     this.requestUpdate();
@@ -465,16 +467,6 @@ function valuesIn(cols, r) {
   let n = 0;
   for (let c = 0; c < cols.length; c++) if (Number.isFinite(cols[c][r])) n += 1;
   return n;
-}
-
-/**
- * The ranks of at most `max` of `total` rows, evenly spaced, the first (0) and the last (total - 1)
- * always among them; every rank when total <= max.
- */
-export function evenlySpaced(total, max) {
-  if (total <= max) return Array.from({ length: total }, (_, i) => i);
-  if (max <= 1) return [total - 1];
-  return Array.from({ length: max }, (_, k) => Math.round((k * (total - 1)) / (max - 1)));
 }
 
 /**

@@ -29,6 +29,8 @@ const AXIS_H = 18;
  * @property {object[]} layers - per activation layer, input first: {label, type, mean, std}
  *   (softmax outputs are skipped: their scale is fixed by construction)
  * @property {number} step - the step they were measured at
+ * @property {object[]} runs - several runs instead: [{id, label, color, layers}], each `layers` as
+ *   above (with `index`, the layer's place, to group the runs' rows); a bar per run in its colour
  * @property {object} labels - translated strings, see ACTIVATION_STATS_CHART_LABELS
  *
  * @csspart plot - the bars (role="img", aria-label lists every layer's mean and std)
@@ -54,11 +56,27 @@ export class NnActivationStatsChart extends LayerBarsElement {
     }
   `];
 
-  values() {
-    return (this.layers ?? []).filter((x) => x.type !== 'softmax').map(({ label, type, mean, std }) => ({ label, type, mean, std }));
+  rowsOf(layers) {
+    return (layers ?? []).filter((x) => x.type !== 'softmax').map(({ index, label, short, type, mean, std }) => ({ index, label, short, type, mean, std }));
+  }
+
+  /** Several runs: per activation layer, a bar per run of its output's std on the log axis. */
+  #renderRuns() {
+    const l = this._l;
+    const groups = this.groups();
+    const text = (row) => formatNumber(row.std, 2);
+    const summary = groups.length ? format(l.runsSummary, { when: format(l.atStep, { step: this.step }), parts: this.runsInWords(groups, text) }) : l.noData;
+    const scale = (std, bar) => (bar * (Math.min(HI, Math.max(LO, Math.log10(Math.max(std, 1e-30)))) - LO)) / (HI - LO);
+    const ticks = [];
+    for (let e = LO; e <= HI; e += 2) ticks.push(e);
+    const axis = ({ height: top, left, bar }) => svg`${ticks.map((e) => svg`<line class="tick" x1=${left + scale(10 ** e, bar)} x2=${left + scale(10 ** e, bar)} y1="0" y2=${top}></line>
+      <text class="axis" x=${left + scale(10 ** e, bar)} y=${top + AXIS_H / 2 + 2}>${e === 0 ? '1' : `1e${e}`}</text>`)}`;
+    const { body, height, width } = this.runBars(groups, { width: (row, bar) => scale(row.std, bar), text, axis, axisHeight: AXIS_H });
+    return this.frameRuns({ groups, summary, note: `${format(l.atStep, { step: this.step })} · ${l.std}`, width, height, body, text });
   }
 
   render() {
+    if (this.runs?.length) return this.#renderRuns();
     const l = this._l;
     const rows = this.values();
     const parts = rows.map((r) => format(l.row, { layer: r.label, mean: formatNumber(r.mean, 3), std: formatNumber(r.std, 3) }));

@@ -24,6 +24,8 @@ const pct = (x) => `${(100 * x).toFixed(1)} %`;
  * @property {object[]} layers - activation statistics per layer, input first: {label, type, units,
  *   deadFraction, neverPositiveFraction} (other types than RECTIFIER_LIKE are skipped)
  * @property {number} step - the step they were measured at
+ * @property {object[]} runs - several runs instead: [{id, label, color, layers}], each `layers` as
+ *   above (with `index`, the layer's place, to group the runs' rows); a bar per run in its colour
  * @property {object} labels - translated strings, see DEAD_UNITS_CHART_LABELS
  *
  * @csspart plot - the bars (role="img", aria-label lists every layer's share)
@@ -43,10 +45,21 @@ export class NnDeadUnitsChart extends LayerBarsElement {
     }
   `];
 
-  /** The rows drawn: the rectifier layers of `layers`. */
-  values() {
-    return (this.layers ?? []).filter((x) => RECTIFIER_LIKE.includes(x.type))
-      .map(({ label, deadFraction, neverPositiveFraction, units }) => ({ label, deadFraction, neverPositiveFraction, units }));
+  /** The rows drawn of `layers`: the rectifier layers. */
+  rowsOf(layers) {
+    return (layers ?? []).filter((x) => RECTIFIER_LIKE.includes(x.type))
+      .map(({ index, label, short, deadFraction, neverPositiveFraction, units }) => ({ index, label, short, deadFraction, neverPositiveFraction, units }));
+  }
+
+  /** Several runs: per ReLU-like layer, a bar per run of its share of dead units. */
+  #renderRuns() {
+    const l = this._l;
+    const groups = this.groups();
+    const text = (row) => pct(row.deadFraction);
+    const summary = !(this.runs ?? []).some((r) => r.layers?.length) ? l.noData
+      : groups.length ? format(l.runsSummary, { parts: this.runsInWords(groups, text) }) : l.noLayers;
+    const { body, height, width } = this.runBars(groups, { width: (row, bar) => bar * clamp01(row.deadFraction), text });
+    return this.frameRuns({ groups, summary, note: format(l.atStep, { step: this.step }), width, height, body, text });
   }
 
   #summary(rows) {
@@ -60,6 +73,7 @@ export class NnDeadUnitsChart extends LayerBarsElement {
   }
 
   render() {
+    if (this.runs?.length) return this.#renderRuns();
     const rows = this.values();
     const summary = this.#summary(rows);
     const width = 420;

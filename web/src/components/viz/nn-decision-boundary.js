@@ -7,6 +7,7 @@ import { CanvasElement } from './canvas-base.js';
 import { vizBaseStyles, mergeLabels } from './chart-base.js';
 import { blueOrange, CATEGORICAL } from './colormap.js';
 import { format } from './stats.js';
+import { isoline } from './contour.js';
 import VIZ_LABELS from '../../i18n/en/viz.js';
 
 /** English defaults; the page passes translated strings through `labels`. */
@@ -31,9 +32,20 @@ export function decisionGridPoints(res, extent = [-1.5, 1.5]) {
   return out;
 }
 
+// Each side of P = 0.5 is tinted at least MIN_TINT of the way to its class's full colour: a
+// network that is barely sure (the linear one on XOR: P between 0.49 and 0.58) still shows two
+// regions and the straight line between them, where the plain map would be white everywhere.
+const MIN_TINT = 0.3;
+
+/** The tint of P(class 1) = p on the diverging map's scale -1..1: its side, then how sure. */
+export function tintOf(p) {
+  const d = Math.max(-1, Math.min(1, 2 * p - 1));
+  return d === 0 ? 0 : Math.sign(d) * (MIN_TINT + (1 - MIN_TINT) * Math.abs(d));
+}
+
 // The background is a lighter version of the diverging map, so the points stay readable on it.
 function backgroundColor(p) {
-  const [r, g, b] = blueOrange(Math.max(-1, Math.min(1, 2 * p - 1)));
+  const [r, g, b] = blueOrange(tintOf(p));
   const mix = 0.35;
   return [r + (255 - r) * mix, g + (255 - g) * mix, b + (255 - b) * mix];
 }
@@ -151,6 +163,16 @@ export class NnDecisionBoundary extends CanvasElement {
       ctx.clip();
       ctx.imageSmoothingEnabled = true;
       ctx.drawImage(scratch, margin - cellW / 2, -cellW / 2, plot + cellW, plot + cellW);
+      // The boundary itself, P(class 1) = 0.5, as a line: sharp where the image is smoothed.
+      ctx.strokeStyle = 'rgba(20, 20, 20, 0.85)';
+      ctx.lineWidth = 2;
+      ctx.lineCap = 'round';
+      ctx.beginPath();
+      for (const [[x0, y0], [x1, y1]] of isoline(this.grid, res, this.extent).segments) {
+        ctx.moveTo(toX(x0), toY(y0));
+        ctx.lineTo(toX(x1), toY(y1));
+      }
+      ctx.stroke();
       ctx.restore();
     } else {
       ctx.fillStyle = '#f4f4f4';

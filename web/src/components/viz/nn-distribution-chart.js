@@ -21,7 +21,9 @@ const SERIES_NAMES = ['min', 'p5', 'p25', 'median', 'p75', 'p95', 'max'];
  *
  * - view "bands": percentile bands over steps: min–max, p5–p95, p25–p75 nested, and the median;
  * - view "histogram": the histogram at one step (a slider picks it; it follows the latest step
- *   until moved) drawn as bars over the first snapshot's histogram (dashed), on a shared grid.
+ *   until moved) drawn as bars over the first snapshot's histogram (dashed), on a shared grid;
+ * - several runs (`runs`, a lesson's): one histogram each, as the share of its values per bin on
+ *   a shared grid, a line in the run's colour (a spike at 0 stands out against a bell).
  *
  * @element nn-distribution-chart
  *
@@ -29,6 +31,8 @@ const SERIES_NAMES = ['min', 'p5', 'p25', 'median', 'p75', 'p95', 'max'];
  *   (as Session.tensorStats gives) or {step, counts, lo, hi, stats: [min, max, mean, std]}; counts are
  *   `bins` equal bins over [lo, hi] (Uint32Array or array)
  * @property {'bands'|'histogram'} view - which view to show (attribute `view`)
+ * @property {object[]} runs - several runs instead: [{id, label, color, snapshot}] (one Snapshot
+ *   each); then `snapshots` and `view` are not used
  * @property {number} index - snapshot shown in the histogram view; -1 (default) follows the latest
  * @property {string} tensor - the tensor's name for the title, e.g. 'layers.0.weight'
  * @property {'weights'|'gradients'} quantity - what the values are, for the title
@@ -50,6 +54,7 @@ export class NnDistributionChart extends UplotChart {
   static properties = {
     ...UplotChart.properties,
     snapshots: { attribute: false },
+    runs: { attribute: false },
     view: { type: String, reflect: true },
     index: { type: Number },
     tensor: { type: String },
@@ -61,6 +66,7 @@ export class NnDistributionChart extends UplotChart {
   constructor() {
     super();
     this.snapshots = [];
+    this.runs = [];
     this.view = 'bands';
     this.index = -1;
     this.tensor = '';
@@ -98,7 +104,54 @@ export class NnDistributionChart extends UplotChart {
   }
 
   model() {
+    if (this.runs?.length) return this._runsModel();
     return this.view === 'histogram' ? this._histogramModel() : this._bandsModel();
+  }
+
+  /** The runs with a histogram, each read once: [{run, read}]. */
+  _runReads() {
+    return (this.runs ?? []).filter((run) => run.snapshot?.counts?.length).map((run) => ({ run, read: this._read(run.snapshot) }));
+  }
+
+  /**
+   * Several runs' histograms on one grid over all their values (a tensor whose values are all
+   * equal, such as gradients that are all 0, is one value, not its histogram's unit range), each
+   * as the share of its values in each bin.
+   */
+  _runsModel() {
+    const l = this._l;
+    const reads = this._runReads();
+    const bins = Math.max(1, ...reads.map(({ read }) => read.counts.length));
+    const single = (r) => r.min === r.max;
+    let lo = Math.min(...reads.map(({ read }) => (single(read) ? read.min : read.lo)));
+    let hi = Math.max(...reads.map(({ read }) => (single(read) ? read.max : read.hi)));
+    if (!Number.isFinite(lo)) [lo, hi] = [-1, 1];
+    if (!(hi > lo)) [lo, hi] = [lo - 0.5, lo + 0.5];
+    const width = (hi - lo) / bins;
+    const x = Float64Array.from({ length: bins }, (_, i) => lo + (i + 0.5) * width);
+    const columns = reads.map(({ read }) => {
+      const counts = single(read) ? new Float64Array(bins) : rebinHistogram(read.counts, read.lo, read.hi, lo, hi, bins);
+      if (single(read)) counts[Math.min(bins - 1, Math.max(0, Math.floor((read.min - lo) / width)))] = read.total;
+      const total = counts.reduce((a, b) => a + b, 0);
+      return Array.from(counts, (c) => (total > 0 ? c / total : null));
+    });
+    const series = reads.map(({ run }) => ({ label: run.label, stroke: run.color, width: 1.75, points: { show: false }, legendKey: `run:${run.id}` }));
+    return {
+      key: ['runs', this.height, series.map((r) => `${r.label}|${r.stroke}`).join('\u0001'), JSON.stringify(l)].join(';'),
+      data: [x, ...columns],
+      series,
+      scales: {
+        x: { time: false, range: () => [lo, hi] },
+        y: { range: (u, min, max) => [0, Number.isFinite(max) && max > 0 ? Math.min(1, max * 1.08) : 1] },
+      },
+      axes: [
+        this.axis({ label: l.value, labelSize: 18, size: 34, values: (u, vals) => formatTicks(vals, 2) }),
+        this.axis({ size: 48, values: (u, vals) => vals.map((v) => `${Math.round(100 * v)} %`) }),
+      ],
+      padding: [12, 24, 0, 0],
+      // The histogram's table (bins added up) serves: every series is a run's.
+      meta: { view: 'histogram', shown: 1, lo, width, runs: true },
+    };
   }
 
   _bandsModel() {
@@ -214,7 +267,7 @@ export class NnDistributionChart extends UplotChart {
   }
 
   formatTooltipValue(_i, v) {
-    return formatNumber(v, 4);
+    return this.runs?.length ? `${(100 * v).toFixed(1)} %` : formatNumber(v, 4);
   }
 
   tableCaption() {
@@ -250,7 +303,7 @@ export class NnDistributionChart extends UplotChart {
     }
     return {
       caption: this.tableCaption(),
-      head: [l.bin, ...indices.map((i) => format(l.countAt, { series: m.series[i].label }))],
+      head: [l.bin, ...indices.map((i) => format(m.meta.runs ? l.shareAt : l.countAt, { series: m.series[i].label }))],
       rows,
       note: bins ? format(merge > 1 ? l.tableNoteBins : l.tableNoteAllBins, { bins, merge }) : '',
     };
@@ -261,6 +314,12 @@ export class NnDistributionChart extends UplotChart {
     const snaps = this.snapshots ?? [];
     const quantity = this.quantity === 'gradients' ? l.gradients : l.weights;
     const tensor = this.tensor || '';
+    if (m.meta.runs) {
+      // Per run, the share of its values in the bin that holds 0 (where dead units' gradients are).
+      const zero = Math.min(m.data[0].length - 1, Math.max(0, Math.floor((0 - m.meta.lo) / m.meta.width)));
+      const parts = m.series.map((s, i) => format(l.runShare, { run: s.label, share: this.formatTooltipValue(i, m.data[i + 1][zero] ?? 0) }));
+      return parts.length ? format(l.summaryRuns, { quantity, tensor, parts: parts.join(l.runSeparator) }) : `${format(l.title, { quantity, tensor })}: ${l.noData}`;
+    }
     if (!snaps.length) return `${format(l.title, { quantity, tensor })}: ${l.noData}`;
     if (m.meta.view === 'histogram') {
       const r = this._read(snaps[m.meta.shown]);
@@ -276,6 +335,7 @@ export class NnDistributionChart extends UplotChart {
 
   legendGroups() {
     const l = this._l;
+    if (this.runs?.length) return [{ items: this._runReads().map(({ run }, i) => ({ key: `run:${run.id}`, label: run.label, color: run.color, series: [i] })) }];
     if (this.view === 'histogram') {
       const snaps = this.snapshots ?? [];
       const shown = this.shownIndex;
@@ -298,6 +358,7 @@ export class NnDistributionChart extends UplotChart {
   }
 
   renderControls() {
+    if (this.runs?.length) return nothing;
     const l = this._l;
     const snaps = this.snapshots ?? [];
     const shown = this.shownIndex;
@@ -316,7 +377,7 @@ export class NnDistributionChart extends UplotChart {
   }
 
   renderFooter() {
-    return this.view === 'histogram' ? nothing : html`<div class="note">${this._l.bandsLegend}</div>`;
+    return this.view === 'histogram' || this.runs?.length ? nothing : html`<div class="note">${this._l.bandsLegend}</div>`;
   }
 
   _setView(view) {

@@ -313,3 +313,13 @@ function findSorted(xs, v) {
   }
   return -1;
 }
+
+/**
+ * The ranks of at most `max` of `total` rows, evenly spaced, the first (0) and the last (total - 1)
+ * always among them; every rank when total <= max.
+ */
+export function evenlySpaced(total, max) {
+  if (total <= max) return Array.from({ length: total }, (_, i) => i);
+  if (max <= 1) return [total - 1];
+  return Array.from({ length: max }, (_, k) => Math.round((k * (total - 1)) / (max - 1)));
+}
