@@ -71,37 +71,45 @@ static void activation_forward(nn_net *net, nn_layer *l, const float *x, int B, 
     }
 }
 
-/* dout, x, y: [B][size]; dinp += dout * f'(x). */
+/* What dx[i] holds before this backward adds to it: +0.0f while the net has backward write
+ * (nothing is read), so dx[i] = 0.0f + v has the bits of adding v to a cleared dx. */
+static inline float dx_before(const float *dx, size_t i, int write) { return write ? 0.0f : dx[i]; }
+
+/* dout, x, y: [B][size]; dinp += dout * f'(x), or = 0.0f + ... while net->backward_writes. */
 static void activation_backward(nn_net *net, nn_layer *l, const float *x, float *dx, int B) {
-    (void)net;
     if (!dx) return;
+    const int w = net->backward_writes;
     size_t n = (size_t)B * nn_out_size(l), i = 0;
     const float *y = l->out, *dy = l->dout;
     switch (l->kind) {
     case NN_LAYER_RELU: { /* torch: gradient 0 at x == 0 */
         const f32x4 zero = f32x4_splat(0.0f);
-        for (; i + 4 <= n; i += 4)
-            f32x4_store(dx + i, f32x4_add(f32x4_load(dx + i),
-                                          f32x4_select_gt(f32x4_load(x + i), zero, f32x4_load(dy + i), zero)));
-        for (; i < n; i++) dx[i] += x[i] > 0.0f ? dy[i] : 0.0f;
+        if (w)
+            for (; i + 4 <= n; i += 4)
+                f32x4_store(dx + i, f32x4_add(zero, f32x4_select_gt(f32x4_load(x + i), zero, f32x4_load(dy + i), zero)));
+        else
+            for (; i + 4 <= n; i += 4)
+                f32x4_store(dx + i, f32x4_add(f32x4_load(dx + i),
+                                              f32x4_select_gt(f32x4_load(x + i), zero, f32x4_load(dy + i), zero)));
+        for (; i < n; i++) dx[i] = dx_before(dx, i, w) + (x[i] > 0.0f ? dy[i] : 0.0f);
         break;
     }
     case NN_LAYER_LEAKY_RELU:
-        for (; i < n; i++) dx[i] += x[i] > 0.0f ? dy[i] : dy[i] * l->negative_slope;
+        for (; i < n; i++) dx[i] = dx_before(dx, i, w) + (x[i] > 0.0f ? dy[i] : dy[i] * l->negative_slope);
         break;
     case NN_LAYER_TANH:
-        for (; i < n; i++) dx[i] += dy[i] * (1.0f - y[i] * y[i]);
+        for (; i < n; i++) dx[i] = dx_before(dx, i, w) + dy[i] * (1.0f - y[i] * y[i]);
         break;
     case NN_LAYER_SIGMOID:
-        for (; i < n; i++) dx[i] += dy[i] * (1.0f - y[i]) * y[i];
+        for (; i < n; i++) dx[i] = dx_before(dx, i, w) + dy[i] * (1.0f - y[i]) * y[i];
         break;
     case NN_LAYER_ELU: /* torch differentiates alpha*(exp(x)-1) from the input */
-        for (; i < n; i++) dx[i] += x[i] > 0.0f ? dy[i] : dy[i] * l->alpha * expf(x[i]);
+        for (; i < n; i++) dx[i] = dx_before(dx, i, w) + (x[i] > 0.0f ? dy[i] : dy[i] * l->alpha * expf(x[i]));
         break;
     case NN_LAYER_SWISH:
         for (; i < n; i++) {
             float s = sigmoidf(x[i]);
-            dx[i] += dy[i] * (s * (1.0f + x[i] * (1.0f - s)));
+            dx[i] = dx_before(dx, i, w) + dy[i] * (s * (1.0f + x[i] * (1.0f - s)));
         }
         break;
     case NN_LAYER_SOFTMAX: {
@@ -111,15 +119,15 @@ static void activation_backward(nn_net *net, nn_layer *l, const float *x, float 
             float *xr = dx + (size_t)b * F;
             float dot = 0.0f;
             for (int k = 0; k < F; k++) dot += dr[k] * yr[k];
-            for (int k = 0; k < F; k++) xr[k] += yr[k] * (dr[k] - dot);
+            for (int k = 0; k < F; k++) xr[k] = dx_before(xr, (size_t)k, w) + yr[k] * (dr[k] - dot);
         }
         break;
     }
     default:
-        for (; i < n; i++) dx[i] += dy[i];
+        for (; i < n; i++) dx[i] = dx_before(dx, i, w) + dy[i];
         break;
     }
 }
 
 const nn_layer_ops nn_activation_ops = {"activation", activation_shape, NULL, NULL, activation_forward,
-                                        activation_backward};
+                                        activation_backward, 1};

@@ -38,17 +38,19 @@ static void dense_forward(nn_net *net, nn_layer *l, const float *inp, int B, int
     nn_gemm_nt(B, N, K, inp, K, l->w, K, l->out, N);
 }
 
-/* dout [B][N]: dinp [B][K] += dout W; dW [N][K] += dout^T inp; db [N] += sum_b dout. */
+/* dout [B][N]: dinp [B][K] += dout W; dW [N][K] += dout^T inp; db [N] += sum_b dout. While
+ * net->backward_writes, = instead of += (the products start from +0.0f, db from a +0.0f sum). */
 static void dense_backward(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B) {
-    (void)net;
-    int K = l->in_c, N = l->units;
-    if (dinp) nn_gemm_nn(B, K, N, l->dout, N, l->w, K, dinp, K);
-    nn_gemm_tn(N, K, B, l->dout, N, inp, K, l->dw, K);
-    if (l->db)
-        for (int b = 0; b < B; b++) {
-            const float *d = l->dout + (size_t)b * N;
-            for (int n = 0; n < N; n++) l->db[n] += d[n];
+    int K = l->in_c, N = l->units, write = net->backward_writes;
+    if (dinp) (write ? nn_gemm_nn_set : nn_gemm_nn)(B, K, N, l->dout, N, l->w, K, dinp, K);
+    (write ? nn_gemm_tn_set : nn_gemm_tn)(N, K, B, l->dout, N, inp, K, l->dw, K);
+    if (l->db) /* four outputs at a time, each summed over b in order */
+        for (int n = 0; n < N; n += 4) {
+            const int m = N - n < 4 ? N - n : 4;
+            f32x4 acc = write ? f32x4_splat(0.0f) : f32x4_load_first(l->db + n, m);
+            for (int b = 0; b < B; b++) acc = f32x4_add(acc, f32x4_load_first(l->dout + (size_t)b * N + n, m));
+            f32x4_store_first(l->db + n, acc, m);
         }
 }
 
-const nn_layer_ops nn_dense_ops = {"dense", dense_shape, NULL, NULL, dense_forward, dense_backward};
+const nn_layer_ops nn_dense_ops = {"dense", dense_shape, NULL, NULL, dense_forward, dense_backward, 1};

@@ -16,10 +16,13 @@ static void flatten_forward(nn_net *net, nn_layer *l, const float *inp, int B, i
 }
 
 static void flatten_backward(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B) {
-    (void)net; (void)inp;
+    (void)inp;
     if (!dinp) return;
     size_t n = (size_t)B * nn_out_size(l);
-    for (size_t i = 0; i < n; i++) dinp[i] += l->dout[i];
+    if (net->backward_writes)
+        for (size_t i = 0; i < n; i++) dinp[i] = 0.0f + l->dout[i];
+    else
+        for (size_t i = 0; i < n; i++) dinp[i] += l->dout[i];
 }
 
-const nn_layer_ops nn_flatten_ops = {"flatten", flatten_shape, NULL, NULL, flatten_forward, flatten_backward};
+const nn_layer_ops nn_flatten_ops = {"flatten", flatten_shape, NULL, NULL, flatten_forward, flatten_backward, 1};

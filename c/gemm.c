@@ -32,15 +32,17 @@ void nn_gemm_ref(int trans_a, int trans_b, int M, int N, int K, const float *A, 
  * them back: blocking over K calls it again with the next k range, which keeps the order. */
 
 /* Shape: C[R][4V] += A[R][K] * B[K][4V]; a(r, k) = a[r][k * sk], B row k at b + k * ldb. Only the
- * first `valid` columns of C are read and written (a ragged panel, whose B is zero past them). */
+ * first `valid` columns of C are read and written (a ragged panel, whose B is zero past them).
+ * With `zero` the accumulators start at +0.0f instead of C, which C is not read for: the same
+ * bits as clearing C first, without the pass that clears it. */
 #define DEFINE_BLOCK(R, V)                                                                               \
     static inline void block_##R##x##V(int K, const float *const *a, size_t sk, const float *b, size_t ldb, \
-                                       float *const *c, int valid) {                                     \
+                                       float *const *c, int valid, int zero) {                           \
         f32x4 acc[R][V];                                                                                 \
         const float *ap[R];                                                                              \
         _Pragma("GCC unroll 4") for (int r = 0; r < R; r++) {                                                                    \
             ap[r] = a[r];                                                                                \
-            _Pragma("GCC unroll 4") for (int v = 0; v < V; v++) acc[r][v] = f32x4_load_first(c[r] + 4 * v, valid - 4 * v);      \
+            _Pragma("GCC unroll 4") for (int v = 0; v < V; v++) acc[r][v] = zero ? f32x4_splat(0.0f) : f32x4_load_first(c[r] + 4 * v, valid - 4 * v); \
         }                                                                                                \
         for (int k = 0; k < K; k++, b += ldb) {                                                          \
             f32x4 bv[V];                                                                                 \
@@ -73,7 +75,7 @@ static float panel_bufs[NN_MAX_THREADS][NN_GEMM_KC * 16];
  * against every row of A, k in one block. a(i, k) = A[i * si + k * sk]. Columns past w of C are
  * neither read nor written. */
 static void panel(int M, int w, int width, int K, const float *A, size_t si, size_t sk, const float *B, size_t ldb,
-                  float *C, size_t ldc) {
+                  float *C, size_t ldc, int zero) {
     const int R = width == 16 ? 2 : 4;
     for (int i = 0; i < M; i += R) {
         int rows = M - i < R ? M - i : R;
@@ -84,13 +86,13 @@ static void panel(int M, int w, int width, int K, const float *A, size_t si, siz
             c[r] = C + (size_t)(i + (r < rows ? r : rows - 1)) * ldc;
         }
         if (width == 16) {
-            if (rows == 2) block_2x4(K, a, sk, B, ldb, c, w);
-            else block_1x4(K, a, sk, B, ldb, c, w);
+            if (rows == 2) block_2x4(K, a, sk, B, ldb, c, w, zero);
+            else block_1x4(K, a, sk, B, ldb, c, w, zero);
         } else if (rows == 4) {
-            block_4x2(K, a, sk, B, ldb, c, w);
+            block_4x2(K, a, sk, B, ldb, c, w, zero);
         } else {
-            if (rows >= 2) block_2x2(K, a, sk, B, ldb, c, w);
-            if (rows != 2) block_1x2(K, a + (rows - 1), sk, B, ldb, c + (rows - 1), w);
+            if (rows >= 2) block_2x2(K, a, sk, B, ldb, c, w, zero);
+            if (rows != 2) block_1x2(K, a + (rows - 1), sk, B, ldb, c + (rows - 1), w, zero);
         }
     }
 }
@@ -110,9 +112,10 @@ static void pack_b(int w, int width, int kn, const float *B, size_t ldb, float *
     }
 }
 
-/* C[M][N] += A B with a(i, k) = A[i * si + k * sk] and B [K][N]: full panels read B in place. */
+/* C[M][N] += A B with a(i, k) = A[i * si + k * sk] and B [K][N]: full panels read B in place.
+ * zero: C starts at +0.0f (the first k block does not read it). */
 static void gemm_b_rows(int M, int N, int K, const float *A, size_t si, size_t sk, const float *B, int ldb,
-                        float *C, int ldc, float *panel_buf) {
+                        float *C, int ldc, float *panel_buf, int zero) {
     int kc = k_block(K);
     for (int k0 = 0; k0 < K; k0 += kc) {
         int kn = K - k0 < kc ? K - k0 : kc;
@@ -120,10 +123,10 @@ static void gemm_b_rows(int M, int N, int K, const float *A, size_t si, size_t s
         for (int j = 0; j < N; j += 16) {
             int w = N - j < 16 ? N - j : 16, width = panel_width(w);
             if (w == width) {
-                panel(M, w, width, kn, Ak, si, sk, Bk + j, (size_t)ldb, C + j, (size_t)ldc);
+                panel(M, w, width, kn, Ak, si, sk, Bk + j, (size_t)ldb, C + j, (size_t)ldc, zero && k0 == 0);
             } else {
                 pack_b(w, width, kn, Bk + j, (size_t)ldb, panel_buf);
-                panel(M, w, width, kn, Ak, si, sk, panel_buf, (size_t)width, C + j, (size_t)ldc);
+                panel(M, w, width, kn, Ak, si, sk, panel_buf, (size_t)width, C + j, (size_t)ldc, zero && k0 == 0);
             }
         }
     }
@@ -158,7 +161,7 @@ static void pack_bt(int w, int width, int kn, const float *B, size_t ldb, float 
 }
 
 static void gemm_bt(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc,
-                    float *panel_buf) {
+                    float *panel_buf, int zero) {
     /* B^T goes through panel_buf, one kc x 16 panel at a time */
     int kc = k_block(K);
     for (int k0 = 0; k0 < K; k0 += kc) {
@@ -166,7 +169,43 @@ static void gemm_bt(int M, int N, int K, const float *A, int lda, const float *B
         for (int j = 0; j < N; j += 16) {
             int w = N - j < 16 ? N - j : 16, width = panel_width(w);
             pack_bt(w, width, kn, B + (size_t)j * ldb + k0, (size_t)ldb, panel_buf);
-            panel(M, w, width, kn, A + k0, (size_t)lda, 1, panel_buf, (size_t)width, C + j, (size_t)ldc);
+            panel(M, w, width, kn, A + k0, (size_t)lda, 1, panel_buf, (size_t)width, C + j, (size_t)ldc,
+                  zero && k0 == 0);
+        }
+    }
+}
+
+/* A transposed A (A^T B, the weight gradient of a dense layer: A is dout [B][units]) read in place
+ * gives each k of a row pair its own cache line, 32 KB of them for W1's 128 x 784 x 64, read again
+ * for each of the 49 panels of B. So A^T is packed, a block of rows at a time, into rows of kn
+ * contiguous floats (at most NN_GEMM_AT floats, 16 KB: they stay in L1 beside a panel of B) and
+ * every panel of B passes that block. Each C element still adds its products in increasing k. */
+#define NN_GEMM_AT 4096
+static float at_bufs[NN_MAX_THREADS][NN_GEMM_AT];
+
+static void gemm_at(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc,
+                    float *panel_buf, float *at_buf, int zero) {
+    int kc = k_block(K);
+    for (int k0 = 0; k0 < K; k0 += kc) {
+        int kn = K - k0 < kc ? K - k0 : kc;
+        int mb = NN_GEMM_AT / kn / 4 * 4; /* rows a block: at least 16, as kn <= 256 */
+        const float *Bk = B + (size_t)k0 * ldb;
+        for (int i0 = 0; i0 < M; i0 += mb) {
+            int rows = M - i0 < mb ? M - i0 : mb;
+            /* at_buf[r][k] = A[k0 + k][i0 + r]: pack_bt's transpose, with A's k as its rows */
+            pack_bt(kn, kn, rows, A + (size_t)k0 * lda + i0, (size_t)lda, at_buf);
+            float *Ci = C + (size_t)i0 * ldc;
+            for (int j = 0; j < N; j += 16) {
+                int w = N - j < 16 ? N - j : 16, width = panel_width(w);
+                if (w == width) {
+                    panel(rows, w, width, kn, at_buf, (size_t)kn, 1, Bk + j, (size_t)ldb, Ci + j, (size_t)ldc,
+                          zero && k0 == 0);
+                } else {
+                    pack_b(w, width, kn, Bk + j, (size_t)ldb, panel_buf);
+                    panel(rows, w, width, kn, at_buf, (size_t)kn, 1, panel_buf, (size_t)width, Ci + j, (size_t)ldc,
+                          zero && k0 == 0);
+                }
+            }
         }
     }
 }
@@ -181,21 +220,24 @@ typedef struct {
     int M, N, K, lda, ldb, ldc;
     const float *A, *B;
     float *C;
+    int zero; /* C = the product: C is written, not read */
 } gemm_job;
 
-static void gemm_block(const gemm_job *j, int r0, int r1, int c0, int c1, float *buf) {
+static void gemm_block(const gemm_job *j, int r0, int r1, int c0, int c1, float *buf, float *at_buf) {
     if (r0 >= r1 || c0 >= c1) return;
     float *C = j->C + (size_t)r0 * j->ldc + c0;
     int M = r1 - r0, N = c1 - c0;
     switch (j->kind) {
     case GEMM_NN:
-        gemm_b_rows(M, N, j->K, j->A + (size_t)r0 * j->lda, (size_t)j->lda, 1, j->B + c0, j->ldb, C, j->ldc, buf);
+        gemm_b_rows(M, N, j->K, j->A + (size_t)r0 * j->lda, (size_t)j->lda, 1, j->B + c0, j->ldb, C, j->ldc, buf,
+                    j->zero);
         break;
     case GEMM_TN:
-        gemm_b_rows(M, N, j->K, j->A + r0, 1, (size_t)j->lda, j->B + c0, j->ldb, C, j->ldc, buf);
+        gemm_at(M, N, j->K, j->A + r0, j->lda, j->B + c0, j->ldb, C, j->ldc, buf, at_buf, j->zero);
         break;
     case GEMM_NT:
-        gemm_bt(M, N, j->K, j->A + (size_t)r0 * j->lda, j->lda, j->B + (size_t)c0 * j->ldb, j->ldb, C, j->ldc, buf);
+        gemm_bt(M, N, j->K, j->A + (size_t)r0 * j->lda, j->lda, j->B + (size_t)c0 * j->ldb, j->ldb, C, j->ldc, buf,
+                j->zero);
         break;
     }
 }
@@ -205,10 +247,10 @@ static void gemm_part(void *ctx, int part, int parts) {
     int b, e;
     if ((j->N + 15) / 16 >= parts) {
         nn_par_range(j->N, 16, part, parts, &b, &e);
-        gemm_block(j, 0, j->M, b, e, panel_bufs[part]);
+        gemm_block(j, 0, j->M, b, e, panel_bufs[part], at_bufs[part]);
     } else {
         nn_par_range(j->M, 4, part, parts, &b, &e);
-        gemm_block(j, b, e, 0, j->N, panel_bufs[part]);
+        gemm_block(j, b, e, 0, j->N, panel_bufs[part], at_bufs[part]);
     }
 }
 
@@ -216,8 +258,12 @@ static void gemm_part(void *ctx, int part, int parts) {
 #define NN_GEMM_PAR_MIN (1 << 20)
 
 static void gemm_run(gemm_kind kind, int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C,
-                     int ldc) {
-    gemm_job j = {kind, M, N, K, lda, ldb, ldc, A, B, C};
+                     int ldc, int zero) {
+    gemm_job j = {kind, M, N, K, lda, ldb, ldc, A, B, C, zero};
+    if (zero && K < 1) { /* no k block to start from zero: the empty sum */
+        for (int i = 0; i < M; i++) memset(C + (size_t)i * ldc, 0, (size_t)N * sizeof(float));
+        return;
+    }
     int parts = nn_par_threads();
     int blocks = (N + 15) / 16 > (M + 3) / 4 ? (N + 15) / 16 : (M + 3) / 4;
     if (parts > blocks) parts = blocks;
@@ -226,13 +272,21 @@ static void gemm_run(gemm_kind kind, int M, int N, int K, const float *A, int ld
 }
 
 void nn_gemm_nn(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
-    gemm_run(GEMM_NN, M, N, K, A, lda, B, ldb, C, ldc);
+    gemm_run(GEMM_NN, M, N, K, A, lda, B, ldb, C, ldc, 0);
 }
 
 void nn_gemm_tn(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
-    gemm_run(GEMM_TN, M, N, K, A, lda, B, ldb, C, ldc);
+    gemm_run(GEMM_TN, M, N, K, A, lda, B, ldb, C, ldc, 0);
 }
 
 void nn_gemm_nt(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
-    gemm_run(GEMM_NT, M, N, K, A, lda, B, ldb, C, ldc);
+    gemm_run(GEMM_NT, M, N, K, A, lda, B, ldb, C, ldc, 0);
+}
+
+void nn_gemm_nn_set(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
+    gemm_run(GEMM_NN, M, N, K, A, lda, B, ldb, C, ldc, 1);
+}
+
+void nn_gemm_tn_set(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
+    gemm_run(GEMM_TN, M, N, K, A, lda, B, ldb, C, ldc, 1);
 }

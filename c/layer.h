@@ -47,6 +47,10 @@ typedef struct {
     size_t (*workspace_size)(const nn_layer *l, int max_batch);
     void (*forward)(nn_net *net, nn_layer *l, const float *inp, int B, int training);
     void (*backward)(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B);
+    /* 1: while net->backward_writes is set, backward writes (=) dinp, dw and db instead of adding
+     * to them, with the bits adding to zeros would give (0.0f + x, not x: -0 becomes +0). For the
+     * other kinds the net clears what they add to, as before. */
+    int writes;
 } nn_layer_ops;
 
 extern const nn_layer_ops nn_dense_ops, nn_conv2d_ops, nn_maxpool_ops, nn_avgpool_ops,
@@ -86,6 +90,7 @@ struct nn_net {
     float *input_copy;      /* [max_batch][in size]: the batch the last forward saw */
     int last_batch;
     int has_output_grad;    /* nn_loss filled the last layer's dout */
+    int backward_writes;    /* set during nn_backward_params: see nn_layer_ops.writes */
     nn_loss_cfg loss;
     nn_optim optim;
     nn_rng init_rng, dropout_rng, shuffle_rng;
@@ -102,7 +107,8 @@ nn_net *nn_net_new(int channels, int height, int width);
 /* nn_backward for a training step: only what the parameters' gradients need. The layers before
  * the first one with parameters get no output gradient (nn_layer_output_grad keeps what an
  * earlier nn_backward left there); W1 as the page builds it (flatten first) skipped a product
- * of 64 x 784 x 128 whose result nobody read. */
+ * of 64 x 784 x 128 whose result nobody read. The gradients are written, not added: the same
+ * bits as nn_zero_grad then nn_backward, without the pass that clears them first. */
 nn_status nn_backward_params(nn_net *net);
 nn_status nn_net_allocate(nn_net *net, int max_batch);
 

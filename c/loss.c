@@ -78,24 +78,39 @@ nn_status nn_loss_parts(const nn_net *net, const float *out, const int32_t *labe
     }
     /* Cross-entropy. With weights w and smoothing e over C classes (torch 1.13):
      *   loss = (1-e) * sum_n w_yn * nll_n / D + e/C * sum_n sum_c w_c * (-log p_nc) / D'
-     * D = sum_n w_yn (mean) or 1 (sum); D' = D with weights, N without (mean), 1 (sum). */
+     * D = sum_n w_yn (mean) or 1 (sum); D' = D with weights, N without (mean), 1 (sum).
+     * One pass over the rows: each row's shifted exponentials are made once, into its gradient
+     * row, and give both the log-sum-exp (max + log of their sum, as nn_log_sum_exp) and the
+     * softmax (times 1 / their sum, as nn_softmax). D is summed first, over the labels alone. */
     const float *w = cfg->class_weights;
     float eps = cfg->label_smoothing;
     double nll = 0.0, smooth = 0.0, target_weight = 0.0, weight_total = 0.0;
     for (int c = 0; c < C; c++) weight_total += w ? w[c] : 1.0;
-    for (int b = 0; b < B; b++) {
-        const float *z = out + (size_t)b * C;
-        float lse = nn_log_sum_exp(z, C);
-        float wy = w ? w[labels[b]] : 1.0f;
-        nll += (double)wy * (lse - z[labels[b]]);
-        target_weight += wy;
-        if (eps != 0.0f)
-            for (int c = 0; c < C; c++) smooth += (double)(w ? w[c] : 1.0f) * (lse - z[c]);
-        correct += argmax(z, C) == labels[b];
-    }
+    for (int b = 0; b < B; b++) target_weight += w ? w[labels[b]] : 1.0f;
     int mean = cfg->reduction == NN_REDUCTION_MEAN;
     double d_nll = mean ? target_weight : 1.0;
     double d_smooth = mean ? (w ? target_weight : (double)B) : 1.0;
+    float g_nll = (float)((1.0 - eps) / d_nll), g_smooth = (float)(eps / C / d_smooth);
+    for (int b = 0; b < B; b++) {
+        const float *z = out + (size_t)b * C;
+        float *g = grad ? grad + (size_t)b * C : NULL; /* never overlaps out */
+        float m, sum = nn_softmax_exp(z, C, g, &m);
+        float lse = m + logf(sum);
+        float wy = w ? w[labels[b]] : 1.0f;
+        nll += (double)wy * (lse - z[labels[b]]);
+        if (eps != 0.0f)
+            for (int c = 0; c < C; c++) smooth += (double)(w ? w[c] : 1.0f) * (lse - z[c]);
+        correct += argmax(z, C) == labels[b];
+        if (g) {
+            float inv = 1.0f / sum;
+            for (int c = 0; c < C; c++) {
+                float p = g[c] * inv;
+                float v = g_nll * wy * (p - (c == labels[b] ? 1.0f : 0.0f));
+                if (eps != 0.0f) v += g_smooth * (p * (float)weight_total - (w ? w[c] : 1.0f));
+                g[c] = v;
+            }
+        }
+    }
     parts->nll = nll;
     parts->nll_denominator = d_nll;
     parts->smooth = smooth;
@@ -103,21 +118,6 @@ nn_status nn_loss_parts(const nn_net *net, const float *out, const int32_t *labe
     parts->loss = (float)((1.0 - eps) * (d_nll > 0 ? nll / d_nll : (nll > 0 ? INFINITY : NAN)) +
                           (eps != 0.0f ? eps / C * smooth / d_smooth : 0.0));
     parts->correct = correct;
-    if (grad) {
-        float g_nll = (float)((1.0 - eps) / d_nll), g_smooth = (float)(eps / C / d_smooth);
-        for (int b = 0; b < B; b++) {
-            const float *z = out + (size_t)b * C;
-            float *g = grad + (size_t)b * C;
-            nn_softmax(z, C, g);
-            float wy = w ? w[labels[b]] : 1.0f;
-            for (int c = 0; c < C; c++) {
-                float p = g[c];
-                float v = g_nll * wy * (p - (c == labels[b] ? 1.0f : 0.0f));
-                if (eps != 0.0f) v += g_smooth * (p * (float)weight_total - (w ? w[c] : 1.0f));
-                g[c] = v;
-            }
-        }
-    }
     return NN_OK;
 }
 

@@ -420,28 +420,38 @@ void nn_zero_grad(nn_net *net) {
     if (net && net->built) memset(net->grads, 0, net->param_count * sizeof(float));
 }
 
-/* Backward through layers first..count-1: layer `first` gets no input gradient. */
-static nn_status backward_from(nn_net *net, int first) {
+/* Backward through layers first..count-1: layer `first` gets no input gradient. write: every
+ * gradient this backward makes (parameters' and outputs') is written; a layer kind that can only
+ * add gets its share cleared just before it runs. Otherwise the parameters' gradients accumulate. */
+static nn_status backward_from(nn_net *net, int first, int write) {
     if (!net || !net->built) return nn_fail(NN_ERR_INVALID, "the network is not built");
     if (!net->has_output_grad) return nn_fail(NN_ERR_INVALID, "backward needs a forward and a loss first");
     int B = net->last_batch;
     /* Gradients of every output but the last (which the loss wrote) accumulate from zero. */
-    for (int i = first; i + 1 < net->count; i++)
-        memset(net->layers[i].dout, 0, (size_t)B * nn_out_size(&net->layers[i]) * sizeof(float));
+    if (!write)
+        for (int i = first; i + 1 < net->count; i++)
+            memset(net->layers[i].dout, 0, (size_t)B * nn_out_size(&net->layers[i]) * sizeof(float));
+    net->backward_writes = write;
     for (int i = net->count - 1; i >= first; i--) {
         nn_layer *l = &net->layers[i];
+        const nn_layer_ops *ops = nn_ops_for(l->kind);
         const float *inp = i ? net->layers[i - 1].out : net->input_copy;
         float *dinp = i > first ? net->layers[i - 1].dout : NULL;
-        nn_ops_for(l->kind)->backward(net, l, inp, dinp, B);
+        if (write && !ops->writes) {
+            if (dinp) memset(dinp, 0, (size_t)B * nn_in_size(l) * sizeof(float));
+            if (l->w_count + l->b_count) memset(net->grads + l->w_off, 0, (l->w_count + l->b_count) * sizeof(float));
+        }
+        ops->backward(net, l, inp, dinp, B);
     }
+    net->backward_writes = 0;
     return NN_OK;
 }
 
-nn_status nn_backward(nn_net *net) { return backward_from(net, 0); }
+nn_status nn_backward(nn_net *net) { return backward_from(net, 0, 0); }
 
 nn_status nn_backward_params(nn_net *net) {
     int first = 0;
     if (net && net->built)
         while (first < net->count && net->layers[first].w_count + net->layers[first].b_count == 0) first++;
-    return backward_from(net, first);
+    return backward_from(net, first, 1);
 }

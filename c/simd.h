@@ -7,6 +7,7 @@
 #ifndef NN_SIMD_H
 #define NN_SIMD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #if defined(__wasm_simd128__)
@@ -80,6 +81,24 @@ static inline void f32x4_transpose(f32x4 *r0, f32x4 *r1, f32x4 *r2, f32x4 *r3) {
     *r2 = wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5);
     *r3 = wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7);
 }
+/* o[i] = (float)src[i] * scale for i < n, 16 bytes a time. A byte b becomes a float exactly as
+ * (bits of 2^23 | b) - 2^23: this LLVM turns the integer-to-float conversion of extended bytes into
+ * 16 scalar conversions (4x slower than the loop it replaced), and the subtraction is exact. */
+static inline f32x4 f32x4_from_u32_small(v128_t u) { /* lanes below 2^23 */
+    return wasm_f32x4_sub(wasm_v128_or(u, wasm_i32x4_splat(0x4B000000)), wasm_f32x4_splat(8388608.0f));
+}
+static inline void f32_from_u8_scaled(float *o, const uint8_t *src, size_t n, float scale) {
+    const f32x4 s = wasm_f32x4_splat(scale);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        v128_t b = wasm_v128_load(src + i), lo = wasm_u16x8_extend_low_u8x16(b), hi = wasm_u16x8_extend_high_u8x16(b);
+        wasm_v128_store(o + i, wasm_f32x4_mul(f32x4_from_u32_small(wasm_u32x4_extend_low_u16x8(lo)), s));
+        wasm_v128_store(o + i + 4, wasm_f32x4_mul(f32x4_from_u32_small(wasm_u32x4_extend_high_u16x8(lo)), s));
+        wasm_v128_store(o + i + 8, wasm_f32x4_mul(f32x4_from_u32_small(wasm_u32x4_extend_low_u16x8(hi)), s));
+        wasm_v128_store(o + i + 12, wasm_f32x4_mul(f32x4_from_u32_small(wasm_u32x4_extend_high_u16x8(hi)), s));
+    }
+    for (; i < n; i++) o[i] = (float)src[i] * scale;
+}
 #define NN_SIMD_NAME "wasm-simd128"
 
 #else
@@ -130,6 +149,9 @@ static inline void f32x4_transpose(f32x4 *r0, f32x4 *r1, f32x4 *r2, f32x4 *r3) {
     for (int i = 0; i < 4; i++)
         for (int j = 0; j < 4; j++) out[j].v[i] = in[i].v[j];
     *r0 = out[0]; *r1 = out[1]; *r2 = out[2]; *r3 = out[3];
+}
+static inline void f32_from_u8_scaled(float *o, const uint8_t *src, size_t n, float scale) {
+    for (size_t i = 0; i < n; i++) o[i] = (float)src[i] * scale;
 }
 #define NN_SIMD_NAME "scalar"
 

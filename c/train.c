@@ -40,8 +40,7 @@ nn_status nn_train_step(nn_net *net, const nn_data *data, int batch_size, int sh
     int correct = 0;
     if ((st = nn_forward(net, net->input_copy, n, 1)) != NN_OK) return st;
     if ((st = nn_loss(net, net->batch_y, n, &loss, &correct)) != NN_OK) return st;
-    nn_zero_grad(net);
-    if ((st = nn_backward_params(net)) != NN_OK) return st;
+    if ((st = nn_backward_params(net)) != NN_OK) return st; /* writes the gradients: no zeroing first */
     if ((st = nn_optim_step(net)) != NN_OK) return st;
     net->order_pos += (size_t)n;
     int64_t epoch = net->epoch;

@@ -124,7 +124,8 @@ static double ceiling(const micro_variant *v, int size, double min_seconds) {
 
 /* ---- the core's products at the networks' shapes ---- */
 
-typedef enum { L_NN, L_TN, L_NT, CONV_FORWARD, CONV_DW, CONV_DX } layout;
+/* _SET: C = the product, as a dense layer's backward writes its gradients in a training step */
+typedef enum { L_NN, L_TN, L_NT, L_NN_SET, L_TN_SET, CONV_FORWARD, CONV_DW, CONV_DX } layout;
 typedef struct {
     const char *net, *what;
     layout lay;
@@ -138,18 +139,18 @@ typedef struct {
  * sample (direct kernels from the padded image, timed with their padding and transposes). */
 static const shape shapes[] = {
     {"W1", "dense1 forward   x[64x784] W1^T", L_NT, 64, 128, 784, 1, 1},
-    {"W1", "dense1 dW        dout^T x", L_TN, 128, 784, 64, 1, 1},
+    {"W1", "dense1 dW        dout^T x", L_TN_SET, 128, 784, 64, 1, 1},
     {"W1", "dense2 forward", L_NT, 64, 10, 128, 1, 1},
-    {"W1", "dense2 dinp      dout W", L_NN, 64, 128, 10, 1, 1},
-    {"W1", "dense2 dW", L_TN, 10, 128, 64, 1, 1},
+    {"W1", "dense2 dinp      dout W", L_NN_SET, 64, 128, 10, 1, 1},
+    {"W1", "dense2 dW", L_TN_SET, 10, 128, 64, 1, 1},
     {"W2", "conv1 forward    direct 1x28x28 -> 8", CONV_FORWARD, 8, 784, 25, 64, 1, 1, 28, 28, 8, 5, 2},
     {"W2", "conv1 dW         direct", CONV_DW, 8, 25, 784, 64, 1, 1, 28, 28, 8, 5, 2},
     {"W2", "conv2 forward    direct 8x14x14 -> 16", CONV_FORWARD, 16, 196, 200, 64, 1, 8, 14, 14, 16, 5, 2},
     {"W2", "conv2 dW         direct", CONV_DW, 16, 200, 196, 64, 1, 8, 14, 14, 16, 5, 2},
     {"W2", "conv2 dinp       direct, flipped W", CONV_DX, 200, 196, 16, 64, 1, 8, 14, 14, 16, 5, 2},
     {"W2", "dense forward    x[64x784] W^T", L_NT, 64, 10, 784, 1, 1},
-    {"W2", "dense dinp", L_NN, 64, 784, 10, 1, 1},
-    {"W2", "dense dW", L_TN, 10, 784, 64, 1, 1},
+    {"W2", "dense dinp", L_NN_SET, 64, 784, 10, 1, 1},
+    {"W2", "dense dW", L_TN_SET, 10, 784, 64, 1, 1},
     {"im2col", "conv1 forward    W[8x25] col[25x784]", L_NN, 8, 784, 25, 64, 0},
     {"im2col", "conv1 dW         dy col^T", L_NT, 8, 25, 784, 64, 0},
     {"im2col", "conv2 forward    W[16x200] col[200x196]", L_NN, 16, 196, 200, 64, 0},
@@ -172,6 +173,8 @@ static void shape_run(void *p) {
     switch (s->lay) {
     case L_NN: nn_gemm_nn(s->M, s->N, s->K, x->A, s->K, x->B, s->N, x->C, s->N); break;
     case L_TN: nn_gemm_tn(s->M, s->N, s->K, x->A, s->M, x->B, s->N, x->C, s->N); break;
+    case L_NN_SET: nn_gemm_nn_set(s->M, s->N, s->K, x->A, s->K, x->B, s->N, x->C, s->N); break;
+    case L_TN_SET: nn_gemm_tn_set(s->M, s->N, s->K, x->A, s->M, x->B, s->N, x->C, s->N); break;
     case L_NT: nn_gemm_nt(s->M, s->N, s->K, x->A, s->K, x->B, s->K, x->C, s->N); break;
     case CONV_FORWARD: /* A: weights, B: the image, C: the output */
         nn_conv_pad(x->B, s->C, s->H, s->W, s->pad, x->xp, x->calls++ > 0);

@@ -127,7 +127,7 @@ static uint64_t hash_floats(const float *x, size_t n) {
 
 /* The same step nn_train_step takes, timed piece by piece (the arrays are indexed by layer). */
 typedef struct {
-    double gather, forward[32], loss, zero_grad, clear_douts, backward[32], optim;
+    double gather, forward[32], loss, clear_grads, backward[32], optim;
 } step_times;
 
 static void profiled_step(nn_net *net, const nn_data *data, step_times *t) {
@@ -139,9 +139,9 @@ static void profiled_step(nn_net *net, const nn_data *data, step_times *t) {
     static uint32_t idx[BATCH];
     for (int i = 0; i < B; i++) idx[i] = (uint32_t)((net->order_pos + (size_t)i * 7919) % nn_data_count(data));
     net->order_pos += (size_t)B;
-    double t0 = bench_now();
+    double t0 = bench_now(), t1;
     nn_data_gather(data, idx, B, net->input_copy, net->batch_y);
-    double t1 = bench_now();
+    t1 = bench_now();
     t->gather += t1 - t0;
     const float *inp = net->input_copy;
     for (int i = 0; i < net->count; i++) {
@@ -155,25 +155,28 @@ static void profiled_step(nn_net *net, const nn_data *data, step_times *t) {
     float loss;
     t0 = bench_now();
     nn_loss(net, net->batch_y, B, &loss, NULL);
-    t1 = bench_now();
-    nn_zero_grad(net);
-    double t2 = bench_now();
-    int first = 0; /* as nn_backward_params: nothing before the first layer with parameters */
+    t->loss += bench_now() - t0;
+    /* as nn_backward_params: nothing before the first layer with parameters, and every gradient
+     * written, not added; the kinds that only add get theirs cleared first ("clear gradients") */
+    int first = 0;
     while (first < net->count && net->layers[first].w_count + net->layers[first].b_count == 0) first++;
-    for (int i = first; i + 1 < net->count; i++)
-        memset(net->layers[i].dout, 0, (size_t)B * nn_out_size(&net->layers[i]) * sizeof(float));
-    double t3 = bench_now();
-    t->loss += t1 - t0;
-    t->zero_grad += t2 - t1;
-    t->clear_douts += t3 - t2;
+    net->backward_writes = 1;
     for (int i = net->count - 1; i >= first; i--) {
         nn_layer *l = &net->layers[i];
+        const nn_layer_ops *ops = nn_ops_for(l->kind);
         const float *in = i ? net->layers[i - 1].out : net->input_copy;
         float *dinp = i > first ? net->layers[i - 1].dout : NULL;
         t0 = bench_now();
-        nn_ops_for(l->kind)->backward(net, l, in, dinp, B);
-        t->backward[i] += bench_now() - t0;
+        if (!ops->writes) {
+            if (dinp) memset(dinp, 0, (size_t)B * nn_in_size(l) * sizeof(float));
+            if (l->w_count + l->b_count) memset(net->grads + l->w_off, 0, (l->w_count + l->b_count) * sizeof(float));
+        }
+        t1 = bench_now();
+        t->clear_grads += t1 - t0;
+        ops->backward(net, l, in, dinp, B);
+        t->backward[i] += bench_now() - t1;
     }
+    net->backward_writes = 0;
     t0 = bench_now();
     nn_optim_step(net);
     t->optim += bench_now() - t0;
@@ -201,7 +204,7 @@ static void profile(const char *name, nn_net *net, const nn_data *data, double s
             if (c[i] < b[i]) b[i] = c[i];
     }
     printf("  %s, fastest of %d steps, microseconds per step of %d:\n", name, steps, BATCH);
-    double total = best.gather + best.loss + best.zero_grad + best.clear_douts + best.optim;
+    double total = best.gather + best.loss + best.clear_grads + best.optim;
     printf("    %-28s %8.1f\n", "gather batch", best.gather * 1e6);
     for (int i = 0; i < net->count; i++) {
         const nn_layer *l = &net->layers[i];
@@ -214,8 +217,7 @@ static void profile(const char *name, nn_net *net, const nn_data *data, double s
         total += best.forward[i] + best.backward[i];
     }
     printf("    %-28s %8.1f\n", "loss", best.loss * 1e6);
-    printf("    %-28s %8.1f\n", "zero grads", best.zero_grad * 1e6);
-    printf("    %-28s %8.1f\n", "clear output grads", best.clear_douts * 1e6);
+    printf("    %-28s %8.1f\n", "clear gradients", best.clear_grads * 1e6);
     for (int i = net->count - 1; i >= 0; i--) {
         const nn_layer *l = &net->layers[i];
         double f = layer_flops(l) * BATCH * (i == 0 ? 1 : 2);

@@ -15,13 +15,14 @@ static void fill(float *x, size_t n, uint64_t seed, float scale) {
 
 static void test_gemm(void) {
     /* odd sizes around the 4x8 register block, all three layouts: bit-identical to the reference */
-    int sizes[][3] = {{1, 1, 1}, {3, 5, 7}, {4, 8, 16}, {5, 9, 3}, {13, 17, 11}, {64, 10, 128}, {7, 33, 1}};
+    int sizes[][3] = {{1, 1, 1}, {3, 5, 7}, {4, 8, 16}, {5, 9, 3}, {13, 17, 11}, {64, 10, 128}, {7, 33, 1}, {5, 18, 300}};
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
         int M = sizes[s][0], N = sizes[s][1], K = sizes[s][2];
         float *A = malloc(sizeof(float) * M * K), *B = malloc(sizeof(float) * K * N);
         float *C1 = malloc(sizeof(float) * M * N), *C2 = malloc(sizeof(float) * M * N);
         fill(A, (size_t)M * K, 1 + s, 1.0f);
         fill(B, (size_t)K * N, 100 + s, 1.0f);
+        A[0] = -0.0f; /* products of -0 and +0: a sum of them must still start from +0 */
         for (int layout = 0; layout < 3; layout++) {
             fill(C1, (size_t)M * N, 7, 0.5f);
             memcpy(C2, C1, sizeof(float) * M * N);
@@ -38,6 +39,24 @@ static void test_gemm(void) {
             CHECK(memcmp(C1, C2, sizeof(float) * M * N) == 0, "gemm layout %d %dx%dx%d differs from the reference",
                   layout, M, N, K);
         }
+        for (int layout = 0; layout < 2; layout++) { /* C = ...: C1's NaNs are not read; C2 cleared, then += */
+            for (int i = 0; i < M * N; i++) C1[i] = NAN;
+            memset(C2, 0, sizeof(float) * M * N);
+            if (layout == 0) {
+                nn_gemm_nn_set(M, N, K, A, K, B, N, C1, N);
+                nn_gemm_ref(0, 0, M, N, K, A, K, B, N, C2, N);
+            } else {
+                nn_gemm_tn_set(M, N, K, A, M, B, N, C1, N);
+                nn_gemm_ref(1, 0, M, N, K, A, M, B, N, C2, N);
+            }
+            CHECK(memcmp(C1, C2, sizeof(float) * M * N) == 0, "gemm set layout %d %dx%dx%d differs from the reference",
+                  layout, M, N, K);
+        }
+        for (int i = 0; i < M * N; i++) C1[i] = NAN; /* no products: the empty sum */
+        nn_gemm_tn_set(M, N, 0, A, M, B, N, C1, N);
+        int zeros = 1;
+        for (int i = 0; i < M * N; i++) zeros &= C1[i] == 0.0f && !signbit(C1[i]);
+        CHECK(zeros, "gemm set %dx%dx0 writes +0", M, N);
         free(A); free(B); free(C1); free(C2);
     }
 }
@@ -351,9 +370,35 @@ static void test_initial_loss(void) {
     free(x);
 }
 
+/* The networks of test_step_skips_nothing_read, on 1x5x5 inputs and C classes. kind 0: an MLP
+ * after an activation and a flatten (the layers before the first with parameters get no gradient);
+ * kind 1: a CNN whose conv, batch norm, max-pool and dropout only add to their gradients (the step
+ * clears them first) between kinds that write theirs (dense, activations, flatten). */
+static nn_net *step_net(int kind, int C) {
+    nn_net *net = nn_net_create(1, 5, 5);
+    if (kind == 0) {
+        nn_add_activation(net, NN_LAYER_RELU, 0);
+        nn_add_flatten(net);
+        nn_add_dense(net, 8, 1);
+        nn_add_activation(net, NN_LAYER_TANH, 0);
+    } else {
+        nn_add_conv2d(net, 3, 3, 1, 1, 1);
+        nn_add_batchnorm(net, 1e-5f, 0.1f);
+        nn_add_activation(net, NN_LAYER_RELU, 0);
+        nn_add_pool(net, NN_LAYER_MAXPOOL, 2, 2, 0);
+        nn_add_dropout(net, 0.25f);
+        nn_add_flatten(net);
+        nn_add_dense(net, 6, 1);
+        nn_add_activation(net, NN_LAYER_LEAKY_RELU, 0.1f);
+    }
+    nn_add_dense(net, C, 1);
+    return net;
+}
+
 /* nn_train_step skips what nobody reads (the input gradients of the layers before the first with
- * parameters; a flatten layer's copy): its weights and losses must be, bit for bit, those of the
- * plain forward, loss, zero_grad, backward and optimizer step on the same batches. */
+ * parameters; a flatten layer's copy; clearing the gradients its backward then writes): its weights
+ * and losses must be, bit for bit, those of the plain forward, loss, zero_grad, backward (which
+ * adds) and optimizer step on the same batches. */
 static void test_step_skips_nothing_read(void) {
     enum { N = 35, F = 25, B = 7, C = 3, STEPS = 15 }; /* 15 steps of 7 cross two epochs */
     uint8_t x[N * F], y[N];
@@ -363,42 +408,42 @@ static void test_step_skips_nothing_read(void) {
     for (int i = 0; i < N; i++) y[i] = (uint8_t)(i % C);
     const float scale = 1.0f / 255.0f;
     nn_data *d = nn_data_create_u8(x, y, N, F, scale);
-    nn_net *nets[2];
-    for (int k = 0; k < 2; k++) {
-        nets[k] = nn_net_create(1, 5, 5);
-        nn_add_activation(nets[k], NN_LAYER_RELU, 0);
-        nn_add_flatten(nets[k]);
-        nn_add_dense(nets[k], 8, 1);
-        nn_add_activation(nets[k], NN_LAYER_TANH, 0);
-        nn_add_dense(nets[k], C, 1);
-        CHECK_OK(nn_build(nets[k], B));
-        nn_set_optimizer(nets[k], NN_OPTIM_SGD);
-        nn_set_hyper(nets[k], NN_HP_MOMENTUM, 0.9);
-        nn_seed(nets[k], 3);
-        CHECK_OK(nn_init_all(nets[k], NN_INIT_TORCH_DEFAULT, 0, 0, NN_FAN_IN, NN_GAIN_LEAKY_RELU));
+    for (int kind = 0; kind < 2; kind++) {
+        nn_net *nets[2];
+        for (int k = 0; k < 2; k++) {
+            nets[k] = step_net(kind, C);
+            CHECK_OK(nn_build(nets[k], B));
+            nn_set_optimizer(nets[k], NN_OPTIM_SGD);
+            nn_set_hyper(nets[k], NN_HP_MOMENTUM, 0.9);
+            nn_seed(nets[k], 3);
+            CHECK_OK(nn_init_all(nets[k], NN_INIT_TORCH_DEFAULT, 0, 0, NN_FAN_IN, NN_GAIN_LEAKY_RELU));
+        }
+        float xb[B * F];
+        int32_t yb[B];
+        int same_loss = 1;
+        for (int s = 0, at = 0; s < STEPS; s++, at = (at + B) % N) {
+            nn_step_result res;
+            CHECK_OK(nn_train_step(nets[0], d, B, 0, &res));
+            for (int i = 0; i < B * F; i++) xb[i] = (float)x[at * F + i] * scale;
+            for (int i = 0; i < B; i++) yb[i] = y[at + i];
+            float loss;
+            CHECK_OK(nn_forward(nets[1], xb, B, 1));
+            CHECK_OK(nn_loss(nets[1], yb, B, &loss, NULL));
+            nn_zero_grad(nets[1]);
+            CHECK_OK(nn_backward(nets[1]));
+            CHECK_OK(nn_optim_step(nets[1]));
+            same_loss &= memcmp(&loss, &res.loss, sizeof loss) == 0;
+        }
+        CHECK(same_loss, "net %d: the same loss at every step", kind);
+        CHECK(memcmp(nn_params(nets[0]), nn_params(nets[1]), nn_param_count(nets[0]) * sizeof(float)) == 0,
+              "net %d: the same weights after %d steps, bit for bit", kind, STEPS);
+        CHECK(memcmp(nn_grads(nets[0]), nn_grads(nets[1]), nn_param_count(nets[0]) * sizeof(float)) == 0,
+              "net %d: the same gradients after %d steps, bit for bit", kind, STEPS);
+        if (kind == 0)
+            CHECK(memcmp(nn_layer_output(nets[1], 1), nn_layer_output(nets[1], 0), sizeof(float) * B * F) == 0,
+                  "flatten's output is its input");
+        for (int k = 0; k < 2; k++) nn_net_free(nets[k]);
     }
-    float xb[B * F];
-    int32_t yb[B];
-    int same_loss = 1;
-    for (int s = 0, at = 0; s < STEPS; s++, at = (at + B) % N) {
-        nn_step_result res;
-        CHECK_OK(nn_train_step(nets[0], d, B, 0, &res));
-        for (int i = 0; i < B * F; i++) xb[i] = (float)x[at * F + i] * scale;
-        for (int i = 0; i < B; i++) yb[i] = y[at + i];
-        float loss;
-        CHECK_OK(nn_forward(nets[1], xb, B, 1));
-        CHECK_OK(nn_loss(nets[1], yb, B, &loss, NULL));
-        nn_zero_grad(nets[1]);
-        CHECK_OK(nn_backward(nets[1]));
-        CHECK_OK(nn_optim_step(nets[1]));
-        same_loss &= memcmp(&loss, &res.loss, sizeof loss) == 0;
-    }
-    CHECK(same_loss, "the same loss at every step");
-    CHECK(memcmp(nn_params(nets[0]), nn_params(nets[1]), nn_param_count(nets[0]) * sizeof(float)) == 0,
-          "the same weights after %d steps, bit for bit", STEPS);
-    CHECK(memcmp(nn_layer_output(nets[1], 1), nn_layer_output(nets[1], 0), sizeof(float) * B * F) == 0,
-          "flatten's output is its input");
-    for (int k = 0; k < 2; k++) nn_net_free(nets[k]);
     nn_data_free(d);
 }
 
