@@ -29,23 +29,27 @@ const PUSHES = ['progress', 'steps', 'stats', 'eval', 'grid', 'boundary', 'stopp
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const THREADS_KEY = 'nn-playground-threads';
 
-/** The thread count kept in this browser (Settings), else what its cores offer, 1 to 8. */
-export function keptThreads(storage = globalThis.localStorage, cores = globalThis.navigator?.hardwareConcurrency) {
-  let kept = 0;
+/** localStorage, or null where the page may not use it (reading it throws in a frame whose storage is blocked). */
+function browserStorage() {
   try {
-    kept = Number(storage?.getItem(THREADS_KEY));
+    return globalThis.localStorage ?? null;
   } catch {
-    // storage refused (an opaque origin): the default
+    return null;
   }
+}
+
+/** The thread count kept in this browser (Settings), else what its cores offer, 1 to 8. */
+export function keptThreads(storage = browserStorage(), cores = globalThis.navigator?.hardwareConcurrency) {
+  const kept = Number(storage?.getItem(THREADS_KEY));
   return Math.min(8, Math.max(1, Math.floor(kept || cores || 1)));
 }
 
 /** Keeps the thread count in this browser (not in the link: it changes no number). */
-export function keepThreads(n, storage = globalThis.localStorage) {
+export function keepThreads(n, storage = browserStorage()) {
   try {
     storage?.setItem(THREADS_KEY, String(n));
   } catch {
-    // not kept: the next visit starts from the default
+    // full or refused: the next visit starts from the default
   }
 }
 
