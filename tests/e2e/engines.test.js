@@ -1,13 +1,14 @@
-// engines.test.js: the built page (web/dist, under a sub-path, with the production CSP as a
-// header) in every engine a class uses: Chromium, Firefox ESR and WebKit (engines.js), one browser
-// per engine for the whole file. In each: the page loads with no console error and no CSP
-// violation; MNIST downloads with its progress, is checked and cached, and a second visit asks for
-// no data; the MLP and the CNN train and their first 50 losses are bit-identical to the headless
-// runner's; a copied link gives them again in a fresh profile; the draw pad takes a pointer stroke;
-// a reload offers to resume and the resumed run has the uninterrupted run's numbers; a hostile
-// link is refused with its message; with the network off the page and every lesson open and
-// train; a second deployment is picked up on the next visit, said so, and served offline with its
-// own wasm. NN_ENGINES=firefox,webkit runs a subset.
+// engines.test.js: the built page (web/dist, under a sub-path, with the production CSP as a header)
+// in every engine a class uses: Chromium, Firefox ESR and WebKit (engines.js), one browser per
+// engine for the whole file. In each: the page loads with no console error and no CSP violation;
+// MNIST downloads with its progress, is checked and cached, and a second visit asks for no data;
+// the MLP and the CNN train and their first 50 losses are bit-identical to the headless runner's
+// (on the page's threads in Chromium and Firefox; WebKitGTK has no shared memory, so one thread,
+// and the page says so); a copied link gives them again in a fresh profile; the draw pad takes a
+// pointer stroke; a reload offers to resume and the resumed run has the uninterrupted run's
+// numbers; a hostile link is refused with its message; with the network off the page and every
+// lesson open and train; a second deployment is picked up on the next visit, said so, and served
+// offline with its own wasm. NN_ENGINES=firefox,webkit runs a subset.
 
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -67,6 +68,29 @@ async function trainTo(tab, n) {
 async function trainsAsTheRunner(tab, which = 'mlp') {
   await trainTo(tab, 50);
   expect((await losses(tab)).slice(0, 50), which).toEqual(reference[which]);
+}
+
+// Why each engine runs one thread ('' where it runs the page's count): WebKitGTK 2.50 is
+// cross-origin isolated here, yet gives the page and its workers no SharedArrayBuffer.
+const ONE_THREAD_BECAUSE = { chromium: '', firefox: '', webkit: 'shared' };
+
+/** The page (served with COOP/COEP) runs its threads, the count of its cores up to 8, or says why not. */
+async function threadsAsExpected(tab, engine) {
+  const why = ONE_THREAD_BECAUSE[engine];
+  const read = () => tab.run(`${DEEP} const note = deep('nn-threads-control')?.shadowRoot.querySelector('#threads-note');
+    return { ...pg.training.threads, cores: navigator.hardwareConcurrency, isolated: self.crossOriginIsolated, note: note?.textContent.trim() };`);
+  const want = (t) => (why ? t.reason === why : t.running === Math.min(8, t.cores) && t.running === t.wanted);
+  const t = await poll(async () => { const r = await read(); return want(r) && r; }, { timeout: 20_000, what: `${engine}'s threads` }).catch(async (err) => {
+    throw new Error(`${err.message}: ${JSON.stringify(await read())}`);
+  });
+  expect(t.isolated).toBe(true);
+  if (why) {
+    expect(t).toMatchObject({ running: 1, max: 1 });
+    expect(t.note).toContain('One thread: this browser gives the training worker no shared memory (SharedArrayBuffer).');
+  } else {
+    expect(t).toMatchObject({ max: 8, reason: '' });
+    expect(t.note).toContain(t.running > 1 ? `${t.running} threads train now.` : 'One thread trains now.');
+  }
 }
 
 /** A page load that is a real navigation (a new query), not a jump within the page. */
@@ -162,10 +186,11 @@ for (const name of chosen) {
       await clean();
     }, 150_000);
 
-    it('trains the MLP and the CNN with the runner\'s first 50 losses, bit for bit', async () => {
+    it('trains the MLP and the CNN with the runner\'s first 50 losses, bit for bit, on threads where it can', async () => {
       for (const [which, hash] of [['mlp', MLP], ['cnn', CNN]]) {
         await tab.goto(address(server, hash));
         await waitStatus(tab, ['ready']);
+        if (which === 'mlp') await threadsAsExpected(tab, name);
         await trainsAsTheRunner(tab, which);
       }
       await clean();
