@@ -9,14 +9,21 @@ import { createTrialHandler } from './trial.js';
 const origin = self.location.origin;
 let tfWasm = null;
 
-async function loadTf(backend) {
+async function loadTf(backend, threads = 1) {
   const bundle = await import('./tfjs.js');
   const { tf } = bundle;
   tf.enableProdMode(); // the peer skips its debug checks, as a user after speed would set it
   if (backend === 'wasm') {
     tfWasm = bundle.tfWasm;
-    // One thread, like our core (without cross-origin isolation there would be none anyway).
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    if (threads > 1) {
+      // Its threaded SIMD build (tfjs-backend-wasm-threaded-simd.wasm): the bench page is
+      // cross-origin isolated, so TF.js finds shared memory and starts its own pthread workers.
+      if (!self.crossOriginIsolated) throw new Error('TF.js threads need a cross-origin isolated page');
+      tfWasm.setThreadsCount(threads);
+    } else {
+      // One thread, like our core's single-thread build.
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    }
     tfWasm.setWasmPaths(`${origin}/tfjs-wasm/`);
   }
   if (!(await tf.setBackend(backend))) throw new Error(`TF.js could not start its ${backend} backend`);

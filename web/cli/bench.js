@@ -46,8 +46,10 @@ const USAGE = `usage: npm run bench -- [options]
   --no-node             skip the Node part
   --no-chromium         skip everything in headless Chromium (the bench page and the built page)
   --no-cpu              skip the short run of TF.js's cpu backend
-  --threads N           in Node, also our threaded core on N threads in the same rounds (default 2;
-                        1 skips it), with its ratio to our single thread
+  --threads N           also our threaded core on N threads in the same rounds (default 2; 1 skips
+                        it), with its ratio to our single thread: in Node, and in Chromium through
+                        the page's worker in a cross-origin isolated bench page, next to TF.js's
+                        threaded SIMD build on the page's cores (its best of 1 and that many)
   --no-gemm             skip GEMM against its ceiling (tests/bench/gemm_bench.c, built with emcc)
   --no-sizes            skip the built page's gzip'ed sizes
   --no-page             skip the built page in Chromium (first-step latency, live charts cost)
@@ -257,7 +259,8 @@ async function main() {
     log('Chromium: our core vs TF.js wasm, each in its own Web Worker');
     const { runInChromium } = await import('../bench/chromium.js');
     const gemm = gemmBytes ? { bytes: gemmBytes, args: gemmArgs } : null;
-    const got = await runInChromium({ wasmBytes, quick: opts.quick, workloads: opts.workloads, cpu: opts.cpu && !opts.quick, oursPath: opts.oursPath, gemm, log: (t) => log(`chromium ${t}`) });
+    const wasmMtBytes = opts.threads > 1 ? readFileSync(path.join(path.dirname(wasmFile), 'nn-mt.wasm')) : null;
+    const got = await runInChromium({ wasmBytes, wasmMtBytes, threads: opts.threads, quick: opts.quick, workloads: opts.workloads, cpu: opts.cpu && !opts.quick, oursPath: opts.oursPath, gemm, log: (t) => log(`chromium ${t}`) });
     result.chromium = got.results;
     if (gemm) {
       result.gemm.Chromium = got.gemm ?? { error: 'the bench page returned no GEMM report' };
