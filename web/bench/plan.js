@@ -121,10 +121,12 @@ export async function runPlan({ spawn, experiments, workloads, settings, cpu = B
         result.threadsVsPeer = result['ours-threads'].samplesPerSec / result['tfjs-wasm'].samplesPerSec;
       }
       if (rounds['tfjs-wasm-threads']) {
-        result['tfjs-wasm-threads'] = { ...summarize(rounds['tfjs-wasm-threads']), info: info['tfjs-wasm-threads'], threads: peerThreads };
+        // threads: what TF.js reports it runs (getThreadsCount), which may be fewer than asked.
+        const ran = info['tfjs-wasm-threads']?.threads ?? peerThreads;
+        result['tfjs-wasm-threads'] = { ...summarize(rounds['tfjs-wasm-threads']), info: info['tfjs-wasm-threads'], threads: peerThreads, ran };
         const threaded = result['tfjs-wasm-threads'].samplesPerSec > result['tfjs-wasm'].samplesPerSec;
         result.peerBest = threaded
-          ? { engine: 'tfjs-wasm-threads', threads: peerThreads, samplesPerSec: result['tfjs-wasm-threads'].samplesPerSec }
+          ? { engine: 'tfjs-wasm-threads', threads: ran, samplesPerSec: result['tfjs-wasm-threads'].samplesPerSec }
           : { engine: 'tfjs-wasm', threads: 1, samplesPerSec: result['tfjs-wasm'].samplesPerSec };
         if (result['ours-threads']) result.threadsVsPeerBest = result['ours-threads'].samplesPerSec / result.peerBest.samplesPerSec;
       }

@@ -39,6 +39,8 @@ export function formatTable(where, results) {
     if (peerThreads) {
       const best = r.peerBest ? `${rate(r.peerBest)} (${r.peerBest.threads} thread${r.peerBest.threads > 1 ? 's' : ''})` : '-';
       row.push(rate(r['tfjs-wasm-threads']), best, ...(threads ? [r.threadsVsPeerBest ? `${r.threadsVsPeerBest.toFixed(2)}x` : '-'] : []));
+      const t = r['tfjs-wasm-threads'];
+      if (t && t.ran !== undefined && t.ran !== t.threads) notes.push(`${id}: TF.js's threaded build was asked for ${t.threads} threads (setThreadsCount) and reports ${t.ran} (getThreadsCount)`);
     }
     if (hasE2e) row.push(ours.endToEndSamplesPerSec ? `${thousands(ours.endToEndSamplesPerSec)}/s` : '-');
     if (hasCpu) row.push(rate(r['tfjs-cpu']));

@@ -45,11 +45,12 @@ async function tfjsTrainer(env, backend, workload, threadsAsked = 1) {
   const trainer = createTfjsTrainer(tf, workload, mnist, { batchSize: BATCH_SIZE });
   const flags = tf.env().getFlags();
   const threads = backend === 'wasm' && env.wasmThreads ? env.wasmThreads() : 1;
-  if (threads !== threadsAsked) throw new Error(`TF.js ${backend} runs ${threads} thread(s), not the ${threadsAsked} asked for`);
+  // Reported as it runs: TF.js's threaded build may start fewer threads than asked (README, Threads).
+  const threadsNote = threads !== threadsAsked ? { threadsAsked } : {};
   return {
     info: {
       tfjs: tf.version_core, backend: tf.getBackend(), simd: backend === 'wasm' ? Boolean(flags.WASM_HAS_SIMD_SUPPORT) : null,
-      threads, prod: tf.env().getBool('PROD'),
+      threads, ...threadsNote, prod: tf.env().getBool('PROD'),
       kernelCheck: kernelCheck?.map((r) => ({ x: r.case.x, filter: r.case.filter, strides: r.case.strides, pad: r.case.pad, maxAbsError: r.maxAbsError, maxAbsValue: r.maxAbsValue })),
     },
     step: () => trainer.step(),
