@@ -20,6 +20,10 @@ export function browserTrialEnv() {
         // Its threaded SIMD build (tfjs-backend-wasm-threaded-simd.wasm): the bench page is
         // cross-origin isolated, so TF.js finds shared memory and starts its own pthread workers.
         if (!self.crossOriginIsolated) throw new Error('TF.js threads need a cross-origin isolated page');
+        // TF.js caps its thread pool at half of navigator.hardwareConcurrency (its backend.cc counts
+        // two logical cores as one core), so on a 2-core machine it would run one thread whatever
+        // it is asked: it is told of twice the threads asked for, before its module starts.
+        Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
         tfWasm.setThreadsCount(threads);
       } else {
         // One thread, like our core's single-thread build.

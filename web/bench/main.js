@@ -44,20 +44,6 @@ function spawnBareWorker() {
   };
 }
 
-/**
- * A trial on the bench page's own main thread, behind the same {call, terminate}: TF.js's
- * threaded build, whose pthreads start there (in a Web Worker it found shared memory yet ran one
- * thread). Only one engine trains at a time, so the page's thread is free for it.
- */
-function spawnOnPage() {
-  const handler = Promise.all([import('./trial.js'), import('./browser-env.js')])
-    .then(([{ createTrialHandler }, { browserTrialEnv }]) => createTrialHandler(browserTrialEnv()));
-  return {
-    call: async (type, fields = {}) => (await handler)({ type, ...fields }),
-    terminate: () => {},
-  };
-}
-
 /** gemm_bench in its own worker: its parsed report, or {error} when it could not run. */
 async function runGemm(args) {
   const worker = new Worker(new URL('./gemm-worker.js', import.meta.url), { type: 'module' });
@@ -88,7 +74,6 @@ async function main() {
     checkWorkloadExperiment(id, experiments[id]);
   }
   const spawn = (engine) => {
-    if (engine === 'tfjs-wasm-threads') return spawnOnPage();
     return engine.startsWith('ours') && ours === 'page' ? pageWorkerTrial() : spawnBareWorker();
   };
   // Threads through the page's worker only (a bare worker has no way to start the core's threads).
