@@ -93,7 +93,7 @@ export class Host {
       try {
         return await createCore(wasmMtUrl);
       } catch {
-        this.#threadsWhy = 'memory'; // no shared memory of that size here, or no nn-mt.wasm: one thread
+        this.#threadsWhy = 'memory'; // no shared memory of that size here, or nn-mt.wasm did not load: one thread
       }
     }
     return initCore(wasmUrl);
