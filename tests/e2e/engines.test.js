@@ -97,17 +97,19 @@ async function threadsAsExpected(tab, engine) {
 let visit = 0;
 const address = (server, hash) => `${server.url}?visit=${++visit}${hash}`;
 
-// A second deployment: the same sources built again beside a wasm with one more custom section
-// (other bytes, the same code): its wasm hash, page scripts and shell version all differ.
+// A second deployment: the same sources built again beside wasm files with one more custom section
+// (other bytes, the same code): their hashes, page scripts and shell version all differ.
 let second;
 async function secondDeployment() {
   if (second) return second;
   const dir = await mkdtemp(path.join(tmpdir(), 'nn-deploy-'));
   const publicDir = path.join(dir, 'public');
   await cp(path.join(ROOT, 'web/public'), publicDir, { recursive: true });
-  const wasm = await readFile(path.join(publicDir, 'nn.wasm'));
   const name = Buffer.from('deployment-2');
-  await writeFile(path.join(publicDir, 'nn.wasm'), Buffer.concat([wasm, Buffer.from([0, name.length + 1, name.length]), name]));
+  for (const file of ['nn.wasm', 'nn-mt.wasm']) { // the page loads one of them (nn-mt.wasm where it runs threads)
+    const wasm = await readFile(path.join(publicDir, file));
+    await writeFile(path.join(publicDir, file), Buffer.concat([wasm, Buffer.from([0, name.length + 1, name.length]), name]));
+  }
   await build({
     configFile: path.join(ROOT, 'web/vite.config.js'),
     publicDir,
@@ -326,23 +328,26 @@ for (const name of chosen) {
 
     it('picks up a new deployment on the next visit, says so, and serves it offline with its own wasm', async () => {
       const { dist } = await secondDeployment();
-      const wasmOf = async (dir) => JSON.parse(/const FILES = (\[[^\]]*\])/.exec(await readFile(path.join(dir, 'sw.js'), 'utf8'))[1]).find((f) => f.startsWith('nn.wasm'));
+      // The deployment's wasm files (nn.wasm?v=..., nn-mt.wasm?v=...), as its sw.js lists them.
+      const wasmOf = async (dir) => JSON.parse(/const FILES = (\[[^\]]*\])/.exec(await readFile(path.join(dir, 'sw.js'), 'utf8'))[1]).filter((f) => /^nn(-mt)?\.wasm/.test(f)).sort();
       const versionOf = async (dir) => /const VERSION = "([0-9a-f]+)"/.exec(await readFile(path.join(dir, 'sw.js'), 'utf8'))[1];
       const [oldWasm, newWasm, newVersion] = [await wasmOf(DIST), await wasmOf(dist), await versionOf(dist)];
-      expect(newWasm).not.toBe(oldWasm);
+      expect(newWasm.length).toBe(2);
+      expect(newWasm.filter((f) => oldWasm.includes(f))).toEqual([]);
+      const coreAsked = () => server.requests.filter((p) => /\/nn(-mt)?\.wasm\?/.test(p)).at(-1);
       server.deploy(dist);
       try {
         await tab.goto(address(server, MLP));
         await waitStatus(tab, ['ready']);
-        expect(server.requests.filter((p) => p.includes('nn.wasm')).at(-1)).toBe(`${PREFIX}${newWasm}`);
+        await poll(async () => newWasm.map((f) => `${PREFIX}${f}`).includes(coreAsked()), { timeout: 30_000, what: 'the new deployment\'s core' });
         const notice = await poll(() => tab.run(`return document.querySelector('.shell-notice')?.textContent;`), { timeout: 30_000, what: 'the update notice' });
         expect(notice).toContain('updated since your last visit');
         expect(await tab.run(`return document.documentElement.dataset.shellVersion;`)).toBe(newVersion);
         // Only the new deployment's shell is kept, and with its own wasm.
         const kept = await tab.run(`const names = (await caches.keys()).filter((n) => n.startsWith('nn-playground-shell-'));
-          const wasm = []; for (const n of names) for (const r of await (await caches.open(n)).keys()) if (r.url.includes('nn.wasm')) wasm.push(new URL(r.url).pathname.split('/').pop() + new URL(r.url).search);
-          return { names, wasm };`);
-        expect(kept).toEqual({ names: [`nn-playground-shell-${newVersion}`], wasm: [newWasm] });
+          const wasm = []; for (const n of names) for (const r of await (await caches.open(n)).keys()) if (['/nn.wasm?', '/nn-mt.wasm?'].some((f) => r.url.includes(f))) wasm.push(new URL(r.url).pathname.split('/').pop() + new URL(r.url).search);
+          return { names, wasm: wasm.sort() };`);
+        expect(kept).toEqual({ names: [`nn-playground-shell-${newVersion}`], wasm: newWasm });
         await network(false);
         await tab.goto(address(server, MLP));
         await waitStatus(tab, ['ready']);
