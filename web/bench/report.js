@@ -159,7 +159,8 @@ export function formatFirstStep(firstStep, chromium) {
 export function formatCharts(charts, settings) {
   if (!charts) return '';
   if (charts.error) return `Live charts cost: not measured: ${charts.error}`;
-  return [`Live charts cost: the default experiment (MLP, batch 64) in the built page, viewport ${charts.viewport.width}x${charts.viewport.height}, views on screen: ${charts.views.join(', ')};`
+  const threads = charts.threads ? `, training on ${charts.threads} thread${charts.threads > 1 ? 's' : ''}` : '';
+  return [`Live charts cost: the default experiment (MLP, batch 64) in the built page${threads}, viewport ${charts.viewport.width}x${charts.viewport.height}, views on screen: ${charts.views.join(', ')};`
     + ` ${charts.rounds.length} round(s) of ${settings.seconds} s with the "Live charts" switch on and ${settings.seconds} s off, the order flipping every round`,
   `  charts on ${thousands(charts.onSamplesPerSec)}/s, off ${thousands(charts.offSamplesPerSec)}/s (medians); cost: ${signed(charts.cost)} training time with them on`
     + ` (median round; rounds ${charts.costs.map((c) => signed(c)).join(', ')})${charts.cost < 0 ? ' (below zero: the machine\'s noise is larger than the cost)' : ''}; target < ${pct(CHARTS_COST_TARGET)}: ${verdict(charts.met)}`,
