@@ -60,9 +60,15 @@ static void wake_all(_Atomic int32_t *addr) {
 }
 
 #if defined(NN_THREADS_WASM) || defined(NN_THREADS_POSIX)
+/* A call of its own, so the address is computed at the store: inlined, the compiler kept it in a
+ * local set by the first store, and Node 20's baseline wasm compiler (V8 11.3, Liftoff) drops a
+ * local.tee that is the address of an atomic store, so every later store went to address 0 and a
+ * rise in the thread count after a lower one waited forever for that thread. */
+__attribute__((noinline)) static void park(int id, int32_t generation) { atomic_store(&pool.parked[id], generation); }
+
 static void serve(int id) {
     int32_t seen = atomic_load(&pool.generation);
-    atomic_store(&pool.parked[id], seen);
+    park(id, seen);
     atomic_fetch_add(&pool.alive, 1);
     for (;;) {
         wait_while(&pool.generation, seen);
@@ -71,7 +77,7 @@ static void serve(int id) {
             if (id < pool.parts) pool.fn(pool.ctx, id, pool.parts);
             if (atomic_fetch_sub(&pool.pending, 1) == 1) wake_all(&pool.pending);
         }
-        atomic_store(&pool.parked[id], seen);
+        park(id, seen);
     }
 }
 #endif

@@ -1,7 +1,8 @@
 // offline-build.js: the Vite plugin that writes web/dist/sw.js once the page is built: this
 // deployment's VERSION (a hash of every file it lists) and FILES (the page's files, relative to
-// it), followed by src/offline/sw.js. It also gives the page nn.wasm's URL with the wasm's own
-// hash in it (nn.wasm?v=...), so a cached page never pairs with another deployment's wasm.
+// it), followed by src/offline/sw.js. It also gives the page the URLs of nn.wasm and nn-mt.wasm
+// with each wasm's own hash in it (nn.wasm?v=...), so a cached page never pairs with another
+// deployment's wasm.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -9,10 +10,10 @@ import path from 'node:path';
 
 const hash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 
-/** 'nn.wasm?v=<16 hex>' for the wasm in publicDir, or plain 'nn.wasm' before build.sh made it. */
-export function wasmFile(publicDir) {
-  const file = path.join(publicDir, 'nn.wasm');
-  return existsSync(file) ? `nn.wasm?v=${hash(readFileSync(file))}` : 'nn.wasm';
+/** 'nn.wasm?v=<16 hex>' for the wasm `name` in publicDir, or plain 'nn.wasm' before build.sh made it. */
+export function wasmFile(publicDir, name = 'nn.wasm') {
+  const file = path.join(publicDir, name);
+  return existsSync(file) ? `${name}?v=${hash(readFileSync(file))}` : name;
 }
 
 async function filesUnder(dir, rel = '') {
@@ -31,12 +32,16 @@ const SKIP = /^(data\/|sw\.js$)/;
 export function offlineShell() {
   let outDir;
   let wasm;
+  let wasmMt;
   return {
     name: 'nn-offline-shell',
     config(config, { command }) {
-      wasm = wasmFile(path.resolve(config.root ?? '.', config.publicDir || 'public'));
+      const publicDir = path.resolve(config.root ?? '.', config.publicDir || 'public');
+      wasm = wasmFile(publicDir);
+      wasmMt = wasmFile(publicDir, 'nn-mt.wasm');
       // __NN_OFFLINE__: a build has a sw.js to register; Vite's dev server has none.
-      return { define: { __NN_WASM_FILE__: JSON.stringify(wasm), __NN_OFFLINE__: JSON.stringify(command === 'build') } };
+      const define = { __NN_WASM_FILE__: wasm, __NN_WASM_MT_FILE__: wasmMt, __NN_OFFLINE__: command === 'build' };
+      return { define: Object.fromEntries(Object.entries(define).map(([k, v]) => [k, JSON.stringify(v)])) };
     },
     configResolved(config) {
       outDir = path.resolve(config.root, config.build.outDir);
@@ -49,7 +54,7 @@ export function offlineShell() {
       for (const name of names) {
         const bytes = await readFile(path.join(outDir, name));
         digest.update(`${name}\0`).update(bytes);
-        files.push(name === 'nn.wasm' ? wasm : name);
+        files.push(name === 'nn.wasm' ? wasm : name === 'nn-mt.wasm' ? wasmMt : name);
       }
       const version = digest.digest('hex').slice(0, 16);
       const body = await readFile(new URL('./src/offline/sw.js', import.meta.url), 'utf8');

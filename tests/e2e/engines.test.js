@@ -1,13 +1,14 @@
-// engines.test.js: the built page (web/dist, under a sub-path, with the production CSP as a
-// header) in every engine a class uses: Chromium, Firefox ESR and WebKit (engines.js), one browser
-// per engine for the whole file. In each: the page loads with no console error and no CSP
-// violation; MNIST downloads with its progress, is checked and cached, and a second visit asks for
-// no data; the MLP and the CNN train and their first 50 losses are bit-identical to the headless
-// runner's; a copied link gives them again in a fresh profile; the draw pad takes a pointer stroke;
-// a reload offers to resume and the resumed run has the uninterrupted run's numbers; a hostile
-// link is refused with its message; with the network off the page and every lesson open and
-// train; a second deployment is picked up on the next visit, said so, and served offline with its
-// own wasm. NN_ENGINES=firefox,webkit runs a subset.
+// engines.test.js: the built page (web/dist, under a sub-path, with the production CSP as a header)
+// in every engine a class uses: Chromium, Firefox ESR and WebKit (engines.js), one browser per
+// engine for the whole file. In each: the page loads with no console error and no CSP violation;
+// MNIST downloads with its progress, is checked and cached, and a second visit asks for no data;
+// the MLP and the CNN train and their first 50 losses are bit-identical to the headless runner's
+// (on the page's threads in Chromium and Firefox; WebKitGTK has no shared memory, so one thread,
+// and the page says so); a copied link gives them again in a fresh profile; the draw pad takes a
+// pointer stroke; a reload offers to resume and the resumed run has the uninterrupted run's
+// numbers; a hostile link is refused with its message; with the network off the page and every
+// lesson open and train; a second deployment is picked up on the next visit, said so, and served
+// offline with its own wasm. NN_ENGINES=firefox,webkit runs a subset.
 
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -69,21 +70,46 @@ async function trainsAsTheRunner(tab, which = 'mlp') {
   expect((await losses(tab)).slice(0, 50), which).toEqual(reference[which]);
 }
 
+// Why each engine runs one thread ('' where it runs the page's count): WebKitGTK 2.50 is
+// cross-origin isolated here, yet gives the page and its workers no SharedArrayBuffer.
+const ONE_THREAD_BECAUSE = { chromium: '', firefox: '', webkit: 'shared' };
+
+/** The page (served with COOP/COEP) runs its threads, the count of its cores up to 8, or says why not. */
+async function threadsAsExpected(tab, engine) {
+  const why = ONE_THREAD_BECAUSE[engine];
+  const read = () => tab.run(`${DEEP} const note = deep('nn-threads-control')?.shadowRoot.querySelector('#threads-note');
+    return { ...pg.training.threads, cores: navigator.hardwareConcurrency, isolated: self.crossOriginIsolated, note: note?.textContent.trim() };`);
+  const want = (t) => (why ? t.reason === why : t.running === Math.min(8, t.cores) && t.running === t.wanted);
+  const t = await poll(async () => { const r = await read(); return want(r) && r; }, { timeout: 20_000, what: `${engine}'s threads` }).catch(async (err) => {
+    throw new Error(`${err.message}: ${JSON.stringify(await read())}`);
+  });
+  expect(t.isolated).toBe(true);
+  if (why) {
+    expect(t).toMatchObject({ running: 1, max: 1 });
+    expect(t.note).toContain('One thread: this browser gives the training worker no shared memory (SharedArrayBuffer).');
+  } else {
+    expect(t).toMatchObject({ max: 8, reason: '' });
+    expect(t.note).toContain(t.running > 1 ? `${t.running} threads train now.` : 'One thread trains now.');
+  }
+}
+
 /** A page load that is a real navigation (a new query), not a jump within the page. */
 let visit = 0;
 const address = (server, hash) => `${server.url}?visit=${++visit}${hash}`;
 
-// A second deployment: the same sources built again beside a wasm with one more custom section
-// (other bytes, the same code): its wasm hash, page scripts and shell version all differ.
+// A second deployment: the same sources built again beside wasm files with one more custom section
+// (other bytes, the same code): their hashes, page scripts and shell version all differ.
 let second;
 async function secondDeployment() {
   if (second) return second;
   const dir = await mkdtemp(path.join(tmpdir(), 'nn-deploy-'));
   const publicDir = path.join(dir, 'public');
   await cp(path.join(ROOT, 'web/public'), publicDir, { recursive: true });
-  const wasm = await readFile(path.join(publicDir, 'nn.wasm'));
   const name = Buffer.from('deployment-2');
-  await writeFile(path.join(publicDir, 'nn.wasm'), Buffer.concat([wasm, Buffer.from([0, name.length + 1, name.length]), name]));
+  for (const file of ['nn.wasm', 'nn-mt.wasm']) { // the page loads one of them (nn-mt.wasm where it runs threads)
+    const wasm = await readFile(path.join(publicDir, file));
+    await writeFile(path.join(publicDir, file), Buffer.concat([wasm, Buffer.from([0, name.length + 1, name.length]), name]));
+  }
   await build({
     configFile: path.join(ROOT, 'web/vite.config.js'),
     publicDir,
@@ -162,10 +188,11 @@ for (const name of chosen) {
       await clean();
     }, 150_000);
 
-    it('trains the MLP and the CNN with the runner\'s first 50 losses, bit for bit', async () => {
+    it('trains the MLP and the CNN with the runner\'s first 50 losses, bit for bit, on threads where it can', async () => {
       for (const [which, hash] of [['mlp', MLP], ['cnn', CNN]]) {
         await tab.goto(address(server, hash));
         await waitStatus(tab, ['ready']);
+        if (which === 'mlp') await threadsAsExpected(tab, name);
         await trainsAsTheRunner(tab, which);
       }
       await clean();
@@ -301,23 +328,26 @@ for (const name of chosen) {
 
     it('picks up a new deployment on the next visit, says so, and serves it offline with its own wasm', async () => {
       const { dist } = await secondDeployment();
-      const wasmOf = async (dir) => JSON.parse(/const FILES = (\[[^\]]*\])/.exec(await readFile(path.join(dir, 'sw.js'), 'utf8'))[1]).find((f) => f.startsWith('nn.wasm'));
+      // The deployment's wasm files (nn.wasm?v=..., nn-mt.wasm?v=...), as its sw.js lists them.
+      const wasmOf = async (dir) => JSON.parse(/const FILES = (\[[^\]]*\])/.exec(await readFile(path.join(dir, 'sw.js'), 'utf8'))[1]).filter((f) => /^nn(-mt)?\.wasm/.test(f)).sort();
       const versionOf = async (dir) => /const VERSION = "([0-9a-f]+)"/.exec(await readFile(path.join(dir, 'sw.js'), 'utf8'))[1];
       const [oldWasm, newWasm, newVersion] = [await wasmOf(DIST), await wasmOf(dist), await versionOf(dist)];
-      expect(newWasm).not.toBe(oldWasm);
+      expect(newWasm.length).toBe(2);
+      expect(newWasm.filter((f) => oldWasm.includes(f))).toEqual([]);
+      const coreAsked = () => server.requests.filter((p) => /\/nn(-mt)?\.wasm\?/.test(p)).at(-1);
       server.deploy(dist);
       try {
         await tab.goto(address(server, MLP));
         await waitStatus(tab, ['ready']);
-        expect(server.requests.filter((p) => p.includes('nn.wasm')).at(-1)).toBe(`${PREFIX}${newWasm}`);
+        await poll(async () => newWasm.map((f) => `${PREFIX}${f}`).includes(coreAsked()), { timeout: 30_000, what: 'the new deployment\'s core' });
         const notice = await poll(() => tab.run(`return document.querySelector('.shell-notice')?.textContent;`), { timeout: 30_000, what: 'the update notice' });
         expect(notice).toContain('updated since your last visit');
         expect(await tab.run(`return document.documentElement.dataset.shellVersion;`)).toBe(newVersion);
         // Only the new deployment's shell is kept, and with its own wasm.
         const kept = await tab.run(`const names = (await caches.keys()).filter((n) => n.startsWith('nn-playground-shell-'));
-          const wasm = []; for (const n of names) for (const r of await (await caches.open(n)).keys()) if (r.url.includes('nn.wasm')) wasm.push(new URL(r.url).pathname.split('/').pop() + new URL(r.url).search);
-          return { names, wasm };`);
-        expect(kept).toEqual({ names: [`nn-playground-shell-${newVersion}`], wasm: [newWasm] });
+          const wasm = []; for (const n of names) for (const r of await (await caches.open(n)).keys()) if (['/nn.wasm?', '/nn-mt.wasm?'].some((f) => r.url.includes(f))) wasm.push(new URL(r.url).pathname.split('/').pop() + new URL(r.url).search);
+          return { names, wasm: wasm.sort() };`);
+        expect(kept).toEqual({ names: [`nn-playground-shell-${newVersion}`], wasm: newWasm });
         await network(false);
         await tab.goto(address(server, MLP));
         await waitStatus(tab, ['ready']);

@@ -3,13 +3,15 @@
 // prove the built page needs no particular root), with the MIME types the page needs and
 // Cache-Control headers like a real host. The cross-engine tests also ask it to collect the
 // browser's CSP violation reports, to send MNIST slowly (so its progress can be watched), and to
-// act as a network that is switched off.
+// act as a network that is switched off. It sends the headers that make the page cross-origin
+// isolated (so the training worker runs its threads) unless asked not to.
 
 import { createServer } from 'node:http';
 import { Transform } from 'node:stream';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { ISOLATION_HEADERS } from '../../web/vite.config.js';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -35,10 +37,11 @@ function paced(rate) {
  * Starts serving `root` under `prefix` (e.g. '/course/playground/'). Resolves to
  * {url, port, requests, cspReports, offline, close()}: url is the page's address; requests lists
  * every path asked for. Options: reportCsp adds a report-uri to the CSP (reports land in
- * cspReports, in every engine alike); dataBytesPerSecond paces the data/ files; setting
- * `offline` to true drops every connection unanswered, as a dead network would.
+ * cspReports, in every engine alike); dataBytesPerSecond paces the data/ files; isolated: false
+ * leaves out the COOP/COEP headers (a host like GitHub Pages); setting `offline` to true drops
+ * every connection unanswered, as a dead network would.
  */
-export async function serve(root, { prefix = '/', reportCsp = false, dataBytesPerSecond = 0 } = {}) {
+export async function serve(root, { prefix = '/', reportCsp = false, dataBytesPerSecond = 0, isolated = true } = {}) {
   let base = path.resolve(root);
   const requests = [];
   const cspReports = [];
@@ -82,6 +85,7 @@ export async function serve(root, { prefix = '/', reportCsp = false, dataBytesPe
         'content-length': info.size,
         'cache-control': file.includes(`${path.sep}data${path.sep}`) ? 'public, max-age=86400' : 'no-cache',
         ...(csp ? { 'content-security-policy': csp } : {}),
+        ...(isolated ? ISOLATION_HEADERS : {}),
       });
       const stream = createReadStream(file, { highWaterMark: 64 * 1024 });
       if (dataBytesPerSecond && rel.startsWith('data/')) stream.pipe(paced(dataBytesPerSecond)).pipe(res);

@@ -44,17 +44,18 @@ async function resolveFile(table, urlPath) {
   return null;
 }
 
-function serve(pageDir, wasmBytes, gemmBytes) {
+// Cross-origin isolated, as `npm run serve` serves the page: shared memory for the threads of our
+// core and of TF.js's threaded build.
+const ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
+function serve(pageDir, wasmBytes, gemmBytes, wasmMtBytes) {
   const table = routes(pageDir);
   const server = http.createServer(async (req, res) => {
     const urlPath = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
-    if (urlPath === '/nn.wasm') {
-      // The core bench.js read once at the start, for Node and Chromium alike.
-      res.writeHead(200, { 'content-type': 'application/wasm', 'content-length': wasmBytes.length, 'cache-control': 'no-store' }).end(wasmBytes);
-      return;
-    }
-    if (urlPath === '/gemm_bench.wasm' && gemmBytes) {
-      res.writeHead(200, { 'content-type': 'application/wasm', 'content-length': gemmBytes.length, 'cache-control': 'no-store' }).end(gemmBytes);
+    // The cores bench.js read once at the start, for Node and Chromium alike.
+    const bytes = { '/nn.wasm': wasmBytes, '/nn-mt.wasm': wasmMtBytes, '/gemm_bench.wasm': gemmBytes }[urlPath];
+    if (bytes) {
+      res.writeHead(200, { 'content-type': 'application/wasm', 'content-length': bytes.length, 'cache-control': 'no-store', ...ISOLATED }).end(bytes);
       return;
     }
     const found = await resolveFile(table, urlPath);
@@ -66,6 +67,7 @@ function serve(pageDir, wasmBytes, gemmBytes) {
       'content-type': TYPES[path.extname(found.file)] ?? 'application/octet-stream',
       'content-length': found.size,
       'cache-control': 'no-store',
+      ...ISOLATED,
     });
     createReadStream(found.file).pipe(res);
   });
@@ -77,11 +79,12 @@ function serve(pageDir, wasmBytes, gemmBytes) {
 
 /**
  * Runs the plan in Chromium, then gemm_bench when given its bytes and arguments (gemm: {bytes,
- * args}): {results, gemm (parsed report, {error}, or null), version, userAgent, oursPath}.
+ * args}): {results, gemm (parsed report, {error}, or null), version, userAgent, oursPath}. With
+ * wasmMtBytes and threads > 1, also ours on that many threads and TF.js's threaded build.
  */
-export async function runInChromium({ wasmBytes, quick, workloads, cpu, oursPath, gemm = null, log }) {
+export async function runInChromium({ wasmBytes, wasmMtBytes = null, threads = 1, quick, workloads, cpu, oursPath, gemm = null, log }) {
   const pageDir = await benchPage(log);
-  const server = await serve(pageDir, wasmBytes, gemm?.bytes);
+  const server = await serve(pageDir, wasmBytes, gemm?.bytes, wasmMtBytes);
   const { chromium } = await import('playwright-core');
   let browser;
   try {
@@ -93,7 +96,7 @@ export async function runInChromium({ wasmBytes, quick, workloads, cpu, oursPath
       else if (msg.type() === 'error' || msg.type() === 'warning') log(`page ${msg.type()}: ${text}`);
     });
     page.on('pageerror', (err) => log(`page error: ${err.message}`));
-    const query = new URLSearchParams({ workloads: workloads.join(','), quick: quick ? '1' : '0', cpu: cpu ? '1' : '0', ours: oursPath });
+    const query = new URLSearchParams({ workloads: workloads.join(','), quick: quick ? '1' : '0', cpu: cpu ? '1' : '0', ours: oursPath, threads: String(wasmMtBytes ? threads : 1) });
     if (gemm) query.set('gemm', gemm.args.join(','));
     await page.goto(`http://127.0.0.1:${server.address().port}/index.html?${query}`);
     const handle = await page.waitForFunction(() => window.benchDone ?? null, null, { timeout: TIMEOUT_MS, polling: 250 });

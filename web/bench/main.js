@@ -2,7 +2,9 @@
 // worker or through Session in a bare worker, TF.js in a bare worker) and leaves the outcome in
 // window.benchDone for web/bench/chromium.js to read; then, with gemm=ARGS, runs gemm_bench.wasm
 // (served as /gemm_bench.wasm) in a Web Worker with those arguments. Options come in the query
-// string: workloads=w1,w2,w3 quick=1 cpu=1 ours=page|session gemm=0.1,3.
+// string: workloads=w1,w2,w3 quick=1 cpu=1 ours=page|session gemm=0.1,3 threads=N (ours on N
+// threads through the page's worker, and TF.js's threaded build on the page's cores; the page is
+// cross-origin isolated).
 
 import { parseExperiment } from '../src/experiment/validate.js';
 import { parseGemmReport } from './gemm.js';
@@ -71,8 +73,13 @@ async function main() {
     experiments[id] = parseExperiment(await response.json());
     checkWorkloadExperiment(id, experiments[id]);
   }
-  const spawn = (engine) => (engine === 'ours' && ours === 'page' ? pageWorkerTrial() : spawnBareWorker());
-  const results = await runPlan({ spawn, experiments, workloads, settings, cpu: params.get('cpu') === '1', log });
+  const spawn = (engine) => {
+    return engine.startsWith('ours') && ours === 'page' ? pageWorkerTrial() : spawnBareWorker();
+  };
+  // Threads through the page's worker only (a bare worker has no way to start the core's threads).
+  const threads = ours === 'page' ? Number(params.get('threads') ?? 1) : 1;
+  const peerThreads = threads > 1 && crossOriginIsolated ? Math.min(8, navigator.hardwareConcurrency) : 0;
+  const results = await runPlan({ spawn, experiments, workloads, settings, cpu: params.get('cpu') === '1', threads, peerThreads, log });
   let gemm = null;
   if (params.get('gemm')) {
     log('GEMM: gemm_bench.wasm in a Web Worker');

@@ -6,6 +6,8 @@
 // alone, like the TF.js loop); `wallMs` also holds the stats, evaluations and messages the page
 // gets between slices. A window with per-step times (the drift window) trains exactly `steps`
 // steps: the worker is told to stop there (TRAIN's stopAt), as a homework's budget stops it.
+// Engine 'ours-threads' gives the worker the threaded build (nn-mt.wasm, the bench page being
+// cross-origin isolated) and asks it for `threads` threads, as the Settings' control does.
 
 import { TrainingClient } from '../src/engine/client.js';
 
@@ -65,10 +67,17 @@ export function pageWorkerTrial() {
     async call(type, fields = {}) {
       switch (type) {
         case 'init': {
-          await client.init(new URL('/nn.wasm', origin), new URL('/data/', origin));
+          const threaded = fields.engine === 'ours-threads';
+          await client.init(new URL('/nn.wasm', origin), new URL('/data/', origin), threaded ? new URL('/nn-mt.wasm', origin) : undefined);
+          let threads = 1;
+          if (threaded) {
+            const state = await client.threads(fields.threads);
+            if (state.running !== fields.threads) throw new Error(`the page's worker runs ${state.running} thread(s), not ${fields.threads} (${state.reason || 'no reason given'})`);
+            threads = state.running;
+          }
           // Enough epochs that the run never ends while it is timed.
           const info = await client.configure({ ...fields.experiment, epochs: 1000 });
-          return { params: info.params, path: 'web/src/engine/worker.js' };
+          return { params: info.params, path: 'web/src/engine/worker.js', threads };
         }
         case 'train': return train(fields);
         case 'memory': return {};

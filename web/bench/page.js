@@ -185,9 +185,11 @@ const viewsOnScreen = (page) => page.evaluate(() => {
 });
 
 /** Trains the default experiment and alternates the "Live charts" switch; see chartsCost. */
-async function chartsOnOff(browser, server, settings, log) {
+async function chartsOnOff(browser, server, settings, log, pageThreads) {
   const context = await browser.newContext({ viewport: VIEWPORT, locale: 'en-US' });
   const page = await context.newPage();
+  // The Settings' thread count, as a student would have kept it (else the page's default).
+  if (pageThreads) await page.addInitScript((n) => localStorage.setItem('nn-playground-threads', String(n)), pageThreads);
   try {
     await page.goto(`${server.url}#v=1&epochs=100`);
     await page.waitForFunction(() => document.querySelector('nn-playground')?.status === 'ready', null, { timeout: 180_000, polling: 100 });
@@ -226,18 +228,20 @@ async function chartsOnOff(browser, server, settings, log) {
     }
     await setCharts(true);
     const mainBusy = { on: median(rounds.map((x) => x.onMainBusy)), off: median(rounds.map((x) => x.offMainBusy)) };
-    return { ...chartsCost(rounds), mainBusy, rounds, views, viewport: VIEWPORT };
+    const threads = await playground(page, 'pg.training.threads.running');
+    return { ...chartsCost(rounds), mainBusy, rounds, views, viewport: VIEWPORT, threads };
   } finally {
     await context.close();
   }
 }
 
 /**
- * Runs both measurements on the built page in `distDir`. parts: {firstStep, charts} booleans.
- * Returns {firstStep?: {first, second}, charts?: {...}, chromium: version}; a part that could not
- * run has {error} instead.
+ * Runs both measurements on the built page in `distDir`. parts: {firstStep, charts} booleans;
+ * threads: the page's thread count for the charts (0: its default, min(cores, 8); it is served
+ * cross-origin isolated). Returns {firstStep?: {first, second}, charts?: {...}, chromium:
+ * version}; a part that could not run has {error} instead.
  */
-export async function runPageBench({ distDir, quick = false, parts = { firstStep: true, charts: true }, log = () => {} }) {
+export async function runPageBench({ distDir, quick = false, parts = { firstStep: true, charts: true }, threads = 0, log = () => {} }) {
   const settings = quick ? SETTINGS.quick : SETTINGS.full;
   const server = await serve(distDir, { prefix: '/playground/' });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
@@ -253,7 +257,7 @@ export async function runPageBench({ distDir, quick = false, parts = { firstStep
     }
     if (parts.charts) {
       try {
-        out.charts = await chartsOnOff(browser, server, settings, log);
+        out.charts = await chartsOnOff(browser, server, settings, log, threads);
       } catch (err) {
         out.charts = { error: err.message };
         log(`page: charts cost not measured: ${err.message}`);

@@ -69,19 +69,22 @@ function summarize(rounds) {
 /**
  * Runs the plan. spawn(engine) -> {call(type, fields) -> Promise, terminate()}; experiments:
  * {w1, w2} parsed experiment objects; log(text) reports progress. Returns {w1?, w2?} with per
- * engine results, the ratio ours / TF.js wasm and our step-time drift.
+ * engine results, the ratio ours / TF.js wasm and our step-time drift. threads > 1 adds our core
+ * on that many threads; peerThreads > 1 adds TF.js's threaded wasm build on that many, and then
+ * TF.js at its best thread count (the faster of one and peerThreads) is compared with ours.
  */
-export async function runPlan({ spawn, experiments, workloads, settings, cpu = Boolean(settings.cpu), threads = 1, log = () => {} }) {
+export async function runPlan({ spawn, experiments, workloads, settings, cpu = Boolean(settings.cpu), threads = 1, peerThreads = 0, log = () => {} }) {
   const results = {};
-  // 'ours-threads': our core on `threads` threads (the threaded build), in the same rounds.
-  const timed = ['ours', ...(threads > 1 ? ['ours-threads'] : []), 'tfjs-wasm'];
+  // 'ours-threads': our core on `threads` threads (the threaded build); 'tfjs-wasm-threads':
+  // TF.js's threaded SIMD build on `peerThreads` threads; both in the same rounds.
+  const timed = ['ours', ...(threads > 1 ? ['ours-threads'] : []), 'tfjs-wasm', ...(peerThreads > 1 ? ['tfjs-wasm-threads'] : [])];
   for (const workload of workloads) {
     const engines = [...timed, ...(cpu && settings.cpu ? ['tfjs-cpu'] : [])];
     const workers = Object.fromEntries(engines.map((e) => [e, spawn(e)]));
     try {
       log(`${workload}: loading MNIST and building the networks`);
       const info = {};
-      for (const e of engines) info[e] = await workers[e].call('init', { engine: e, workload, experiment: experiments[workload], threads });
+      for (const e of engines) info[e] = await workers[e].call('init', { engine: e, workload, experiment: experiments[workload], threads, peerThreads });
 
       const train = (e, fields) => workers[e].call('train', fields);
       for (const e of timed) {
@@ -116,6 +119,16 @@ export async function runPlan({ spawn, experiments, workloads, settings, cpu = B
         result['ours-threads'] = { ...summarize(rounds['ours-threads']), info: info['ours-threads'], threads };
         result.threadRatio = result['ours-threads'].samplesPerSec / result.ours.samplesPerSec;
         result.threadsVsPeer = result['ours-threads'].samplesPerSec / result['tfjs-wasm'].samplesPerSec;
+      }
+      if (rounds['tfjs-wasm-threads']) {
+        // threads: what TF.js reports it runs (getThreadsCount), which may be fewer than asked.
+        const ran = info['tfjs-wasm-threads']?.threads ?? peerThreads;
+        result['tfjs-wasm-threads'] = { ...summarize(rounds['tfjs-wasm-threads']), info: info['tfjs-wasm-threads'], threads: peerThreads, ran };
+        const threaded = result['tfjs-wasm-threads'].samplesPerSec > result['tfjs-wasm'].samplesPerSec;
+        result.peerBest = threaded
+          ? { engine: 'tfjs-wasm-threads', threads: ran, samplesPerSec: result['tfjs-wasm-threads'].samplesPerSec }
+          : { engine: 'tfjs-wasm', threads: 1, samplesPerSec: result['tfjs-wasm'].samplesPerSec };
+        if (result['ours-threads']) result.threadsVsPeerBest = result['ours-threads'].samplesPerSec / result.peerBest.samplesPerSec;
       }
       result.ratio = result.ours.samplesPerSec / result['tfjs-wasm'].samplesPerSec;
       // Others' load only slows a round down, so the best rounds are each side's least disturbed.

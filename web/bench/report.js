@@ -3,7 +3,7 @@
 // latency and the live charts' cost, the issue's summary table and its list of targets.
 
 import { summarizeGemm } from './gemm.js';
-import { CHARTS_COST_TARGET, DRIFT_TOLERANCE, FIRST_STEP_TARGET_MS, GEMM_TARGET, LAB_FRAME_TARGET_MS, RATIO_TARGETS, SIZE_TARGETS, THREAD_TARGETS } from './targets.js';
+import { CHARTS_COST_TARGET, DRIFT_TOLERANCE, FIRST_STEP_TARGET_MS, GEMM_TARGET, LAB_FRAME_TARGET_MS, PEER_THREAD_TARGETS, RATIO_TARGETS, SIZE_TARGETS, THREAD_TARGETS } from './targets.js';
 import { WORKLOADS } from './workloads.js';
 
 const thousands = (x) => Math.round(x).toLocaleString('en-US');
@@ -23,8 +23,10 @@ export function formatTable(where, results) {
   const hasE2e = all.some((r) => r.ours.endToEndSamplesPerSec);
   const hasCpu = all.some((r) => r['tfjs-cpu']);
   const threads = all.find((r) => r['ours-threads'])?.['ours-threads'].threads;
+  const peerThreads = all.find((r) => r['tfjs-wasm-threads'])?.['tfjs-wasm-threads'].threads;
   const head = ['workload', `ours (${where})`, `TF.js wasm (${where})`, 'ratio ours/TF.js'];
   if (threads) head.push(`ours, ${threads} threads`, `${threads} threads / 1`, `${threads} threads / TF.js`);
+  if (peerThreads) head.push(`TF.js wasm, ${peerThreads} threads`, 'TF.js at its best', ...(threads ? [`ours ${threads} threads / TF.js best`] : []));
   if (hasE2e) head.push('ours via the page worker, end-to-end');
   if (hasCpu) head.push(`TF.js cpu (${where}, short run)`);
   const rows = [head];
@@ -34,6 +36,12 @@ export function formatTable(where, results) {
     const peer = r['tfjs-wasm'];
     const row = [WORKLOADS[id].label, rate(ours), rate(peer), `${r.ratio.toFixed(2)}x`];
     if (threads) row.push(rate(r['ours-threads']), r.threadRatio ? `${r.threadRatio.toFixed(2)}x` : '-', r.threadsVsPeer ? `${r.threadsVsPeer.toFixed(2)}x` : '-');
+    if (peerThreads) {
+      const best = r.peerBest ? `${rate(r.peerBest)} (${r.peerBest.threads} thread${r.peerBest.threads > 1 ? 's' : ''})` : '-';
+      row.push(rate(r['tfjs-wasm-threads']), best, ...(threads ? [r.threadsVsPeerBest ? `${r.threadsVsPeerBest.toFixed(2)}x` : '-'] : []));
+      const t = r['tfjs-wasm-threads'];
+      if (t && t.ran !== undefined && t.ran !== t.threads) notes.push(`${id}: TF.js's threaded build was asked for ${t.threads} threads (setThreadsCount) and reports ${t.ran} (getThreadsCount)`);
+    }
     if (hasE2e) row.push(ours.endToEndSamplesPerSec ? `${thousands(ours.endToEndSamplesPerSec)}/s` : '-');
     if (hasCpu) row.push(rate(r['tfjs-cpu']));
     rows.push(row);
@@ -151,7 +159,8 @@ export function formatFirstStep(firstStep, chromium) {
 export function formatCharts(charts, settings) {
   if (!charts) return '';
   if (charts.error) return `Live charts cost: not measured: ${charts.error}`;
-  return [`Live charts cost: the default experiment (MLP, batch 64) in the built page, viewport ${charts.viewport.width}x${charts.viewport.height}, views on screen: ${charts.views.join(', ')};`
+  const threads = charts.threads ? `, training on ${charts.threads} thread${charts.threads > 1 ? 's' : ''}` : '';
+  return [`Live charts cost: the default experiment (MLP, batch 64) in the built page${threads}, viewport ${charts.viewport.width}x${charts.viewport.height}, views on screen: ${charts.views.join(', ')};`
     + ` ${charts.rounds.length} round(s) of ${settings.seconds} s with the "Live charts" switch on and ${settings.seconds} s off, the order flipping every round`,
   `  charts on ${thousands(charts.onSamplesPerSec)}/s, off ${thousands(charts.offSamplesPerSec)}/s (medians); cost: ${signed(charts.cost)} training time with them on`
     + ` (median round; rounds ${charts.costs.map((c) => signed(c)).join(', ')})${charts.cost < 0 ? ' (below zero: the machine\'s noise is larger than the cost)' : ''}; target < ${pct(CHARTS_COST_TARGET)}: ${verdict(charts.met)}`,
@@ -210,6 +219,12 @@ export function targets(result) {
       if (!r.threadRatio || !THREAD_TARGETS[id] || r['ours-threads'].threads !== 2) continue;
       out.push({ target: `${WORKLOADS[id].label.split(' ')[0]} on 2 threads >= ${THREAD_TARGETS[id]}x our one thread (${where})`, value: `${r.threadRatio.toFixed(2)}x`, met: r.threadRatio >= THREAD_TARGETS[id] });
     }
+  }
+  for (const [id, r] of Object.entries(result.chromium ?? {})) {
+    if (!r.threadsVsPeerBest || !PEER_THREAD_TARGETS[id]) continue;
+    const { threads } = r['ours-threads'];
+    out.push({ target: `${WORKLOADS[id].label.split(' ')[0]} on ${threads} threads >= ${PEER_THREAD_TARGETS[id]}x TF.js wasm at its best thread count (Chromium)`,
+      value: `${r.threadsVsPeerBest.toFixed(2)}x (TF.js best: ${r.peerBest.threads} thread${r.peerBest.threads > 1 ? 's' : ''})`, met: r.threadsVsPeerBest >= PEER_THREAD_TARGETS[id] });
   }
   for (const [where, report] of Object.entries(result.gemm ?? {})) {
     if (!report) continue;

@@ -2,10 +2,12 @@
 // builds one engine on one workload and trains it when told, timing steps with performance.now().
 // Engines: 'ours' (our core through Session, as the runner and the page drive it), 'ours-threads'
 // (the same on the threaded build, msg.threads threads; env.threadedCore(n) makes it), 'tfjs-wasm',
-// 'tfjs-cpu'. Only one worker trains at a time; the coordinator (plan.js) decides the order.
+// 'tfjs-wasm-threads' (its threaded SIMD build on msg.peerThreads threads, in a cross-origin
+// isolated page), 'tfjs-cpu'. Only one worker trains at a time; the coordinator (plan.js) decides the order.
 //
 // The environment gives: core() -> Promise<Core>; mnistSource, a readFile for the gzip'ed MNIST
-// files; tf(backend) -> Promise<tf> with that backend active (SIMD on, one thread).
+// files; tf(backend, threads) -> Promise<tf> with that backend active (SIMD on, one thread unless
+// asked for more).
 
 import { Session } from '../src/engine/session.js';
 import { checkConv2dBackpropFilter } from './tfjs-conv2d-backprop-filter.js';
@@ -30,8 +32,8 @@ async function oursTrainer(env, experiment, threads = 1) {
   };
 }
 
-async function tfjsTrainer(env, backend, workload) {
-  const tf = await env.tf(backend);
+async function tfjsTrainer(env, backend, workload, threadsAsked = 1) {
+  const tf = await env.tf(backend, threadsAsked);
   let kernelCheck = null;
   if (backend === 'wasm') {
     // The filter-gradient kernel we add to the peer must agree with TF.js's own cpu kernel.
@@ -43,10 +45,12 @@ async function tfjsTrainer(env, backend, workload) {
   const trainer = createTfjsTrainer(tf, workload, mnist, { batchSize: BATCH_SIZE });
   const flags = tf.env().getFlags();
   const threads = backend === 'wasm' && env.wasmThreads ? env.wasmThreads() : 1;
+  // Reported as it runs: TF.js's threaded build may start fewer threads than asked (README, Threads).
+  const threadsNote = threads !== threadsAsked ? { threadsAsked } : {};
   return {
     info: {
       tfjs: tf.version_core, backend: tf.getBackend(), simd: backend === 'wasm' ? Boolean(flags.WASM_HAS_SIMD_SUPPORT) : null,
-      threads, prod: tf.env().getBool('PROD'),
+      threads, ...threadsNote, prod: tf.env().getBool('PROD'),
       kernelCheck: kernelCheck?.map((r) => ({ x: r.case.x, filter: r.case.filter, strides: r.case.strides, pad: r.case.pad, maxAbsError: r.maxAbsError, maxAbsValue: r.maxAbsValue })),
     },
     step: () => trainer.step(),
@@ -97,6 +101,7 @@ export function createTrialHandler(env) {
         if (engine === 'ours') trainer = await oursTrainer(env, experiment);
         else if (engine === 'ours-threads') trainer = await oursTrainer(env, experiment, msg.threads);
         else if (engine === 'tfjs-wasm') trainer = await tfjsTrainer(env, 'wasm', workload);
+        else if (engine === 'tfjs-wasm-threads') trainer = await tfjsTrainer(env, 'wasm', workload, msg.peerThreads);
         else if (engine === 'tfjs-cpu') trainer = await tfjsTrainer(env, 'cpu', workload);
         else throw new Error(`unknown engine ${engine}`);
         return trainer.info;

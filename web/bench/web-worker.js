@@ -2,33 +2,10 @@
 // bench server (nn.wasm and data/ as the page gets them), TF.js bundled by Vite with its wasm
 // binaries served from its npm package under /tfjs-wasm/.
 
-import { initCore } from '../src/engine/core.js';
-import { fetchSource } from '../src/data/datasets.js';
+import { browserTrialEnv } from './browser-env.js';
 import { createTrialHandler } from './trial.js';
 
-const origin = self.location.origin;
-let tfWasm = null;
-
-async function loadTf(backend) {
-  const bundle = await import('./tfjs.js');
-  const { tf } = bundle;
-  tf.enableProdMode(); // the peer skips its debug checks, as a user after speed would set it
-  if (backend === 'wasm') {
-    tfWasm = bundle.tfWasm;
-    // One thread, like our core (without cross-origin isolation there would be none anyway).
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    tfWasm.setWasmPaths(`${origin}/tfjs-wasm/`);
-  }
-  if (!(await tf.setBackend(backend))) throw new Error(`TF.js could not start its ${backend} backend`);
-  return tf;
-}
-
-const handle = createTrialHandler({
-  core: () => initCore(new URL('/nn.wasm', origin)),
-  mnistSource: fetchSource(new URL('/data/', origin)),
-  tf: loadTf,
-  wasmThreads: () => tfWasm.getThreadsCount(),
-});
+const handle = createTrialHandler(browserTrialEnv());
 
 self.onmessage = async (event) => {
   const { id, ...msg } = event.data;

@@ -46,12 +46,16 @@ const USAGE = `usage: npm run bench -- [options]
   --no-node             skip the Node part
   --no-chromium         skip everything in headless Chromium (the bench page and the built page)
   --no-cpu              skip the short run of TF.js's cpu backend
-  --threads N           in Node, also our threaded core on N threads in the same rounds (default 2;
-                        1 skips it), with its ratio to our single thread
+  --threads N           also our threaded core on N threads in the same rounds (default 2; 1 skips
+                        it), with its ratio to our single thread: in Node, and in Chromium through
+                        the page's worker in a cross-origin isolated bench page, next to TF.js's
+                        threaded SIMD build on the page's cores (its best of 1 and that many)
   --no-gemm             skip GEMM against its ceiling (tests/bench/gemm_bench.c, built with emcc)
   --no-sizes            skip the built page's gzip'ed sizes
   --no-page             skip the built page in Chromium (first-step latency, live charts cost)
   --no-lab              skip the optimizer lab's playback in the built page
+  --page-threads N      the built page's thread count while the live charts' cost is measured
+                        (default: the page's own, min(cores, 8); the page is cross-origin isolated)
   --lab                 only the optimizer lab's playback: four optimizers racing 10,000 steps,
                         frames per second and the longest main-thread task (about 30 s)
   --first-step          only the built page's first visit and second visit: MNIST's load and
@@ -75,7 +79,7 @@ function options(argv) {
       quick: { type: 'boolean' }, only: { type: 'string' }, json: { type: 'boolean' },
       'no-node': { type: 'boolean' }, 'no-chromium': { type: 'boolean' }, 'no-cpu': { type: 'boolean' },
       'no-gemm': { type: 'boolean' }, 'no-sizes': { type: 'boolean' }, 'no-page': { type: 'boolean' },
-      'chromium-ours': { type: 'string' }, wasm: { type: 'string' }, threads: { type: 'string' }, soak: { type: 'boolean' }, 'first-step': { type: 'boolean' },
+      'chromium-ours': { type: 'string' }, wasm: { type: 'string' }, threads: { type: 'string' }, 'page-threads': { type: 'string' }, soak: { type: 'boolean' }, 'first-step': { type: 'boolean' },
       grading: { type: 'boolean' },
       'no-lab': { type: 'boolean' }, lab: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -89,6 +93,8 @@ function options(argv) {
   const oursPath = values['chromium-ours'] ?? 'page';
   const threads = Number(values.threads ?? 2);
   if (!Number.isInteger(threads) || threads < 1 || threads > 8) throw new Error(`--threads must be 1 to 8, got ${values.threads}`);
+  const pageThreads = Number(values['page-threads'] ?? 0);
+  if (!Number.isInteger(pageThreads) || pageThreads < 0 || pageThreads > 8) throw new Error(`--page-threads must be 1 to 8, got ${values['page-threads']}`);
   if (!['page', 'session'].includes(oursPath)) throw new Error(`--chromium-ours must be page or session, got ${oursPath}`);
   if (values.grading) return { grading: true, quick: Boolean(values.quick), json: Boolean(values.json) };
   if (values.lab) {
@@ -107,7 +113,7 @@ function options(argv) {
     quick: Boolean(values.quick), json: Boolean(values.json), workloads: values.only ? [values.only] : Object.keys(WORKLOADS),
     node: !values['no-node'], chromium: !values['no-chromium'], cpu: !values['no-cpu'], oursPath, wasm: values.wasm, threads,
     gemm: !values['no-gemm'], sizes: !values['no-sizes'], page: !values['no-page'] && !values['no-chromium'],
-    lab: !values['no-lab'] && !values['no-chromium'], soak: Boolean(values.soak),
+    lab: !values['no-lab'] && !values['no-chromium'], soak: Boolean(values.soak), pageThreads,
   };
 }
 
@@ -257,7 +263,8 @@ async function main() {
     log('Chromium: our core vs TF.js wasm, each in its own Web Worker');
     const { runInChromium } = await import('../bench/chromium.js');
     const gemm = gemmBytes ? { bytes: gemmBytes, args: gemmArgs } : null;
-    const got = await runInChromium({ wasmBytes, quick: opts.quick, workloads: opts.workloads, cpu: opts.cpu && !opts.quick, oursPath: opts.oursPath, gemm, log: (t) => log(`chromium ${t}`) });
+    const wasmMtBytes = opts.threads > 1 ? readFileSync(path.join(path.dirname(wasmFile), 'nn-mt.wasm')) : null;
+    const got = await runInChromium({ wasmBytes, wasmMtBytes, threads: opts.threads, quick: opts.quick, workloads: opts.workloads, cpu: opts.cpu && !opts.quick, oursPath: opts.oursPath, gemm, log: (t) => log(`chromium ${t}`) });
     result.chromium = got.results;
     if (gemm) {
       result.gemm.Chromium = got.gemm ?? { error: 'the bench page returned no GEMM report' };
@@ -270,7 +277,7 @@ async function main() {
   if (opts.page && typeof dist === 'string') {
     log(`the built page (web/dist) in Chromium: first-step latency${opts.pageParts?.charts === false ? '' : ', then the live charts on and off'}`);
     const { runPageBench } = await import('../bench/page.js');
-    result.page = await runPageBench({ distDir: dist, quick: opts.quick, log, ...(opts.pageParts ? { parts: opts.pageParts } : {}) });
+    result.page = await runPageBench({ distDir: dist, quick: opts.quick, log, threads: opts.pageThreads ?? 0, ...(opts.pageParts ? { parts: opts.pageParts } : {}) });
     for (const part of ['firstStep', 'charts']) if (result.page[part]?.error) failed.push(`the page's ${part}`);
   }
   if (opts.lab && typeof dist === 'string') {

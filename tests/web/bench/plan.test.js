@@ -1,9 +1,10 @@
 // plan.test.js: the step-time drift of `npm run bench`: first vs last tenth of an epoch, and over
 // two epochs the steadier one, so a machine that slows down once does not read as a leak while
-// time that grows with every epoch's steps still does.
+// time that grows with every epoch's steps still does; the plan's rounds with our threads and
+// TF.js's, TF.js at its best thread count, and the columns and targets they make.
 import { describe, expect, it } from 'vitest';
 import { driftOverEpochs, driftSummary } from '../../../web/bench/plan.js';
-import { formatTable } from '../../../web/bench/report.js';
+import { formatTable, targets } from '../../../web/bench/report.js';
 import { sampleResult } from './fixtures.js';
 
 const window = (steps, at) => Float64Array.from({ length: steps }, (_, i) => at(i));
@@ -87,5 +88,59 @@ describe('runPlan with threads', () => {
     const table = formatTable('Node', { w1: { ...sampleResult().node.w1, ...r, ours: { ...r.ours, drift: sampleResult().node.w1.ours.drift } } });
     expect(table.split('\n')[0]).toContain('ours, 2 threads | 2 threads / 1 | 2 threads / TF.js');
     expect(table.split('\n')[2]).toMatch(/\| 1,800\/s\s+\| 1\.80x\s+\| 18\.00x/);
+  });
+});
+
+describe('runPlan with TF.js on threads', () => {
+  /** A plan of fake engines that train at `speed` samples/s, recording what each was asked. */
+  async function planAt(speed, { threads = 2, peerThreads = 2 } = {}) {
+    const { runPlan, SETTINGS } = await import('../../../web/bench/plan.js');
+    const inits = [];
+    const order = [];
+    const spawn = (engine) => ({
+      call: async (type, fields) => {
+        if (type === 'init') {
+          inits.push([engine, fields.threads, fields.peerThreads]);
+          return { engine };
+        }
+        if (type === 'train') {
+          order.push(engine);
+          const steps = fields.times ? fields.steps : Math.max(fields.steps, 2);
+          const ms = (steps * 64 * 1000) / speed[engine];
+          return { steps, samples: steps * 64, ms, loss: 1, ...(fields.times ? { times: new Float64Array(steps).fill(ms / steps) } : {}) };
+        }
+        return {};
+      },
+      terminate: () => {},
+    });
+    const settings = { ...SETTINGS.quick, rounds: 2 };
+    const r = (await runPlan({ spawn, experiments: { w2: {} }, workloads: ['w2'], settings, threads, peerThreads })).w2;
+    return { r, inits, order };
+  }
+
+  it('times TF.js\'s threaded build in the same rounds and compares ours with TF.js at its best thread count', async () => {
+    const { r, inits, order } = await planAt({ ours: 1000, 'ours-threads': 1900, 'tfjs-wasm': 100, 'tfjs-wasm-threads': 150 });
+    expect(inits).toEqual([['ours', 2, 2], ['ours-threads', 2, 2], ['tfjs-wasm', 2, 2], ['tfjs-wasm-threads', 2, 2]]);
+    expect(order.slice(-8)).toEqual(['ours', 'ours-threads', 'tfjs-wasm', 'tfjs-wasm-threads', 'tfjs-wasm-threads', 'tfjs-wasm', 'ours-threads', 'ours']);
+    expect(r.peerBest).toEqual({ engine: 'tfjs-wasm-threads', threads: 2, samplesPerSec: 150 });
+    expect(r.threadsVsPeerBest).toBeCloseTo(1900 / 150, 9);
+    // TF.js slower on its threads than on one: its best is one thread.
+    const slower = (await planAt({ ours: 1000, 'ours-threads': 1900, 'tfjs-wasm': 100, 'tfjs-wasm-threads': 80 })).r;
+    expect(slower.peerBest).toEqual({ engine: 'tfjs-wasm', threads: 1, samplesPerSec: 100 });
+    expect(slower.threadsVsPeerBest).toBeCloseTo(19, 9);
+  });
+
+  it('puts TF.js\'s threads and its best in the table, and judges the Chromium targets against its best', async () => {
+    const { r } = await planAt({ ours: 1000, 'ours-threads': 1900, 'tfjs-wasm': 100, 'tfjs-wasm-threads': 150 });
+    const drift = sampleResult().node.w1.ours.drift;
+    const w2 = { ...r, ours: { ...r.ours, drift } };
+    const lines = formatTable('Chromium', { w2 }).split('\n');
+    expect(lines[0]).toContain('ours, 2 threads | 2 threads / 1 | 2 threads / TF.js | TF.js wasm, 2 threads | TF.js at its best | ours 2 threads / TF.js best');
+    expect(lines[2]).toMatch(/\| 1,900\/s\s+\| 1\.90x\s+\| 19\.00x\s+\| 150\/s\s+\| 150\/s \(2 threads\)\s+\| 12\.67x$/);
+    const got = targets({ chromium: { w2 } });
+    expect(got).toContainEqual({ target: 'W2 on 2 threads >= 1.8x our one thread (Chromium)', value: '1.90x', met: true });
+    expect(got).toContainEqual({ target: 'W2 on 2 threads >= 10x TF.js wasm at its best thread count (Chromium)', value: '12.67x (TF.js best: 2 threads)', met: true });
+    // Node has no TF.js threads: no such target there.
+    expect(targets({ node: { w2 } }).some((t) => t.target.includes('best thread count'))).toBe(false);
   });
 });

@@ -19,8 +19,8 @@ import { errorOf } from '../i18n/errors.js';
 import { validateExperiment } from '../experiment/validate.js';
 import { PRESETS, presetOf } from '../experiment/presets.js';
 import { detectLanguage, language, localize, localizeLinkErrors, say, setLanguage, t, updateWhenLocaleChanges } from '../i18n/index.js';
-import { WASM_FILE } from '../engine/wasm-file.js';
-import { TrainingController } from '../shell/training.js';
+import { WASM_FILE, WASM_MT_FILE } from '../engine/wasm-file.js';
+import { TrainingController, keepThreads, keptThreads } from '../shell/training.js';
 import { LiveRun } from '../shell/live-run.js';
 import { ViewScheduler } from '../shell/view-scheduler.js';
 import { RunHistory } from '../shell/run-history.js';
@@ -90,7 +90,9 @@ export class NnPlayground extends LitElement {
     this.live = new LiveRun();
     this.training = new TrainingController(this, {
       wasmUrl: new URL(WASM_FILE, document.baseURI),
+      wasmMtUrl: new URL(WASM_MT_FILE, document.baseURI),
       dataUrl: new URL('data/', document.baseURI),
+      threads: keptThreads(),
       hooks: {
         push: (type, msg) => this.#onPush(type, msg),
         begin: (info, { rebuilt }) => this.#startLive(info, { rebuilt }),
@@ -289,6 +291,12 @@ export class NnPlayground extends LitElement {
     else if (action === 'pause') training.pause();
     else if (action === 'step') training.step({ stopAt: this.homework.stopAt() });
     else if (action === 'reset') training.reset();
+  }
+
+  /** The threads that train, from the next step on; kept in this browser (not in the link: it changes no number). */
+  setThreads(n) {
+    keepThreads(n);
+    this.training.setThreads(n);
   }
 
   /** "Live charts" off: the charts and the worker's views rest while training (not in the link: it changes no number). */

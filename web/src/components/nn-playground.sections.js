@@ -8,6 +8,7 @@ import { html, nothing } from 'lit';
 import { language, t, vizLabels } from '../i18n/index.js';
 import { memo } from '../shell/memo.js';
 import { TABS } from '../shell/layout.js';
+import './nn-threads-control.js';
 
 const EMPTY = Object.freeze([]);
 
@@ -61,9 +62,18 @@ export function drawerSection(pg, { showModel, showSettings, applied, inline }) 
           <h2 id="h-settings" tabindex="-1">${t('settings.title')}</h2>
           <nn-settings-panel .experiment=${pg._draft} .errors=${pg.settingErrors(pg._errors)} .locked=${locked} .hidden=${hidden}
             @experiment-change=${(e) => pg.edit(e.detail.experiment, e.detail)}></nn-settings-panel>
+          ${threadsControl(pg)}
         </section>`
       : nothing}
   </aside>`;
+}
+
+/** The threads that train (a page in another's frame that is not isolated is told why). */
+function threadsControl(pg) {
+  const { wanted, running, max, reason } = pg.training.threads;
+  const why = reason === 'isolation' && window.top !== window ? 'frame' : reason;
+  return html`<nn-threads-control .value=${wanted} .running=${running} .max=${max} .reason=${why}
+    @threads-change=${(e) => pg.setThreads(e.detail.threads)}></nn-threads-control>`;
 }
 
 /** "Edit model" and "Settings": each opens (or closes) the drawer, at its top or at the settings. */

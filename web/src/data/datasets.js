@@ -32,6 +32,8 @@ export const MNIST_SHA256 = Object.freeze({
 
 /** SHA-256 of bytes as lowercase hex, with Web Crypto (the browser's, and Node's global one). */
 export async function sha256Hex(bytes) {
+  // Web Crypto refuses a view of shared memory (the threaded core's): it is given a copy.
+  if (typeof SharedArrayBuffer === 'function' && bytes.buffer instanceof SharedArrayBuffer) bytes = bytes.slice();
   const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }

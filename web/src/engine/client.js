@@ -69,10 +69,12 @@ export class TrainingClient extends EventTarget {
     });
   }
 
-  /** Loads the wasm core; urls are absolute (resolved against the page, not the worker). */
-  init(wasmUrl, dataUrl) {
-    return this.request(Request.INIT, { wasmUrl: String(wasmUrl), dataUrl: String(dataUrl) });
+  /** Loads the wasm core; urls are absolute (resolved against the page, not the worker); wasmMtUrl: the threaded build, if any. */
+  init(wasmUrl, dataUrl, wasmMtUrl) {
+    return this.request(Request.INIT, { wasmUrl: String(wasmUrl), dataUrl: String(dataUrl), ...(wasmMtUrl ? { wasmMtUrl: String(wasmMtUrl) } : {}) });
   }
+  /** Threads for the core's products from the next step on (protocol.js's THREADS). */
+  threads(threads) { return this.request(Request.THREADS, { threads }); }
   describe(experiment) { return this.request(Request.DESCRIBE, { experiment }); }
   configure(experiment) { return this.request(Request.CONFIGURE, { experiment }); }
   /** stopAt: the last step to train (a homework's budget); omitted, the run's end. */

@@ -276,6 +276,32 @@ export class Core {
     return this.fn.nn_get_threads();
   }
 
+  /**
+   * Runs the core's products on `threads` threads from the next call on (the threaded build only),
+   * starting the workers it lacks with startThread (see createCore), one after another. Workers
+   * beyond the count stay and wait: a thread that has joined cannot leave, so the next rise takes
+   * them back. Resolves with the count in use; throws when a worker does not start, and the core
+   * then keeps the threads it had.
+   */
+  async setThreads(threads, startThread) {
+    if (threads > 1 && !this.sharedMemory) throw new Error(`threads: ${threads} asked for, but this core has no shared memory`);
+    for (let id = this.workers.length + 1; id < threads; id++) {
+      const stack = this.fn.nn_malloc(THREAD_STACK_BYTES);
+      try {
+        this.workers.push(await startThread({ module: this.module, memory: this.sharedMemory, id, stackTop: stack + THREAD_STACK_BYTES }));
+      } catch (err) {
+        this.free(stack); // a worker that did not start never ran on it
+        throw err;
+      }
+    }
+    // Each worker joins once its instance is up; nn_set_threads refuses until then.
+    for (let waited = 0; this.exports.nn_set_threads(threads) !== Status.OK; waited += 5) {
+      if (waited > 10000) throw new Error(`threads: the ${threads - 1} worker(s) did not start within 10 s`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return threads;
+  }
+
   /** Stops the extra threads' workers (the core then runs on one thread). */
   close() {
     if (this.workers?.length) this.exports.nn_set_threads(1);
@@ -465,17 +491,11 @@ export async function createCore(source, { threads = 1, startThread = null } = {
   core.workers = [];
   if (threads > 1) {
     if (!shared || !startThread) throw new Error(`threads: ${threads} asked for, but this core has no shared memory`);
-    for (let id = 1; id < threads; id++) {
-      const stackTop = core.fn.nn_malloc(THREAD_STACK_BYTES) + THREAD_STACK_BYTES;
-      core.workers.push(await startThread({ module, memory: state.memory, id, stackTop }));
-    }
-    // Each worker joins once its instance is up; nn_set_threads refuses until then.
-    for (let waited = 0; instance.exports.nn_set_threads(threads) !== Status.OK; waited += 5) {
-      if (waited > 10000) {
-        core.close();
-        throw new Error(`threads: the ${threads - 1} worker(s) did not start within 10 s`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 5));
+    try {
+      await core.setThreads(threads, startThread);
+    } catch (err) {
+      core.close();
+      throw err;
     }
   }
   return core;

@@ -2,8 +2,13 @@
 // core (one init promise), the data sets (MNIST loaded once, the 2-D sets made from their seed),
 // the run's Session, and the Trainer and Views that drive and show it. worker.js only passes
 // requests here; everything the host sends unasked goes through the given `post`.
+//
+// Threads: where the worker can run them (a cross-origin isolated page, so shared memory, and
+// nested workers) the core is the threaded build, and THREADS sets how many of them its products
+// use, between two steps; otherwise it is nn.wasm on one thread, and threadState() says why. The
+// numbers are the same bits either way (c/parallel.h).
 
-import { initCore, NnError } from './core.js';
+import { createCore, initCore, NnError } from './core.js';
 import { Status } from './enums.js';
 import { Session, planExperiment } from './session.js';
 import { Push } from './protocol.js';
@@ -15,6 +20,8 @@ import { exportPytorchBundle } from '../export/pytorch.js';
 import { errorOf, say } from '../i18n/errors.js';
 
 const PROGRESS_MS = 80; // download progress at most this often
+/** NN_MAX_THREADS of c/parallel.h. */
+export const MAX_THREADS = 8;
 
 /** The input of a data set without loading it (a layer stack is described before its data arrives). */
 function dataShape(e) {
@@ -33,15 +40,20 @@ export class Host {
   #synth = null; // {key, dataset}: the last 2-D set made
   #experiment = null; // the experiment configured last (set before its data set is ready)
   #afterReply = null;
+  #threadsChange = Promise.resolve(); // THREADS requests, one after another
+  #threadsWhy = ''; // why only one thread runs ('' when the threaded core runs)
 
   /**
    * post(msg) sends a push to the page; now() reads the clock in ms; schedule() calls
    * this.trainer.tick() once the message queue has been looked at; defer(fn) runs fn once the
    * current request has been answered; mark(name, detail) records a performance mark;
-   * sameRun(a, b): whether experiment b only changes how long a's run goes on.
+   * sameRun(a, b): whether experiment b only changes how long a's run goes on. threads:
+   * {unavailable, start}: why this worker cannot run the threaded core ('' when it can; see
+   * threads.js) and createCore's startThread.
    */
-  constructor({ post, now, schedule, defer, mark = () => {}, sameRun }) {
+  constructor({ post, now, schedule, defer, mark = () => {}, sameRun, threads = { unavailable: 'workers' } }) {
     this.post = post;
+    this.threads = threads;
     this.now = now;
     this.defer = defer;
     this.mark = mark;
@@ -52,16 +64,19 @@ export class Host {
 
   // ---- the core and the data sets ----
 
-  /** Loads the wasm core once (INIT); a failed load is tried again by the next request. */
-  async init({ wasmUrl, dataUrl }) {
+  /**
+   * Loads the wasm core once (INIT): the threaded build when this worker can run it and the page
+   * names it (wasmMtUrl), else nn.wasm. A failed load is tried again by the next request.
+   */
+  async init({ wasmUrl, wasmMtUrl, dataUrl }) {
     this.#source ??= cachedSource(dataUrl);
-    await this.#ensureCore(wasmUrl);
-    return { ok: true };
+    await this.#ensureCore(wasmUrl, wasmMtUrl);
+    return { ok: true, threads: this.threadState() };
   }
 
-  #ensureCore(wasmUrl) {
+  #ensureCore(wasmUrl, wasmMtUrl) {
     if (!this.#corePromise) this.mark('nn:core-start');
-    this.#corePromise ??= initCore(wasmUrl).then((core) => {
+    this.#corePromise ??= this.#loadCore(wasmUrl, wasmMtUrl).then((core) => {
       this.core = core;
       this.mark('nn:core-ready');
       return core;
@@ -72,12 +87,54 @@ export class Host {
     return this.#corePromise;
   }
 
+  async #loadCore(wasmUrl, wasmMtUrl) {
+    this.#threadsWhy = wasmMtUrl ? this.threads.unavailable : 'isolation';
+    if (!this.#threadsWhy) {
+      try {
+        return await createCore(wasmMtUrl);
+      } catch {
+        this.#threadsWhy = 'memory'; // no shared memory of that size here, or nn-mt.wasm did not load: one thread
+      }
+    }
+    return initCore(wasmUrl);
+  }
+
+  /**
+   * {running, max, reason}: the threads the core's products use now, how many it could, and why
+   * only one runs ('isolation', 'shared', 'workers', 'memory': the threaded core is not loaded;
+   * 'start': a thread's worker did not start) or ''.
+   */
+  threadState() {
+    const threaded = Boolean(this.core?.sharedMemory);
+    return { running: this.core?.threads ?? 1, max: threaded ? MAX_THREADS : 1, reason: this.#threadsWhy };
+  }
+
+  /**
+   * THREADS: the core's products use `threads` threads (1 to 8) from the next step on, its missing
+   * workers started first; the run goes on meanwhile. Without the threaded core it stays at one.
+   */
+  async setThreads({ threads }) {
+    await this.#corePromise;
+    const wanted = Math.min(MAX_THREADS, Math.max(1, Math.floor(threads) || 1));
+    this.#threadsChange = this.#threadsChange.then(async () => {
+      if (!this.core?.sharedMemory) return;
+      try {
+        await this.core.setThreads(wanted, this.threads.start);
+        this.#threadsWhy = '';
+      } catch {
+        this.#threadsWhy = 'start'; // the core keeps the threads it had
+      }
+    });
+    await this.#threadsChange;
+    return this.threadState();
+  }
+
   /**
    * What the labs compute with: the core and MNIST as the runs load them. A lab's request carries
    * the page's urls, as INIT does: it may come first (a link that opens a lab).
    */
-  async labTools({ wasmUrl, dataUrl }) {
-    await this.init({ wasmUrl, dataUrl });
+  async labTools({ wasmUrl, wasmMtUrl, dataUrl }) {
+    await this.init({ wasmUrl, wasmMtUrl, dataUrl });
     return { core: this.core, mnist: () => this.#loadMnist(), session: () => this.session };
   }
 
@@ -343,6 +400,6 @@ export class Host {
   /** What `npm run bench -- --soak` reads: the wasm memory's size, what the core's allocator holds, the step. */
   diagnostics() {
     const memory = this.core?.memoryUse() ?? { wasmMemoryBytes: 0, coreHeapBytes: 0 };
-    return { ...memory, step: this.session?.step ?? 0 };
+    return { ...memory, step: this.session?.step ?? 0, threads: this.core?.threads ?? 1 };
   }
 }

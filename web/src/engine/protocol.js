@@ -8,8 +8,16 @@
 
 /** Request types (page -> worker) and what each answers. */
 export const Request = Object.freeze({
-  /** {wasmUrl, dataUrl} -> {ok: true}. Loads the wasm core once (one init promise). */
+  /**
+   * {wasmUrl, wasmMtUrl?, dataUrl} -> {ok: true, threads: ThreadState}. Loads the wasm core once
+   * (one init promise): the threaded build at wasmMtUrl where the worker can run it, else nn.wasm.
+   */
   INIT: 'init',
+  /**
+   * {threads} -> ThreadState. The core's products use that many threads (1 to 8) from the next
+   * step on; the run and its numbers are unchanged (without the threaded core: one thread).
+   */
+  THREADS: 'threads',
   /**
    * {experiment} -> Description. Builds the layer stack in the core without allocating the arena
    * and reports every layer's output shape and parameter count, the memory nn_build would take,
@@ -111,6 +119,12 @@ export const Push = Object.freeze({
  * @property {number} params
  * @property {number} bytes                nn_build_bytes for the experiment's batch size (0 if refused)
  * @property {{layer: number, message: string, msg?: object} | null} error
+ *
+ * @typedef {object} ThreadState
+ * @property {number} running   threads the core's products use now
+ * @property {number} max       8 with the threaded core, else 1
+ * @property {string} reason    why only one thread can run ('isolation', 'shared', 'workers',
+ *                              'memory', 'start': Host.threadState), or ''
  *
  * @typedef {object} SessionInfo
  * @property {number} step

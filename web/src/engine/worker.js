@@ -12,6 +12,7 @@
 //   nn:first-step                  the first training step of a run done (detail: ms it took)
 
 import { Host } from './host.js';
+import { startBrowserThread, threadsUnavailable } from './threads.js';
 import { runLabAction } from '../labs/lab-actions.js';
 import { Request, serializeError, transferables } from './protocol.js';
 import { canonicalJson } from '../experiment/canonical.js';
@@ -32,6 +33,7 @@ const host = new Host({
   defer: (fn) => setTimeout(fn, 0),
   mark,
   sameRun: sameExceptEpochs,
+  threads: { unavailable: threadsUnavailable(), start: startBrowserThread },
 });
 tickChannel.port1.onmessage = () => host.trainer.tick();
 
@@ -52,6 +54,7 @@ const actions = {
   [Request.RESTORE]: (msg) => host.restore(msg),
   [Request.VIEWS]: (msg) => host.setViews(msg),
   [Request.PING]: () => host.ping(),
+  [Request.THREADS]: (msg) => host.setThreads(msg),
   [Request.LAB]: async (msg) => runLabAction(await host.labTools(msg), msg),
 };
 

@@ -3,7 +3,7 @@
 // worker as Request.LAB {action, ...}, so they share its core and its MNIST.
 
 import { Request } from '../engine/protocol.js';
-import { WASM_FILE } from '../engine/wasm-file.js';
+import { WASM_FILE, WASM_MT_FILE } from '../engine/wasm-file.js';
 
 let shared = null;
 let resolveReady;
@@ -23,7 +23,8 @@ export function labWorker() {
       request: async (action, fields = {}) => {
         await ready;
         // The page's urls, as its INIT sends them: a lab's request may reach the worker first.
-        const urls = { wasmUrl: String(new URL(WASM_FILE, document.baseURI)), dataUrl: String(new URL('data/', document.baseURI)) };
+        const url = (file) => String(new URL(file, document.baseURI));
+        const urls = { wasmUrl: url(WASM_FILE), wasmMtUrl: url(WASM_MT_FILE), dataUrl: url('data/') };
         return shared.request(Request.LAB, { action, ...urls, ...fields }, { transfer: false });
       },
     },

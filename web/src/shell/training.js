@@ -11,6 +11,10 @@
 // keep(info, experiment) when a rebuild kept the run (only its epochs changed); stopped(msg)
 // after a STOPPED message changed the status; crashed(message) when the worker died; stopAt()
 // for the step an autostarted run stops at; restoring and restored (see restore()).
+//
+// Threads: `threads` is what the page shows of them ({wanted, running, max, reason}, see the
+// worker's THREADS); setThreads asks the worker between two steps, and a new worker gets the
+// same count.
 
 import { TrainingClient } from '../engine/client.js';
 import { Status } from '../engine/enums.js';
@@ -23,6 +27,31 @@ export const CONFIGURE_DEBOUNCE_MS = 300;
 export const AUTOSTART_DELAY_MS = 400;
 const PUSHES = ['progress', 'steps', 'stats', 'eval', 'grid', 'boundary', 'stopped'];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const THREADS_KEY = 'nn-playground-threads';
+
+/** localStorage, or null where the page may not use it (reading it throws in a frame whose storage is blocked). */
+function browserStorage() {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The thread count kept in this browser (Settings), else what its cores offer, 1 to 8. */
+export function keptThreads(storage = browserStorage(), cores = globalThis.navigator?.hardwareConcurrency) {
+  const kept = Number(storage?.getItem(THREADS_KEY));
+  return Math.min(8, Math.max(1, Math.floor(kept || cores || 1)));
+}
+
+/** Keeps the thread count in this browser (not in the link: it changes no number). */
+export function keepThreads(n, storage = browserStorage()) {
+  try {
+    storage?.setItem(THREADS_KEY, String(n));
+  } catch {
+    // full or refused: the next visit starts from the default
+  }
+}
 
 export class TrainingController {
   /** The last answer to describe(): the stack's shapes, or why it cannot be built. */
@@ -37,6 +66,8 @@ export class TrainingController {
   client = null;
   /** The first configure trains as soon as it is ready (a first visit with the default experiment). */
   autostart = false;
+  /** The threads asked for and the worker's answer: {wanted, running, max, reason}. */
+  threads = { wanted: 1, running: 1, max: 1, reason: '' };
 
   #status = 'loading';
   #waiters = new Set();
@@ -59,11 +90,13 @@ export class TrainingController {
   /**
    * host: the element (or anything with addController/requestUpdate). options: createClient (a
    * TrainingClient over a real worker), wasmUrl and dataUrl (absolute), watchdog (timings of
-   * runs/checkpoints.js's Watchdog), now (a clock in ms), hooks (see the file's comment).
+   * runs/checkpoints.js's Watchdog), now (a clock in ms), hooks (see the file's comment),
+   * wasmMtUrl (the threaded build) and threads (the count to ask for).
    */
-  constructor(host, { createClient = () => new TrainingClient(), wasmUrl, dataUrl, watchdog = {}, now = () => performance.now(), hooks = {} } = {}) {
+  constructor(host, { createClient = () => new TrainingClient(), wasmUrl, wasmMtUrl, dataUrl, threads = 1, watchdog = {}, now = () => performance.now(), hooks = {} } = {}) {
     this.host = host;
-    Object.assign(this, { createClient, wasmUrl, dataUrl, watchdogOptions: watchdog, now });
+    Object.assign(this, { createClient, wasmUrl, wasmMtUrl, dataUrl, watchdogOptions: watchdog, now });
+    this.threads.wanted = threads;
     this.hooks = { push() {}, begin() {}, keep() {}, stopped() {}, crashed() {}, restoring() {}, restored() {}, ...hooks };
     host.addController?.(this);
   }
@@ -120,11 +153,36 @@ export class TrainingController {
    */
   async init() {
     try {
-      await this.client.init(this.wasmUrl, this.dataUrl);
+      await this.#init();
       return null;
     } catch (err) {
       this.fail(say('error.init', { message: err }));
       return err;
+    }
+  }
+
+  /** The worker's core loaded, then its threads asked for (not waited for: the run need not wait). */
+  async #init() {
+    const answer = await this.client.init(this.wasmUrl, this.dataUrl, this.wasmMtUrl);
+    this.#threadsAre(answer?.threads);
+    this.setThreads(this.threads.wanted);
+  }
+
+  #threadsAre(state) {
+    if (!state) return;
+    this.threads = { ...this.threads, ...state };
+    this.host.requestUpdate();
+  }
+
+  /** Asks the worker for `n` threads from its next step on; resolves once it answers. */
+  async setThreads(n) {
+    this.threads = { ...this.threads, wanted: n };
+    const client = this.client;
+    try {
+      const state = await client.threads(n);
+      if (client === this.client) this.#threadsAre(state);
+    } catch {
+      // a worker that died meanwhile: its successor is asked again at its start
     }
   }
 
@@ -411,7 +469,7 @@ export class TrainingController {
     try {
       if (this.#crashed) {
         this.connect();
-        await this.client.init(this.wasmUrl, this.dataUrl);
+        await this.#init();
       }
       if (!record) {
         this.configure(experiment, true);

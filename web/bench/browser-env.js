@@ -1,0 +1,44 @@
+// browser-env.js: what a benchmark trial (trial.js) needs in the browser, in a Web Worker or on the
+// bench page itself: our core and MNIST from the bench server (nn.wasm and data/ as the page gets
+// them), TF.js bundled by Vite with its wasm binaries served from its npm package under /tfjs-wasm/.
+
+import { initCore } from '../src/engine/core.js';
+import { fetchSource } from '../src/data/datasets.js';
+
+/** The environment of createTrialHandler, against this page's origin. */
+export function browserTrialEnv() {
+  const origin = self.location.origin;
+  let tfWasm = null;
+
+  async function loadTf(backend, threads = 1) {
+    const bundle = await import('./tfjs.js');
+    const { tf } = bundle;
+    tf.enableProdMode(); // the peer skips its debug checks, as a user after speed would set it
+    if (backend === 'wasm') {
+      tfWasm = bundle.tfWasm;
+      if (threads > 1) {
+        // Its threaded SIMD build (tfjs-backend-wasm-threaded-simd.wasm): the bench page is
+        // cross-origin isolated, so TF.js finds shared memory and starts its own pthread workers.
+        if (!self.crossOriginIsolated) throw new Error('TF.js threads need a cross-origin isolated page');
+        // TF.js caps its thread pool at half of navigator.hardwareConcurrency (its backend.cc counts
+        // two logical cores as one core), so on a 2-core machine it would run one thread whatever
+        // it is asked: it is told of twice the threads asked for, before its module starts.
+        Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
+        tfWasm.setThreadsCount(threads);
+      } else {
+        // One thread, like our core's single-thread build.
+        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      }
+      tfWasm.setWasmPaths(`${origin}/tfjs-wasm/`);
+    }
+    if (!(await tf.setBackend(backend))) throw new Error(`TF.js could not start its ${backend} backend`);
+    return tf;
+  }
+
+  return {
+    core: () => initCore(new URL('/nn.wasm', origin)),
+    mnistSource: fetchSource(new URL('/data/', origin)),
+    tf: loadTf,
+    wasmThreads: () => tfWasm.getThreadsCount(),
+  };
+}
