@@ -101,6 +101,38 @@ void nn_par_range(int n, int align, int part, int parts, int *begin, int *end) {
     *end = g1 * align < n ? g1 * align : n;
 }
 
+int nn_par_parts(size_t work, size_t min_per_part) {
+    size_t parts = min_per_part ? work / min_per_part : work;
+    return parts < 1 ? 1 : parts < (size_t)pool.threads ? (int)parts : pool.threads;
+}
+
+typedef struct {
+    nn_par_range_fn fn;
+    void *ctx;
+    size_t n, align;
+} range_job;
+
+static void range_part(void *ctx, int part, int parts) {
+    const range_job *j = ctx;
+    const size_t groups = (j->n + j->align - 1) / j->align;
+    size_t begin = groups * (size_t)part / (size_t)parts * j->align, end = groups * (size_t)(part + 1) / (size_t)parts * j->align;
+    if (end > j->n) end = j->n;
+    if (begin < end) j->fn(j->ctx, begin, end);
+}
+
+void nn_par_for(nn_par_range_fn fn, void *ctx, size_t n, size_t align, int parts) {
+    if (n == 0) return;
+    if (align < 1) align = 1;
+    const size_t groups = (n + align - 1) / align;
+    if ((size_t)parts > groups) parts = (int)groups;
+    if (parts <= 1) {
+        fn(ctx, 0, n);
+        return;
+    }
+    range_job j = {fn, ctx, n, align};
+    nn_par_run(range_part, &j, parts);
+}
+
 #if defined(NN_THREADS_POSIX)
 static void *posix_worker(void *arg) {
     serve((int)(intptr_t)arg);

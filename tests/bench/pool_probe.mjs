@@ -1,0 +1,50 @@
+// pool_probe.mjs: what a fork-join of the thread pool costs in wasm under Node: an empty job on
+// 1 and 2 threads, back to back and after some serial work on the caller (when the other thread
+// may have gone to sleep). Builds c/*.c with tests/bench/pool_probe.c as build.sh builds
+// nn-mt.wasm, plus the probe's two exports.
+//
+//   node tests/bench/pool_probe.mjs [--threads 2] [--jobs 20000]
+import { execFileSync } from 'node:child_process';
+import { readFile, readdir, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import { createCore } from '../../web/src/engine/core.js';
+import { startNodeThread } from '../../web/src/node.js';
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const threads = arg('--threads', 2);
+const jobs = arg('--jobs', 20000);
+
+const out = 'tests/.build/bench/pool_probe.wasm';
+await mkdir('tests/.build/bench', { recursive: true });
+const header = await readFile('c/nn.h', 'utf8');
+const names = new Set([...header.replace(/\/\*[\s\S]*?\*\//g, '').matchAll(/\b(nn_[a-z0-9_]+)\s*\(/g)].map((m) => `_${m[1]}`));
+const sources = (await readdir('c')).filter((f) => f.endsWith('.c')).map((f) => `c/${f}`);
+execFileSync('emcc', ['-O3', '-msimd128', '-matomics', '-mbulk-memory', '-std=c11', '-ffp-contract=off', '-sSTANDALONE_WASM', '--no-entry',
+  '-sIMPORTED_MEMORY=1', '-sINITIAL_MEMORY=33554432', '-sALLOW_MEMORY_GROWTH=1', '-sMAXIMUM_MEMORY=2147483648',
+  '-Wl,--shared-memory', '-Wl,--no-check-features', `-sEXPORTED_FUNCTIONS=${[...names, '_probe_forkjoin', '_probe_serial'].join(',')}`,
+  ...sources, 'tests/bench/pool_probe.c', '-o', out], { stdio: 'inherit', env: { ...process.env, NODE_PATH: process.env.NODE_PATH ?? '/usr/share/nodejs' } });
+
+const bytes = await readFile(out);
+console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ${jobs} jobs a measurement, fastest of 5`);
+for (const n of [1, threads]) {
+  const core = await createCore(bytes, { threads: n, startThread: startNodeThread });
+  const { probe_forkjoin: fork, probe_serial: serial } = core.exports;
+  for (const gap of [0, 1000, 10000, 30000, 100000]) {
+    const best = (fn) => {
+      let b = Infinity;
+      for (let r = 0; r < 5; r++) {
+        const t0 = performance.now();
+        fn(gap ? Math.max(1, Math.floor(jobs / (1 + gap / 1000))) : jobs, gap);
+        b = Math.min(b, (performance.now() - t0) * 1000);
+      }
+      return b / (gap ? Math.max(1, Math.floor(jobs / (1 + gap / 1000))) : jobs);
+    };
+    const withJobs = best(fork), alone = best(serial);
+    console.log(`  ${n} thread(s), serial work ${String(gap).padStart(6)} spins (${alone.toFixed(2)} us): fork-join ${(withJobs - alone).toFixed(2)} us`);
+  }
+  core.close();
+}
+process.exit(0);
