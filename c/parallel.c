@@ -24,29 +24,39 @@
 #include <unistd.h>
 #endif
 
+/* The caller's fields and the workers' fields lie on separate cache lines, so a worker finishing
+ * a part does not pull away the line the caller is about to bump, nor the reverse. */
 static struct {
-    _Atomic int32_t generation; /* bumped once per job */
-    _Atomic int32_t pending;    /* parts of the current job that workers have not finished */
-    _Atomic int32_t alive;      /* workers serving jobs (ids 1..alive) */
-    _Atomic int32_t parked[NN_MAX_THREADS]; /* the generation each worker last waited at */
+    _Alignas(64) _Atomic int32_t generation; /* bumped once per job */
     nn_par_fn fn;
     void *ctx;
     int parts;
     int threads; /* what nn_set_threads asked for, at most 1 + alive */
+    _Alignas(64) _Atomic int32_t pending; /* parts of the current job that workers have not finished */
+    _Atomic int32_t caller_sleeps;        /* the caller waits on `pending` (not only spins) */
+    _Atomic int32_t sleepers;             /* workers waiting on `generation` (not only spinning) */
+    _Atomic int32_t alive;                /* workers serving jobs (ids 1..alive) */
+    struct {
+        _Alignas(64) _Atomic int32_t generation; /* the generation this worker last waited at */
+    } parked[NN_MAX_THREADS];
 } pool = {.threads = 1};
 
-enum { SPINS = 20000 };
+/* How many times a thread polls before it sleeps. A poll costs about a nanosecond; a wake from
+ * sleep tens of microseconds (in wasm under Node about 20 to 50), more than the serial stretch
+ * between two jobs of a step, so the threads poll for a while first. */
+static int spins = 200000;
 
-static void wait_while(_Atomic int32_t *addr, int32_t value) {
-    for (int i = 0; i < SPINS; i++)
-        if (atomic_load(addr) != value) return;
-    while (atomic_load(addr) == value) {
+void nn_par_set_spins(int n) { spins = n < 0 ? 0 : n; }
+
+static void sleep_on(_Atomic int32_t *addr, int32_t value) {
 #if defined(NN_THREADS_WASM)
-        __builtin_wasm_memory_atomic_wait32((int32_t *)addr, value, -1);
+    __builtin_wasm_memory_atomic_wait32((int32_t *)addr, value, -1);
 #elif defined(NN_THREADS_POSIX)
-        syscall(SYS_futex, (int32_t *)addr, FUTEX_WAIT_PRIVATE, value, NULL, NULL, 0);
+    syscall(SYS_futex, (int32_t *)addr, FUTEX_WAIT_PRIVATE, value, NULL, NULL, 0);
+#else
+    (void)addr;
+    (void)value;
 #endif
-    }
 }
 
 static void wake_all(_Atomic int32_t *addr) {
@@ -59,19 +69,34 @@ static void wake_all(_Atomic int32_t *addr) {
 #endif
 }
 
+/* Waits until *addr is no longer `value`: polls, then sleeps, counting itself in *sleeping while
+ * it may sleep. The side that changes *addr wakes it only when *sleeping is not 0 (a wake is a
+ * system call natively and a runtime call in wasm). No wake is lost: both sides use sequentially
+ * consistent atomics, so either the changer sees the count (and wakes), or this side sees the
+ * new value, and the futex or wait32 compares the value again as it goes to sleep. */
+static void wait_while(_Atomic int32_t *addr, int32_t value, _Atomic int32_t *sleeping) {
+    for (int i = 0; i < spins; i++)
+        if (atomic_load(addr) != value) return;
+    while (atomic_load(addr) == value) {
+        atomic_fetch_add(sleeping, 1);
+        if (atomic_load(addr) == value) sleep_on(addr, value);
+        atomic_fetch_sub(sleeping, 1);
+    }
+}
+
 #if defined(NN_THREADS_WASM) || defined(NN_THREADS_POSIX)
 static void serve(int id) {
     int32_t seen = atomic_load(&pool.generation);
-    atomic_store(&pool.parked[id], seen);
+    atomic_store(&pool.parked[id].generation, seen);
     atomic_fetch_add(&pool.alive, 1);
     for (;;) {
-        wait_while(&pool.generation, seen);
+        wait_while(&pool.generation, seen, &pool.sleepers);
         seen = atomic_load(&pool.generation);
         if (id < pool.threads) {
             if (id < pool.parts) pool.fn(pool.ctx, id, pool.parts);
-            if (atomic_fetch_sub(&pool.pending, 1) == 1) wake_all(&pool.pending);
+            if (atomic_fetch_sub(&pool.pending, 1) == 1 && atomic_load(&pool.caller_sleeps)) wake_all(&pool.pending);
         }
-        atomic_store(&pool.parked[id], seen);
+        atomic_store(&pool.parked[id].generation, seen);
     }
 }
 #endif
@@ -89,9 +114,9 @@ void nn_par_run(nn_par_fn fn, void *ctx, int parts) {
     pool.parts = parts;
     atomic_store(&pool.pending, pool.threads - 1);
     atomic_fetch_add(&pool.generation, 1);
-    wake_all(&pool.generation);
+    if (atomic_load(&pool.sleepers)) wake_all(&pool.generation);
     fn(ctx, 0, parts);
-    for (int32_t left; (left = atomic_load(&pool.pending)) != 0;) wait_while(&pool.pending, left);
+    for (int32_t left; (left = atomic_load(&pool.pending)) != 0;) wait_while(&pool.pending, left, &pool.caller_sleeps);
 }
 
 void nn_par_range(int n, int align, int part, int parts, int *begin, int *end) {
@@ -101,7 +126,12 @@ void nn_par_range(int n, int align, int part, int parts, int *begin, int *end) {
     *end = g1 * align < n ? g1 * align : n;
 }
 
+static size_t min_work_override;
+
+void nn_par_set_min_work(size_t work) { min_work_override = work; }
+
 int nn_par_parts(size_t work, size_t min_per_part) {
+    if (min_work_override) min_per_part = min_work_override;
     size_t parts = min_per_part ? work / min_per_part : work;
     return parts < 1 ? 1 : parts < (size_t)pool.threads ? (int)parts : pool.threads;
 }
@@ -164,7 +194,7 @@ nn_status nn_set_threads(int n) {
         return nn_fail(NN_ERR_INVALID, "threads: %d asked for, but only %d run (no shared memory here?)", n,
                        (int)atomic_load(&pool.alive) + 1);
     for (int id = pool.threads; id < n; id++) /* a worker joins once it waits for the next job */
-        while (atomic_load(&pool.parked[id]) != atomic_load(&pool.generation)) sched_yield();
+        while (atomic_load(&pool.parked[id].generation) != atomic_load(&pool.generation)) sched_yield();
     pool.threads = n;
     return NN_OK;
 }

@@ -27,6 +27,10 @@ void nn_par_run(nn_par_fn fn, void *ctx, int parts);
  * microseconds, so a small job stays on the caller. */
 int nn_par_parts(size_t work, size_t min_per_part);
 
+/* Tests: every job then takes min_per_part = `work` (1 cuts each job as finely as the threads
+ * allow, so small shapes exercise the splits); 0 restores each kernel's own. */
+void nn_par_set_min_work(size_t work);
+
 /* One contiguous range [begin, end) of a job's items. */
 typedef void (*nn_par_range_fn)(void *ctx, size_t begin, size_t end);
 
@@ -38,5 +42,8 @@ void nn_par_for(nn_par_range_fn fn, void *ctx, size_t n, size_t align, int parts
 /* [*begin, *end) of n items (of `align` each, the last group possibly short) that part p of
  * `parts` takes: contiguous and near equal. */
 void nn_par_range(int n, int align, int part, int parts, int *begin, int *end);
+
+/* How many times a waiting thread polls before it sleeps (benchmarks try other values). */
+void nn_par_set_spins(int n);
 
 #endif

@@ -3,7 +3,7 @@
 // may have gone to sleep). Builds c/*.c with tests/bench/pool_probe.c as build.sh builds
 // nn-mt.wasm, plus the probe's two exports.
 //
-//   node tests/bench/pool_probe.mjs [--threads 2] [--jobs 20000]
+//   node tests/bench/pool_probe.mjs [--threads 2] [--jobs 20000] [--spins N] (polls before a wait; default the core's)
 import { execFileSync } from 'node:child_process';
 import { readFile, readdir, mkdir } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,6 +16,7 @@ const arg = (name, dflt) => {
 };
 const threads = arg('--threads', 2);
 const jobs = arg('--jobs', 20000);
+const spins = arg('--spins', -1);
 
 const out = 'tests/.build/bench/pool_probe.wasm';
 await mkdir('tests/.build/bench', { recursive: true });
@@ -24,14 +25,15 @@ const names = new Set([...header.replace(/\/\*[\s\S]*?\*\//g, '').matchAll(/\b(n
 const sources = (await readdir('c')).filter((f) => f.endsWith('.c')).map((f) => `c/${f}`);
 execFileSync('emcc', ['-O3', '-msimd128', '-matomics', '-mbulk-memory', '-std=c11', '-ffp-contract=off', '-sSTANDALONE_WASM', '--no-entry',
   '-sIMPORTED_MEMORY=1', '-sINITIAL_MEMORY=33554432', '-sALLOW_MEMORY_GROWTH=1', '-sMAXIMUM_MEMORY=2147483648',
-  '-Wl,--shared-memory', '-Wl,--no-check-features', `-sEXPORTED_FUNCTIONS=${[...names, '_probe_forkjoin', '_probe_serial'].join(',')}`,
+  '-Wl,--shared-memory', '-Wl,--no-check-features', `-sEXPORTED_FUNCTIONS=${[...names, '_probe_forkjoin', '_probe_serial', '_nn_par_set_spins'].join(',')}`,
   ...sources, 'tests/bench/pool_probe.c', '-o', out], { stdio: 'inherit', env: { ...process.env, NODE_PATH: process.env.NODE_PATH ?? '/usr/share/nodejs' } });
 
 const bytes = await readFile(out);
-console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ${jobs} jobs a measurement, fastest of 5`);
+console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ${jobs} jobs a measurement, fastest of 5${spins >= 0 ? `; ${spins} polls before a wait` : ''}`);
 for (const n of [1, threads]) {
   const core = await createCore(bytes, { threads: n, startThread: startNodeThread });
   const { probe_forkjoin: fork, probe_serial: serial } = core.exports;
+  if (spins >= 0) core.exports.nn_par_set_spins(spins);
   for (const gap of [0, 1000, 10000, 30000, 100000]) {
     const best = (fn) => {
       let b = Infinity;
