@@ -1,9 +1,15 @@
-/* parallel.c: the thread pool behind parallel.h. One job at a time: the caller publishes it by
- * bumping `generation` and waking the workers, runs part 0 itself, and waits until `pending` is 0:
- * every active worker (id < threads) acknowledges every job, the ones with no part at once, so no
- * active worker can still be reading a job when the next is written. Inactive workers take no
- * part; nn_set_threads activates one only once it is parked at the current generation. Waiting is a futex on Linux and memory.atomic.wait32 in
- * wasm, after a short spin, because a job (one product of a step) lasts only tens of microseconds. */
+/* parallel.c: the thread pool behind parallel.h. One job at a time. The caller publishes a job
+ * as one 64-bit ticket (job number, parts, next unclaimed part), bumps `generation` to wake the
+ * workers, and then, like every awake worker, claims parts by compare-and-swap on the ticket and
+ * runs them until none is left; it returns once `done` counts every part. Which thread runs a
+ * part changes no bit: a part's output and scratch (gemm's panel buffers, the convolutions'
+ * per-part workspaces) belong to its index, not to a thread. So when a worker is late (asleep, or
+ * without a core because other work runs) the caller takes its part instead of waiting for it.
+ * A claim names the job, so a worker that wakes after its job is over claims nothing of the
+ * next one by mistake, and reads the job's function only after a claim, when the job cannot end
+ * before its part is done. Waiting polls first, then sleeps (a futex on Linux,
+ * memory.atomic.wait32 in wasm); a side that changes a value wakes sleepers only when some
+ * counted themselves in. */
 #define _GNU_SOURCE /* syscall() for the futex */
 #include "parallel.h"
 
@@ -24,27 +30,33 @@
 #include <unistd.h>
 #endif
 
-/* The caller's fields and the workers' fields lie on separate cache lines, so a worker finishing
- * a part does not pull away the line the caller is about to bump, nor the reverse. */
+/* The ticket: job number << 8 | parts << 4 | next part to claim (parts <= NN_MAX_THREADS < 16). */
+#define TICKET_PARTS(t) ((int)(((t) >> 4) & 15))
+#define TICKET_NEXT(t) ((int)((t) & 15))
+
+/* What the caller writes once per job and what the workers write per part lie on separate cache
+ * lines. */
 static struct {
-    _Alignas(64) _Atomic int32_t generation; /* bumped once per job */
+    _Alignas(64) _Atomic int64_t ticket;
+    _Atomic int32_t generation; /* bumped once per job: what sleeping workers wait on */
+    _Atomic int32_t threads;    /* what nn_set_threads asked for, at most 1 + alive */
     nn_par_fn fn;
     void *ctx;
-    int parts;
-    int threads; /* what nn_set_threads asked for, at most 1 + alive */
-    _Alignas(64) _Atomic int32_t pending; /* parts of the current job that workers have not finished */
-    _Atomic int32_t caller_sleeps;        /* the caller waits on `pending` (not only spins) */
-    _Atomic int32_t sleepers;             /* workers waiting on `generation` (not only spinning) */
-    _Atomic int32_t alive;                /* workers serving jobs (ids 1..alive) */
-    struct {
-        _Alignas(64) _Atomic int32_t generation; /* the generation this worker last waited at */
-    } parked[NN_MAX_THREADS];
+    int64_t jobs; /* the caller's count, for the ticket */
+    _Alignas(64) _Atomic int32_t done; /* parts of the current job finished */
+    _Atomic int32_t caller_sleeps;     /* the caller waits on `done` (not only polls) */
+    _Atomic int32_t sleepers;          /* workers waiting on `generation` (not only polling) */
+    _Atomic int32_t alive;             /* workers serving jobs (ids 1..alive) */
 } pool = {.threads = 1};
 
 /* How many times a thread polls before it sleeps. A poll costs about a nanosecond; a wake from
- * sleep tens of microseconds (in wasm under Node about 20 to 50), more than the serial stretch
- * between two jobs of a step, so the threads poll for a while first. */
-static int spins = 200000;
+ * sleep tens of microseconds (in wasm under Node), more than most serial stretches between two
+ * jobs of a step. A late worker no longer holds a job up (the caller takes its part), so the poll
+ * need not cover long stretches, and a short one leaves the core to other work sooner. */
+#ifndef NN_PAR_SPINS
+#define NN_PAR_SPINS 50000
+#endif
+static int spins = NN_PAR_SPINS;
 
 void nn_par_set_spins(int n) { spins = n < 0 ? 0 : n; }
 
@@ -70,10 +82,9 @@ static void wake_all(_Atomic int32_t *addr) {
 }
 
 /* Waits until *addr is no longer `value`: polls, then sleeps, counting itself in *sleeping while
- * it may sleep. The side that changes *addr wakes it only when *sleeping is not 0 (a wake is a
- * system call natively and a runtime call in wasm). No wake is lost: both sides use sequentially
- * consistent atomics, so either the changer sees the count (and wakes), or this side sees the
- * new value, and the futex or wait32 compares the value again as it goes to sleep. */
+ * it may sleep. No wake is lost: both sides use sequentially consistent atomics, so either the
+ * side that changes *addr sees the count (and wakes), or this side sees the new value; and the
+ * futex or wait32 compares the value again as it goes to sleep. */
 static void wait_while(_Atomic int32_t *addr, int32_t value, _Atomic int32_t *sleeping) {
     for (int i = 0; i < spins; i++)
         if (atomic_load(addr) != value) return;
@@ -84,39 +95,47 @@ static void wait_while(_Atomic int32_t *addr, int32_t value, _Atomic int32_t *sl
     }
 }
 
+/* Claims and runs parts of the job on the ticket until none is left. */
+static void claim_parts(void) {
+    int64_t t = atomic_load(&pool.ticket);
+    while (TICKET_NEXT(t) < TICKET_PARTS(t)) {
+        if (!atomic_compare_exchange_weak(&pool.ticket, &t, t + 1)) continue; /* t now holds the ticket */
+        const int parts = TICKET_PARTS(t);
+        pool.fn(pool.ctx, TICKET_NEXT(t), parts);
+        if (atomic_fetch_add(&pool.done, 1) == parts - 1 && atomic_load(&pool.caller_sleeps)) wake_all(&pool.done);
+        t = atomic_load(&pool.ticket);
+    }
+}
+
 #if defined(NN_THREADS_WASM) || defined(NN_THREADS_POSIX)
 static void serve(int id) {
     int32_t seen = atomic_load(&pool.generation);
-    atomic_store(&pool.parked[id].generation, seen);
     atomic_fetch_add(&pool.alive, 1);
     for (;;) {
         wait_while(&pool.generation, seen, &pool.sleepers);
         seen = atomic_load(&pool.generation);
-        if (id < pool.threads) {
-            if (id < pool.parts) pool.fn(pool.ctx, id, pool.parts);
-            if (atomic_fetch_sub(&pool.pending, 1) == 1 && atomic_load(&pool.caller_sleeps)) wake_all(&pool.pending);
-        }
-        atomic_store(&pool.parked[id].generation, seen);
+        if (id < atomic_load(&pool.threads)) claim_parts();
     }
 }
 #endif
 
-int nn_par_threads(void) { return pool.threads; }
+int nn_par_threads(void) { return atomic_load(&pool.threads); }
 
 void nn_par_run(nn_par_fn fn, void *ctx, int parts) {
-    if (parts > pool.threads) parts = pool.threads;
+    const int threads = atomic_load(&pool.threads);
+    if (parts > threads) parts = threads;
     if (parts <= 1) {
         fn(ctx, 0, 1);
         return;
     }
     pool.fn = fn;
     pool.ctx = ctx;
-    pool.parts = parts;
-    atomic_store(&pool.pending, pool.threads - 1);
+    atomic_store(&pool.done, 0);
+    atomic_store(&pool.ticket, ++pool.jobs << 8 | (int64_t)parts << 4);
     atomic_fetch_add(&pool.generation, 1);
     if (atomic_load(&pool.sleepers)) wake_all(&pool.generation);
-    fn(ctx, 0, parts);
-    for (int32_t left; (left = atomic_load(&pool.pending)) != 0;) wait_while(&pool.pending, left, &pool.caller_sleeps);
+    claim_parts();
+    for (int32_t d; (d = atomic_load(&pool.done)) != parts;) wait_while(&pool.done, d, &pool.caller_sleeps);
 }
 
 void nn_par_range(int n, int align, int part, int parts, int *begin, int *end) {
@@ -193,10 +212,8 @@ nn_status nn_set_threads(int n) {
     if (n > atomic_load(&pool.alive) + 1)
         return nn_fail(NN_ERR_INVALID, "threads: %d asked for, but only %d run (no shared memory here?)", n,
                        (int)atomic_load(&pool.alive) + 1);
-    for (int id = pool.threads; id < n; id++) /* a worker joins once it waits for the next job */
-        while (atomic_load(&pool.parked[id].generation) != atomic_load(&pool.generation)) sched_yield();
-    pool.threads = n;
+    atomic_store(&pool.threads, n); /* between jobs: a worker takes part from the next one on */
     return NN_OK;
 }
 
-int nn_get_threads(void) { return pool.threads; }
+int nn_get_threads(void) { return atomic_load(&pool.threads); }
