@@ -189,8 +189,9 @@ static void weight_grad_taps(const nn_layer *l, int part, int parts, int *t0, in
 }
 
 /* The weight (and bias) gradient for the taps of this part, every sample in order: each element of
- * dW^T adds sample after sample, position after position, whatever the split. Part 0 also sums
- * the bias gradient, which needs every channel of dyT. */
+ * dW^T adds sample after sample, position after position, whatever the split. Every part has all
+ * of dyT, so each also sums the bias gradient of its own share of the output channels (groups of
+ * 4, one vector), each channel sample after sample, position after position. */
 static void weight_grad_part(void *ctx, int part, int parts) {
     const conv_job *j = ctx;
     nn_layer *l = j->l;
@@ -200,22 +201,22 @@ static void weight_grad_part(void *ctx, int part, int parts) {
     float *dyT = part_ws(j->net, j->net->workspace + p.dyT, part, backward_part_size(l));
     float *xp = part == 0 ? j->net->workspace + p.xp : dyT + (size_t)out_hw * lanes;
     float *dwT = j->net->workspace + p.dwT;
-    int t0, t1, c0, c1;
+    int t0, t1, c0, c1, oc0, oc1;
     weight_grad_taps(l, part, parts, &t0, &t1, &c0, &c1);
+    nn_par_range(l->b_count ? units : 0, 4, part, parts, &oc0, &oc1);
     for (int b = 0; b < j->B; b++) {
         nn_transpose_pad(l->dout + (size_t)b * out_size, units, out_hw, (size_t)out_hw, dyT, (size_t)lanes);
-        if (part == 0 && l->b_count) { /* db[oc] += dy[oc][0] + dy[oc][1] + ..., four channels per vector */
-            int oc = 0;
-            for (; oc + 4 <= units; oc += 4) {
-                f32x4 acc = f32x4_load(l->db + oc);
-                for (int i = 0; i < out_hw; i++) acc = f32x4_add(acc, f32x4_load(dyT + (size_t)i * lanes + oc));
-                f32x4_store(l->db + oc, acc);
-            }
-            for (; oc < units; oc++) {
-                float acc = l->db[oc];
-                for (int i = 0; i < out_hw; i++) acc += dyT[(size_t)i * lanes + oc];
-                l->db[oc] = acc;
-            }
+        /* db[oc] += dy[oc][0] + dy[oc][1] + ..., four channels per vector */
+        int oc = oc0;
+        for (; oc + 4 <= oc1; oc += 4) {
+            f32x4 acc = f32x4_load(l->db + oc);
+            for (int i = 0; i < out_hw; i++) acc = f32x4_add(acc, f32x4_load(dyT + (size_t)i * lanes + oc));
+            f32x4_store(l->db + oc, acc);
+        }
+        for (; oc < oc1; oc++) {
+            float acc = l->db[oc];
+            for (int i = 0; i < out_hw; i++) acc += dyT[(size_t)i * lanes + oc];
+            l->db[oc] = acc;
         }
         if (t0 >= t1) continue;
         const int first = c0 * k * k;

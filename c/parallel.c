@@ -49,12 +49,12 @@ static struct {
     _Atomic int32_t alive;             /* workers serving jobs (ids 1..alive) */
 } pool = {.threads = 1};
 
-/* How many times a thread polls before it sleeps. A poll costs about a nanosecond; a wake from
- * sleep tens of microseconds (in wasm under Node), more than most serial stretches between two
- * jobs of a step. A late worker no longer holds a job up (the caller takes its part), so the poll
- * need not cover long stretches, and a short one leaves the core to other work sooner. */
+/* How many times a thread polls before it sleeps, some 0.1 to 0.2 ms: a wake from sleep costs
+ * tens of microseconds in wasm under Node, and a worker that wakes late gives up that much of
+ * its part to the caller; the polls cover the serial stretches between the jobs of a step (W1's
+ * are up to some 50 us). A late worker holds nothing up, it only helps less. */
 #ifndef NN_PAR_SPINS
-#define NN_PAR_SPINS 50000
+#define NN_PAR_SPINS 200000
 #endif
 static int spins = NN_PAR_SPINS;
 
