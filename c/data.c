@@ -1,7 +1,6 @@
 /* data.c: data sets over caller-owned memory (bytes scaled on the way out, or floats), and
  * gathering a batch from them. */
 #include <math.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,15 +53,16 @@ void nn_data_free(nn_data *data) { free(data); }
 size_t nn_data_count(const nn_data *data) { return data ? data->count : 0; }
 int nn_data_features(const nn_data *data) { return data ? data->features : 0; }
 
-/* Read by nobody: keeps the loads of touch_samples from being dropped as dead code (atomic: the
- * threads of a gather store to it at once). */
-static _Atomic uint8_t touched;
 
 /* One byte of every 64-byte line of the samples about to be copied, all loads independent of each
  * other, so the memory fetches them at once: a shuffled batch is n samples scattered over the whole
  * set (47 MB for MNIST, beyond the caches), and copied one by one the CPU waited on them one by one
  * (W1: 53 us of gather a step in wasm). */
 static void touch_samples(const nn_data *d, const uint32_t *indices, int n, size_t bytes_per_sample) {
+    /* Read by nobody: keeps the loads from being dropped as dead code. A local, so the threads of
+     * a gather do not store to one place (an _Atomic global made this emscripten's gather twice
+     * as slow). */
+    volatile uint8_t touched;
     const uint8_t *base = d->x8 ? d->x8 : (const uint8_t *)(const void *)d->xf;
     uint8_t acc = 0;
     for (int i = 0; i < n; i++) {
@@ -71,7 +71,8 @@ static void touch_samples(const nn_data *d, const uint32_t *indices, int n, size
         for (size_t b = 0; b < bytes_per_sample; b += 64) acc ^= p[b];
         acc ^= p[bytes_per_sample - 1];
     }
-    atomic_store_explicit(&touched, acc, memory_order_relaxed);
+    touched = acc;
+    (void)touched;
 }
 
 /* Samples are gathered by contiguous ranges of the batch over threads (each reads its own samples'
