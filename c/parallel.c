@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "error.h"
 
@@ -60,14 +61,17 @@ static int spins = NN_PAR_SPINS;
 
 void nn_par_set_spins(int n) { spins = n < 0 ? 0 : n; }
 
-static void sleep_on(_Atomic int32_t *addr, int32_t value) {
+/* Sleeps while *addr is `value`, for at most timeout_ns. */
+static void sleep_on(_Atomic int32_t *addr, int32_t value, int64_t timeout_ns) {
 #if defined(NN_THREADS_WASM)
-    __builtin_wasm_memory_atomic_wait32((int32_t *)addr, value, -1);
+    __builtin_wasm_memory_atomic_wait32((int32_t *)addr, value, timeout_ns);
 #elif defined(NN_THREADS_POSIX)
-    syscall(SYS_futex, (int32_t *)addr, FUTEX_WAIT_PRIVATE, value, NULL, NULL, 0);
+    struct timespec limit = {(time_t)(timeout_ns / 1000000000), (long)(timeout_ns % 1000000000)};
+    syscall(SYS_futex, (int32_t *)addr, FUTEX_WAIT_PRIVATE, value, &limit, NULL, 0);
 #else
     (void)addr;
     (void)value;
+    (void)timeout_ns;
 #endif
 }
 
@@ -82,18 +86,24 @@ static void wake_all(_Atomic int32_t *addr) {
 }
 
 /* Waits until *addr is no longer `value`: polls, then sleeps, counting itself in *sleeping while
- * it may sleep. No wake is lost: both sides use sequentially consistent atomics, so either the
- * side that changes *addr sees the count (and wakes), or this side sees the new value; and the
- * futex or wait32 compares the value again as it goes to sleep. */
-static void wait_while(_Atomic int32_t *addr, int32_t value, _Atomic int32_t *sleeping) {
+ * it may sleep. No wake should be lost: both sides use sequentially consistent atomics, so either
+ * the side that changes *addr sees the count (and wakes), or this side sees the new value; and
+ * the futex or wait32 compares the value again as it goes to sleep. Yet in wasm under Node, with
+ * a variant that let workers poll less after missing jobs, a caller was seen asleep on a finished
+ * job (`done` complete, its count still in), cause not found; so every sleep is also bounded by
+ * timeout_ns, and a lost wake would cost that much time, not the page. */
+static void wait_while(_Atomic int32_t *addr, int32_t value, _Atomic int32_t *sleeping, int64_t timeout_ns) {
     for (int i = 0; i < spins; i++)
         if (atomic_load(addr) != value) return;
     while (atomic_load(addr) == value) {
         atomic_fetch_add(sleeping, 1);
-        if (atomic_load(addr) == value) sleep_on(addr, value);
+        if (atomic_load(addr) == value) sleep_on(addr, value, timeout_ns);
         atomic_fetch_sub(sleeping, 1);
     }
 }
+
+/* The caller sleeps only inside a job, so a short bound; an idle worker, a long one. */
+enum { CALLER_SLEEP_NS = 1000000, WORKER_SLEEP_NS = 100000000 };
 
 /* Claims and runs parts of the job on the ticket until none is left. */
 static void claim_parts(void) {
@@ -112,7 +122,7 @@ static void serve(int id) {
     int32_t seen = atomic_load(&pool.generation);
     atomic_fetch_add(&pool.alive, 1);
     for (;;) {
-        wait_while(&pool.generation, seen, &pool.sleepers);
+        wait_while(&pool.generation, seen, &pool.sleepers, WORKER_SLEEP_NS);
         seen = atomic_load(&pool.generation);
         if (id < atomic_load(&pool.threads)) claim_parts();
     }
@@ -135,7 +145,7 @@ void nn_par_run(nn_par_fn fn, void *ctx, int parts) {
     atomic_fetch_add(&pool.generation, 1);
     if (atomic_load(&pool.sleepers)) wake_all(&pool.generation);
     claim_parts();
-    for (int32_t d; (d = atomic_load(&pool.done)) != parts;) wait_while(&pool.done, d, &pool.caller_sleeps);
+    for (int32_t d; (d = atomic_load(&pool.done)) != parts;) wait_while(&pool.done, d, &pool.caller_sleeps, CALLER_SLEEP_NS);
 }
 
 void nn_par_range(int n, int align, int part, int parts, int *begin, int *end) {
