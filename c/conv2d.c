@@ -177,9 +177,21 @@ static size_t backward_part_size(const nn_layer *l) {
            nn_conv_padded_size(l->units, l->out_h, l->out_w, l->kernel - 1 - l->padding);
 }
 
-/* The weight (and bias) gradient for input channels [c0, c1) of every sample in order: each
- * element of dW^T adds sample after sample, position after position, whatever the split. Part 0
- * also sums the bias gradient, which needs every channel of dyT. */
+/* Which rows of dW^T (taps, (channel, ky, kx)) part `part` of `parts` sums, and the input channels
+ * [*c0, *c1) they read. With at least as many input channels as parts the cut falls between whole
+ * channels, so each part pads only its own; with fewer (a first layer reads 1 channel) it falls
+ * between taps, and each part pads the channels its taps read. */
+static void weight_grad_taps(const nn_layer *l, int part, int parts, int *t0, int *t1, int *c0, int *c1) {
+    const int kk = l->kernel * l->kernel;
+    nn_par_range(l->in_c * kk, l->in_c >= parts ? kk : 1, part, parts, t0, t1);
+    *c0 = *t0 / kk;
+    *c1 = *t1 > *t0 ? (*t1 - 1) / kk + 1 : *c0;
+}
+
+/* The weight (and bias) gradient for the taps of this part, every sample in order: each element of
+ * dW^T adds sample after sample, position after position, whatever the split. Every part has all
+ * of dyT, so each also sums the bias gradient of its own share of the output channels (groups of
+ * 4, one vector), each channel sample after sample, position after position. */
 static void weight_grad_part(void *ctx, int part, int parts) {
     const conv_job *j = ctx;
     nn_layer *l = j->l;
@@ -189,31 +201,33 @@ static void weight_grad_part(void *ctx, int part, int parts) {
     float *dyT = part_ws(j->net, j->net->workspace + p.dyT, part, backward_part_size(l));
     float *xp = part == 0 ? j->net->workspace + p.xp : dyT + (size_t)out_hw * lanes;
     float *dwT = j->net->workspace + p.dwT;
-    int c0, c1;
-    nn_par_range(l->in_c, 1, part, parts, &c0, &c1);
+    int t0, t1, c0, c1, oc0, oc1;
+    weight_grad_taps(l, part, parts, &t0, &t1, &c0, &c1);
+    nn_par_range(l->b_count ? units : 0, 4, part, parts, &oc0, &oc1);
     for (int b = 0; b < j->B; b++) {
         nn_transpose_pad(l->dout + (size_t)b * out_size, units, out_hw, (size_t)out_hw, dyT, (size_t)lanes);
-        if (part == 0 && l->b_count) { /* db[oc] += dy[oc][0] + dy[oc][1] + ..., four channels per vector */
-            int oc = 0;
-            for (; oc + 4 <= units; oc += 4) {
-                f32x4 acc = f32x4_load(l->db + oc);
-                for (int i = 0; i < out_hw; i++) acc = f32x4_add(acc, f32x4_load(dyT + (size_t)i * lanes + oc));
-                f32x4_store(l->db + oc, acc);
-            }
-            for (; oc < units; oc++) {
-                float acc = l->db[oc];
-                for (int i = 0; i < out_hw; i++) acc += dyT[(size_t)i * lanes + oc];
-                l->db[oc] = acc;
-            }
+        /* db[oc] += dy[oc][0] + dy[oc][1] + ..., four channels per vector */
+        int oc = oc0;
+        for (; oc + 4 <= oc1; oc += 4) {
+            f32x4 acc = f32x4_load(l->db + oc);
+            for (int i = 0; i < out_hw; i++) acc = f32x4_add(acc, f32x4_load(dyT + (size_t)i * lanes + oc));
+            f32x4_store(l->db + oc, acc);
         }
-        if (c0 >= c1) continue;
+        for (; oc < oc1; oc++) {
+            float acc = l->db[oc];
+            for (int i = 0; i < out_hw; i++) acc += dyT[(size_t)i * lanes + oc];
+            l->db[oc] = acc;
+        }
+        if (t0 >= t1) continue;
+        const int first = c0 * k * k;
         nn_conv_pad(j->inp + (size_t)b * in_size + (size_t)c0 * plane, c1 - c0, l->in_h, l->in_w, pad, xp, b > 0);
-        nn_conv_direct_dw(c1 - c0, k, xp, l->in_h + 2 * pad, l->in_w + 2 * pad, dyT, lanes,
-                          dwT + (size_t)c0 * k * k * lanes);
+        nn_conv_direct_dw_taps(t0 - first, t1 - first, k, xp, l->in_h + 2 * pad, l->in_w + 2 * pad, dyT, lanes,
+                               dwT + (size_t)first * lanes);
     }
 }
 
-/* Samples [b0, b1) of the input gradient: the flipped weights over dy padded by kernel - 1 - padding. */
+/* Samples [b0, b1) of the input gradient: the flipped weights over dy padded by kernel - 1 - padding;
+ * while the net has backward write, each sample's dinp is overwritten from +0.0f instead of added to. */
 static void input_grad_part(void *ctx, int part, int parts) {
     const conv_job *j = ctx;
     nn_layer *l = j->l;
@@ -228,22 +242,29 @@ static void input_grad_part(void *ctx, int part, int parts) {
     for (int b = b0; b < b1; b++) {
         nn_conv_pad(l->dout + (size_t)b * out_size, units, l->out_h, l->out_w, dpad, dyp, b > b0);
         nn_conv_direct(l->in_c, units, k, j->net->workspace + p.wf, dyp, l->out_h + 2 * dpad, l->out_w + 2 * dpad,
-                       j->dinp + (size_t)b * in_size, 0, NULL);
+                       j->dinp + (size_t)b * in_size, j->net->backward_writes, NULL);
     }
 }
 
 /* dout [B][units][out_h*out_w] -> dweight [units][in_c*k*k] +=, dbias [units] +=, dinp [B][in_c][in_h][in_w] +=,
- * stride 1. dyT = dy^T (channels padded to `lanes`), whose rows also sum into the bias gradient;
- * dW^T += the padded input against dyT (split over threads by input channel); dinp += the
- * flipped weights run over dy padded by kernel - 1 - padding (split by sample). dW^T lives in the
- * workspace for the whole batch. */
+ * stride 1 (= instead of +=, from +0.0f, while the net has backward write). dyT = dy^T (channels
+ * padded to `lanes`), whose rows also sum into the bias gradient; dW^T += the padded input
+ * against dyT (split over threads by taps: weight_grad_taps); dinp += the flipped weights run
+ * over dy padded by kernel - 1 - padding (split by sample). dW^T lives in the workspace for the
+ * whole batch. */
 static void conv2d_backward_direct(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B) {
     const int k = l->kernel, units = l->units, lanes = conv2d_lanes(l), taps = l->in_c * k * k;
     const direct_plan p = conv2d_direct_plan(l);
     float *dwT = net->workspace + p.dwT, *wf = net->workspace + p.wf;
     conv_job j = {net, l, inp, dinp, B};
-    nn_transpose_pad(l->dw, units, taps, (size_t)taps, dwT, (size_t)lanes);
-    nn_par_run(weight_grad_part, &j, conv2d_parts(net, l->in_c, backward_part_size(l)));
+    if (net->backward_writes) {
+        memset(dwT, 0, (size_t)taps * lanes * sizeof(float));
+        if (l->b_count) memset(l->db, 0, l->b_count * sizeof(float));
+    } else {
+        nn_transpose_pad(l->dw, units, taps, (size_t)taps, dwT, (size_t)lanes);
+    }
+    const int want = l->in_c >= nn_par_threads() ? l->in_c : taps; /* parts: weight_grad_taps */
+    nn_par_run(weight_grad_part, &j, conv2d_parts(net, want, backward_part_size(l)));
     nn_transpose_pad(dwT, taps, units, (size_t)lanes, l->dw, (size_t)taps);
     if (!dinp) return;
     for (int c = 0; c < l->in_c; c++) /* wf[c][oc][ky][kx] = w[oc][c][k-1-ky][k-1-kx] */
@@ -298,6 +319,11 @@ static void conv2d_backward(nn_net *net, nn_layer *l, const float *inp, float *d
     const int pointwise = conv2d_is_pointwise(l);
     float *col = net->workspace;
     float *dcol = net->workspace + col_count; /* the input's column gradients, after the columns */
+    if (net->backward_writes) { /* this path only adds: what it adds to starts cleared */
+        if (dinp) memset(dinp, 0, (size_t)B * in_size * sizeof(float));
+        memset(l->dw, 0, l->w_count * sizeof(float));
+        if (l->b_count) memset(l->db, 0, l->b_count * sizeof(float));
+    }
     for (int b = 0; b < B; b++) {
         const float *x = inp + (size_t)b * in_size;
         const float *dy = l->dout + (size_t)b * out_size;
@@ -338,4 +364,5 @@ const nn_layer_ops nn_conv2d_ops = {
     .workspace_size = conv2d_workspace_size,
     .forward = conv2d_forward,
     .backward = conv2d_backward,
+    .writes = 1,
 };

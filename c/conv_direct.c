@@ -167,12 +167,17 @@ DEFINE_DW_BLOCK(2, 2)
 DEFINE_DW_BLOCK(1, 2)
 
 void nn_conv_direct_dw(int C, int k, const float *xp, int Hp, int Wp, const float *dyT, int ldw, float *dwT) {
-    const int OH = Hp - k + 1, OW = Wp - k + 1, taps = C * k * k;
+    nn_conv_direct_dw_taps(0, C * k * k, k, xp, Hp, Wp, dyT, ldw, dwT);
+}
+
+void nn_conv_direct_dw_taps(int t0, int t1, int k, const float *xp, int Hp, int Wp, const float *dyT, int ldw,
+                            float *dwT) {
+    const int OH = Hp - k + 1, OW = Wp - k + 1;
     const size_t plane = (size_t)Hp * Wp;
     for (int j = 0; j < ldw; j += 16) {
         const int width = ldw - j >= 16 ? 16 : 8, R = width == 16 ? 2 : 4;
-        for (int t = 0; t < taps; t += R) {
-            const int rows = taps - t < R ? taps - t : R;
+        for (int t = t0; t < t1; t += R) {
+            const int rows = t1 - t < R ? t1 - t : R;
             const float *a[4];
             float *c[4];
             _Pragma("GCC unroll 4") for (int r = 0; r < R; r++) {

@@ -36,6 +36,11 @@ void nn_conv_direct(int OC, int C, int k, const float *w, const float *xp, int H
  * channels (the padded columns of dwT receive zeros times inputs and are not read). */
 void nn_conv_direct_dw(int C, int k, const float *xp, int Hp, int Wp, const float *dyT, int ldw, float *dwT);
 
+/* The rows [t0, t1) of nn_conv_direct_dw's dwT alone, tap = (c*k + ky)*k + kx counting c from
+ * xp's first channel: each element's sum is the same, so threads may split the taps. */
+void nn_conv_direct_dw_taps(int t0, int t1, int k, const float *xp, int Hp, int Wp, const float *dyT, int ldw,
+                            float *dwT);
+
 /* Shape: a [rows][lda] -> at [cols][ldt]: at[j][i] = a[i][j] for j < cols, and columns
  * rows..ldt-1 of at zeroed. */
 void nn_transpose_pad(const float *a, int rows, int cols, size_t lda, float *at, size_t ldt);

@@ -5,6 +5,7 @@
 
 #include "layer.h"
 #include "optim.h"
+#include "parallel.h"
 #include "simd.h"
 
 static const char *const optim_names[] = {"sgd", "adagrad", "rmsprop", "adam", "adamw"};
@@ -393,6 +394,46 @@ static size_t state_slots(const nn_optim *o) {
 
 static float lanes_sum(f32x4 v) { return f32x4_lane(v, 0) + f32x4_lane(v, 1) + f32x4_lane(v, 2) + f32x4_lane(v, 3); }
 
+/* The update is element by element, so threads take contiguous ranges of the parameter vector
+ * (whole cache lines of 16 floats; each element's bits do not depend on where a range starts).
+ * Each part keeps its own guard; the step is finite when every part's is, so the verdict and the
+ * restore that follows do not depend on the thread count. Below this many parameters per part
+ * the pass stays on one thread. */
+#define OPTIM_PAR_MIN_PARAMS (1 << 14)
+
+typedef struct {
+    const nn_optim *o;
+    int64_t t;
+    nn_net *net;
+    int grads_bad[NN_MAX_THREADS], weights_bad[NN_MAX_THREADS];
+} optim_job;
+
+static void optim_part(void *ctx, int part, int parts) {
+    optim_job *j = ctx;
+    nn_net *net = j->net;
+    const double *h = j->o->hyper;
+    const int64_t t = j->t;
+    const size_t n = net->param_count, groups = (n + 15) / 16;
+    size_t begin = groups * (size_t)part / (size_t)parts * 16, end = groups * (size_t)(part + 1) / (size_t)parts * 16;
+    if (end > n) end = n;
+    if (begin > end) begin = end;
+    const size_t m = end - begin;
+    float *p = net->params + begin, *s0 = net->optim_state + begin, *s1 = s0 + n, *s2 = s1 + n;
+    const float *g = net->grads + begin;
+    const backup bk = {net->param_backup + begin, net->state_backup + begin, net->state_backup + n + begin,
+                       net->state_backup + 2 * n + begin};
+    guard gd = {f32x4_splat(0.0f), f32x4_splat(0.0f)};
+    switch (j->o->kind) {
+    case NN_OPTIM_SGD: sgd_step(h, t, p, g, s0, m, &bk, &gd); break;
+    case NN_OPTIM_ADAGRAD: adagrad_step(h, t, p, g, s0, m, &bk, &gd); break;
+    case NN_OPTIM_RMSPROP: rmsprop_step(h, p, g, s0, s1, s2, m, &bk, &gd); break;
+    case NN_OPTIM_ADAM: adam_step(h, t, 0, p, g, s0, s1, s2, m, &bk, &gd); break;
+    case NN_OPTIM_ADAMW: adam_step(h, t, 1, p, g, s0, s1, s2, m, &bk, &gd); break;
+    }
+    j->grads_bad[part] = lanes_sum(gd.g) != 0.0f;
+    j->weights_bad[part] = lanes_sum(gd.p) != 0.0f;
+}
+
 nn_status nn_optim_step(nn_net *net) {
     if (!net || !net->built) return nn_fail(NN_ERR_INVALID, "the network is not built");
     nn_optim *o = &net->optim;
@@ -401,18 +442,14 @@ nn_status nn_optim_step(nn_net *net) {
         return nn_fail(NN_ERR_INVALID, "optimizer: Nesterov momentum requires a momentum above 0 and zero dampening");
     const size_t n = net->param_count;
     const int64_t t = o->t + 1;
-    float *p = net->params, *s0 = net->optim_state, *s1 = s0 + n, *s2 = s1 + n;
-    const float *g = net->grads;
-    const backup bk = {net->param_backup, net->state_backup, net->state_backup + n, net->state_backup + 2 * n};
-    guard gd = {f32x4_splat(0.0f), f32x4_splat(0.0f)};
-    switch (o->kind) {
-    case NN_OPTIM_SGD: sgd_step(h, t, p, g, s0, n, &bk, &gd); break;
-    case NN_OPTIM_ADAGRAD: adagrad_step(h, t, p, g, s0, n, &bk, &gd); break;
-    case NN_OPTIM_RMSPROP: rmsprop_step(h, p, g, s0, s1, s2, n, &bk, &gd); break;
-    case NN_OPTIM_ADAM: adam_step(h, t, 0, p, g, s0, s1, s2, n, &bk, &gd); break;
-    case NN_OPTIM_ADAMW: adam_step(h, t, 1, p, g, s0, s1, s2, n, &bk, &gd); break;
+    optim_job j = {.o = o, .t = t, .net = net};
+    const int parts = nn_par_parts(n, OPTIM_PAR_MIN_PARAMS);
+    nn_par_run(optim_part, &j, parts);
+    int grads_bad = 0, weights_bad = 0;
+    for (int part = 0; part < parts; part++) {
+        grads_bad |= j.grads_bad[part];
+        weights_bad |= j.weights_bad[part];
     }
-    const int grads_bad = lanes_sum(gd.g) != 0.0f, weights_bad = lanes_sum(gd.p) != 0.0f;
     if (grads_bad || weights_bad) { /* put back what the step overwrote */
         memcpy(net->params, net->param_backup, n * sizeof(float));
         memcpy(net->optim_state, net->state_backup, state_slots(o) * n * sizeof(float));

@@ -1,9 +1,15 @@
-/* parallel.c: the thread pool behind parallel.h. One job at a time: the caller publishes it by
- * bumping `generation` and waking the workers, runs part 0 itself, and waits until `pending` is 0:
- * every active worker (id < threads) acknowledges every job, the ones with no part at once, so no
- * active worker can still be reading a job when the next is written. Inactive workers take no
- * part; nn_set_threads activates one only once it is parked at the current generation. Waiting is a futex on Linux and memory.atomic.wait32 in
- * wasm, after a short spin, because a job (one product of a step) lasts only tens of microseconds. */
+/* parallel.c: the thread pool behind parallel.h. One job at a time. The caller publishes a job
+ * as one 64-bit ticket (job number, parts, next unclaimed part), bumps `generation` to wake the
+ * workers, and then, like every awake worker, claims parts by compare-and-swap on the ticket and
+ * runs them until none is left; it returns once `done` counts every part. Which thread runs a
+ * part changes no bit: a part's output and scratch (gemm's panel buffers, the convolutions'
+ * per-part workspaces) belong to its index, not to a thread. So when a worker is late (asleep, or
+ * without a core because other work runs) the caller takes its part instead of waiting for it.
+ * A claim names the job, so a worker that wakes after its job is over claims nothing of the
+ * next one by mistake, and reads the job's function only after a claim, when the job cannot end
+ * before its part is done. Waiting polls first, then sleeps (a futex on Linux,
+ * memory.atomic.wait32 in wasm); a side that changes a value wakes sleepers only when some
+ * counted themselves in. */
 #define _GNU_SOURCE /* syscall() for the futex */
 #include "parallel.h"
 
@@ -11,6 +17,7 @@
 #include <stddef.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "error.h"
 
@@ -24,29 +31,48 @@
 #include <unistd.h>
 #endif
 
+/* The ticket: job number << 8 | parts << 4 | next part to claim (parts <= NN_MAX_THREADS < 16). */
+#define TICKET_PARTS(t) ((int)(((t) >> 4) & 15))
+#define TICKET_NEXT(t) ((int)((t) & 15))
+
+/* What the caller writes once per job and what the workers write per part lie on separate cache
+ * lines. */
 static struct {
-    _Atomic int32_t generation; /* bumped once per job */
-    _Atomic int32_t pending;    /* parts of the current job that workers have not finished */
-    _Atomic int32_t alive;      /* workers serving jobs (ids 1..alive) */
-    _Atomic int32_t parked[NN_MAX_THREADS]; /* the generation each worker last waited at */
+    _Alignas(64) _Atomic int64_t ticket;
+    _Atomic int32_t generation; /* bumped once per job: what sleeping workers wait on */
+    _Atomic int32_t threads;    /* what nn_set_threads asked for, at most 1 + alive */
     nn_par_fn fn;
     void *ctx;
-    int parts;
-    int threads; /* what nn_set_threads asked for, at most 1 + alive */
+    int64_t jobs; /* the caller's count, for the ticket */
+    _Alignas(64) _Atomic int32_t done; /* parts of the current job finished */
+    _Atomic int32_t caller_sleeps;     /* the caller waits on `done` (not only polls) */
+    _Atomic int32_t sleepers;          /* workers waiting on `generation` (not only polling) */
+    _Atomic int32_t alive;             /* workers serving jobs (ids 1..alive) */
 } pool = {.threads = 1};
 
-enum { SPINS = 20000 };
-
-static void wait_while(_Atomic int32_t *addr, int32_t value) {
-    for (int i = 0; i < SPINS; i++)
-        if (atomic_load(addr) != value) return;
-    while (atomic_load(addr) == value) {
-#if defined(NN_THREADS_WASM)
-        __builtin_wasm_memory_atomic_wait32((int32_t *)addr, value, -1);
-#elif defined(NN_THREADS_POSIX)
-        syscall(SYS_futex, (int32_t *)addr, FUTEX_WAIT_PRIVATE, value, NULL, NULL, 0);
+/* How many times a thread polls before it sleeps, some 0.1 to 0.2 ms: a wake from sleep costs
+ * tens of microseconds in wasm under Node, and a worker that wakes late gives up that much of
+ * its part to the caller; the polls cover the serial stretches between the jobs of a step (W1's
+ * are up to some 50 us). A late worker holds nothing up, it only helps less. */
+#ifndef NN_PAR_SPINS
+#define NN_PAR_SPINS 200000
 #endif
-    }
+static int spins = NN_PAR_SPINS;
+
+void nn_par_set_spins(int n) { spins = n < 0 ? 0 : n; }
+
+/* Sleeps while *addr is `value`, for at most timeout_ns. */
+static void sleep_on(_Atomic int32_t *addr, int32_t value, int64_t timeout_ns) {
+#if defined(NN_THREADS_WASM)
+    __builtin_wasm_memory_atomic_wait32((int32_t *)addr, value, timeout_ns);
+#elif defined(NN_THREADS_POSIX)
+    struct timespec limit = {(time_t)(timeout_ns / 1000000000), (long)(timeout_ns % 1000000000)};
+    syscall(SYS_futex, (int32_t *)addr, FUTEX_WAIT_PRIVATE, value, &limit, NULL, 0);
+#else
+    (void)addr;
+    (void)value;
+    (void)timeout_ns;
+#endif
 }
 
 static void wake_all(_Atomic int32_t *addr) {
@@ -59,45 +85,67 @@ static void wake_all(_Atomic int32_t *addr) {
 #endif
 }
 
-#if defined(NN_THREADS_WASM) || defined(NN_THREADS_POSIX)
-/* A call of its own, so the address is computed at the store: inlined, the compiler kept it in a
- * local set by the first store, and Node 20's baseline wasm compiler (V8 11.3, Liftoff) drops a
- * local.tee that is the address of an atomic store, so every later store went to address 0 and a
- * rise in the thread count after a lower one waited forever for that thread. */
-__attribute__((noinline)) static void park(int id, int32_t generation) { atomic_store(&pool.parked[id], generation); }
+/* Waits until *addr is no longer `value`: polls, then sleeps, counting itself in *sleeping while
+ * it may sleep. No wake should be lost: both sides use sequentially consistent atomics, so either
+ * the side that changes *addr sees the count (and wakes), or this side sees the new value; and
+ * the futex or wait32 compares the value again as it goes to sleep. Yet in wasm under Node, with
+ * a variant that let workers poll less after missing jobs, a caller was seen asleep on a finished
+ * job (`done` complete, its count still in), cause not found; so every sleep is also bounded by
+ * timeout_ns, and a lost wake would cost that much time, not the page. */
+static void wait_while(_Atomic int32_t *addr, int32_t value, _Atomic int32_t *sleeping, int64_t timeout_ns) {
+    for (int i = 0; i < spins; i++)
+        if (atomic_load(addr) != value) return;
+    while (atomic_load(addr) == value) {
+        atomic_fetch_add(sleeping, 1);
+        if (atomic_load(addr) == value) sleep_on(addr, value, timeout_ns);
+        atomic_fetch_sub(sleeping, 1);
+    }
+}
 
+/* The caller sleeps only inside a job, so a short bound; an idle worker, a long one. */
+enum { CALLER_SLEEP_NS = 1000000, WORKER_SLEEP_NS = 100000000 };
+
+/* Claims and runs parts of the job on the ticket until none is left. */
+static void claim_parts(void) {
+    int64_t t = atomic_load(&pool.ticket);
+    while (TICKET_NEXT(t) < TICKET_PARTS(t)) {
+        if (!atomic_compare_exchange_weak(&pool.ticket, &t, t + 1)) continue; /* t now holds the ticket */
+        const int parts = TICKET_PARTS(t);
+        pool.fn(pool.ctx, TICKET_NEXT(t), parts);
+        if (atomic_fetch_add(&pool.done, 1) == parts - 1 && atomic_load(&pool.caller_sleeps)) wake_all(&pool.done);
+        t = atomic_load(&pool.ticket);
+    }
+}
+
+#if defined(NN_THREADS_WASM) || defined(NN_THREADS_POSIX)
 static void serve(int id) {
     int32_t seen = atomic_load(&pool.generation);
-    park(id, seen);
     atomic_fetch_add(&pool.alive, 1);
     for (;;) {
-        wait_while(&pool.generation, seen);
+        wait_while(&pool.generation, seen, &pool.sleepers, WORKER_SLEEP_NS);
         seen = atomic_load(&pool.generation);
-        if (id < pool.threads) {
-            if (id < pool.parts) pool.fn(pool.ctx, id, pool.parts);
-            if (atomic_fetch_sub(&pool.pending, 1) == 1) wake_all(&pool.pending);
-        }
-        park(id, seen);
+        if (id < atomic_load(&pool.threads)) claim_parts();
     }
 }
 #endif
 
-int nn_par_threads(void) { return pool.threads; }
+int nn_par_threads(void) { return atomic_load(&pool.threads); }
 
 void nn_par_run(nn_par_fn fn, void *ctx, int parts) {
-    if (parts > pool.threads) parts = pool.threads;
+    const int threads = atomic_load(&pool.threads);
+    if (parts > threads) parts = threads;
     if (parts <= 1) {
         fn(ctx, 0, 1);
         return;
     }
     pool.fn = fn;
     pool.ctx = ctx;
-    pool.parts = parts;
-    atomic_store(&pool.pending, pool.threads - 1);
+    atomic_store(&pool.done, 0);
+    atomic_store(&pool.ticket, ++pool.jobs << 8 | (int64_t)parts << 4);
     atomic_fetch_add(&pool.generation, 1);
-    wake_all(&pool.generation);
-    fn(ctx, 0, parts);
-    for (int32_t left; (left = atomic_load(&pool.pending)) != 0;) wait_while(&pool.pending, left);
+    if (atomic_load(&pool.sleepers)) wake_all(&pool.generation);
+    claim_parts();
+    for (int32_t d; (d = atomic_load(&pool.done)) != parts;) wait_while(&pool.done, d, &pool.caller_sleeps, CALLER_SLEEP_NS);
 }
 
 void nn_par_range(int n, int align, int part, int parts, int *begin, int *end) {
@@ -105,6 +153,43 @@ void nn_par_range(int n, int align, int part, int parts, int *begin, int *end) {
     int g0 = (int)((long long)groups * part / parts), g1 = (int)((long long)groups * (part + 1) / parts);
     *begin = g0 * align < n ? g0 * align : n;
     *end = g1 * align < n ? g1 * align : n;
+}
+
+static size_t min_work_override;
+
+void nn_par_set_min_work(size_t work) { min_work_override = work; }
+
+int nn_par_parts(size_t work, size_t min_per_part) {
+    if (min_work_override) min_per_part = min_work_override;
+    size_t parts = min_per_part ? work / min_per_part : work;
+    return parts < 1 ? 1 : parts < (size_t)pool.threads ? (int)parts : pool.threads;
+}
+
+typedef struct {
+    nn_par_range_fn fn;
+    void *ctx;
+    size_t n, align;
+} range_job;
+
+static void range_part(void *ctx, int part, int parts) {
+    const range_job *j = ctx;
+    const size_t groups = (j->n + j->align - 1) / j->align;
+    size_t begin = groups * (size_t)part / (size_t)parts * j->align, end = groups * (size_t)(part + 1) / (size_t)parts * j->align;
+    if (end > j->n) end = j->n;
+    if (begin < end) j->fn(j->ctx, begin, end);
+}
+
+void nn_par_for(nn_par_range_fn fn, void *ctx, size_t n, size_t align, int parts) {
+    if (n == 0) return;
+    if (align < 1) align = 1;
+    const size_t groups = (n + align - 1) / align;
+    if ((size_t)parts > groups) parts = (int)groups;
+    if (parts <= 1) {
+        fn(ctx, 0, n);
+        return;
+    }
+    range_job j = {fn, ctx, n, align};
+    nn_par_run(range_part, &j, parts);
 }
 
 #if defined(NN_THREADS_POSIX)
@@ -137,10 +222,8 @@ nn_status nn_set_threads(int n) {
     if (n > atomic_load(&pool.alive) + 1)
         return nn_fail(NN_ERR_INVALID, "threads: %d asked for, but only %d run (no shared memory here?)", n,
                        (int)atomic_load(&pool.alive) + 1);
-    for (int id = pool.threads; id < n; id++) /* a worker joins once it waits for the next job */
-        while (atomic_load(&pool.parked[id]) != atomic_load(&pool.generation)) sched_yield();
-    pool.threads = n;
+    atomic_store(&pool.threads, n); /* between jobs: a worker takes part from the next one on */
     return NN_OK;
 }
 
-int nn_get_threads(void) { return pool.threads; }
+int nn_get_threads(void) { return atomic_load(&pool.threads); }

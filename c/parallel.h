@@ -8,6 +8,8 @@
 #ifndef NN_PARALLEL_H
 #define NN_PARALLEL_H
 
+#include <stddef.h>
+
 #define NN_MAX_THREADS 8
 
 /* One block of a job: part in [0, parts), each run by a different thread (part 0 by the caller). */
@@ -20,8 +22,28 @@ int nn_par_threads(void);
  * nn_par_threads(); 1 runs fn on the caller alone. Not reentrant: a part must not start a job. */
 void nn_par_run(nn_par_fn fn, void *ctx, int parts);
 
+/* How many parts a job of `work` units (floats touched, multiply-adds...) is worth cutting into when
+ * each part should have at least `min_per_part` of them: 1 to nn_par_threads(). A fork-join costs
+ * microseconds, so a small job stays on the caller. */
+int nn_par_parts(size_t work, size_t min_per_part);
+
+/* Tests: every job then takes min_per_part = `work` (1 cuts each job as finely as the threads
+ * allow, so small shapes exercise the splits); 0 restores each kernel's own. */
+void nn_par_set_min_work(size_t work);
+
+/* One contiguous range [begin, end) of a job's items. */
+typedef void (*nn_par_range_fn)(void *ctx, size_t begin, size_t end);
+
+/* Cuts n items into `parts` contiguous ranges of whole groups of `align` (nn_par_range) and runs
+ * fn on each, part 0 on the caller; an empty range is not run. Items must be independent: each
+ * output is made by exactly one range, in the order one thread would make it. */
+void nn_par_for(nn_par_range_fn fn, void *ctx, size_t n, size_t align, int parts);
+
 /* [*begin, *end) of n items (of `align` each, the last group possibly short) that part p of
  * `parts` takes: contiguous and near equal. */
 void nn_par_range(int n, int align, int part, int parts, int *begin, int *end);
+
+/* How many times a waiting thread polls before it sleeps (benchmarks try other values). */
+void nn_par_set_spins(int n);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "layer.h"
+#include "parallel.h"
 #include "simd.h"
 
 /* Both kinds share torch's rules: padding at most half the kernel (so every
@@ -116,25 +117,42 @@ static void maxpool_2x2_plane(const float *x, int W, int out_h, int out_w, float
     }
 }
 
+/* Pooling is independent plane by plane (one channel of one sample), so every kind here is cut
+ * over threads by contiguous ranges of planes; each output is made by one thread as one thread
+ * would make it. Below this many input floats per part a job stays on one thread. */
+#define POOL_PAR_MIN_FLOATS (1 << 14)
+
+typedef struct {
+    nn_layer *l;
+    const float *inp;
+    float *dinp;
+    int write; /* backward: dinp is cleared plane by plane first, not by the net */
+} pool_job;
+
+static int pool_parts(const nn_layer *l, int B) {
+    return nn_par_parts((size_t)B * nn_in_size(l), POOL_PAR_MIN_FLOATS);
+}
+
 /* inp [B][C][H][W] -> out [B][C][out_h][out_w]; winners (aux) [B][C][out_h][out_w],
  * each an index y*W + x into its input plane. Padding never wins (torch pads
  * with -inf); on ties the first maximum in row-major scan order wins, and a
- * NaN always takes over, as torch's CPU kernel does. */
-static void maxpool_forward(nn_net *net, nn_layer *l, const float *inp, int B, int training) {
-    (void)net;
-    (void)training;
-    const int H = l->in_h, W = l->in_w, planes = B * l->in_c;
+ * NaN always takes over, as torch's CPU kernel does. Planes [p0, p1). */
+static void maxpool_forward_planes(void *ctx, size_t p0, size_t p1) {
+    const pool_job *j = ctx;
+    const nn_layer *l = j->l;
+    const int H = l->in_h, W = l->in_w;
+    const size_t out_hw = (size_t)l->out_h * l->out_w;
     int32_t *winners = (int32_t *)l->aux;
     if (l->kernel == 2 && l->stride == 2 && l->padding == 0) {
-        for (int p = 0; p < planes; p++)
-            maxpool_2x2_plane(inp + (size_t)p * H * W, W, l->out_h, l->out_w, l->out + (size_t)p * l->out_h * l->out_w,
-                              winners + (size_t)p * l->out_h * l->out_w);
+        for (size_t p = p0; p < p1; p++)
+            maxpool_2x2_plane(j->inp + (size_t)p * H * W, W, l->out_h, l->out_w, l->out + (size_t)p * out_hw,
+                              winners + (size_t)p * out_hw);
         return;
     }
-    for (int p = 0; p < planes; p++) {
-        const float *x = inp + (size_t)p * H * W;
-        float *y = l->out + (size_t)p * l->out_h * l->out_w;
-        int32_t *win = winners + (size_t)p * l->out_h * l->out_w;
+    for (size_t p = p0; p < p1; p++) {
+        const float *x = j->inp + (size_t)p * H * W;
+        float *y = l->out + (size_t)p * out_hw;
+        int32_t *win = winners + (size_t)p * out_hw;
         for (int oy = 0; oy < l->out_h; oy++) {
             int y0, y1;
             pool_window(oy, l->stride, l->padding, l->kernel, H, &y0, &y1);
@@ -158,31 +176,46 @@ static void maxpool_forward(nn_net *net, nn_layer *l, const float *inp, int B, i
     }
 }
 
-/* dout [B][C][out_h][out_w] -> dinp [B][C][H][W] += at each window's winner */
-static void maxpool_backward(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B) {
+static void maxpool_forward(nn_net *net, nn_layer *l, const float *inp, int B, int training) {
     (void)net;
-    (void)inp;
-    if (!dinp) return;
-    const int in_hw = l->in_h * l->in_w, out_hw = l->out_h * l->out_w, planes = B * l->in_c;
+    (void)training;
+    pool_job j = {l, inp, NULL, 0};
+    nn_par_for(maxpool_forward_planes, &j, (size_t)B * l->in_c, 1, pool_parts(l, B));
+}
+
+/* dout [B][C][out_h][out_w] -> dinp [B][C][H][W] += at each window's winner (=, from +0.0f, while
+ * the net has backward write: the plane is cleared here, where it is about to be used). */
+static void maxpool_backward_planes(void *ctx, size_t p0, size_t p1) {
+    const pool_job *j = ctx;
+    const nn_layer *l = j->l;
+    const size_t in_hw = (size_t)l->in_h * l->in_w, out_hw = (size_t)l->out_h * l->out_w;
     const int32_t *winners = (const int32_t *)l->aux;
-    for (int p = 0; p < planes; p++) {
-        float *dx = dinp + (size_t)p * in_hw;
+    for (size_t p = p0; p < p1; p++) {
+        float *dx = j->dinp + (size_t)p * in_hw;
         const float *dy = l->dout + (size_t)p * out_hw;
         const int32_t *win = winners + (size_t)p * out_hw;
-        for (int o = 0; o < out_hw; o++) dx[win[o]] += dy[o];
+        if (j->write) memset(dx, 0, in_hw * sizeof(float));
+        for (size_t o = 0; o < out_hw; o++) dx[win[o]] += dy[o];
     }
+}
+
+static void maxpool_backward(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B) {
+    (void)inp;
+    if (!dinp) return;
+    pool_job j = {l, NULL, dinp, net->backward_writes};
+    nn_par_for(maxpool_backward_planes, &j, (size_t)B * l->in_c, 1, pool_parts(l, B));
 }
 
 /* inp [B][C][H][W] -> out [B][C][out_h][out_w]. count_include_pad=True with
  * floor mode: a window never reaches past the padding, so the divisor is
- * always kernel*kernel; padded taps add nothing to the sum. */
-static void avgpool_forward(nn_net *net, nn_layer *l, const float *inp, int B, int training) {
-    (void)net;
-    (void)training;
-    const int H = l->in_h, W = l->in_w, planes = B * l->in_c;
+ * always kernel*kernel; padded taps add nothing to the sum. Planes [p0, p1). */
+static void avgpool_forward_planes(void *ctx, size_t p0, size_t p1) {
+    const pool_job *j = ctx;
+    const nn_layer *l = j->l;
+    const int H = l->in_h, W = l->in_w;
     const float divisor = (float)((int64_t)l->kernel * l->kernel);
-    for (int p = 0; p < planes; p++) {
-        const float *x = inp + (size_t)p * H * W;
+    for (size_t p = p0; p < p1; p++) {
+        const float *x = j->inp + (size_t)p * H * W;
         float *y = l->out + (size_t)p * l->out_h * l->out_w;
         for (int oy = 0; oy < l->out_h; oy++) {
             int y0, y1;
@@ -199,16 +232,24 @@ static void avgpool_forward(nn_net *net, nn_layer *l, const float *inp, int B, i
     }
 }
 
-/* dout [B][C][out_h][out_w] -> dinp [B][C][H][W] += dout / (k*k) over each window's real taps */
-static void avgpool_backward(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B) {
+static void avgpool_forward(nn_net *net, nn_layer *l, const float *inp, int B, int training) {
     (void)net;
-    (void)inp;
-    if (!dinp) return;
-    const int H = l->in_h, W = l->in_w, planes = B * l->in_c;
+    (void)training;
+    pool_job j = {l, inp, NULL, 0};
+    nn_par_for(avgpool_forward_planes, &j, (size_t)B * l->in_c, 1, pool_parts(l, B));
+}
+
+/* dout [B][C][out_h][out_w] -> dinp [B][C][H][W] += dout / (k*k) over each window's real taps
+ * (the plane cleared first while the net has backward write). Planes [p0, p1). */
+static void avgpool_backward_planes(void *ctx, size_t p0, size_t p1) {
+    const pool_job *j = ctx;
+    const nn_layer *l = j->l;
+    const int H = l->in_h, W = l->in_w;
     const float divisor = (float)((int64_t)l->kernel * l->kernel);
-    for (int p = 0; p < planes; p++) {
-        float *dx = dinp + (size_t)p * H * W;
+    for (size_t p = p0; p < p1; p++) {
+        float *dx = j->dinp + (size_t)p * H * W;
         const float *dy = l->dout + (size_t)p * l->out_h * l->out_w;
+        if (j->write) memset(dx, 0, (size_t)H * W * sizeof(float));
         for (int oy = 0; oy < l->out_h; oy++) {
             int y0, y1;
             pool_window(oy, l->stride, l->padding, l->kernel, H, &y0, &y1);
@@ -223,6 +264,13 @@ static void avgpool_backward(nn_net *net, nn_layer *l, const float *inp, float *
     }
 }
 
+static void avgpool_backward(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B) {
+    (void)inp;
+    if (!dinp) return;
+    pool_job j = {l, NULL, dinp, net->backward_writes};
+    nn_par_for(avgpool_backward_planes, &j, (size_t)B * l->in_c, 1, pool_parts(l, B));
+}
+
 const nn_layer_ops nn_maxpool_ops = {
     .name = "maxpool",
     .shape = maxpool_shape,
@@ -230,6 +278,7 @@ const nn_layer_ops nn_maxpool_ops = {
     .workspace_size = NULL,
     .forward = maxpool_forward,
     .backward = maxpool_backward,
+    .writes = 1,
 };
 
 const nn_layer_ops nn_avgpool_ops = {
@@ -239,4 +288,5 @@ const nn_layer_ops nn_avgpool_ops = {
     .workspace_size = NULL,
     .forward = avgpool_forward,
     .backward = avgpool_backward,
+    .writes = 1,
 };

@@ -1,5 +1,7 @@
 // threads.test.js: the threaded core (nn-mt.wasm, extra threads in worker threads on a shared
-// memory) trains to the same bits on 1, 2, 3 and 4 threads as the single-thread nn.wasm.
+// memory) trains to the same bits on 1, 2, 3 and 4 threads as the single-thread nn.wasm: W1, W2 and
+// W3 (every piece of their steps is cut over the threads: products, convolutions, pooling,
+// activations, batch norm, the optimizer, the gather).
 import { describe, expect, it } from 'vitest';
 import { Session } from '../../../web/src/engine/session.js';
 import { freshCore, threadedCore } from '../../../web/src/node.js';
@@ -22,7 +24,7 @@ function weightsAfter(core, name) {
 }
 
 describe('threads', () => {
-  for (const name of ['mlp', 'cnn-bn']) {
+  for (const name of ['mlp', 'cnn', 'cnn-bn']) {
     it(`${name}: weights after ${STEPS} steps are the same bits for 1 to 4 threads`, async () => {
       const single = weightsAfter(await freshCore(), name);
       for (let threads = 1; threads <= 4; threads++) {
