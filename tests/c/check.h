@@ -31,7 +31,7 @@ static int check_summary(void) {
     return checks_failed ? 1 : 0;
 }
 
-static float loss_at(nn_net *net, const float *x, const int32_t *labels, int batch) {
+static inline float loss_at(nn_net *net, const float *x, const int32_t *labels, int batch) {
     float loss = NAN;
     if (nn_forward(net, x, batch, 1) != NN_OK) return NAN;
     nn_loss(net, labels, batch, &loss, NULL);
@@ -42,8 +42,8 @@ static float loss_at(nn_net *net, const float *x, const int32_t *labels, int bat
  * A parameter whose two sides disagree sharply (a kink, e.g. ReLU at 0 or a max-pool
  * tie crossing) is accepted when the analytic value matches either one-sided slope.
  * Returns the number of mismatches; prints the first few. */
-static int gradcheck_params(nn_net *net, const float *x, const int32_t *labels, int batch, float h, float tol,
-                            const char *what) {
+static inline int gradcheck_params(nn_net *net, const float *x, const int32_t *labels, int batch, float h, float tol,
+                                   const char *what) {
     size_t n = nn_param_count(net);
     if (nn_forward(net, x, batch, 1) != NN_OK) { printf("%s: forward: %s\n", what, nn_last_error()); return 1; }
     float loss;
