@@ -55,31 +55,36 @@ describe('the steadier epoch', () => {
   });
 });
 
+/** A plan of fake engines that train at `speed` samples/s, recording what each was asked. */
+async function planAt(speed, { threads = 2, peerThreads = 2 } = {}) {
+  const { runPlan, SETTINGS } = await import('../../../web/bench/plan.js');
+  const inits = [];
+  const order = [];
+  const spawn = (engine) => ({
+    call: async (type, fields) => {
+      if (type === 'init') {
+        inits.push([engine, fields.threads, fields.peerThreads]);
+        return { engine };
+      }
+      if (type === 'train') {
+        order.push(engine);
+        const steps = fields.times ? fields.steps : Math.max(fields.steps, 2);
+        const ms = (steps * 64 * 1000) / speed[engine];
+        return { steps, samples: steps * 64, ms, loss: 1, ...(fields.times ? { times: new Float64Array(steps).fill(ms / steps) } : {}) };
+      }
+      return {};
+    },
+    terminate: () => {},
+  });
+  const settings = { ...SETTINGS.quick, rounds: 2 };
+  const r = (await runPlan({ spawn, experiments: { w2: {} }, workloads: ['w2'], settings, threads, peerThreads })).w2;
+  return { r, inits, order };
+}
+
 describe('runPlan with threads', () => {
   it('times the threaded core in the same rounds, the order flipping, and gives its ratios', async () => {
-    const { runPlan, SETTINGS } = await import('../../../web/bench/plan.js');
-    const speed = { ours: 1000, 'ours-threads': 1800, 'tfjs-wasm': 100 }; // samples/s each engine trains at
-    const order = [];
-    const inits = [];
-    const spawn = (engine) => ({
-      call: async (type, fields) => {
-        if (type === 'init') {
-          inits.push([engine, fields.threads]);
-          return { engine };
-        }
-        if (type === 'train') {
-          order.push(engine);
-          const steps = fields.times ? fields.steps : Math.max(fields.steps, 2);
-          const ms = (steps * 64 * 1000) / speed[engine];
-          return { steps, samples: steps * 64, ms, loss: 1, ...(fields.times ? { times: new Float64Array(steps).fill(ms / steps) } : {}) };
-        }
-        return {};
-      },
-      terminate: () => {},
-    });
-    const settings = { ...SETTINGS.quick, rounds: 2 };
-    const r = (await runPlan({ spawn, experiments: { w1: {} }, workloads: ['w1'], settings, threads: 2 })).w1;
-    expect(inits).toEqual([['ours', 2], ['ours-threads', 2], ['tfjs-wasm', 2]]);
+    const { r, inits, order } = await planAt({ ours: 1000, 'ours-threads': 1800, 'tfjs-wasm': 100 }, { peerThreads: 0 });
+    expect(inits).toEqual([['ours', 2, 0], ['ours-threads', 2, 0], ['tfjs-wasm', 2, 0]]);
     // warm-ups, the drift window, then round 1 in order and round 2 reversed
     expect(order.slice(-6)).toEqual(['ours', 'ours-threads', 'tfjs-wasm', 'tfjs-wasm', 'ours-threads', 'ours']);
     expect(r.threadRatio).toBeCloseTo(1.8, 9);
@@ -92,32 +97,6 @@ describe('runPlan with threads', () => {
 });
 
 describe('runPlan with TF.js on threads', () => {
-  /** A plan of fake engines that train at `speed` samples/s, recording what each was asked. */
-  async function planAt(speed, { threads = 2, peerThreads = 2 } = {}) {
-    const { runPlan, SETTINGS } = await import('../../../web/bench/plan.js');
-    const inits = [];
-    const order = [];
-    const spawn = (engine) => ({
-      call: async (type, fields) => {
-        if (type === 'init') {
-          inits.push([engine, fields.threads, fields.peerThreads]);
-          return { engine };
-        }
-        if (type === 'train') {
-          order.push(engine);
-          const steps = fields.times ? fields.steps : Math.max(fields.steps, 2);
-          const ms = (steps * 64 * 1000) / speed[engine];
-          return { steps, samples: steps * 64, ms, loss: 1, ...(fields.times ? { times: new Float64Array(steps).fill(ms / steps) } : {}) };
-        }
-        return {};
-      },
-      terminate: () => {},
-    });
-    const settings = { ...SETTINGS.quick, rounds: 2 };
-    const r = (await runPlan({ spawn, experiments: { w2: {} }, workloads: ['w2'], settings, threads, peerThreads })).w2;
-    return { r, inits, order };
-  }
-
   it('times TF.js\'s threaded build in the same rounds and compares ours with TF.js at its best thread count', async () => {
     const { r, inits, order } = await planAt({ ours: 1000, 'ours-threads': 1900, 'tfjs-wasm': 100, 'tfjs-wasm-threads': 150 });
     expect(inits).toEqual([['ours', 2, 2], ['ours-threads', 2, 2], ['tfjs-wasm', 2, 2], ['tfjs-wasm-threads', 2, 2]]);
