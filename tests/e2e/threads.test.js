@@ -1,6 +1,6 @@
 // threads.test.js: the built page in Chromium on threads. Cross-origin isolated (the server sends
 // COOP/COEP), the training worker loads nn-mt.wasm and runs the count of the Settings' control on
-// nested workers: the default experiment's losses and weights are then the bits of one thread and
+// workers the page starts for it: the default experiment's losses and weights are then the bits of one thread and
 // of the headless runner; the count changed mid-run keeps the run and its numbers. Served without
 // the headers, or framed by a page that is not isolated, the page trains on one thread on nn.wasm
 // and says why beside the control.

@@ -3,11 +3,12 @@
 // it. Requests that come while it loads wait for it, as a browser holds a module worker's
 // messages until the module has run.
 import { register } from 'node:module';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 
 register('./raw-loader.js', import.meta.url);
 
 globalThis.self = globalThis;
+if (workerData?.isolated) globalThis.crossOriginIsolated = true;
 globalThis.postMessage = (msg, transfer) => parentPort.postMessage(msg, transfer);
 const early = [];
 const deliver = (data) => {

@@ -6,8 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '../../e2e/server.js';
 
 export class ThreadWorker {
-  constructor() {
-    this.thread = new Worker(new URL('./worker-boot.js', import.meta.url));
+  /**
+   * isolated: the worker sees a cross-origin isolated page (it may load nn-mt.wasm); boot: the
+   * file the thread runs (thread-boot.js for one of the core's extra threads).
+   */
+  constructor({ isolated = false, boot = './worker-boot.js' } = {}) {
+    this.terminated = false;
+    this.thread = new Worker(new URL(boot, import.meta.url), { workerData: { isolated } });
     this.thread.on('message', (data) => this.onmessage?.({ data }));
     this.thread.on('error', (err) => this.onerror?.({ message: err.message, preventDefault() {} }));
   }
@@ -17,6 +22,7 @@ export class ThreadWorker {
   }
 
   terminate() {
+    this.terminated = true;
     this.thread.terminate();
   }
 
@@ -29,5 +35,5 @@ export class ThreadWorker {
 /** Serves web/dist (build.sh's page: nn.wasm and the data) and says where. */
 export async function servePage() {
   const server = await serve(fileURLToPath(new URL('../../../web/dist', import.meta.url)));
-  return { server, wasmUrl: new URL('nn.wasm', server.url).href, dataUrl: new URL('data/', server.url).href };
+  return { server, wasmUrl: new URL('nn.wasm', server.url).href, wasmMtUrl: new URL('nn-mt.wasm', server.url).href, dataUrl: new URL('data/', server.url).href };
 }

@@ -4,6 +4,7 @@
 // ('steps', 'stats', 'eval', 'grid', 'boundary', 'progress', 'stopped'), the message in `detail`.
 
 import { Request, transferables } from './protocol.js';
+import { pageThreads } from './threads.js';
 import { english, say } from '../i18n/errors.js';
 
 /**
@@ -26,14 +27,20 @@ export class TrainingClient extends EventTarget {
   #pending = new Map();
   #nextId = 1;
   #stopped = false;
+  #threads;
 
-  /** worker: a Worker running worker.js (tests may pass a stand-in with postMessage). */
-  constructor(worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })) {
+  /**
+   * worker: a Worker running worker.js (tests may pass a stand-in with postMessage); createThread:
+   * makes the Worker of one of its extra threads (threads.js's pageThreads).
+   */
+  constructor(worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }), { createThread } = {}) {
     super();
     this.#worker = worker;
+    this.#threads = pageThreads((msg) => worker.postMessage(msg), createThread);
     worker.onmessage = (event) => this.#receive(event.data);
     worker.onerror = (event) => {
       event.preventDefault?.();
+      this.#threads.stopAll();
       this.#failAll(new WorkerError({ name: 'WorkerError', msg: say('err.worker.crashed', { reason: event.message ?? say('err.worker.unknown') }) }));
       this.dispatchEvent(new CustomEvent('crash', { detail: { message: event.message } }));
     };
@@ -41,6 +48,7 @@ export class TrainingClient extends EventTarget {
 
   #receive(msg) {
     if (!msg || typeof msg !== 'object') return;
+    if (typeof msg.thread === 'string') return this.#threads.take(msg);
     if (typeof msg.id === 'number') {
       const pending = this.#pending.get(msg.id);
       if (!pending) return;
@@ -95,10 +103,13 @@ export class TrainingClient extends EventTarget {
   /** live: whether the worker computes the charts' views while training (protocol.js's VIEWS). */
   views(live) { return this.request(Request.VIEWS, { live: Boolean(live) }); }
   ping() { return this.request(Request.PING); }
+  /** How many extra threads' workers the page holds for this worker now. */
+  get threadWorkers() { return this.#threads.size; }
 
   terminate() {
     this.#stopped = true;
     this.#worker.terminate();
+    this.#threads.stopAll();
     this.#failAll(stopped());
   }
 }

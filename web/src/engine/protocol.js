@@ -126,6 +126,9 @@ export const Push = Object.freeze({
  * @property {string} reason    why only one thread can run ('isolation', 'shared', 'workers',
  *                              'memory', 'start': Host.threadState), or ''
  *
+ * Besides requests and pushes, the two sides exchange {thread: 'start' | 'stop' | 'up' | 'failed'}
+ * messages: the page starts the extra threads' workers for the training worker (threads.js).
+ *
  * @typedef {object} SessionInfo
  * @property {number} step
  * @property {number} trainCount

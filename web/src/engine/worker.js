@@ -12,7 +12,7 @@
 //   nn:first-step                  the first training step of a run done (detail: ms it took)
 
 import { Host } from './host.js';
-import { startBrowserThread, threadsUnavailable } from './threads.js';
+import { threadStarter, threadsUnavailable } from './threads.js';
 import { runLabAction } from '../labs/lab-actions.js';
 import { Request, serializeError, transferables } from './protocol.js';
 import { canonicalJson } from '../experiment/canonical.js';
@@ -26,6 +26,9 @@ const sameExceptEpochs = (a, b) => a && b && canonicalJson({ ...a, epochs: 0 }) 
 const tickChannel = new MessageChannel();
 const schedule = () => tickChannel.port2.postMessage(0);
 
+// The extra threads' workers are the page's (threads.js says why); it answers on this worker's port.
+const threads = threadStarter((msg) => self.postMessage(msg));
+
 const host = new Host({
   post,
   now: () => performance.now(),
@@ -33,7 +36,7 @@ const host = new Host({
   defer: (fn) => setTimeout(fn, 0),
   mark,
   sameRun: sameExceptEpochs,
-  threads: { unavailable: threadsUnavailable(), start: startBrowserThread },
+  threads: { unavailable: threadsUnavailable(), start: threads.start },
 });
 tickChannel.port1.onmessage = () => host.trainer.tick();
 
@@ -63,6 +66,7 @@ self.nnDiagnostics = () => host.diagnostics();
 
 self.onmessage = async (event) => {
   const msg = event.data;
+  if (typeof msg?.thread === 'string') return threads.answer(msg);
   if (!msg || typeof msg.id !== 'number') return;
   const action = actions[msg.type];
   try {

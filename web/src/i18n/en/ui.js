@@ -266,7 +266,7 @@ export default {
   'threads.why.isolation': 'One thread: this page is not cross-origin isolated (the host sends no COOP/COEP headers).',
   'threads.why.frame': 'One thread: this page is inside another page\'s frame that is not cross-origin isolated.',
   'threads.why.shared': 'One thread: this browser gives the training worker no shared memory (SharedArrayBuffer).',
-  'threads.why.workers': 'One thread: this browser cannot start workers inside the training worker.',
+  'threads.why.workers': 'One thread: this page cannot start workers for more threads.',
   'threads.why.memory': 'One thread: the threaded core could not be loaded in this browser.',
   'threads.why.start': 'Not every thread started in this browser: {n} train now.',
   'run.liveChartsOff': 'Off: training runs faster. The curves still keep every step; the charts catch up when you turn them back on.',

@@ -261,7 +261,7 @@ export default {
   'threads.why.isolation': '只用一个线程：此页面没有跨源隔离（服务器没有发送 COOP/COEP 头）。',
   'threads.why.frame': '只用一个线程：此页面嵌在另一个没有跨源隔离的页面的框架里。',
   'threads.why.shared': '只用一个线程：此浏览器不给训练 worker 共享内存（SharedArrayBuffer）。',
-  'threads.why.workers': '只用一个线程：此浏览器不能在训练 worker 里再启动 worker。',
+  'threads.why.workers': '只用一个线程：此页面不能为更多线程启动 worker。',
   'threads.why.memory': '只用一个线程：此浏览器无法载入多线程内核。',
   'threads.why.start': '有些线程在此浏览器里没有启动：现在用 {n} 个线程训练。',
   'run.liveChartsOff': '已关闭：训练更快。曲线仍记录每一步；重新打开后，图表会立即补齐。',
