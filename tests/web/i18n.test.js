@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { LANGUAGES, TRANSLATIONS } from '../../web/src/i18n/languages.js';
-import { detectLanguage, formatBytes, language, setLanguage, t } from '../../web/src/i18n/index.js';
+import { detectLanguage, formatBytes, formatDuration, language, setLanguage, t } from '../../web/src/i18n/index.js';
 import { DATA_SETS, INIT_TYPES, LAYER_TYPES, LOSS_TYPES, OPTIMIZER_TYPES } from '../../web/src/experiment/schema.js';
 
 // @lit/localize announces a switch on `window` (its lit-localize-status event); Node has none.
@@ -116,5 +116,16 @@ describe('language', () => {
   it('formats sizes', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(4804200)).toBe('4.6 MB');
+  });
+
+  it('formats durations: tenths under 10 s (a run on threads can take 0.8 s), then seconds, then minutes', async () => {
+    expect(formatDuration(0)).toBe('0.0 s');
+    expect(formatDuration(0.87)).toBe('0.8 s');
+    expect(formatDuration(9.99)).toBe('9.9 s');
+    expect(formatDuration(10.6)).toBe('10 s');
+    expect(formatDuration(65)).toBe('1:05');
+    await setLanguage('zh');
+    expect(formatDuration(0.87)).toBe('0.8 秒');
+    await setLanguage('en');
   });
 });

@@ -150,8 +150,17 @@ export function formatBytes(bytes) {
   return `${x >= 100 || i === 0 ? Math.round(x) : x.toFixed(1)} ${units[i]}`;
 }
 
-/** Seconds as "1:05" or "12 s". */
+const tenthFormats = {};
+/**
+ * Seconds as "1:05", "12 s", or under 10 s to the tenth, "0.8 s" (a run on threads can be over
+ * in less than a second; "0 s" would say it took no time). Rounded down: it never runs ahead.
+ */
 export function formatDuration(seconds) {
+  if (seconds < 10) {
+    const locale = getLocale();
+    tenthFormats[locale] ??= new Intl.NumberFormat(languageTag(locale), { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    return t('time.seconds', { s: tenthFormats[locale].format(Math.floor(Math.max(0, seconds) * 10) / 10) });
+  }
   const s = Math.floor(seconds);
   if (s < 60) return t('time.seconds', { s });
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
