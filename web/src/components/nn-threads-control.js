@@ -1,6 +1,6 @@
 // nn-threads-control.js: how many threads train (Settings): 1 to 8, and in words what runs now, or
 // why only one thread can (a page that is not cross-origin isolated, a browser without shared
-// memory or nested workers). It changes no number of a run, so it is not in the link.
+// memory, a thread that did not start). It changes no number of a run, so it is not in the link.
 
 import { LitElement, css, html } from 'lit';
 import { fieldGroups, formFields } from './styles.js';
