@@ -413,10 +413,9 @@ static void optim_part(void *ctx, int part, int parts) {
     nn_net *net = j->net;
     const double *h = j->o->hyper;
     const int64_t t = j->t;
-    const size_t n = net->param_count, groups = (n + 15) / 16;
-    size_t begin = groups * (size_t)part / (size_t)parts * 16, end = groups * (size_t)(part + 1) / (size_t)parts * 16;
-    if (end > n) end = n;
-    if (begin > end) begin = end;
+    const size_t n = net->param_count;
+    size_t begin, end;
+    nn_par_span(n, 16, part, parts, &begin, &end);
     const size_t m = end - begin;
     float *p = net->params + begin, *s0 = net->optim_state + begin, *s1 = s0 + n, *s2 = s1 + n;
     const float *g = net->grads + begin;

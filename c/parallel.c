@@ -148,11 +148,20 @@ void nn_par_run(nn_par_fn fn, void *ctx, int parts) {
     for (int32_t d; (d = atomic_load(&pool.done)) != parts;) wait_while(&pool.done, d, &pool.caller_sleeps, CALLER_SLEEP_NS);
 }
 
-void nn_par_range(int n, int align, int part, int parts, int *begin, int *end) {
-    int groups = (n + align - 1) / align;
-    int g0 = (int)((long long)groups * part / parts), g1 = (int)((long long)groups * (part + 1) / parts);
+void nn_par_span(size_t n, size_t align, int part, int parts, size_t *begin, size_t *end) {
+    const size_t groups = (n + align - 1) / align;
+    /* 64-bit products: groups * parts passes 2^32 in wasm's 32-bit size_t for a big enough n */
+    const size_t g0 = (size_t)((uint64_t)groups * (uint64_t)part / (uint64_t)parts);
+    const size_t g1 = (size_t)((uint64_t)groups * (uint64_t)(part + 1) / (uint64_t)parts);
     *begin = g0 * align < n ? g0 * align : n;
     *end = g1 * align < n ? g1 * align : n;
+}
+
+void nn_par_range(int n, int align, int part, int parts, int *begin, int *end) {
+    size_t b, e;
+    nn_par_span((size_t)n, (size_t)align, part, parts, &b, &e);
+    *begin = (int)b;
+    *end = (int)e;
 }
 
 static size_t min_work_override;
@@ -173,9 +182,8 @@ typedef struct {
 
 static void range_part(void *ctx, int part, int parts) {
     const range_job *j = ctx;
-    const size_t groups = (j->n + j->align - 1) / j->align;
-    size_t begin = groups * (size_t)part / (size_t)parts * j->align, end = groups * (size_t)(part + 1) / (size_t)parts * j->align;
-    if (end > j->n) end = j->n;
+    size_t begin, end;
+    nn_par_span(j->n, j->align, part, parts, &begin, &end);
     if (begin < end) j->fn(j->ctx, begin, end);
 }
 

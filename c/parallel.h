@@ -43,6 +43,9 @@ void nn_par_for(nn_par_range_fn fn, void *ctx, size_t n, size_t align, int parts
  * `parts` takes: contiguous and near equal. */
 void nn_par_range(int n, int align, int part, int parts, int *begin, int *end);
 
+/* The same for counts beyond int (a parameter vector, nn_par_for's items). */
+void nn_par_span(size_t n, size_t align, int part, int parts, size_t *begin, size_t *end);
+
 /* How many times a waiting thread polls before it sleeps (benchmarks try other values). */
 void nn_par_set_spins(int n);
 

@@ -129,8 +129,9 @@ typedef struct {
     int write; /* backward: dinp is cleared plane by plane first, not by the net */
 } pool_job;
 
-static int pool_parts(const nn_layer *l, int B) {
-    return nn_par_parts((size_t)B * nn_in_size(l), POOL_PAR_MIN_FLOATS);
+/* Runs fn (a kind's per-plane loop) over the batch's B*C planes of job j, split over threads. */
+static void over_planes(nn_par_range_fn fn, pool_job j, int B) {
+    nn_par_for(fn, &j, (size_t)B * j.l->in_c, 1, nn_par_parts((size_t)B * nn_in_size(j.l), POOL_PAR_MIN_FLOATS));
 }
 
 /* inp [B][C][H][W] -> out [B][C][out_h][out_w]; winners (aux) [B][C][out_h][out_w],
@@ -179,8 +180,7 @@ static void maxpool_forward_planes(void *ctx, size_t p0, size_t p1) {
 static void maxpool_forward(nn_net *net, nn_layer *l, const float *inp, int B, int training) {
     (void)net;
     (void)training;
-    pool_job j = {l, inp, NULL, 0};
-    nn_par_for(maxpool_forward_planes, &j, (size_t)B * l->in_c, 1, pool_parts(l, B));
+    over_planes(maxpool_forward_planes, (pool_job){l, inp, NULL, 0}, B);
 }
 
 /* dout [B][C][out_h][out_w] -> dinp [B][C][H][W] += at each window's winner (=, from +0.0f, while
@@ -202,8 +202,7 @@ static void maxpool_backward_planes(void *ctx, size_t p0, size_t p1) {
 static void maxpool_backward(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B) {
     (void)inp;
     if (!dinp) return;
-    pool_job j = {l, NULL, dinp, net->backward_writes};
-    nn_par_for(maxpool_backward_planes, &j, (size_t)B * l->in_c, 1, pool_parts(l, B));
+    over_planes(maxpool_backward_planes, (pool_job){l, NULL, dinp, net->backward_writes}, B);
 }
 
 /* inp [B][C][H][W] -> out [B][C][out_h][out_w]. count_include_pad=True with
@@ -235,8 +234,7 @@ static void avgpool_forward_planes(void *ctx, size_t p0, size_t p1) {
 static void avgpool_forward(nn_net *net, nn_layer *l, const float *inp, int B, int training) {
     (void)net;
     (void)training;
-    pool_job j = {l, inp, NULL, 0};
-    nn_par_for(avgpool_forward_planes, &j, (size_t)B * l->in_c, 1, pool_parts(l, B));
+    over_planes(avgpool_forward_planes, (pool_job){l, inp, NULL, 0}, B);
 }
 
 /* dout [B][C][out_h][out_w] -> dinp [B][C][H][W] += dout / (k*k) over each window's real taps
@@ -267,8 +265,7 @@ static void avgpool_backward_planes(void *ctx, size_t p0, size_t p1) {
 static void avgpool_backward(nn_net *net, nn_layer *l, const float *inp, float *dinp, int B) {
     (void)inp;
     if (!dinp) return;
-    pool_job j = {l, NULL, dinp, net->backward_writes};
-    nn_par_for(avgpool_backward_planes, &j, (size_t)B * l->in_c, 1, pool_parts(l, B));
+    over_planes(avgpool_backward_planes, (pool_job){l, NULL, dinp, net->backward_writes}, B);
 }
 
 const nn_layer_ops nn_maxpool_ops = {
