@@ -5,6 +5,9 @@
 import { LitElement, css, html } from 'lit';
 import { fieldGroups, formFields } from './styles.js';
 import { t, updateWhenLocaleChanges } from '../i18n/index.js';
+import { MAX_THREADS } from '../engine/threads.js';
+
+const COUNTS = Array.from({ length: MAX_THREADS }, (_, i) => i + 1);
 
 /**
  * @element nn-threads-control
@@ -16,7 +19,7 @@ export class NnThreadsControl extends LitElement {
     value: { type: Number },
     /** Threads the core's products use now. */
     running: { type: Number },
-    /** 8 where the threaded core runs, 1 where it cannot. */
+    /** MAX_THREADS where the threaded core runs, 1 where it cannot. */
     max: { type: Number },
     /** Why only one thread can run ('' when threads can): 'isolation', 'frame', 'shared', 'workers', 'memory', 'start'. */
     reason: { type: String },
@@ -36,7 +39,7 @@ export class NnThreadsControl extends LitElement {
     updateWhenLocaleChanges(this);
     this.value = 1;
     this.running = 1;
-    this.max = 8;
+    this.max = MAX_THREADS;
     this.reason = '';
   }
 
@@ -56,7 +59,7 @@ export class NnThreadsControl extends LitElement {
           this.value = Number(e.target.value);
           this.dispatchEvent(new CustomEvent('threads-change', { detail: { threads: this.value }, bubbles: true, composed: true }));
         }}>
-        ${[1, 2, 3, 4, 5, 6, 7, 8].map((n) => html`<option value=${n} ?selected=${n === value}>${n}</option>`)}
+        ${COUNTS.map((n) => html`<option value=${n} ?selected=${n === value}>${n}</option>`)}
       </select>
       <p id="threads-note" role="status">${this.#note()} ${t('threads.about')}</p>
     </fieldset>`;

@@ -9,6 +9,7 @@
 // numbers are the same bits either way (c/parallel.h).
 
 import { createCore, initCore, NnError } from './core.js';
+import { MAX_THREADS, clampThreads } from './threads.js';
 import { Status } from './enums.js';
 import { Session, planExperiment } from './session.js';
 import { Push } from './protocol.js';
@@ -20,8 +21,6 @@ import { exportPytorchBundle } from '../export/pytorch.js';
 import { errorOf, say } from '../i18n/errors.js';
 
 const PROGRESS_MS = 80; // download progress at most this often
-/** NN_MAX_THREADS of c/parallel.h. */
-export const MAX_THREADS = 8;
 
 /** The input of a data set without loading it (a layer stack is described before its data arrives). */
 function dataShape(e) {
@@ -115,7 +114,7 @@ export class Host {
    */
   async setThreads({ threads }) {
     await this.#corePromise;
-    const wanted = Math.min(MAX_THREADS, Math.max(1, Math.floor(threads) || 1));
+    const wanted = clampThreads(threads);
     this.#threadsChange = this.#threadsChange.then(async () => {
       if (!this.core?.sharedMemory) return;
       try {

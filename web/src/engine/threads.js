@@ -8,6 +8,14 @@
 
 const START_MS = 10000;
 
+/** NN_MAX_THREADS of c/parallel.h: the most threads the core's products use. */
+export const MAX_THREADS = 8;
+
+/** A thread count as the core takes it: a whole number from 1 to MAX_THREADS (1 for nonsense). */
+export function clampThreads(n) {
+  return Math.min(MAX_THREADS, Math.max(1, Math.floor(n) || 1));
+}
+
 /** The message kinds between this worker and the page about threads ({thread: kind, id, ...}). */
 export const ThreadMessage = Object.freeze({
   START: 'start', // worker -> page: {id, module, memory, stackTop}: start thread `id`

@@ -17,6 +17,7 @@
 // same count.
 
 import { TrainingClient } from '../engine/client.js';
+import { clampThreads } from '../engine/threads.js';
 import { Status } from '../engine/enums.js';
 import { Watchdog } from '../runs/checkpoints.js';
 import { ExperimentError, validateExperiment } from '../experiment/validate.js';
@@ -41,7 +42,7 @@ function browserStorage() {
 /** The thread count kept in this browser (Settings), else what its cores offer, 1 to 8. */
 export function keptThreads(storage = browserStorage(), cores = globalThis.navigator?.hardwareConcurrency) {
   const kept = Number(storage?.getItem(THREADS_KEY));
-  return Math.min(8, Math.max(1, Math.floor(kept || cores || 1)));
+  return clampThreads(kept || cores);
 }
 
 /** Keeps the thread count in this browser (not in the link: it changes no number). */
