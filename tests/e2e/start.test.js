@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { openPage } from './browser.js';
 import { useBrowser } from './setup.js';
+import { ISOLATION_HEADERS } from '../../web/vite.config.js';
 
 const env = useBrowser();
 
@@ -100,17 +101,15 @@ function breakElement(part) {
     : class extends Element { constructor() { super(); throw new Error('constructor broken on purpose'); } }, options);
 }
 
-// A worker's script must carry the page's COEP to run in the cross-origin isolated page, as the
-// server's files do.
-const COEP = { 'cross-origin-embedder-policy': 'require-corp' };
-
 // [what breaks, how (given the page and its context, before the page loads), the stage named, the error shown]
 const BREAKS = [
   // Both builds: a threaded core that does not load leaves the page on nn.wasm (README, Threads).
   ['a wasm that does not compile', ({ context }) => context.route(/\/nn(-mt)?\.wasm(\?|$)/, (route) => route.fulfill({
     status: 200, contentType: 'application/wasm', body: Buffer.from('this is not WebAssembly') })), 'wasm', /CompileError|WebAssembly/],
+  // A worker's script must carry the page's COEP to run in the isolated page: the stand-in gets the
+  // headers the server's files do.
   ['a worker whose script throws as it starts', ({ context }) => context.route(/\/assets\/worker-[^/]*\.js$/, (route) => route.fulfill({
-    status: 200, contentType: 'text/javascript', headers: COEP, body: 'throw new Error("worker broken on purpose");' })), 'worker', /worker broken on purpose/],
+    status: 200, contentType: 'text/javascript', headers: ISOLATION_HEADERS, body: 'throw new Error("worker broken on purpose");' })), 'worker', /worker broken on purpose/],
   ['the page\'s code throwing while its module is evaluated', ({ context }) => context.route(/\/assets\/app-[^/]*\.js$/, (route) => route.fulfill({
     status: 200, contentType: 'text/javascript', body: 'throw new RangeError("invalid language tag: C");' })), 'module', /RangeError: invalid language tag: C/],
   ['a first render that throws', ({ page }) => page.addInitScript(breakElement, 'render'), 'render', /Error: render broken on purpose/],

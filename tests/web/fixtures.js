@@ -12,6 +12,18 @@ export function example(name, changes = {}) {
 }
 
 /**
+ * A 2-D experiment big enough that every product of a step is split over the threads (256-wide
+ * layers, batch 128), for the tests of the threaded core's host and of the page's threads.
+ */
+export function threadedSpirals() {
+  return example('xor-tanh', {
+    data: { set: 'spirals', count: 1024, noise: 0.1, test_count: 256 },
+    layers: [{ type: 'dense', units: 256 }, { type: 'relu' }, { type: 'dense', units: 256 }, { type: 'relu' }, { type: 'dense', units: 2 }],
+    batch_size: 128, epochs: 5,
+  });
+}
+
+/**
  * Real MNIST (build.sh's copy) in a fresh core, for the tests of the file that calls this at its
  * top: loaded before them, disposed after them. Returns {core, mnist}, filled in by then.
  */

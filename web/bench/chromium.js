@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchPage } from './build.js';
+import { ISOLATION_HEADERS } from '../vite.config.js';
 
 const require = createRequire(import.meta.url);
 const WEB_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -46,8 +47,6 @@ async function resolveFile(table, urlPath) {
 
 // Cross-origin isolated, as `npm run serve` serves the page: shared memory for the threads of our
 // core and of TF.js's threaded build.
-const ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
-
 function serve(pageDir, wasmBytes, gemmBytes, wasmMtBytes) {
   const table = routes(pageDir);
   const server = http.createServer(async (req, res) => {
@@ -55,7 +54,7 @@ function serve(pageDir, wasmBytes, gemmBytes, wasmMtBytes) {
     // The cores bench.js read once at the start, for Node and Chromium alike.
     const bytes = { '/nn.wasm': wasmBytes, '/nn-mt.wasm': wasmMtBytes, '/gemm_bench.wasm': gemmBytes }[urlPath];
     if (bytes) {
-      res.writeHead(200, { 'content-type': 'application/wasm', 'content-length': bytes.length, 'cache-control': 'no-store', ...ISOLATED }).end(bytes);
+      res.writeHead(200, { 'content-type': 'application/wasm', 'content-length': bytes.length, 'cache-control': 'no-store', ...ISOLATION_HEADERS }).end(bytes);
       return;
     }
     const found = await resolveFile(table, urlPath);
@@ -67,7 +66,7 @@ function serve(pageDir, wasmBytes, gemmBytes, wasmMtBytes) {
       'content-type': TYPES[path.extname(found.file)] ?? 'application/octet-stream',
       'content-length': found.size,
       'cache-control': 'no-store',
-      ...ISOLATED,
+      ...ISOLATION_HEADERS,
     });
     createReadStream(found.file).pipe(res);
   });

@@ -11,14 +11,9 @@ import { Push } from '../../../web/src/engine/protocol.js';
 import { Session } from '../../../web/src/engine/session.js';
 import { threadsUnavailable } from '../../../web/src/engine/threads.js';
 import { freshCore, startNodeThread, WASM_MT_PATH, WASM_PATH } from '../../../web/src/node.js';
-import { example } from '../fixtures.js';
+import { threadedSpirals } from '../fixtures.js';
 
-// Big enough that every product of a step is split over the threads (256-wide layers, batch 128).
-const SPIRALS = example('xor-tanh', {
-  data: { set: 'spirals', count: 1024, noise: 0.1, test_count: 256 },
-  layers: [{ type: 'dense', units: 256 }, { type: 'relu' }, { type: 'dense', units: 256 }, { type: 'relu' }, { type: 'dense', units: 2 }],
-  batch_size: 128, epochs: 5,
-});
+const SPIRALS = threadedSpirals();
 const same = (a, b) => a && b && JSON.stringify({ ...a, epochs: 0 }) === JSON.stringify({ ...b, epochs: 0 });
 
 let hosts = [];

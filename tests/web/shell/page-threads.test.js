@@ -6,14 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrainingClient } from '../../../web/src/engine/client.js';
 import { Push } from '../../../web/src/engine/protocol.js';
-import { example } from '../fixtures.js';
+import { threadedSpirals } from '../fixtures.js';
 import { servePage, ThreadWorker } from './worker-thread.js';
 
-const SPIRALS = example('xor-tanh', {
-  data: { set: 'spirals', count: 1024, noise: 0.1, test_count: 256 },
-  layers: [{ type: 'dense', units: 256 }, { type: 'relu' }, { type: 'dense', units: 256 }, { type: 'relu' }, { type: 'dense', units: 2 }],
-  batch_size: 128, epochs: 5,
-});
+const SPIRALS = threadedSpirals();
 const STEPS = 12;
 
 let page;
