@@ -67,20 +67,44 @@ function summarize(rounds) {
 }
 
 /**
+ * `copies` workers of our one-thread core as one engine: each call goes to all of them at once, so
+ * in 'train' they train side by side, sharing nothing. Their rates add up to what this machine
+ * gives that many independent jobs of the workload at that moment: the most our threads could gain
+ * on it, measured in the same rounds as they are (a core slowed by a neighbour, or two cores that
+ * slow each other down when both compute, caps both alike).
+ */
+function spawnApart(spawn, copies) {
+  const workers = Array.from({ length: copies }, () => spawn('ours'));
+  return {
+    call: async (type, fields = {}) => {
+      const answers = await Promise.all(workers.map((w) => w.call(type, type === 'init' ? { ...fields, engine: 'ours' } : fields)));
+      if (type !== 'train') return answers[0];
+      // Each copy's own rate, added: the copies overlap in time but need not start at one instant.
+      const samplesPerMs = answers.reduce((a, r) => a + r.samples / r.ms, 0);
+      const samples = answers.reduce((a, r) => a + r.samples, 0);
+      return { steps: answers.reduce((a, r) => a + r.steps, 0), samples, ms: samples / samplesPerMs, loss: answers[0].loss };
+    },
+    terminate: () => workers.forEach((w) => w.terminate()),
+  };
+}
+
+/**
  * Runs the plan. spawn(engine) -> {call(type, fields) -> Promise, terminate()}; experiments:
  * {w1, w2} parsed experiment objects; log(text) reports progress. Returns {w1?, w2?} with per
  * engine results, the ratio ours / TF.js wasm and our step-time drift. threads > 1 adds our core
- * on that many threads; peerThreads > 1 adds TF.js's threaded wasm build on that many, and then
+ * on that many threads, and as many copies of our one-thread core training side by side (the
+ * machine's own ceiling for that gain, apartRatio); peerThreads > 1 adds TF.js's threaded wasm build on that many, and then
  * TF.js at its best thread count (the faster of one and peerThreads) is compared with ours.
  */
 export async function runPlan({ spawn, experiments, workloads, settings, cpu = Boolean(settings.cpu), threads = 1, peerThreads = 0, log = () => {} }) {
   const results = {};
   // 'ours-threads': our core on `threads` threads (the threaded build); 'tfjs-wasm-threads':
   // TF.js's threaded SIMD build on `peerThreads` threads; both in the same rounds.
-  const timed = ['ours', ...(threads > 1 ? ['ours-threads'] : []), 'tfjs-wasm', ...(peerThreads > 1 ? ['tfjs-wasm-threads'] : [])];
+  // 'ours-apart': `threads` copies of our one-thread core side by side (spawnApart).
+  const timed = ['ours', ...(threads > 1 ? ['ours-threads', 'ours-apart'] : []), 'tfjs-wasm', ...(peerThreads > 1 ? ['tfjs-wasm-threads'] : [])];
   for (const workload of workloads) {
     const engines = [...timed, ...(cpu && settings.cpu ? ['tfjs-cpu'] : [])];
-    const workers = Object.fromEntries(engines.map((e) => [e, spawn(e)]));
+    const workers = Object.fromEntries(engines.map((e) => [e, e === 'ours-apart' ? spawnApart(spawn, threads) : spawn(e)]));
     try {
       log(`${workload}: loading MNIST and building the networks`);
       const info = {};
@@ -119,6 +143,8 @@ export async function runPlan({ spawn, experiments, workloads, settings, cpu = B
         result['ours-threads'] = { ...summarize(rounds['ours-threads']), info: info['ours-threads'], threads };
         result.threadRatio = result['ours-threads'].samplesPerSec / result.ours.samplesPerSec;
         result.threadsVsPeer = result['ours-threads'].samplesPerSec / result['tfjs-wasm'].samplesPerSec;
+        result['ours-apart'] = { ...summarize(rounds['ours-apart']), copies: threads };
+        result.apartRatio = result['ours-apart'].samplesPerSec / result.ours.samplesPerSec;
       }
       if (rounds['tfjs-wasm-threads']) {
         // threads: what TF.js reports it runs (getThreadsCount), which may be fewer than asked.

@@ -49,7 +49,9 @@ const USAGE = `usage: npm run bench -- [options]
   --threads N           also our threaded core on N threads in the same rounds (default 2; 1 skips
                         it), with its ratio to our single thread: in Node, and in Chromium through
                         the page's worker in a cross-origin isolated bench page, next to TF.js's
-                        threaded SIMD build on the page's cores (its best of 1 and that many)
+                        threaded SIMD build on the page's cores (its best of 1 and that many);
+                        and N copies of our single thread training side by side, what the
+                        machine gives N independent jobs at that moment (the threads' ceiling)
   --no-gemm             skip GEMM against its ceiling (tests/bench/gemm_bench.c, built with emcc)
   --no-sizes            skip the built page's gzip'ed sizes
   --no-page             skip the built page in Chromium (first-step latency, live charts cost)
