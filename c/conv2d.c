@@ -119,10 +119,15 @@ static size_t conv2d_workspace_size(const nn_layer *l, int max_batch) {
 
 /* Threads: each part of a direct convolution needs its own padded input (and, backward, its own
  * transposed dy and padded dy). Part 0 uses the workspace; the others use net->thread_ws, grown
- * on first use. Returns the parts that fit (1 when the memory cannot be had: same bits, slower). */
+ * on first use. Returns the parts that fit (1 when the memory cannot be had: same bits, slower).
+ * The forward and the input gradient, cut by sample, take up to NN_PAR_SPLIT parts a thread
+ * (nn_par_split): parts of a few samples each go to whichever thread is free, so one that a
+ * neighbour slows down does less of the layer, instead of the others waiting for its half. W2 and
+ * W3's medians on 2 threads gained 3 to 12 % in `node tests/bench/threads.mjs` (16 rounds, four
+ * runs). The weight gradient stays at one part a thread: each part transposes all of dy. */
 static int conv2d_parts(nn_net *net, int want, size_t per_part) {
-    if (want > nn_par_threads()) want = nn_par_threads();
-    if (want <= 1) return 1;
+    if (want > NN_MAX_THREADS) want = NN_MAX_THREADS;
+    if (want <= 1 || nn_par_threads() <= 1) return 1;
     size_t need = (size_t)(want - 1) * per_part;
     if (net->thread_ws_count < need) {
         float *ws = realloc(net->thread_ws, need * sizeof(float));
@@ -163,10 +168,10 @@ static void forward_part(void *ctx, int part, int parts) {
 }
 
 /* inp [B][in_c][in_h][in_w] -> out [B][units][out_h][out_w], stride 1; workspace xp [in_c][in_h + 2p][in_w + 2p].
- * Samples are independent: split over threads by sample. */
+ * Samples are independent: split by sample (conv2d_parts). */
 static void conv2d_forward_direct(nn_net *net, nn_layer *l, const float *inp, int B) {
     conv_job j = {net, l, inp, NULL, B};
-    int parts = conv2d_parts(net, B, nn_conv_padded_size(l->in_c, l->in_h, l->in_w, l->padding));
+    int parts = conv2d_parts(net, nn_par_split(B), nn_conv_padded_size(l->in_c, l->in_h, l->in_w, l->padding));
     nn_par_run(forward_part, &j, parts);
 }
 
@@ -263,8 +268,9 @@ static void conv2d_backward_direct(nn_net *net, nn_layer *l, const float *inp, f
     } else {
         nn_transpose_pad(l->dw, units, taps, (size_t)taps, dwT, (size_t)lanes);
     }
-    const int want = l->in_c >= nn_par_threads() ? l->in_c : taps; /* parts: weight_grad_taps */
-    nn_par_run(weight_grad_part, &j, conv2d_parts(net, want, backward_part_size(l)));
+    const int threads = nn_par_threads();
+    const int want = l->in_c >= threads ? l->in_c : taps; /* parts: weight_grad_taps */
+    nn_par_run(weight_grad_part, &j, conv2d_parts(net, want < threads ? want : threads, backward_part_size(l)));
     nn_transpose_pad(dwT, taps, units, (size_t)lanes, l->dw, (size_t)taps);
     if (!dinp) return;
     for (int c = 0; c < l->in_c; c++) /* wf[c][oc][ky][kx] = w[oc][c][k-1-ky][k-1-kx] */
@@ -273,7 +279,7 @@ static void conv2d_backward_direct(nn_net *net, nn_layer *l, const float *inp, f
             float *dst = wf + ((size_t)c * units + oc) * k * k;
             for (int t = 0; t < k * k; t++) dst[t] = src[k * k - 1 - t];
         }
-    nn_par_run(input_grad_part, &j, conv2d_parts(net, B, backward_part_size(l)));
+    nn_par_run(input_grad_part, &j, conv2d_parts(net, nn_par_split(B), backward_part_size(l)));
 }
 
 /* inp [B][in_c][in_h][in_w], weight [units][in_c*k*k], bias [units] or none,

@@ -1,5 +1,5 @@
 /* parallel.c: the thread pool behind parallel.h. One job at a time. The caller publishes a job
- * as one 64-bit ticket (job number, parts, next unclaimed part), bumps `generation` to wake the
+ * as one 32-bit ticket (job number, parts, next unclaimed part), bumps `generation` to wake the
  * workers, and then, like every awake worker, claims parts by compare-and-swap on the ticket and
  * runs them until none is left; it returns once `done` counts every part. Which thread runs a
  * part changes no bit: a part's output and scratch (gemm's panel buffers, the convolutions'
@@ -7,7 +7,12 @@
  * without a core because other work runs) the caller takes its part instead of waiting for it.
  * A claim names the job, so a worker that wakes after its job is over claims nothing of the
  * next one by mistake, and reads the job's function only after a claim, when the job cannot end
- * before its part is done. Waiting polls first, then sleeps (a futex on Linux,
+ * before its part is done. The job number has 24 bits: a claim that succeeds found the ticket
+ * exactly as it read it, so even a worker 2^24 jobs late takes a real unclaimed part of the job
+ * that runs then, with that job's part count. The ticket was 64 bits until Node 20's baseline
+ * compiler (V8 11.3's Liftoff) hung the pool after a change that only reordered nn_par_run's
+ * locals (W1 on 2 threads: 5 of 8 runs; 0 of 4 with --no-liftoff, 0 of 8 with this ticket), so
+ * the pool keeps to 32-bit atomics. Waiting polls first, then sleeps (a futex on Linux,
  * memory.atomic.wait32 in wasm); a side that changes a value wakes sleepers only when some
  * counted themselves in. */
 #define _GNU_SOURCE /* syscall() for the futex */
@@ -31,14 +36,14 @@
 #include <unistd.h>
 #endif
 
-/* The ticket: job number << 8 | parts << 4 | next part to claim (parts <= NN_MAX_THREADS < 16). */
+/* The ticket: job number (mod 2^24) << 8 | parts << 4 | next part (parts <= NN_MAX_THREADS < 16). */
 #define TICKET_PARTS(t) ((int)(((t) >> 4) & 15))
 #define TICKET_NEXT(t) ((int)((t) & 15))
 
 /* What the caller writes once per job and what the workers write per part lie on separate cache
  * lines. */
 static struct {
-    _Alignas(64) _Atomic int64_t ticket;
+    _Alignas(64) _Atomic int32_t ticket;
     _Atomic int32_t generation; /* bumped once per job: what sleeping workers wait on */
     _Atomic int32_t threads;    /* what nn_set_threads asked for, at most 1 + alive */
     nn_par_fn fn;
@@ -107,7 +112,7 @@ enum { CALLER_SLEEP_NS = 1000000, WORKER_SLEEP_NS = 100000000 };
 
 /* Claims and runs parts of the job on the ticket until none is left. */
 static void claim_parts(void) {
-    int64_t t = atomic_load(&pool.ticket);
+    int32_t t = atomic_load(&pool.ticket);
     while (TICKET_NEXT(t) < TICKET_PARTS(t)) {
         if (!atomic_compare_exchange_weak(&pool.ticket, &t, t + 1)) continue; /* t now holds the ticket */
         const int parts = TICKET_PARTS(t);
@@ -132,8 +137,8 @@ static void serve(int id) {
 int nn_par_threads(void) { return atomic_load(&pool.threads); }
 
 void nn_par_run(nn_par_fn fn, void *ctx, int parts) {
-    const int threads = atomic_load(&pool.threads);
-    if (parts > threads) parts = threads;
+    if (parts > NN_MAX_THREADS) parts = NN_MAX_THREADS;
+    if (atomic_load(&pool.threads) <= 1) parts = 1;
     if (parts <= 1) {
         fn(ctx, 0, 1);
         return;
@@ -141,7 +146,7 @@ void nn_par_run(nn_par_fn fn, void *ctx, int parts) {
     pool.fn = fn;
     pool.ctx = ctx;
     atomic_store(&pool.done, 0);
-    atomic_store(&pool.ticket, ++pool.jobs << 8 | (int64_t)parts << 4);
+    atomic_store(&pool.ticket, (int32_t)((uint32_t)++pool.jobs << 8 | (uint32_t)parts << 4));
     atomic_fetch_add(&pool.generation, 1);
     if (atomic_load(&pool.sleepers)) wake_all(&pool.generation);
     claim_parts();
@@ -162,6 +167,13 @@ void nn_par_range(int n, int align, int part, int parts, int *begin, int *end) {
     nn_par_span((size_t)n, (size_t)align, part, parts, &b, &e);
     *begin = (int)b;
     *end = (int)e;
+}
+
+int nn_par_split(int n) {
+    const int threads = atomic_load(&pool.threads);
+    int parts = threads * NN_PAR_SPLIT < NN_MAX_THREADS ? threads * NN_PAR_SPLIT : NN_MAX_THREADS;
+    if (threads <= 1) parts = 1;
+    return n < parts ? (n < 1 ? 1 : n) : parts;
 }
 
 static size_t min_work_override;

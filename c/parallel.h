@@ -12,6 +12,9 @@
 
 #define NN_MAX_THREADS 8
 
+/* Parts a thread may take of a job cut finer than the threads (nn_par_split). */
+#define NN_PAR_SPLIT 4
+
 /* One block of a job: part in [0, parts), each run by a different thread (part 0 by the caller). */
 typedef void (*nn_par_fn)(void *ctx, int part, int parts);
 
@@ -19,8 +22,15 @@ typedef void (*nn_par_fn)(void *ctx, int part, int parts);
 int nn_par_threads(void);
 
 /* Runs fn(ctx, p, parts) for every p in [0, parts) and returns when all are done. parts is cut to
- * nn_par_threads(); 1 runs fn on the caller alone. Not reentrant: a part must not start a job. */
+ * NN_MAX_THREADS (its per-part scratch is indexed by part), and to 1 when no other thread runs: 1
+ * runs fn on the caller alone. More parts than threads are claimed as threads come free, so a
+ * thread that a neighbour slows down takes fewer (nn_par_split). Not reentrant: a part must not
+ * start a job. */
 void nn_par_run(nn_par_fn fn, void *ctx, int parts);
+
+/* How many parts a job of `n` independent items is worth cutting into when each thread may take
+ * several: up to NN_PAR_SPLIT a thread, at most NN_MAX_THREADS and n; 1 on one thread. */
+int nn_par_split(int n);
 
 /* How many parts a job of `work` units (floats touched, multiply-adds...) is worth cutting into when
  * each part should have at least `min_per_part` of them: 1 to nn_par_threads(). A fork-join costs

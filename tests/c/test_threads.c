@@ -2,7 +2,8 @@
  * by output block; pooling, activations, batch norm, the optimizer and the gather by ranges), so
  * the weights after STEPS steps are the same bits for 1, 2, 3 and 4 threads; the split products
  * match the reference at shapes that cut panels and rows unevenly; the optimizer's NaN/Inf guard
- * keeps every weight whichever part fails. With nn_par_set_min_work(1) even the small shapes
+ * keeps every weight whichever part fails; a job cut into more parts than threads runs each part
+ * once. With nn_par_set_min_work(1) even the small shapes
  * here are cut as finely as the threads allow, ranges that do not divide evenly included. Under
  * the sanitizers 4 threads on a 2-core machine run some 50 times slower than the wasm build, so
  * this native check keeps 20 steps of batch 16 (W3's shapes: 4 steps of 64);
@@ -225,6 +226,37 @@ static void test_split_products(void) {
     CHECK_OK(nn_set_threads(1));
 }
 
+static void count_part(void *ctx, int part, int parts) {
+    int *seen = ctx;
+    seen[part] += 1;
+    seen[NN_MAX_THREADS] = parts;
+}
+
+/* More parts than threads: every part runs once, whichever thread claims it; one thread runs the
+ * job whole, as part 0 of 1; nn_par_split gives up to NN_PAR_SPLIT parts a thread. */
+static void test_parts_beyond_threads(void) {
+    for (int threads = 1; threads <= 3; threads++) {
+        CHECK_OK(nn_set_threads(threads));
+        for (int round = 0; round < 200; round++) {
+            int seen[NN_MAX_THREADS + 1] = {0};
+            nn_par_run(count_part, seen, 100); /* cut to NN_MAX_THREADS */
+            const int parts = threads == 1 ? 1 : NN_MAX_THREADS;
+            int ok = seen[NN_MAX_THREADS] == parts;
+            for (int p = 0; p < NN_MAX_THREADS; p++) ok &= seen[p] == (p < parts);
+            if (!ok || round == 199) CHECK(ok, "%d thread(s): %d parts, each run once (round %d)", threads, parts, round);
+            if (!ok) break;
+        }
+    }
+    CHECK_OK(nn_set_threads(1));
+    CHECK(nn_par_split(64) == 1, "one thread: no split");
+    CHECK_OK(nn_set_threads(2));
+    CHECK(nn_par_split(64) == 2 * NN_PAR_SPLIT, "2 threads: %d parts of 64 items", 2 * NN_PAR_SPLIT);
+    CHECK(nn_par_split(5) == 5, "2 threads: 5 items, 5 parts");
+    CHECK_OK(nn_set_threads(3));
+    CHECK(nn_par_split(64) == NN_MAX_THREADS, "3 threads: at most %d parts", NN_MAX_THREADS);
+    CHECK_OK(nn_set_threads(1));
+}
+
 int main(void) {
     uint8_t *x = malloc((size_t)SAMPLES * 784), *y = malloc(SAMPLES);
     nn_rng r;
@@ -234,6 +266,7 @@ int main(void) {
     nn_data *d = nn_data_create_u8(x, y, SAMPLES, 784, 1.0f / 255.0f);
     nn_data *d_odd = nn_data_create_u8(x, y, SAMPLES, 3 * 13 * 11, 1.0f / 255.0f);
     test_split_products();
+    test_parts_beyond_threads();
     const run_cfg runs[] = {
         {"MLP 784-128-10, SGD momentum", mlp, NN_OPTIM_SGD, BATCH, STEPS, 0},
         {"CNN conv5-pool-conv3-bn-pool-10, Adam", cnn, NN_OPTIM_ADAM, BATCH, STEPS, 0},
