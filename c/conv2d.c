@@ -122,9 +122,10 @@ static size_t conv2d_workspace_size(const nn_layer *l, int max_batch) {
  * on first use. Returns the parts that fit (1 when the memory cannot be had: same bits, slower).
  * The forward and the input gradient, cut by sample, take up to NN_PAR_SPLIT parts a thread
  * (nn_par_split): parts of a few samples each go to whichever thread is free, so one that a
- * neighbour slows down does less of the layer, instead of the others waiting for its half. W2 and
- * W3's medians on 2 threads gained 3 to 12 % in `node tests/bench/threads.mjs` (16 rounds, four
- * runs). The weight gradient stays at one part a thread: each part transposes all of dy. */
+ * neighbour slows down does less of the layer, instead of the others waiting for its half. In
+ * `node tests/bench/threads.mjs` (16 rounds) W2 and W3's medians on 2 threads moved by -1 to +4 %
+ * alone and +2 to +12 % with the products split as well (which cost W1 5 %, so they are not).
+ * The weight gradient stays at one part a thread: each part transposes all of dy. */
 static int conv2d_parts(nn_net *net, int want, size_t per_part) {
     if (want > NN_MAX_THREADS) want = NN_MAX_THREADS;
     if (want <= 1 || nn_par_threads() <= 1) return 1;
