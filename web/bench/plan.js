@@ -93,8 +93,9 @@ function spawnApart(spawn, copies) {
  * {w1, w2} parsed experiment objects; log(text) reports progress. Returns {w1?, w2?} with per
  * engine results, the ratio ours / TF.js wasm and our step-time drift. threads > 1 adds our core
  * on that many threads, and as many copies of our one-thread core training side by side (the
- * machine's own ceiling for that gain, apartRatio); peerThreads > 1 adds TF.js's threaded wasm build on that many, and then
- * TF.js at its best thread count (the faster of one and peerThreads) is compared with ours.
+ * machine's own ceiling for that gain, apartRatio); peerThreads > 1 adds TF.js's threaded wasm
+ * build on that many, and then TF.js at its best thread count (the faster of one and peerThreads)
+ * is compared with ours.
  */
 export async function runPlan({ spawn, experiments, workloads, settings, cpu = Boolean(settings.cpu), threads = 1, peerThreads = 0, log = () => {} }) {
   const results = {};

@@ -4,9 +4,9 @@
 // requests here; everything the host sends unasked goes through the given `post`.
 //
 // Threads: where the worker can run them (a cross-origin isolated page, so shared memory; the
-// page starts the threads' workers, threads.js) the core is the threaded build, and THREADS sets how many of them its products
-// use, between two steps; otherwise it is nn.wasm on one thread, and threadState() says why. The
-// numbers are the same bits either way (c/parallel.h).
+// page starts the threads' workers, threads.js) the core is the threaded build, and THREADS sets
+// how many of them its products use, between two steps; otherwise it is nn.wasm on one thread,
+// and threadState() says why. The numbers are the same bits either way (c/parallel.h).
 
 import { createCore, initCore, NnError } from './core.js';
 import { MAX_THREADS, clampThreads } from './threads.js';
