@@ -55,12 +55,17 @@ static struct {
     _Atomic int32_t alive;             /* workers serving jobs (ids 1..alive) */
 } pool = {.threads = 1};
 
-/* How many times a thread polls before it sleeps, some 0.1 to 0.2 ms: a wake from sleep costs
- * tens of microseconds in wasm under Node, and a worker that wakes late gives up that much of
- * its part to the caller; the polls cover the serial stretches between the jobs of a step (W1's
- * are up to some 50 us). A late worker holds nothing up, it only helps less. */
+/* How many times a thread polls before it sleeps, some 1 to 3 ms in wasm. A wake from sleep costs
+ * tens of microseconds or more (on a virtual machine an idle CPU is woken through the host): a
+ * worker that wakes late gives up that much of its part to the caller, and a caller asleep at the
+ * end of a job (W2's parts take a few hundred microseconds) holds the step up for it. With
+ * 200,000 polls, a tenth, the median step on 2 threads was 1 to 16 % slower in 22 of 24
+ * comparisons of W1, W2 and W3, and 2 and 16 % faster in the other two (`node
+ * tests/bench/threads.mjs --core`, both builds taking turns in one process). The price:
+ * after the last job of a burst (a slice of the page's training) the workers burn these
+ * milliseconds before they sleep. */
 #ifndef NN_PAR_SPINS
-#define NN_PAR_SPINS 200000
+#define NN_PAR_SPINS 2000000
 #endif
 static int spins = NN_PAR_SPINS;
 

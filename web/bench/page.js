@@ -191,7 +191,9 @@ async function chartsOnOff(browser, server, settings, log, pageThreads) {
   // The Settings' thread count, as a student would have kept it (else the page's default).
   if (pageThreads) await page.addInitScript((n) => localStorage.setItem('nn-playground-threads', String(n)), pageThreads);
   try {
-    await page.goto(`${server.url}#v=1&epochs=100`);
+    // The longest run a link may ask for: the 12 windows and their settling (some 80 s) took the
+    // MLP past 100 epochs (93,800 steps) on 2 threads, and the run ended mid-measurement.
+    await page.goto(`${server.url}#v=1&epochs=1000`);
     await page.waitForFunction(() => document.querySelector('nn-playground')?.status === 'ready', null, { timeout: 180_000, polling: 100 });
     const views = await viewsOnScreen(page);
     const toggle = page.locator('nn-playground #live-charts');
