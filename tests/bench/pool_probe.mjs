@@ -1,6 +1,7 @@
 // pool_probe.mjs: what a fork-join of the thread pool costs in wasm under Node: an empty job on
 // 1 and 2 threads, back to back and after some serial work on the caller (when the other thread
-// may have gone to sleep); with --profile, W1, W2 and W3's steps timed piece by piece on 1 and
+// may have gone to sleep), and the CPU time the idle workers burn after a job before they
+// sleep; with --profile, W1, W2 and W3's steps timed piece by piece on 1 and
 // N threads (through Session, the experiments of web/experiments). Builds c/*.c with
 // tests/bench/pool_probe.c as build.sh builds nn-mt.wasm, plus the probe's exports.
 //
@@ -87,6 +88,21 @@ for (const n of [1, threads]) {
     };
     const withJobs = best(fork), alone = best(serial);
     console.log(`  ${n} thread(s), serial work ${String(gap).padStart(6)} spins (${alone.toFixed(2)} us): fork-join ${(withJobs - alone).toFixed(2)} us`);
+  }
+  if (n > 1) {
+    // What the idle workers burn after a job before they sleep: the process's CPU time over
+    // 50 ms of nothing on the caller right after one empty job (median of 11).
+    const burns = [];
+    for (let r = 0; r < 11; r++) {
+      await new Promise((resolve) => setTimeout(resolve, 150)); // every worker asleep
+      fork(1, 0);
+      const c0 = process.cpuUsage();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const c = process.cpuUsage(c0);
+      burns.push((c.user + c.system) / 1000);
+    }
+    burns.sort((a, b) => a - b);
+    console.log(`  ${n} thread(s): CPU time in the 50 ms after a job, the workers polling before they sleep: ${burns[5].toFixed(2)} ms (median of 11; ${burns[0].toFixed(2)} to ${burns[10].toFixed(2)})`);
   }
   core.close();
 }
