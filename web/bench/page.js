@@ -14,6 +14,7 @@
 
 import { chromium } from 'playwright-core';
 import { serve } from '../../tests/e2e/server.js';
+import { median } from './plan.js';
 import { CHARTS_COST_TARGET } from './targets.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -59,12 +60,6 @@ export function firstStepTimes({ pageOrigin, workerOrigin, marks }) {
     firstStepMs: firstStep?.detail?.ms ?? null,
   };
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /**
  * rounds: [{on, off}] samples/s of each round's two windows. cost = the median round's

@@ -10,7 +10,8 @@ export const SETTINGS = Object.freeze({
   quick: { warmupSteps: 5, rounds: 2, seconds: 0.5, minSteps: 3, driftSteps: 60, driftEpochs: 1, cpu: null },
 });
 
-const median = (xs) => {
+/** The middle value of xs (the mean of the two middle ones for an even count). */
+export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;

@@ -8,7 +8,7 @@ import { fetchSource } from '../src/data/datasets.js';
 
 function startThread(info) {
   return new Promise((resolve) => {
-    const worker = new Worker(new URL('../src/engine/thread-worker.js', import.meta.url));
+    const worker = new Worker(new URL('../src/engine/thread-worker.js', import.meta.url), { type: 'module' });
     worker.onmessage = () => resolve(worker); // it says it is up, then serves jobs
     worker.postMessage(info);
   });

@@ -6,9 +6,10 @@
 // of the machine slows them alike; each prints its median and its rounds, then the ratios.
 
 import { pageWorkerTrial } from './page-worker-trial.js';
+import { median } from './plan.js';
+import { WORKLOADS } from './workloads.js';
 import { parseExperiment } from '../src/experiment/validate.js';
 
-const FILES = { w1: 'mlp.json', w2: 'cnn.json', w3: 'cnn-bn.json' };
 const q = new URLSearchParams(location.search);
 const rounds = Number(q.get('rounds') ?? 9);
 const seconds = Number(q.get('seconds') ?? 1);
@@ -42,13 +43,9 @@ function pageEngine(n, experiment) {
   };
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 async function workload(id) {
-  const experiment = parseExperiment(await (await fetch(`../experiments/${FILES[id]}`)).json());
+  const { file } = WORKLOADS[id];
+  const experiment = parseExperiment(await (await fetch(`../experiments/${file}`)).json());
   const engines = {
     'page worker, 1 thread': pageEngine(1, experiment),
     [`page worker, ${threads} threads`]: pageEngine(threads, experiment),
@@ -60,7 +57,7 @@ async function workload(id) {
   const rates = Object.fromEntries(names.map((name) => [name, []]));
   for (let r = 0; r < rounds; r++)
     for (const name of r % 2 ? [...names].reverse() : names) rates[name].push(await engines[name].train());
-  console.log(`${id} (${FILES[id]}), ${rounds} rounds of ${seconds} s, samples/s:`);
+  console.log(`${id} (${file}), ${rounds} rounds of ${seconds} s, samples/s:`);
   for (const name of names)
     console.log(`  ${name.padEnd(26)} median ${Math.round(median(rates[name]))}  rounds ${rates[name].map(Math.round).join(' ')}`);
   const ratio = (way) => (median(rates[`${way}, ${threads} threads`]) / median(rates[`${way}, 1 thread`])).toFixed(2);
