@@ -201,6 +201,23 @@ describe('TrainingController', () => {
     expect(events.stopped).toEqual([]);
   });
 
+  it('knows the step a run stopped at before any frame of the page: an edit right after a step finds it paused', async () => {
+    const { training, live } = await start({ experiment: LONG });
+    // No page here, so no frame brings info up to date: only the worker's answers and pushes.
+    await training.step();
+    expect(training.info.step).toBe(1);
+    training.invalidEdit('error.fix');
+    training.validEdit();
+    expect(training.status).toBe('paused');
+    // A pause mid-run: info is at the step the run stopped at, which the live run saw last.
+    const run = training.train();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await training.pause();
+    expect(await run).toBe('paused');
+    expect(training.info.step).toBeGreaterThan(1);
+    expect(training.info.step).toBe(live.lastStep);
+  });
+
   it('arms the watchdog on every run, and a worker that hangs mid-run fails it and stops the promise', async () => {
     const { training, events, workers, beyond } = await start({ experiment: LONG, watchdog: QUICK_WATCHDOG });
     // A lesson's run, a homework's, Train's: all come through train().

@@ -237,6 +237,7 @@ export class TrainingController {
 
   /** A run stopped: its end, a budget, a pause, or a step the core refused (a diverged run). */
   #onStopped(msg) {
+    this.#reached(msg.step);
     this.stopClock();
     this.#watchdog?.disarm();
     if (msg.reason === 'done') this.status = 'done';
@@ -407,7 +408,16 @@ export class TrainingController {
   }
 
   pause() {
-    return this.client.pause().catch((err) => this.fail(err));
+    return this.client.pause().then((answer) => this.#reached(answer?.step), (err) => this.fail(err));
+  }
+
+  /**
+   * The worker says the run is at `step` (a pause's or a step's answer, a stop): `info` follows at
+   * once. The page's frames also bring it up to date, but an edit made between a step and the
+   * next frame (a quarter of a second) must find the run paused at that step, not ready at 0.
+   */
+  #reached(step) {
+    if (this.info && Number.isInteger(step) && step !== this.info.step) this.info = { ...this.info, step };
   }
 
   /** One step (to `stopAt` at most). */
@@ -415,7 +425,7 @@ export class TrainingController {
     this.stopClock();
     try {
       if (this.#editInvalid || this.#configuring || this.status === 'invalid') return;
-      await this.client.step(stopAt);
+      this.#reached((await this.client.step(stopAt))?.step);
       if (this.status !== 'done' && this.status !== 'failed') this.status = this.#settled('paused');
     } catch (err) {
       this.fail(err);

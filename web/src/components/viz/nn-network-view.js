@@ -171,6 +171,9 @@ export class NnNetworkView extends LitElement {
     labels: { attribute: false },
   };
 
+  /** The canvas each picture is put into before it is scaled onto its block (#blit). */
+  #scratch = null;
+
   constructor() {
     super();
     this.layers = [];
@@ -326,9 +329,11 @@ export class NnNetworkView extends LitElement {
 
   /** Draws an image scaled to w x h at (x, y) with hard pixel edges. */
   #blit(ctx, img, x, y, w, h) {
-    const scratch = document.createElement('canvas');
-    scratch.width = img.width;
-    scratch.height = img.height;
+    // One scratch canvas for every picture (drawImage copies it at once): the drawing repaints
+    // twice a second while training, and a new canvas per feature map cost the page's main
+    // thread a context each.
+    const scratch = (this.#scratch ??= document.createElement('canvas'));
+    if (scratch.width !== img.width || scratch.height !== img.height) Object.assign(scratch, { width: img.width, height: img.height });
     scratch.getContext('2d').putImageData(img, 0, 0);
     ctx.drawImage(scratch, x, y, w, h);
   }
