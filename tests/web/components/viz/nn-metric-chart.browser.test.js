@@ -17,6 +17,27 @@ describe.skipIf(!inBrowser)('<nn-metric-chart>', () => {
     expect(imageOf(el).getAttribute('aria-label')).toMatch(/^Loss: train 0\.1\d* at step 300, test 0\.1\d* at step 300/);
   });
 
+  it('draws a long run from a summary of its rows, with every point counted and the extremes drawn', async () => {
+    const run = syntheticRun('long', 60_000, 1000);
+    run.train.loss[12_345] = 9; // a spike, which must stay on the plot
+    mounted = await mount('nn-metric-chart', { runs: [run] });
+    const { el } = mounted;
+    const width = el.plot.width;
+    expect(el.pointCount).toBe(60_000 + 60);
+    const [x, train, test] = el.plot.data;
+    expect(x.length).toBeLessThanOrEqual(4 * width + 60 + 2);
+    expect(x.length).toBeGreaterThan(width);
+    expect([x[0], x.at(-1)]).toEqual([1, 60_000]);
+    expect(Math.max(...train.filter((v) => v !== null))).toBe(9);
+    expect(Math.min(...train.filter((v) => v !== null))).toBe(Math.min(...run.train.loss));
+    expect(test.filter((v) => v !== null)).toHaveLength(60);
+    // A short run is drawn row for row.
+    el.runs = [syntheticRun('short', 300, 50)];
+    await el.updateComplete;
+    await frames(2);
+    expect(el.plot.data[0]).toHaveLength(300);
+  });
+
   it('streams: appending in place and refreshing redraws once a frame and never rebuilds', async () => {
     const live = syntheticRun('live', 10, 5);
     mounted = await mount('nn-metric-chart', { runs: [live] });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   BAND_PERCENTILES, SeriesAligner, alignSeries, emaSmooth, format, formatNumber, formatTicks, percentilesFromHistogram, positiveOnly, readSnapshot,
-  rebinHistogram,
+  rebinHistogram, summarizeRows,
 } from '../../../../web/src/components/viz/stats.js';
 
 // The same equal-bin histogram the core's nn_histogram makes (values outside clamp to the ends).
@@ -230,6 +230,49 @@ describe('SeriesAligner', () => {
     expect(aligner.rebuilds).toBe(2);
     aligner.update([{ x: [...a.steps], y: a.loss }, { x: b.steps, y: b.loss }]);
     expect(aligner.rebuilds).toBe(3);
+  });
+});
+
+describe('summarizeRows', () => {
+  // A noisy falling loss with rare spikes, and a test point every 997 steps.
+  const n = 100_000;
+  const random = seeded(7);
+  const x = Array.from({ length: n }, (_, i) => i + 1);
+  const train = x.map((s) => 0.1 + 2 * Math.exp(-s / 5000) + 0.3 * random() + (s % 12_345 === 0 ? 5 : 0));
+  const test = x.map((s) => (s % 997 === 0 ? 0.2 + 2 * Math.exp(-s / 5000) : null));
+
+  it('keeps the first, last, lowest and highest value of each pixel column, and every sparse point', () => {
+    const width = 500;
+    const { x: sx, columns: [strain, stest], points } = summarizeRows(x, [train, test], width);
+    expect(points).toBe(n + Math.floor(n / 997));
+    expect(sx.length).toBeLessThanOrEqual(4 * width + Math.floor(n / 997) + 2);
+    expect(sx.length).toBeGreaterThan(2 * width);
+    // Real rows only, in order, the ends kept.
+    expect(sx[0]).toBe(1);
+    expect(sx.at(-1)).toBe(n);
+    for (let i = 1; i < sx.length; i++) expect(sx[i]).toBeGreaterThan(sx[i - 1]);
+    sx.forEach((s, i) => {
+      expect(strain[i]).toBe(train[s - 1]);
+      expect(stest[i]).toBe(test[s - 1]);
+    });
+    // Each column of 200 rows draws the same vertical extent: its lowest and highest are kept.
+    const size = n / width;
+    for (let b = 0; b < width; b++) {
+      const rows = train.slice(b * size, (b + 1) * size);
+      const kept = strain.filter((_, i) => sx[i] > b * size && sx[i] <= (b + 1) * size);
+      expect(Math.min(...kept)).toBe(Math.min(...rows));
+      expect(Math.max(...kept)).toBe(Math.max(...rows));
+    }
+    // The spikes and every test point survive.
+    expect(strain.filter((v) => v > 5).length).toBe(Math.floor(n / 12_345));
+    expect(stest.filter((v) => v !== null).length).toBe(Math.floor(n / 997));
+  });
+
+  it('leaves short columns whole and counts only finite values', () => {
+    const { x: sx, columns, points } = summarizeRows([1, 2, 3], [[0.5, null, NaN], [null, 1, 2]], 10);
+    expect(sx).toEqual([1, 2, 3]);
+    expect(columns).toEqual([[0.5, null, NaN], [null, 1, 2]]);
+    expect(points).toBe(3);
   });
 });
 
