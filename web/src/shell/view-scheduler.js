@@ -5,11 +5,10 @@
 // controller: it watches the host's [data-view] sections with an IntersectionObserver.
 
 /**
- * Charts and readouts redraw at most this often while training (the worker sends far more). Each
- * frame costs the browser some 10 ms of CPU time (uPlot, the canvases' commit and raster), taken
- * from the training threads when they use every core: at 150 ms the live charts cost 2 threads
- * 12-14 % of their speed (`npm run bench -- --page-threads 2`), and the page's threads spent 81
- * ms a second more with the charts on than off, against 31 ms at 250 ms.
+ * Charts and readouts redraw at most this often while training (the worker sends far more). A
+ * frame's work is taken from the training threads when they use every core. At 150 ms the page's
+ * main thread was busy 13-15 % of the time with the live charts on (4 runs of the bench's live
+ * charts measurement on 2 threads), at 250 ms 9-11 % (6 runs); turned off, 4-6 %.
  */
 export const FRAME_MS = 250;
 /** The views, by their element's data-view. */
