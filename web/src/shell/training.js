@@ -408,7 +408,10 @@ export class TrainingController {
   }
 
   pause() {
-    return this.client.pause().then((answer) => this.#reached(answer?.step), (err) => this.fail(err));
+    return this.client.pause().then((answer) => {
+      this.#reached(answer?.step);
+      return answer;
+    }, (err) => this.fail(err));
   }
 
   /**
