@@ -219,7 +219,7 @@ describe('each lesson from its link', () => {
       expect(dead.colors.map(rgb)).toEqual([...results.map((x) => rgb(x.color)), ...results.map((x) => rgb(x.color))]);
       expect(dead.name).toContain('layer 5 · ReLU: all weights and biases 0 100.0 %');
       // The dead-unit view shows the last run (the reference) with its two ReLU layers, from the
-      // page's next frame (at most 250 ms after the run stops).
+      // page's next frame (at most 400 ms after the run stops).
       await expect.poll(() => page.locator('#dead-units').evaluate((el) => el.pointCount)).toBe(2);
       expect(problems).toEqual([]);
     } finally {

@@ -109,6 +109,7 @@ export class NnPlayground extends LitElement {
     });
     this.views = new ViewScheduler(this, {
       training: () => this.training.status === 'training',
+      everyCore: () => this.training.threads.running >= (navigator.hardwareConcurrency || 1),
       onFrame: () => {
         const { info } = this.training;
         if (info && this.live.lastStep !== info.step) this.training.info = { ...info, step: this.live.lastStep };
