@@ -1,8 +1,9 @@
 // view-scheduler.js: when the page's views redraw. The worker sends far more than a screen can
-// show, so views are marked dirty as messages come and drawn in frames at most FRAME_MS apart;
-// while training they take turns (ROTATION), so no single task paints every chart, and a view
-// scrolled out of sight keeps what it showed. "Live charts" off rests them all. A Lit reactive
-// controller: it watches the host's [data-view] sections with an IntersectionObserver.
+// show, so views are marked dirty as messages come and drawn in frames at most FRAME_MS apart
+// (BUSY_FRAME_MS while the run's threads take every core); while training they take turns
+// (ROTATION), so no single task paints every chart, and a view scrolled out of sight keeps what it
+// showed. "Live charts" off rests them all. A Lit reactive controller: it watches the host's
+// [data-view] sections with an IntersectionObserver.
 
 /**
  * Charts and readouts redraw at most this often while training (the worker sends far more). A
